@@ -1,0 +1,34 @@
+"""The `videoutr` command: a thin router to each stage's commands.
+
+Each stage keeps its commands in `videoutr/<stage>/cli.py`; heavy imports (torch, transformers,
+OpenCV, Ray) happen inside the commands so that `videoutr --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="videoutr",
+    help="Make video MLLMs watch the whole video: synthetic world, UTR data engine, "
+    "Temporal Perplexity, training and evaluation (Video-UTR, ICLR 2025).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """videoutr: one command per pipeline stage."""
+
+
+def main() -> None:
+    """Entry point that turns videoutr's own errors into one clear line and exit code 2."""
+    from videoutr.errors import VideoutrError
+
+    try:
+        app()
+    except VideoutrError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from None

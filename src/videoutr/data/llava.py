@@ -1,0 +1,106 @@
+"""One dialogue sample type, serialising to and from LLaVA-format JSON.
+
+LLaVA format: a JSON list of objects with `id`, `video` (or `image`), and `conversations`, a list
+of `{"from": "human"|"gpt", "value": str}` turns whose first human turn contains the `<video>`
+(or `<image>`) placeholder once. Extra keys (for example `source`) are kept.
+
+    >>> s = Sample(id="v1", video="videos/v1.mp4",
+    ...            conversations=[Turn("human", "<video>\\nWhat moves?"), Turn("gpt", "A circle.")])
+    >>> Sample.from_llava(s.to_llava()) == s
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from videoutr.errors import DataFormatError
+from videoutr.jsonio import iter_jsonl, read_json, write_json
+
+VIDEO_TOKEN = "<video>"
+IMAGE_TOKEN = "<image>"
+HUMAN, ASSISTANT = "human", "gpt"
+_ROLE_ALIASES = {"human": HUMAN, "user": HUMAN, "gpt": ASSISTANT, "assistant": ASSISTANT}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a dialogue: `role` is "human" or "gpt" (LLaVA's names)."""
+
+    role: str
+    value: str
+
+
+@dataclass
+class Sample:
+    """A LLaVA-format dialogue about one video (or image)."""
+
+    id: str
+    conversations: list[Turn]
+    video: str | None = None
+    image: str | None = None
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def assistant_turns(self) -> list[str]:
+        return [t.value for t in self.conversations if t.role == ASSISTANT]
+
+    def to_llava(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": self.id}
+        if self.video is not None:
+            record["video"] = self.video
+        if self.image is not None:
+            record["image"] = self.image
+        record["conversations"] = [{"from": t.role, "value": t.value} for t in self.conversations]
+        if self.source is not None:
+            record["source"] = self.source
+        record.update(self.extra)
+        return record
+
+    @classmethod
+    def from_llava(cls, record: Any, where: str = "sample") -> Sample:
+        """Parse one LLaVA record; a malformed one raises `DataFormatError` naming `where`/its id."""
+        if not isinstance(record, dict):
+            raise DataFormatError(where, "expected a JSON object")
+        sample_id = str(record.get("id", where))
+        label = f"{where} (id {sample_id})"
+        turns_raw = record.get("conversations")
+        if not isinstance(turns_raw, list) or not turns_raw:
+            raise DataFormatError(label, "missing or empty 'conversations'")
+        turns = []
+        for number, turn in enumerate(turns_raw):
+            if not isinstance(turn, dict) or not isinstance(turn.get("value"), str):
+                raise DataFormatError(label, f"turn {number} needs a string 'value'")
+            role = _ROLE_ALIASES.get(str(turn.get("from", "")).lower())
+            if role is None:
+                raise DataFormatError(label, f"turn {number} has unknown role {turn.get('from')!r}")
+            turns.append(Turn(role, turn["value"]))
+        known = {"id", "video", "image", "conversations", "source"}
+        return cls(
+            id=sample_id,
+            conversations=turns,
+            video=record.get("video"),
+            image=record.get("image"),
+            source=record.get("source"),
+            extra={k: v for k, v in record.items() if k not in known},
+        )
+
+
+def load_samples(path: str | Path) -> list[Sample]:
+    """Load LLaVA-format samples from a `.json` list or a `.jsonl` file."""
+    path = Path(path)
+    if path.suffix == ".jsonl":
+        records = list(iter_jsonl(path))
+    else:
+        records = read_json(path)
+        if not isinstance(records, list):
+            raise DataFormatError(path, "expected a JSON list of LLaVA samples")
+    return [Sample.from_llava(r, where=f"{path}[{i}]") for i, r in enumerate(records)]
+
+
+def save_samples(path: str | Path, samples: list[Sample]) -> None:
+    """Write samples as a LLaVA-format JSON list, atomically."""
+    write_json(path, [s.to_llava() for s in samples])

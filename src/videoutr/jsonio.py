@@ -1,0 +1,96 @@
+"""JSON / JSONL / YAML reading with clear errors, and atomic writes.
+
+Every reader names the file (and line) at fault; every writer writes to a temporary file in the
+same folder and renames it, so a killed process never leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from videoutr.errors import DataFormatError
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write `text` to `path` atomically (temp file in the same folder, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: str | Path, obj: Any, indent: int | None = 2) -> None:
+    """Write `obj` as JSON atomically."""
+    atomic_write_text(path, json.dumps(obj, indent=indent, ensure_ascii=False) + "\n")
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict]) -> None:
+    """Write one JSON object per line, atomically."""
+    atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file; a missing or malformed file raises `DataFormatError` naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFormatError(path, "file not found")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(path, f"malformed JSON at line {exc.lineno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise DataFormatError(path, "not UTF-8 text") from None
+
+
+def iter_jsonl(path: str | Path, skip_torn_tail: bool = False) -> Iterator[dict]:
+    """Yield the objects of a JSONL file, naming file and line on a malformed one.
+
+    With `skip_torn_tail`, an unparsable *last* line without a trailing newline (a write cut by a
+    kill) is ignored instead of raising: that is how resumable outputs are re-read.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataFormatError(path, "file not found")
+    with path.open("r", encoding="utf-8") as handle:
+        lines = handle.read().split("\n")
+    torn_tail = lines[-1] != ""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if skip_torn_tail and torn_tail and number == len(lines):
+                return
+            raise DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise DataFormatError(f"{path}:{number}", "expected a JSON object per line")
+        yield obj
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML file (safe loader); a missing or malformed file raises `DataFormatError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFormatError(path, "file not found")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise DataFormatError(where, f"malformed YAML: {getattr(exc, 'problem', exc)}") from None
