@@ -103,7 +103,7 @@ def iter_frames(path: str | Path, keep: set[int] | None = None) -> Iterator[tupl
                 wanted = keep is None or index in keep
                 yield index, time_s, frame.to_ndarray(format="rgb24") if wanted else None
         except av.error.FFmpegError as exc:
-            raise VideoReadError(path, f"corrupt or truncated after frame {index} ({_reason(exc)})") from None
+            raise VideoReadError(path, f"corrupt or truncated: decoding frame {index + 1} failed ({_reason(exc)})") from None
         if index < 0:
             raise VideoReadError(path, "zero frames decoded")
     finally:

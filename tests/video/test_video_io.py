@@ -1,0 +1,144 @@
+"""Video I/O: round trip, sampling indices and timestamps, bounded memory, and every bad input."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from videoutr.errors import VideoReadError
+from videoutr.video import fps_indices, probe_video, sample_frames, uniform_indices, write_video
+
+
+def moving_square_frames(num_frames: int, height: int = 48, width: int = 64) -> np.ndarray:
+    """A flat red square moving right by 2 px per frame over a mid-grey background."""
+    frames = np.full((num_frames, height, width, 3), 128, np.uint8)
+    for i in range(num_frames):
+        frames[i, 10:26, 2 + 2 * i : 18 + 2 * i] = (220, 30, 30)
+    return frames
+
+
+@pytest.fixture()
+def clip(tmp_path: Path) -> tuple[Path, np.ndarray]:
+    frames = moving_square_frames(20)
+    path = tmp_path / "clip.mp4"
+    write_video(path, frames, fps=10)
+    return path, frames
+
+
+def test_round_trip_keeps_pixels_and_metadata(clip):
+    path, frames = clip
+    info = probe_video(path)
+    assert (info.num_frames, info.fps, info.width, info.height) == (20, 10.0, 64, 48)
+    assert info.duration_s == pytest.approx(2.0)
+    decoded = sample_frames(path).frames
+    assert decoded.shape == frames.shape
+    assert np.abs(decoded.astype(int) - frames).mean() < 3.0
+
+
+def test_uniform_sampling_returns_indices_timestamps_and_the_right_frames(clip):
+    path, frames = clip
+    sampled = sample_frames(path, num_frames=5)
+    assert sampled.frame_idx == [0, 5, 10, 14, 19]
+    assert sampled.timestamps_s == pytest.approx([i / 10 for i in sampled.frame_idx])
+    for k, index in enumerate(sampled.frame_idx):
+        # the square's left edge tells which frame was decoded
+        red = (sampled.frames[k, 18, :, 0] > 170) & (sampled.frames[k, 18, :, 1] < 90)
+        assert np.flatnonzero(red)[0] == pytest.approx(2 + 2 * index, abs=1)
+
+
+def test_fps_sampling_with_upper_bound(clip):
+    path, _ = clip
+    assert sample_frames(path, fps=2).frame_idx == [0, 5, 10, 15]
+    assert sample_frames(path, fps=5, max_frames=3).frame_idx == [0, 10, 19]
+
+
+@pytest.mark.parametrize(
+    ("total", "n", "expected"),
+    [(10, 1, [0]), (10, 3, [0, 4, 9]), (3, 8, [0, 1, 2]), (0, 4, [])],
+)
+def test_uniform_indices(total, n, expected):
+    assert uniform_indices(total, n) == expected
+
+
+def test_fps_indices_thins_to_the_bound():
+    assert fps_indices(100, 30.0, 1.0) == [0, 30, 60, 90]
+    assert len(fps_indices(3000, 30.0, 1.0, max_frames=32)) == 32
+
+
+def test_short_video_returns_what_exists(clip):
+    path, _ = clip
+    sampled = sample_frames(path, num_frames=32)
+    assert sampled.num_frames == 20 and sampled.frames.shape[0] == 20
+
+
+def test_sampling_few_frames_from_a_long_video_holds_only_those(tmp_path):
+    path = tmp_path / "long.mp4"
+    write_video(path, (np.full((240, 320, 3), i % 256, np.uint8) for i in range(600)), fps=30)
+    tracemalloc.start()
+    sampled = sample_frames(path, num_frames=8)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    whole_video = 600 * 240 * 320 * 3
+    assert sampled.frames.shape == (8, 240, 320, 3)
+    assert peak < whole_video / 10
+
+
+def _corrupt(path: Path, tmp_path: Path) -> Path:
+    """Damage the compressed frames (the mdat payload) and leave the container's headers intact."""
+    data = bytearray(path.read_bytes())
+    start = data.find(b"mdat") + 4
+    size = int.from_bytes(data[start - 8 : start - 4], "big")
+    for i in range(start + 20, start + size - 8, 5):
+        data[i] = 0xFF
+    out = tmp_path / "corrupt.mp4"
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _truncated(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "truncated.mp4"
+    out.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return out
+
+
+def _empty(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "empty.mp4"
+    out.write_bytes(b"")
+    return out
+
+
+def _text(path: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "notes.mp4"
+    out.write_text("this is not a video\n" * 50)
+    return out
+
+
+def _missing(path: Path, tmp_path: Path) -> Path:
+    return tmp_path / "nowhere.mp4"
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("make_bad", [_corrupt, _truncated, _empty, _text, _missing])
+def test_bad_input_raises_one_typed_error_naming_the_file(clip, tmp_path, make_bad):
+    path, _ = clip
+    bad = make_bad(path, tmp_path)
+    with pytest.raises(VideoReadError) as error:
+        sample_frames(bad, num_frames=8)
+    assert str(bad) in str(error.value)
+    assert error.value.reason
+
+
+def test_zero_frame_video_is_rejected(tmp_path):
+    import av
+
+    path = tmp_path / "zero.mp4"
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        container.start_encoding()  # header and an empty video track, no frames
+    assert path.stat().st_size > 0
+    with pytest.raises(VideoReadError, match="zero frames|not a readable|no video"):
+        sample_frames(path, num_frames=4)
