@@ -32,3 +32,9 @@ def main() -> None:
     except VideoutrError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise SystemExit(2) from None
+
+
+# Model layer and Temporal Perplexity (videoutr.models, videoutr.tpl)
+from videoutr.models.cli import model_app  # noqa: E402
+
+app.add_typer(model_app, name="model")

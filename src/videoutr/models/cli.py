@@ -1,0 +1,25 @@
+"""`videoutr model ...`: build the project's tiny LLaVA-OneVision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.", no_args_is_help=True)
+
+
+@model_app.command("init")
+def init_command(
+    out: Path = typer.Option(..., "--out", help="Folder to write the checkpoint (HF format) to."),
+    preset: str = typer.Option("tiny", "--preset", help="Model shape: tiny or small."),
+    seed: int = typer.Option(0, "--seed", help="Random-init seed."),
+) -> None:
+    """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
+    from videoutr.models.tiny import PRESETS, get_preset, init_tiny_model
+
+    get_preset(preset)  # unknown names fail before any work
+    path = init_tiny_model(out, preset=preset, seed=seed)
+    cfg = PRESETS[preset]
+    typer.echo(f"wrote {preset} model to {path} ({cfg.image_size} px frames, "
+               f"{cfg.tokens_per_frame} tokens/frame, {cfg.num_frames} frames/video)")

@@ -1,0 +1,37 @@
+"""load_video_model / frame_policy: supported classes, clear error otherwise."""
+
+import pytest
+
+from videoutr.models.load import FramePolicy, UnsupportedModelError, frame_policy, load_video_model
+
+
+def test_loads_tiny_in_eval_mode_with_dtype(tiny_dir):
+    import torch
+
+    model, processor = load_video_model(tiny_dir, dtype="bfloat16")
+    assert not model.training and model.dtype == torch.bfloat16
+    assert type(model).__name__ == "LlavaOnevisionForConditionalGeneration"
+    assert processor.video_token == "<video>"
+
+
+def test_frame_policy_reads_sidecar_then_processor(tiny_dir, tiny):
+    _, processor = tiny
+    assert frame_policy(tiny_dir, processor) == FramePolicy(num_frames=8)
+    assert frame_policy(tiny_dir, processor, frames=32) == FramePolicy(num_frames=32)
+    assert frame_policy("/no/such/dir", processor) == FramePolicy(num_frames=8)  # processor's num_frames
+
+
+def test_model_without_video_support_is_refused(tmp_path):
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                 num_attention_heads=2, num_key_value_heads=1)).save_pretrained(tmp_path)
+    with pytest.raises(UnsupportedModelError, match="qwen2.*no video support.*llava_onevision"):
+        load_video_model(tmp_path)
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    from videoutr.errors import VideoutrError
+
+    with pytest.raises(VideoutrError, match="no-model"):
+        load_video_model(tmp_path / "no-model")
