@@ -1,0 +1,260 @@
+"""Typed training recipe: dataclasses are the schema, YAML holds only values.
+
+A recipe is a YAML file with the sections below; `key=value` overrides (dotted keys) are applied on
+top; unknown keys and bad values are all reported together in one `ConfigError`.
+
+    >>> cfg = load_recipe("recipes/tiny_cpu.yaml", ["optim.lr=5e-4", "run.max_steps=20"])
+    >>> cfg.optim.lr
+    0.0005
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+import yaml
+
+from videoutr.errors import ConfigError
+from videoutr.jsonio import read_yaml
+
+TUNABLE_PARTS = ("mm_mlp_adapter", "mm_vision_tower", "mm_language_model")
+SCHEDULERS = ("cosine", "linear", "constant", "constant_with_warmup")
+
+
+@dataclass
+class ModelConfig:
+    path: str = "runs/tiny/model"  # a folder in HF form, or a hub id
+    dtype: str = "auto"  # auto | float32 | bfloat16 | float16; auto = bf16 on a bf16 GPU, else fp32
+    attn_implementation: str = "sdpa"  # sdpa | eager | flash_attention_2
+    trust_remote_code: bool = False  # never by default
+
+
+@dataclass
+class DatasetEntry:
+    json_path: str = ""
+    sampling_strategy: str = "all"  # all | first:N | end:N | random:N% | random:N
+
+
+@dataclass
+class DataConfig:
+    # Either `mixture` (a YAML file with `datasets:`, the LLaVA-NeXT form) or inline `datasets`.
+    mixture: str | None = None
+    datasets: list[DatasetEntry] = field(default_factory=list)
+    video_root: list[str] = field(default_factory=list)  # searched in order for relative paths
+    num_frames: int | None = 8  # uniform frames per video; or use fps with max_frames
+    fps: float | None = None
+    max_frames: int = 32  # frames_upbound
+    max_length: int = 4096  # longer samples are truncated (labels too)
+    eval_json: str | None = None  # held-out LLaVA file for evaluation loss
+    eval_fraction: float = 0.0  # or hold out this fraction of the mixture (seeded)
+    check_videos: bool = True  # drop samples whose video file is missing before training
+    mixture_seed: int = 0  # seed of `random:` strategies
+
+
+@dataclass
+class LoraConfig:
+    enabled: bool = False
+    r: int = 8
+    alpha: int = 16
+    dropout: float = 0.05
+    target_modules: list[str] = field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    )
+
+
+@dataclass
+class TuneConfig:
+    # Like LLaVA-NeXT's --mm_tunable_parts; LoRA adapters go on the language model instead of full
+    # tuning when lora.enabled (then mm_language_model means "LoRA on the LM").
+    mm_tunable_parts: list[str] = field(default_factory=lambda: list(TUNABLE_PARTS))
+    vision_lr: float | None = None  # --mm_vision_tower_lr; None = same as optim.lr
+    lora: LoraConfig = field(default_factory=LoraConfig)
+
+
+@dataclass
+class OptimConfig:
+    # The tiny model needs lr <= 1e-3 with warm-up or it never looks at the video.
+    lr: float = 7e-4
+    weight_decay: float = 0.0
+    scheduler: str = "cosine"
+    warmup_ratio: float = 0.03
+    warmup_steps: int = 0  # when > 0 it wins over warmup_ratio
+    adam_beta1: float = 0.9
+    adam_beta2: float = 0.999
+    max_grad_norm: float = 1.0
+
+
+@dataclass
+class RunConfig:
+    output_dir: str = "runs/train"
+    epochs: float = 1.0
+    max_steps: int = -1  # > 0 overrides epochs
+    batch_size: int = 8  # per device
+    grad_accum: int = 1
+    precision: str = "auto"  # auto | fp32 | bf16 | fp16
+    gradient_checkpointing: bool = False
+    seed: int = 0
+    save_steps: int = 100
+    save_total_limit: int | None = 3
+    logging_steps: int = 10
+    eval_steps: int | None = None
+    tensorboard: bool = False
+    dataloader_workers: int = 0
+    resume: str = "auto"  # auto (last complete checkpoint in output_dir) | never | a checkpoint path
+    deepspeed: str | None = None  # DeepSpeed JSON, when launched with accelerate/deepspeed
+    fsdp: str = ""  # e.g. "full_shard auto_wrap", passed to TrainingArguments
+
+
+@dataclass
+class TrainRecipe:
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    tune: TuneConfig = field(default_factory=TuneConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+def load_recipe(path: str | Path | None, overrides: list[str] | None = None) -> TrainRecipe:
+    """Read a recipe YAML (or start from the defaults when `path` is None), apply overrides, validate."""
+    raw: Any = {} if path is None else read_yaml(path)
+    if raw is None:
+        raw = {}
+    where = str(path) if path is not None else "defaults"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: a recipe must be a mapping of sections, got {type(raw).__name__}")
+    problems: list[str] = []
+    for item in overrides or []:
+        _apply_override(raw, item, problems)
+    recipe = _build(TrainRecipe, raw, "", problems)
+    if not problems:
+        problems.extend(validate(recipe))
+    if problems:
+        raise ConfigError(f"{where}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+    return recipe
+
+
+def recipe_to_dict(recipe: TrainRecipe) -> dict[str, Any]:
+    """The recipe as plain data (what is written next to a run's outputs)."""
+    return dataclasses.asdict(recipe)
+
+
+def _apply_override(raw: dict, item: str, problems: list[str]) -> None:
+    if "=" not in item:
+        problems.append(f"override {item!r}: expected key=value (e.g. optim.lr=1e-4)")
+        return
+    key, text = item.split("=", 1)
+    try:
+        value = yaml.safe_load(text) if text != "" else None
+    except yaml.YAMLError:
+        value = text
+    node = raw
+    parts = key.strip().split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            problems.append(f"override {item!r}: {part!r} is not a section")
+            return
+    node[parts[-1]] = value
+
+
+def _build(cls: type, raw: Any, prefix: str, problems: list[str]) -> Any:
+    if not isinstance(raw, dict):
+        problems.append(f"{prefix or 'recipe'}: expected a mapping, got {raw!r}")
+        return cls()
+    hints = get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    for key in raw:
+        if key not in names:
+            problems.append(f"{prefix}{key}: unknown key (known: {', '.join(sorted(names))})")
+    kwargs = {}
+    for name in names & set(raw):
+        kwargs[name] = _coerce(hints[name], raw[name], f"{prefix}{name}", problems)
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any, key: str, problems: list[str]) -> Any:
+    origin, args = get_origin(hint), get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key + ".", problems)
+    if args and type(None) in args:  # Optional[X]
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value, key, problems)
+    if origin is list:
+        if isinstance(value, (str, dict)) or not isinstance(value, list):
+            value = [value] if value is not None else []
+        return [_coerce(args[0], v, f"{key}[{i}]", problems) for i, v in enumerate(value)]
+    return _scalar(hint, value, key, problems)
+
+
+def _scalar(hint: Any, value: Any, key: str, problems: list[str]) -> Any:
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        problems.append(f"{key}: expected true/false, got {value!r}")
+        return False
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        problems.append(f"{key}: expected an integer, got {value!r}")
+        return 0
+    if hint is float:
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)  # YAML reads 1e-3 as a string; accept it
+        except (TypeError, ValueError):
+            problems.append(f"{key}: expected a number, got {value!r}")
+            return 0.0
+    if hint is str:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+        problems.append(f"{key}: expected a string, got {value!r}")
+        return ""
+    return value
+
+
+def validate(recipe: TrainRecipe) -> list[str]:
+    """Every semantic problem of a recipe (empty when it is usable)."""
+    p: list[str] = []
+    d, t, o, r = recipe.data, recipe.tune, recipe.optim, recipe.run
+    if not d.mixture and not d.datasets:
+        p.append("data: give data.mixture (a YAML with 'datasets:') or data.datasets")
+    if d.num_frames is None and d.fps is None:
+        p.append("data: give data.num_frames or data.fps")
+    if d.num_frames is not None and d.num_frames < 1:
+        p.append(f"data.num_frames: expected >= 1, got {d.num_frames}")
+    if d.fps is not None and d.fps <= 0:
+        p.append(f"data.fps: expected > 0, got {d.fps}")
+    if not 0.0 <= d.eval_fraction < 1.0:
+        p.append(f"data.eval_fraction: expected in [0, 1), got {d.eval_fraction}")
+    for part in t.mm_tunable_parts:
+        if part not in TUNABLE_PARTS:
+            p.append(f"tune.mm_tunable_parts: unknown part {part!r} (known: {', '.join(TUNABLE_PARTS)})")
+    if not t.mm_tunable_parts and not t.lora.enabled:
+        p.append("tune.mm_tunable_parts: nothing would train (empty list and LoRA disabled)")
+    if t.lora.enabled and t.lora.r < 1:
+        p.append(f"tune.lora.r: expected >= 1, got {t.lora.r}")
+    if o.lr <= 0 or (t.vision_lr is not None and t.vision_lr < 0):
+        p.append(f"optim.lr / tune.vision_lr: expected positive, got {o.lr} / {t.vision_lr}")
+    if o.scheduler not in SCHEDULERS:
+        p.append(f"optim.scheduler: expected one of {', '.join(SCHEDULERS)}, got {o.scheduler!r}")
+    if not 0.0 <= o.warmup_ratio < 1.0:
+        p.append(f"optim.warmup_ratio: expected in [0, 1), got {o.warmup_ratio}")
+    if recipe.model.dtype not in ("auto", "float32", "bfloat16", "float16"):
+        p.append(f"model.dtype: expected auto|float32|bfloat16|float16, got {recipe.model.dtype!r}")
+    if r.precision not in ("auto", "fp32", "bf16", "fp16"):
+        p.append(f"run.precision: expected auto|fp32|bf16|fp16, got {r.precision!r}")
+    if r.batch_size < 1 or r.grad_accum < 1:
+        p.append(f"run.batch_size / run.grad_accum: expected >= 1, got {r.batch_size} / {r.grad_accum}")
+    if r.max_steps <= 0 and r.epochs <= 0:
+        p.append("run: give run.epochs > 0 or run.max_steps > 0")
+    if r.save_steps < 1 or r.logging_steps < 1:
+        p.append(f"run.save_steps / run.logging_steps: expected >= 1, got {r.save_steps} / {r.logging_steps}")
+    return p

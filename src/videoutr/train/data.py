@@ -1,0 +1,168 @@
+"""Training dataset and collator: LLaVA `Sample`s + their frames → batches, via `videoutr.models.inputs`.
+
+Bad samples never crash a run: a missing video is dropped before training (counted), and one that
+fails to decode, or encodes longer than `max_length` with the cut inside the video, is replaced
+by the next good sample (deterministically, so a resumed run sees the same data) and recorded in
+`skipped.jsonl` beside the run.
+
+    >>> ds = TrainDataset(samples, processor, FrameSpec(num_frames=8), ["world/"], max_length=2048)
+    >>> batch = Collator(pad_id=processor.tokenizer.pad_token_id)([ds[0], ds[1]])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from videoutr.data.llava import Sample
+from videoutr.errors import DataFormatError, TrainingError, VideoReadError
+from videoutr.train.mixture import Skips
+
+MAX_FALLBACKS = 64  # consecutive bad samples tolerated before the run is declared broken
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    """Frames per video: exactly `num_frames` (repeated uniformly when the video is shorter), or
+    one per `1 / fps` seconds capped at `max_frames`."""
+
+    num_frames: int | None = 8
+    fps: float | None = None
+    max_frames: int = 32
+
+
+def find_media(sample: Sample, roots: list[str | Path]) -> Path | None:
+    """The file of a sample's video (or image) under the first root that has it."""
+    name = sample.video or sample.image
+    if name is None:
+        return None
+    for root in [*roots, ""]:
+        path = Path(root) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def check_media(samples: list[Sample], roots: list[str | Path], skips: Skips) -> list[Sample]:
+    """Keep samples whose video/image file exists; count the rest (text-only ones too)."""
+    kept = []
+    for sample in samples:
+        if sample.video is None and sample.image is None:
+            skips.add("no video or image (text-only samples are not trained here)", sample.id)
+        elif find_media(sample, roots) is None:
+            skips.add("video or image file not found", sample.id)
+        else:
+            kept.append(sample)
+    return kept
+
+
+def _repeat_to(frames: np.ndarray, count: int) -> np.ndarray:
+    if len(frames) == count:
+        return frames
+    return frames[np.linspace(0, len(frames) - 1, count).round().astype(int)]
+
+
+def load_frames(path: Path, spec: FrameSpec, is_image: bool) -> np.ndarray:
+    """(T, H, W, 3) uint8 frames; an image becomes a still video of `num_frames` frames."""
+    if is_image:
+        from PIL import Image
+
+        try:
+            with Image.open(path) as img:
+                rgb = np.asarray(img.convert("RGB"))
+        except OSError as exc:
+            raise VideoReadError(path, f"unreadable image ({exc})") from None
+        return _repeat_to(rgb[None], spec.num_frames or 1)
+    from videoutr.video import sample_frames
+
+    if spec.num_frames is not None:
+        return _repeat_to(sample_frames(path, num_frames=spec.num_frames).frames, spec.num_frames)
+    return sample_frames(path, fps=spec.fps, max_frames=spec.max_frames).frames
+
+
+class TrainDataset:
+    """Map-style dataset of encoded samples (a torch `Dataset` by duck typing)."""
+
+    def __init__(self, samples: list[Sample], processor, spec: FrameSpec, roots: list[str | Path],
+                 max_length: int, skip_log: str | Path | None = None) -> None:
+        if not samples:
+            raise TrainingError("no usable training samples (all were skipped; see the skip counts)")
+        self.samples, self.processor, self.spec = samples, processor, spec
+        self.roots, self.max_length = [Path(r) for r in roots], max_length
+        self.skip_log = Path(skip_log) if skip_log else None
+        self._bad: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, index: int):
+        for step in range(MAX_FALLBACKS):
+            i = (index + step) % len(self.samples)
+            if i in self._bad:
+                continue
+            try:
+                return self.encode(i)
+            except (VideoReadError, DataFormatError) as exc:
+                self._record(i, str(exc))
+        raise TrainingError(f"{MAX_FALLBACKS} consecutive unusable samples from index {index}; check the data")
+
+    def encode(self, i: int):
+        """Encode sample `i` (raises `VideoReadError` / `DataFormatError` when unusable)."""
+        from videoutr.models.inputs import encode_sample
+
+        sample = self.samples[i]
+        path = find_media(sample, self.roots)
+        if path is None:
+            raise VideoReadError(sample.video or sample.image, "file not found")
+        frames = load_frames(path, self.spec, is_image=sample.video is None)
+        enc = encode_sample(self.processor, sample, frames)
+        if len(enc) > self.max_length:
+            if enc.video_span is not None and enc.video_span[1] >= self.max_length:
+                raise DataFormatError(f"sample {sample.id}", f"{len(enc)} tokens, video cut by max_length")
+            enc.input_ids, enc.labels = enc.input_ids[: self.max_length], enc.labels[: self.max_length]
+            enc.turn_ids = enc.turn_ids[: self.max_length]
+            enc.token_extras = {k: v[: self.max_length] for k, v in enc.token_extras.items()}
+            if int((enc.labels != -100).sum()) == 0:
+                raise DataFormatError(f"sample {sample.id}", "no answer token left within max_length")
+        return enc
+
+    def _record(self, i: int, reason: str) -> None:
+        self._bad[i] = reason
+        if self.skip_log is not None:
+            line = json.dumps({"id": self.samples[i].id, "index": i, "reason": reason}) + "\n"
+            fd = os.open(self.skip_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, line.encode("utf-8"))
+            finally:
+                os.close(fd)
+
+
+class Collator:
+    """Pads encoded samples into a model batch with labels (assistant tokens only)."""
+
+    def __init__(self, pad_id: int) -> None:
+        self.pad_id = pad_id
+
+    def __call__(self, encoded: list) -> dict:
+        from videoutr.models.inputs import collate, model_inputs
+
+        return model_inputs(collate(encoded, pad_id=self.pad_id), with_labels=True)
+
+
+def read_skip_log(path: str | Path) -> dict[str, str]:
+    """Skipped sample id -> reason, from a run's `skipped.jsonl` (each sample once)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    seen: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line torn by a kill
+        seen.setdefault(str(record.get("id")), str(record.get("reason")))
+    return seen
