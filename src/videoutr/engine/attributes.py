@@ -1,0 +1,167 @@
+"""Per-detection attributes: colour name, shape, size class, location phrase.
+
+    >>> colour_name((230, 30, 40), basic_palette())
+    'red'
+    >>> location_phrase((0.0, 0.0, 0.2, 0.2))
+    'top left'
+    >>> size_class(0.01)  # a box 10 % of the frame side
+    'small'
+"""
+
+from __future__ import annotations
+
+import colorsys
+from typing import Any
+
+import cv2
+import numpy as np
+import supervision as sv
+
+from videoutr.errors import ConfigError
+
+_BASIC = {
+    "red": (220, 30, 30), "orange": (245, 140, 20), "yellow": (240, 220, 30), "green": (40, 180, 60),
+    "cyan": (30, 210, 220), "blue": (30, 70, 220), "purple": (130, 50, 200), "magenta": (220, 40, 200),
+    "pink": (250, 150, 190), "brown": (130, 80, 40), "white": (245, 245, 245), "black": (15, 15, 15),
+    "grey": (128, 128, 128),
+}
+# 3x3 grid places, row-major; the same words as the synthetic world's captions.
+GRID_PLACES = (
+    "top left", "top center", "top right",
+    "middle left", "center", "middle right",
+    "bottom left", "bottom center", "bottom right",
+)
+# Box side (sqrt of area) as a fraction of the frame side: small < 0.17 <= medium < 0.235 <= large
+# (midpoints between the world's size classes 0.14 / 0.20 / 0.27).
+SIZE_BOUNDS = (0.17, 0.235)
+
+
+def basic_palette() -> dict[str, tuple[int, int, int]]:
+    """A general colour-name palette for real videos."""
+    return dict(_BASIC)
+
+
+def resolve_palette(name: str | dict = "auto") -> dict[str, tuple[int, int, int]]:
+    """`"world"` (the synthetic world's palette), `"basic"`, `"auto"` (world when installed), or a dict."""
+    if isinstance(name, dict):
+        return {str(k): tuple(int(c) for c in v) for k, v in name.items()}
+    if name in ("world", "auto"):
+        try:
+            from videoutr.world.palette import PALETTE
+        except ImportError:
+            if name == "world":
+                raise ConfigError("palette 'world' needs videoutr.world, which is not installed") from None
+            return basic_palette()
+        return {str(k): tuple(int(c) for c in v) for k, v in PALETTE.items()}
+    if name == "basic":
+        return basic_palette()
+    raise ConfigError(f"unknown palette {name!r}; known: auto, world, basic, or a name -> RGB mapping")
+
+
+def _hsv(rgb: Any) -> tuple[float, float, float]:
+    r, g, b = (float(c) / 255.0 for c in rgb)
+    return colorsys.rgb_to_hsv(r, g, b)
+
+
+def colour_distance(rgb_a: Any, rgb_b: Any) -> float:
+    """Distance in HSV space on the hue circle (hue matters only when both are saturated)."""
+    ha, sa, va = _hsv(rgb_a)
+    hb, sb, vb = _hsv(rgb_b)
+    dh = min(abs(ha - hb), 1 - abs(ha - hb)) * 2  # 0..1
+    chroma = min(sa * va, sb * vb)
+    return float(np.sqrt((dh * 2.0 * min(1.0, chroma * 3)) ** 2 + (sa - sb) ** 2 + (va - vb) ** 2))
+
+
+def colour_name(rgb: Any, palette: dict[str, tuple[int, int, int]]) -> str:
+    """The palette name nearest to `rgb` in HSV."""
+    return min(palette, key=lambda name: colour_distance(rgb, palette[name]))
+
+
+def region_colour(rgb_frame: np.ndarray, xyxy: Any, mask: np.ndarray | None = None) -> tuple[int, int, int]:
+    """Median colour of a box's central half (or of `mask` pixels inside the box)."""
+    height, width = rgb_frame.shape[:2]
+    x1, y1, x2, y2 = (int(round(v)) for v in xyxy)
+    x1, y1, x2, y2 = max(0, x1), max(0, y1), min(width, x2), min(height, y2)
+    if x2 <= x1 or y2 <= y1:
+        return (0, 0, 0)
+    crop = rgb_frame[y1:y2, x1:x2]
+    if mask is not None and mask[y1:y2, x1:x2].any():
+        pixels = crop[mask[y1:y2, x1:x2]]
+    else:
+        h, w = crop.shape[:2]
+        pixels = crop[h // 4 : h - h // 4 or h, w // 4 : w - w // 4 or w].reshape(-1, 3)
+    return tuple(int(v) for v in np.median(pixels, axis=0))  # type: ignore[return-value]
+
+
+def location_phrase(box_norm: Any) -> str:
+    """Where a box's centre lies on a 3x3 grid: "top left" ... "center" ... "bottom right"."""
+    x1, y1, x2, y2 = box_norm
+    col = min(2, max(0, int((x1 + x2) / 2 * 3)))
+    row = min(2, max(0, int((y1 + y2) / 2 * 3)))
+    return GRID_PLACES[3 * row + col]
+
+
+def size_class(area_frac: float) -> str:
+    """small / medium / large by the box's side (sqrt of its area fraction), see `SIZE_BOUNDS`."""
+    side = float(np.sqrt(max(area_frac, 0.0)))
+    if side < SIZE_BOUNDS[0]:
+        return "small"
+    return "medium" if side < SIZE_BOUNDS[1] else "large"
+
+
+def shape_features(mask: np.ndarray) -> dict[str, float]:
+    """Geometry of a blob: axis-aligned fill, rotated-rectangle fill, solidity, aspect, area."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return {"area": 0.0, "fill": 0.0, "rot_fill": 0.0, "solidity": 0.0, "aspect": 1.0}
+    contour = max(contours, key=cv2.contourArea)
+    area = float(mask.sum())
+    x, y, w, h = cv2.boundingRect(contour)
+    hull_area = cv2.contourArea(cv2.convexHull(contour)) + cv2.arcLength(contour, True) / 2
+    (_, _), (rw, rh), _ = cv2.minAreaRect(contour)
+    return {
+        "area": area,
+        "fill": area / max(w * h, 1),
+        "rot_fill": area / max((rw + 1) * (rh + 1), 1.0),
+        "solidity": min(1.0, area / max(hull_area, 1.0)),
+        "aspect": max(w, h) / max(1, min(w, h)),
+    }
+
+
+def shape_of_mask(mask: np.ndarray) -> str:
+    """Name an upright blob's shape from contour geometry: circle, square, rectangle, diamond,
+    triangle, star (or blob when too small).
+
+    Fill of the axis-aligned box: square 1.0, circle 0.79, triangle and diamond 0.5, star ~0.4;
+    the minimum-area rectangle tells a diamond (a turned square, fill ~1) from a triangle (0.5);
+    a star is far from convex (low solidity).
+    """
+    f = shape_features(mask)
+    if f["area"] < 12:
+        return "blob"
+    if f["solidity"] < 0.72 and f["fill"] < 0.55:
+        return "star"
+    if f["fill"] > 0.88:
+        return "square" if f["aspect"] < 1.3 else "rectangle"
+    if f["fill"] < 0.66:
+        return "diamond" if f["rot_fill"] > 0.8 else "triangle"
+    return "circle"
+
+
+def annotate_detections(
+    rgb_frame: np.ndarray, detections: sv.Detections, palette: dict[str, tuple[int, int, int]]
+) -> sv.Detections:
+    """Fill `data` with `colour`, `shape`, `location`, `size` (keeps what the detector set)."""
+    height, width = rgb_frame.shape[:2]
+    n = len(detections)
+    data = detections.data
+    if "colour" not in data:
+        data["colour"] = np.array([colour_name(region_colour(rgb_frame, b), palette) for b in detections.xyxy], dtype=object)
+    if "shape" not in data:
+        names = data.get("class_name", np.array(["object"] * n, dtype=object))
+        data["shape"] = np.array(list(names), dtype=object)
+    boxes_norm = detections.xyxy / np.array([width, height, width, height], dtype=np.float32)
+    data["location"] = np.array([location_phrase(b) for b in boxes_norm], dtype=object)
+    areas = (boxes_norm[:, 2] - boxes_norm[:, 0]) * (boxes_norm[:, 3] - boxes_norm[:, 1])
+    data["size"] = np.array([size_class(float(a)) for a in areas], dtype=object)
+    return detections

@@ -1,0 +1,88 @@
+"""Typed configuration of the engine: the dataclasses are the schema, YAML/CLI give values.
+
+    >>> cfg = EngineConfig.from_dict({"detector": "motion", "track": {"min_track_len": 4}})
+    >>> cfg.track.min_track_len
+    4
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from videoutr.errors import ConfigError
+
+
+@dataclass
+class TrackConfig:
+    """ByteTrack and track filtering. Defaults suit 8-30 fps static-camera clips."""
+
+    high_conf: float = 0.6  # ByteTrack's first-stage threshold (the paper's "confidence levels")
+    activation_conf: float = 0.5  # a new track needs at least this detection confidence
+    min_iou: float = 0.1  # association IoU (low: small fast objects move a lot between frames)
+    lost_buffer_s: float = 1.0  # keep a lost track this long for re-association
+    min_consecutive: int = 2  # frames before ByteTrack confirms a track
+    min_track_len: int = 4  # drop tracks seen in fewer frames ("too_short")
+    min_mean_conf: float = 0.4  # drop tracks whose mean point confidence is lower ("too_unsure")
+    max_gap: int = 4  # fill gaps of at most this many frames by interpolation (flagged)
+    still_speed: float = 0.05  # centre speed (image widths / s) below which a subject is stationary
+    min_segment: int = 3  # shorter moving/stationary runs are merged into their neighbours
+
+
+@dataclass
+class QueryConfig:
+    """Question generation. Answers list trajectory boxes every `box_stride`-th engine frame."""
+
+    turns_per_sample: int = 3  # question-answer pairs per sample before the summary turn
+    samples_per_video: int = 2
+    box_stride: int = 4  # list every k-th frame of a trajectory (keeps answers short)
+    max_boxes: int = 10  # ... and at most this many boxes per answer
+    min_claim_conf: float = 0.5  # a point under this confidence is never asserted
+    min_visible: float = 0.6  # a point whose box is under this fraction of the track's median area is treated as occluded
+    summary: bool = True
+    tasks: tuple[str, ...] = ("box_to_track", "location_to_track", "appearance_to_track", "span_to_subjects", "time_to_subjects", "action_to_subjects")
+    seed: int = 0
+
+
+@dataclass
+class EngineConfig:
+    """Everything one engine run needs besides its inputs and outputs."""
+
+    detector: str = "motion"
+    detector_args: dict[str, Any] = field(default_factory=dict)
+    num_frames: int | None = None  # sample this many frames uniformly (None: see fps)
+    fps: float | None = None  # or sample at this rate (None and no num_frames: every frame)
+    max_frames: int | None = 256
+    track: TrackConfig = field(default_factory=TrackConfig)
+    query: QueryConfig = field(default_factory=QueryConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["query"]["tasks"] = list(self.query.tasks)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EngineConfig:
+        """Build from nested dicts; every unknown key is reported at once."""
+        problems: list[str] = []
+        top = _pick(cls, data, "", problems)
+        track = _pick(TrackConfig, data.get("track") or {}, "track.", problems)
+        query = _pick(QueryConfig, data.get("query") or {}, "query.", problems)
+        if "tasks" in query:
+            query["tasks"] = tuple(query["tasks"])
+        if problems:
+            raise ConfigError("engine config: " + "; ".join(problems))
+        top.pop("track", None)
+        top.pop("query", None)
+        return cls(**top, track=TrackConfig(**track), query=QueryConfig(**query))
+
+
+def _pick(kind: type, data: dict[str, Any], prefix: str, problems: list[str]) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        problems.append(f"{prefix or 'config'} must be a mapping, got {type(data).__name__}")
+        return {}
+    known = {f.name for f in fields(kind)}
+    for key in data:
+        if key not in known:
+            problems.append(f"unknown key {prefix}{key!r} (known: {', '.join(sorted(known))})")
+    return {k: v for k, v in data.items() if k in known}

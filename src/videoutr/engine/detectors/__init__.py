@@ -1,0 +1,70 @@
+"""Detectors behind one small interface, chosen by short name.
+
+A detector turns a clip's frames into one `supervision.Detections` per frame. It may put
+per-detection attributes in `detections.data` (for example `"shape"` or `"class_name"`).
+
+    >>> detector = make_detector("motion")
+    >>> per_frame = detector.detect_clip(frames)          # frames: (T, H, W, 3) uint8 RGB
+    >>> per_frame[0].xyxy.shape
+    (2, 4)
+
+Names: `motion` (offline default), `hog-person` (OpenCV HOG people detector), and
+`hf:<model id or local dir>` (transformers OWLv2 / Grounding DINO / DETR / RT-DETR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from videoutr.engine.detectors.base import Detector
+from videoutr.errors import ConfigError
+
+_REGISTRY: dict[str, Callable[..., Detector]] = {}
+
+
+def register_detector(name: str) -> Callable[[Callable[..., Detector]], Callable[..., Detector]]:
+    """Register a detector factory under a short name (used as a decorator)."""
+
+    def wrap(factory: Callable[..., Detector]) -> Callable[..., Detector]:
+        _REGISTRY[name] = factory
+        return factory
+
+    return wrap
+
+
+def _motion(**kwargs: Any) -> Detector:
+    from videoutr.engine.detectors.motion import MotionDetector
+
+    return MotionDetector(**kwargs)
+
+
+def _hog(**kwargs: Any) -> Detector:
+    from videoutr.engine.detectors.hog import HogPersonDetector
+
+    return HogPersonDetector(**kwargs)
+
+
+_REGISTRY.update({"motion": _motion, "hog-person": _hog})
+
+
+def known_detectors() -> list[str]:
+    return sorted(_REGISTRY) + ["hf:<model id or dir>"]
+
+
+def make_detector(name: str, **kwargs: Any) -> Detector:
+    """Build the detector called `name`; an unknown name lists the known ones."""
+    if name.startswith("hf:"):
+        from videoutr.engine.detectors.hf import HFDetector
+
+        return HFDetector(name[3:], **kwargs)
+    factory = _REGISTRY.get(name)
+    if factory is None:
+        raise ConfigError(f"unknown detector {name!r}; known: {', '.join(known_detectors())}")
+    try:
+        return factory(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"detector {name!r}: bad detector_args ({exc})") from None
+
+
+__all__ = ["Detector", "known_detectors", "make_detector", "register_detector"]

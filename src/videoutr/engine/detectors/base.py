@@ -1,0 +1,33 @@
+"""The detector interface: frames in, one `supervision.Detections` per frame out."""
+
+from __future__ import annotations
+
+import numpy as np
+import supervision as sv
+
+
+class Detector:
+    """Base class. Subclasses implement `detect_frame`, or `detect_clip` when they need the clip
+    (a background model does).
+
+    Every returned `Detections` has `xyxy` in pixels, `confidence` in [0, 1] and `class_id`;
+    `data["class_name"]` names the category when the detector knows it.
+    """
+
+    name = "detector"
+
+    def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
+        raise NotImplementedError
+
+    def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
+        """Detect in each frame of a (T, H, W, 3) uint8 RGB clip."""
+        return [self.detect_frame(frame) for frame in frames]
+
+
+def empty_detections() -> sv.Detections:
+    """Detections with zero rows but every column the engine relies on."""
+    return sv.Detections(
+        xyxy=np.empty((0, 4), dtype=np.float32),
+        confidence=np.empty((0,), dtype=np.float32),
+        class_id=np.empty((0,), dtype=int),
+    )

@@ -1,0 +1,25 @@
+"""Executors run `process_item_dict` over videos and hand each record back as it finishes.
+
+Both have the signature `run(items, cfg_dict, on_record, workers)`; neither knows the steps.
+`local`: in-process (workers <= 1) or a process pool. `ray`: Ray Data, local or on a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from videoutr.errors import ConfigError
+
+EXECUTORS = ("local", "ray")
+
+
+def get_executor(name: str) -> Callable:
+    if name == "local":
+        from videoutr.engine.executors.local import run_local
+
+        return run_local
+    if name == "ray":
+        from videoutr.engine.executors.ray import run_ray
+
+        return run_ray
+    raise ConfigError(f"unknown executor {name!r}; known: {', '.join(EXECUTORS)}")

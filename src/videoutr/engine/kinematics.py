@@ -1,0 +1,149 @@
+"""Per-track motion: moving / stationary segments, direction and speed, and events.
+
+Velocities are central differences of the box centre (normalised units per second). A point is
+moving when its speed exceeds `still_speed`; a moving run is split where the heading turns by
+more than `TURN_DEG`; runs shorter than `min_segment` points merge into their neighbour. Events
+follow from the runs (start, stop, turn), from the track's ends (enter, exit) and from its
+colour runs (colour_change).
+
+    >>> describe_track(traj, frame_idx=list(range(32)), fps=8.0, cfg=TrackConfig())
+    >>> [(e.type, e.frame_idx) for e in traj.events]
+    [('start', 0), ('stop', 12)]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from videoutr.engine.config import TrackConfig
+from videoutr.engine.types import Event, Segment, Trajectory
+
+TURN_DEG = 60.0
+# Compass names as in the synthetic world (image coordinates, y down), counter-clockwise from right.
+_DIRECTIONS = ("right", "up-right", "up", "up-left", "left", "down-left", "down", "down-right")
+
+
+def direction_name(dx: float, dy: float) -> str:
+    """8-way direction of a displacement in image coordinates (y grows downwards)."""
+    angle = math.degrees(math.atan2(-dy, dx)) % 360
+    return _DIRECTIONS[int(round(angle / 45.0)) % 8]
+
+
+def velocities(traj: Trajectory) -> np.ndarray:
+    """(N, 2) centre velocity per point, normalised units per second (central differences)."""
+    centres = np.array([p.centre for p in traj.points], dtype=np.float64)
+    times = np.array([p.time_s for p in traj.points], dtype=np.float64)
+    if len(centres) < 2:
+        return np.zeros((len(centres), 2))
+    lo = np.maximum(np.arange(len(centres)) - 1, 0)
+    hi = np.minimum(np.arange(len(centres)) + 1, len(centres) - 1)
+    dt = np.maximum(times[hi] - times[lo], 1e-6)[:, None]
+    return (centres[hi] - centres[lo]) / dt
+
+
+def _angle_diff(a: float, b: float) -> float:
+    d = abs(a - b) % 360
+    return min(d, 360 - d)
+
+
+def motion_runs(traj: Trajectory, cfg: TrackConfig) -> list[list[int]]:
+    """Point indices grouped into runs of one state (and, when moving, one heading)."""
+    vel = velocities(traj)
+    speed = np.hypot(vel[:, 0], vel[:, 1])
+    runs: list[list[int]] = []
+    headings: list[list[float]] = []
+    for i, s in enumerate(speed):
+        moving = bool(s > cfg.still_speed)
+        heading = math.degrees(math.atan2(vel[i, 1], vel[i, 0]))
+        if runs:
+            was_moving = bool(speed[runs[-1][0]] > cfg.still_speed)
+            same = moving == was_moving
+            if same and moving:
+                mean = math.degrees(math.atan2(np.mean(np.sin(np.radians(headings[-1]))), np.mean(np.cos(np.radians(headings[-1])))))
+                same = _angle_diff(heading, mean) <= TURN_DEG
+            if same:
+                runs[-1].append(i)
+                headings[-1].append(heading)
+                continue
+        runs.append([i])
+        headings.append([heading])
+    return _merge_short(runs, cfg.min_segment)
+
+
+def _merge_short(runs: list[list[int]], min_len: int) -> list[list[int]]:
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for k, run in enumerate(runs):
+            if len(run) < min_len:
+                target = k - 1 if k > 0 else k + 1
+                runs[target] = sorted(runs[target] + run)
+                del runs[k]
+                changed = True
+                break
+    return runs
+
+
+def segments_of(traj: Trajectory, cfg: TrackConfig) -> list[Segment]:
+    """Moving / stationary segments with direction and mean speed."""
+    vel = velocities(traj)
+    segments = []
+    for run in motion_runs(traj, cfg):
+        speed = float(np.mean(np.hypot(vel[run, 0], vel[run, 1])))
+        first, last = traj.points[run[0]], traj.points[run[-1]]
+        moving = speed > cfg.still_speed
+        direction = None
+        if moving:
+            mean_v = vel[run].mean(axis=0)
+            direction = direction_name(float(mean_v[0]), float(mean_v[1]))
+        segments.append(Segment("moving" if moving else "stationary", first.frame_idx, last.frame_idx, direction, round(speed, 4)))
+    return _join_equal(segments)
+
+
+def _join_equal(segments: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for seg in segments:
+        if out and out[-1].state == seg.state and out[-1].direction == seg.direction:
+            out[-1].end_frame = seg.end_frame
+        else:
+            out.append(seg)
+    return out
+
+
+def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig) -> None:
+    """Fill `traj.segments` and `traj.events` (in frame order), in place."""
+    traj.segments = segments_of(traj, cfg)
+    events: list[Event] = []
+    if traj.first_frame > frame_idx[0]:
+        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location}))
+    for prev, seg in zip(traj.segments, traj.segments[1:]):
+        kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
+        detail = {"direction": seg.direction} if seg.direction else {}
+        events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
+    events.extend(colour_changes(traj, fps))
+    if traj.last_frame < frame_idx[-1]:  # like the world: the first frame without the subject
+        gone = next(f for f in frame_idx if f > traj.last_frame)
+        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location}))
+    traj.events = sorted(events, key=lambda e: e.frame_idx)
+
+
+def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event]:
+    """A change wherever a colour held for `min_run` points follows another."""
+    runs: list[list] = []
+    for p in traj.points:
+        if runs and runs[-1][0] == p.colour:
+            runs[-1][2] += 1
+        else:
+            runs.append([p.colour, p.frame_idx, 1])
+    runs = [r for r in runs if r[2] >= min_run and r[0]]
+    events = []
+    for prev, cur in zip(runs, runs[1:]):
+        if prev[0] != cur[0]:
+            events.append(Event("colour_change", cur[1], _t(cur[1], fps), {"from": prev[0], "to": cur[0]}))
+    return events
+
+
+def _t(frame_idx: int, fps: float) -> float:
+    return round(frame_idx / fps, 4) if fps > 0 else 0.0

@@ -1,0 +1,6 @@
+"""Bidirectional querying: trajectories -> multi-turn LLaVA dialogues (LLM-free by default)."""
+
+from videoutr.engine.query.build import build_samples
+from videoutr.engine.query.tasks import QA, TASKS, register_task
+
+__all__ = ["QA", "TASKS", "build_samples", "register_task"]

@@ -1,0 +1,71 @@
+"""Assemble QAs into multi-turn `Sample`s: seeded by (seed, video id, sample index).
+
+The first human turn carries `<video>` once; the summary turn (when enabled and allowed) closes
+each sample. A task that has nothing reliable to ask is skipped and counted.
+
+    >>> samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
+    >>> samples[0].conversations[0].value.startswith("<video>\\n")
+    True
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.engine.config import QueryConfig
+from videoutr.engine.query.tasks import QA, TASKS
+from videoutr.engine.types import ClipTrajectories
+from videoutr.errors import ConfigError
+
+
+def check_tasks(names) -> None:
+    unknown = [n for n in names if n not in TASKS]
+    if unknown:
+        raise ConfigError(f"unknown query task(s) {unknown}; known: {', '.join(sorted(TASKS))}")
+
+
+def _qas_for_sample(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, skipped: Counter) -> list[QA]:
+    order = list(cfg.tasks)
+    rng.shuffle(order)
+    qas: list[QA] = []
+    subjects: set[int] = set()  # one turn per subject: follow-ups ask about someone else
+    for name in order:
+        if len(qas) >= cfg.turns_per_sample:
+            break
+        qa = TASKS[name](clip, rng, cfg)
+        if qa is None:
+            skipped[name] += 1
+            continue
+        subject = qa.claims.get("track_id")
+        if subject is not None and subject in subjects:
+            continue
+        subjects.add(subject)
+        qas.append(qa)
+    if cfg.summary:
+        qa = TASKS["summary"](clip, rng, cfg)
+        if qa is None:
+            skipped["summary"] += 1
+        else:
+            qas.append(qa)
+    return qas
+
+
+def build_samples(clip: ClipTrajectories, cfg: QueryConfig, video: str) -> tuple[list[Sample], Counter]:
+    """`cfg.samples_per_video` samples for one clip, and the count of skipped questions by task."""
+    check_tasks(cfg.tasks)
+    skipped: Counter[str] = Counter()
+    samples = []
+    for k in range(cfg.samples_per_video):
+        rng = random.Random(f"{cfg.seed}:{clip.video_id}:{k}")
+        qas = _qas_for_sample(clip, rng, cfg, skipped)
+        if not qas:
+            continue
+        turns = []
+        for i, qa in enumerate(qas):
+            question = f"{VIDEO_TOKEN}\n{qa.question}" if i == 0 else qa.question
+            turns += [Turn(HUMAN, question), Turn(ASSISTANT, qa.answer)]
+        extra = {"utr": [{"task": qa.task, "claims": qa.claims} for qa in qas]}
+        samples.append(Sample(id=f"{clip.video_id}-utr{k}", conversations=turns, video=video, source="utr", extra=extra))
+    return samples, skipped

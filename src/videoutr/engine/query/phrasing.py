@@ -1,0 +1,77 @@
+"""Phrasings for each task type (several per type, picked by a seeded RNG) and text helpers.
+
+Boxes are written normalised with two decimals: `frame 3: [0.12, 0.40, 0.30, 0.62]`.
+
+    >>> box_text((0.123, 0.4, 0.3, 0.625))
+    '[0.12, 0.40, 0.30, 0.62]'
+"""
+
+from __future__ import annotations
+
+QUESTIONS: dict[str, list[str]] = {
+    "box_to_track": [
+        "What is the object at frame {frame}: {box}? Give its whole trajectory and tell me what it does.",
+        "Please tell me what the object in frame {frame}: {box} is, and track it through the whole video.",
+        "At frame {frame} there is something at {box}. Identify it and describe its full trajectory.",
+    ],
+    "location_to_track": [
+        "Which object is in the {location} of the frame at frame {frame}? Follow it through the video.",
+        "At frame {frame}, what is in the {location}? Give its trajectory and what it does.",
+        "Look at the {location} at frame {frame}. What is there, and where does it go over the whole video?",
+    ],
+    "appearance_to_track": [
+        "Track the {appearance} through the video: where is it, and what does it do?",
+        "Where does the {appearance} go during the video? List its trajectory.",
+        "Follow the {appearance}. When is it visible, where is it, and how does it move?",
+    ],
+    "span_to_subjects": [
+        "Which objects are visible between frame {start} and frame {end}, and where are they?",
+        "From frame {start} to frame {end}, who is in the video and where?",
+        "Describe every object present from {start_s} s to {end_s} s (frames {start}-{end}) and its position.",
+    ],
+    "time_to_subjects": [
+        "What is in the video at {time_s} seconds (frame {frame}), and where is each object?",
+        "At frame {frame} ({time_s} s), list the objects and their boxes.",
+        "Which objects can be seen at {time_s} s, and where are they?",
+    ],
+    "action_to_subjects": [
+        "Which object {verb_present}, when, and where is it at that moment?",
+        "Does any object {verb_base}? Tell me which one, at which frame, and where.",
+        "Find the moment something {verb_present}. Which object is it and where is it?",
+    ],
+    "summary": [
+        "What happens in this video? Describe the events in order.",
+        "Summarize the whole video from beginning to end.",
+        "Give a short account of the video, in temporal order.",
+    ],
+}
+
+VERBS = {
+    "start": ("starts moving", "start moving", "starts moving"),
+    "stop": ("stops", "stop", "stops"),
+    "turn": ("changes direction", "change direction", "turns"),
+    "enter": ("enters the scene", "enter the scene", "enters"),
+    "exit": ("leaves the scene", "leave the scene", "leaves"),
+    "colour_change": ("changes colour", "change colour", "changes colour"),
+}
+
+
+def box_text(box_norm) -> str:
+    """A normalised xyxy box as `[x1, y1, x2, y2]` with two decimals."""
+    return "[" + ", ".join(f"{v:.2f}" for v in box_norm) + "]"
+
+
+def round_box(box_norm) -> list[float]:
+    """The box exactly as written in text (two decimals), for claims checked later."""
+    return [round(float(v), 2) for v in box_norm]
+
+
+def seconds(time_s: float) -> str:
+    return f"{time_s:.1f}"
+
+
+def join_phrases(parts: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

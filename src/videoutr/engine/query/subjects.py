@@ -1,0 +1,107 @@
+"""What the engine may say about a subject: reliable points, names, trajectory and action text.
+
+A point is *reliable* when it was detected (not interpolated), its confidence is at least
+`min_claim_conf`, and its box is not much smaller than the track's usual box (a shrunken box
+means the subject is partly hidden or partly out of the frame). Answers only assert reliable
+points; questions about unreliable moments are not asked.
+
+    >>> name_of(traj)
+    'the red circle'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from videoutr.engine.config import QueryConfig
+from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
+from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
+
+
+def _area(p: TrackPoint) -> float:
+    x1, y1, x2, y2 = p.box_norm
+    return max(0.0, x2 - x1) * max(0.0, y2 - y1)
+
+
+def reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
+    """The points an answer may assert (see the module doc)."""
+    detected = [p for p in traj.points if not p.interpolated]
+    if not detected:
+        return []
+    typical = float(np.median([_area(p) for p in detected]))
+    return [p for p in detected if p.confidence >= cfg.min_claim_conf and _area(p) >= cfg.min_visible * typical]
+
+
+def is_reliable(traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
+    return any(p.frame_idx == frame_idx for p in reliable_points(traj, cfg))
+
+
+def appearance(traj: Trajectory, frame_idx: int | None = None) -> str:
+    """"red circle" (the colour at `frame_idx`, else the track's usual colour)."""
+    colour = traj.colour
+    if frame_idx is not None:
+        point = traj.point_at(frame_idx)
+        colour = point.colour if point and point.colour else colour
+    return f"{colour} {traj.category}" if colour else traj.category
+
+
+def name_of(traj: Trajectory, frame_idx: int | None = None) -> str:
+    return f"the {appearance(traj, frame_idx)}"
+
+
+def trajectory_text(traj: Trajectory, cfg: QueryConfig) -> tuple[str, list[tuple[int, list[float]]]]:
+    """Every `box_stride`-th reliable point (at most `max_boxes`, ends kept), as text and claims."""
+    points = reliable_points(traj, cfg)
+    picked = points[:: max(1, cfg.box_stride)]
+    if points and picked[-1] is not points[-1]:
+        picked.append(points[-1])
+    if len(picked) > cfg.max_boxes:
+        keep = np.linspace(0, len(picked) - 1, cfg.max_boxes).round().astype(int)
+        picked = [picked[i] for i in keep]
+    claims = [(p.frame_idx, round_box(p.box_norm)) for p in picked]
+    return "; ".join(f"frame {f}: {box_text(b)}" for f, b in claims), claims
+
+
+def actions_text(traj: Trajectory, clip: ClipTrajectories) -> str:
+    """What the subject does, segment by segment ("moves right from frame 0 to 11, then ...")."""
+    parts = []
+    for seg in traj.segments:
+        span = f"from frame {seg.start_frame} to {seg.end_frame}"
+        if seg.state == "moving":
+            parts.append(f"moves {seg.direction} {span}")
+        else:
+            parts.append(f"stays still {span}")
+    for event in traj.events:
+        if event.type == "colour_change":
+            parts.append(f"turns {event.detail['to']} at frame {event.frame_idx}")
+    return join_phrases(parts) if parts else "stays in view"
+
+
+def visibility_text(traj: Trajectory, clip: ClipTrajectories) -> str:
+    """When it is seen: "visible for the whole video" or "appears at frame a and leaves after b"."""
+    first, last = clip.frame_idx[0], clip.frame_idx[-1]
+    if traj.first_frame == first and traj.last_frame == last:
+        return "It is visible for the whole video"
+    start = "is there from the start" if traj.first_frame == first else f"appears at frame {traj.first_frame}"
+    end = "stays until the end" if traj.last_frame == last else f"is last seen at frame {traj.last_frame}"
+    return f"It {start} and {end}"
+
+
+def unambiguous(clip: ClipTrajectories, traj: Trajectory, frame_idx: int, max_iou: float = 0.2) -> bool:
+    """No other track's box at `frame_idx` overlaps this track's box."""
+    point = traj.point_at(frame_idx)
+    if point is None:
+        return False
+    for other in clip.tracks:
+        q = other.point_at(frame_idx) if other is not traj else None
+        if q is not None and _iou(point.box_norm, q.box_norm) > max_iou:
+            return False
+    return True
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0

@@ -1,0 +1,154 @@
+"""Tracking: per-frame `sv.Detections` -> `ClipTrajectories`, with Roboflow `trackers` ByteTrack.
+
+ByteTrack associates high-confidence detections first and low-confidence ones second (the
+paper's "confidence levels"). Around it: the frames ByteTrack holds back while a track is young
+are given back to the track; tracks that are too short or too unsure are dropped with a counted
+reason; short gaps are filled by linear interpolation and flagged.
+
+    >>> clip = track_clip(per_frame, frame_idx=list(range(32)), fps=8.0, width=128, height=128,
+    ...                   cfg=TrackConfig(), video_id="w0001", video="w0001.mp4", num_frames=32)
+    >>> [t.track_id for t in clip.tracks], clip.dropped
+    ([1, 2], {'too_short': 1})
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import supervision as sv
+
+from videoutr.engine.config import TrackConfig
+from videoutr.engine.kinematics import describe_track
+from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
+
+_ATTRS = ("colour", "shape", "location", "size")
+
+
+def run_bytetrack(per_frame: list[sv.Detections], step_fps: float, cfg: TrackConfig) -> list[sv.Detections]:
+    """ByteTrack over the clip; returns each frame's detections with `tracker_id` (-1: none)."""
+    from trackers import ByteTrackTracker
+
+    tracker = ByteTrackTracker(
+        lost_track_buffer=max(1, int(round(cfg.lost_buffer_s * 30))),
+        frame_rate=max(step_fps, 1e-3),
+        track_activation_threshold=cfg.activation_conf,
+        minimum_consecutive_frames=cfg.min_consecutive,
+        minimum_iou_threshold=cfg.min_iou,
+        high_conf_det_threshold=cfg.high_conf,
+    )
+    return [tracker.update(dets) for dets in per_frame]
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def backfill_young_frames(tracked: list[sv.Detections], depth: int, min_iou: float = 0.3) -> None:
+    """Give each track the unassigned detections ByteTrack withheld while the track was young.
+
+    ByteTrack returns -1 for a track's first `minimum_consecutive_frames - 1` frames; walking
+    back from a track's first frame, an unassigned detection overlapping the track's next box
+    is given the track's id (in place).
+    """
+    first_seen: dict[int, int] = {}
+    for i, dets in enumerate(tracked):
+        for tid in dets.tracker_id:
+            first_seen.setdefault(int(tid), i)
+    first_seen.pop(-1, None)
+    for tid, start in sorted(first_seen.items(), key=lambda kv: kv[1]):
+        box = tracked[start].xyxy[list(tracked[start].tracker_id).index(tid)]
+        for i in range(start - 1, max(-1, start - 1 - depth), -1):
+            free = [k for k, t in enumerate(tracked[i].tracker_id) if t == -1]
+            scores = [(_iou(tracked[i].xyxy[k], box), k) for k in free]
+            best = max(scores, default=(0.0, -1))
+            if best[0] < min_iou:
+                break
+            tracked[i].tracker_id[best[1]] = tid
+            box = tracked[i].xyxy[best[1]]
+
+
+def collect_points(tracked, frame_idx, fps, width, height) -> dict[int, list[TrackPoint]]:
+    """Group tracked detections into normalised points per tracker id (unassigned ones dropped)."""
+    scale = np.array([width, height, width, height], dtype=np.float64)
+    points: dict[int, list[TrackPoint]] = {}
+    for i, dets in enumerate(tracked):
+        for k, tid in enumerate(dets.tracker_id):
+            if tid < 0:
+                continue
+            box = np.clip(dets.xyxy[k] / scale, 0.0, 1.0)
+            attrs = {a: str(dets.data[a][k]) for a in _ATTRS if a in dets.data}
+            conf = float(dets.confidence[k]) if dets.confidence is not None else 1.0
+            point = TrackPoint(frame_idx[i], round(frame_idx[i] / fps, 4), tuple(np.round(box, 4)), round(conf, 4), **attrs)
+            points.setdefault(int(tid), []).append(point)
+    return points
+
+
+def interpolate_gaps(points: list[TrackPoint], frame_idx: list[int], max_gap: int) -> list[TrackPoint]:
+    """Fill runs of at most `max_gap` missing engine frames by linear interpolation (flagged)."""
+    position = {f: i for i, f in enumerate(frame_idx)}
+    out = [points[0]]
+    for prev, nxt in zip(points, points[1:]):
+        a, b = position[prev.frame_idx], position[nxt.frame_idx]
+        if 1 < b - a <= max_gap + 1:
+            for j in range(a + 1, b):
+                w = (j - a) / (b - a)
+                box = tuple(round((1 - w) * p + w * q, 4) for p, q in zip(prev.box_norm, nxt.box_norm))
+                conf = round(min(prev.confidence, nxt.confidence) * 0.5, 4)
+                f = frame_idx[j]
+                out.append(TrackPoint(f, round(prev.time_s + (nxt.time_s - prev.time_s) * w, 4), box, conf, True,
+                                      prev.colour, prev.shape, prev.location, prev.size))
+        out.append(nxt)
+    return out
+
+
+def filter_track(points: list[TrackPoint], cfg: TrackConfig) -> str | None:
+    """Why a track is dropped ("too_short", "too_unsure"), or None to keep it."""
+    if len(points) < cfg.min_track_len:
+        return "too_short"
+    if float(np.mean([p.confidence for p in points])) < cfg.min_mean_conf:
+        return "too_unsure"
+    return None
+
+
+def uncertain_frames(tracked: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]]) -> list[int]:
+    """Engine frames holding more detections than kept tracks explain (something is unaccounted for)."""
+    explained = Counter(p.frame_idx for points in kept for p in points if not p.interpolated)
+    return [f for f, dets in zip(frame_idx, tracked) if len(dets) > explained.get(f, 0)]
+
+
+def _majority(values: list[str | None]) -> str:
+    counts = Counter(v for v in values if v)
+    return counts.most_common(1)[0][0] if counts else "object"
+
+
+def track_clip(
+    per_frame, frame_idx, fps, width, height, cfg: TrackConfig, video_id: str, video: str, num_frames: int = 0
+) -> ClipTrajectories:
+    """Track a clip's detections and build its trajectories (ids renumbered 1.. by first sight)."""
+    step = (frame_idx[-1] - frame_idx[0]) / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1
+    tracked = run_bytetrack(per_frame, fps / max(step, 1e-9), cfg)
+    backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
+    dropped: Counter[str] = Counter()
+    kept: list[list[TrackPoint]] = []
+    for _, points in sorted(collect_points(tracked, frame_idx, fps, width, height).items()):
+        reason = filter_track(points, cfg)
+        if reason:
+            dropped[reason] += 1
+            continue
+        kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
+    kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
+    uncertain = uncertain_frames(tracked, frame_idx, kept)
+    tracks = []
+    for new_id, points in enumerate(kept, start=1):
+        traj = Trajectory(new_id, _majority([p.shape for p in points]), points,
+                          colour=_majority([p.colour for p in points]), size=_majority([p.size for p in points]),
+                          mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
+        describe_track(traj, frame_idx, fps, cfg)
+        tracks.append(traj)
+    return ClipTrajectories(video_id, video, fps, num_frames or (frame_idx[-1] + 1), width, height, list(frame_idx), tracks,
+                            dict(sorted(dropped.items())), uncertain)

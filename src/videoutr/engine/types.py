@@ -1,0 +1,141 @@
+"""The engine's per-clip type: tracked subjects with attributes over time.
+
+Per frame the engine speaks `supervision.Detections` (boxes, confidence, class id, and a `data`
+dict holding per-detection attributes); between tracking and querying it speaks
+`ClipTrajectories`; the dialogue type is `videoutr.data.llava.Sample`.
+
+Boxes here are normalised to [0, 1] (`box_norm`, xyxy), so a trajectory is independent of the
+video's resolution.
+
+    >>> p = TrackPoint(frame_idx=3, time_s=0.375, box_norm=(0.1, 0.4, 0.3, 0.6), confidence=0.9)
+    >>> traj = Trajectory(track_id=1, category="circle", points=[p])
+    >>> ClipTrajectories.from_dict(ClipTrajectories("v1", "v1.mp4", 8.0, 32, 128, 128, [0], [traj]).to_dict()).tracks[0].points[0] == p
+    True
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class TrackPoint:
+    """One tracked box: `box_norm` is xyxy in [0, 1]; `interpolated` points filled a gap."""
+
+    frame_idx: int
+    time_s: float
+    box_norm: tuple[float, float, float, float]
+    confidence: float
+    interpolated: bool = False
+    colour: str | None = None
+    shape: str | None = None
+    location: str | None = None
+    size: str | None = None
+
+    def __post_init__(self) -> None:
+        self.box_norm = tuple(float(v) for v in self.box_norm)  # type: ignore[assignment]
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        x1, y1, x2, y2 = self.box_norm
+        return (x1 + x2) / 2, (y1 + y2) / 2
+
+
+@dataclass
+class Event:
+    """Something a subject does at a frame: enter, exit, start, stop, turn, colour_change."""
+
+    type: str
+    frame_idx: int
+    time_s: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Segment:
+    """A span of frames (inclusive) in which a subject is `state` ("moving" or "stationary")."""
+
+    state: str
+    start_frame: int
+    end_frame: int
+    direction: str | None = None
+    speed: float | None = None  # box-centre displacement per second, in image widths
+
+
+@dataclass
+class Trajectory:
+    """One subject over the clip: its points (sorted by frame) and per-track attributes."""
+
+    track_id: int
+    category: str
+    points: list[TrackPoint] = field(default_factory=list)
+    colour: str | None = None
+    size: str | None = None
+    events: list[Event] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    mean_confidence: float = 0.0
+
+    @property
+    def first_frame(self) -> int:
+        return self.points[0].frame_idx
+
+    @property
+    def last_frame(self) -> int:
+        return self.points[-1].frame_idx
+
+    def point_at(self, frame_idx: int) -> TrackPoint | None:
+        for point in self.points:
+            if point.frame_idx == frame_idx:
+                return point
+        return None
+
+    def colours(self) -> list[str]:
+        """Colour names in order of appearance, without repeats (changes show as several)."""
+        names: list[str] = []
+        for point in self.points:
+            if point.colour and (not names or names[-1] != point.colour):
+                names.append(point.colour)
+        return names
+
+
+@dataclass
+class ClipTrajectories:
+    """All kept tracks of one video, with the frames the engine looked at."""
+
+    video_id: str
+    video: str
+    fps: float
+    num_frames: int
+    width: int
+    height: int
+    frame_idx: list[int]
+    tracks: list[Trajectory] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    uncertain_frames: list[int] = field(default_factory=list)  # frames with detections no kept track explains
+
+    def time_of(self, frame_idx: int) -> float:
+        return frame_idx / self.fps if self.fps > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> ClipTrajectories:
+        tracks = []
+        for t in record.get("tracks", []):
+            tracks.append(
+                Trajectory(
+                    track_id=t["track_id"],
+                    category=t["category"],
+                    points=[TrackPoint(**p) for p in t["points"]],
+                    colour=t.get("colour"),
+                    size=t.get("size"),
+                    events=[Event(**e) for e in t.get("events", [])],
+                    segments=[Segment(**s) for s in t.get("segments", [])],
+                    mean_confidence=t.get("mean_confidence", 0.0),
+                )
+            )
+        fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
+        return cls(**fields, tracks=tracks, dropped=dict(record.get("dropped", {})),
+                   uncertain_frames=list(record.get("uncertain_frames", [])))

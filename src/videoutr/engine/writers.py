@@ -1,0 +1,94 @@
+"""Engine outputs: per-video records kept durably, final files written atomically in input order.
+
+`OUT/records.jsonl` is the bookkeeping: one line per finished video (ok or error), appended and
+fsynced as videos finish (in `records.jsonl.partial` until the run ends). A rerun skips the
+videos recorded there. At the end the final files are derived from the records, in the order
+of the input videos, each written atomically:
+
+- `OUT/trajectories.jsonl`  one `ClipTrajectories` per video
+- `OUT/utr.json`            LLaVA-format dialogues (`source: "utr"`)
+- `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path, sampling_strategy}]`)
+- `OUT/errors.jsonl`        bad videos with their reason
+- `OUT/stats.json`          counts: videos, tracks, dropped tracks and skipped questions by reason
+- `OUT/engine_config.json`  the config of the run (a rerun with another config is refused)
+
+A run killed at any moment and rerun therefore ends with exactly the files of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from videoutr.engine.config import EngineConfig
+from videoutr.errors import ConfigError
+from videoutr.jsonio import atomic_write_text, read_json, write_json, write_jsonl
+from videoutr.resume import ResumableJsonl
+
+
+class EngineOutputs:
+    """The output folder of one engine run."""
+
+    def __init__(self, out_dir: str | Path, cfg: EngineConfig) -> None:
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self._check_config(cfg)
+        self.records = ResumableJsonl(self.out / "records.jsonl", key="video_id")
+
+    def _check_config(self, cfg: EngineConfig) -> None:
+        path = self.out / "engine_config.json"
+        wanted = cfg.to_dict()
+        if path.is_file():
+            found = read_json(path)
+            if found != wanted:
+                changed = sorted(k for k in set(found) | set(wanted) if found.get(k) != wanted.get(k))
+                raise ConfigError(f"{self.out} holds a run with another config (differs in: {', '.join(changed)}); "
+                                  "use a new --out or delete the folder")
+        else:
+            write_json(path, wanted)
+
+    @property
+    def done(self) -> set[str]:
+        return self.records.done
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+
+    def finalize(self, order: list[str]) -> dict[str, Any]:
+        """Write the final files in `order` of video ids; returns the run's stats."""
+        records = self.records.finalize(order=order)
+        ok = [r for r in records if r["status"] == "ok"]
+        write_jsonl(self.out / "trajectories.jsonl", [r["trajectories"] for r in ok])
+        write_json(self.out / "utr.json", [s for r in ok for s in r["samples"]])
+        write_jsonl(self.out / "errors.jsonl", [{"video_id": r["video_id"], "video": r["video"], "error": r["error"]}
+                                                for r in records if r["status"] == "error"])
+        mixture = {"datasets": [{"json_path": str((self.out / "utr.json").resolve()), "sampling_strategy": "all"}]}
+        atomic_write_text(self.out / "data.yaml", "# training mixture of the UTR data engine's output\n"
+                          + yaml.safe_dump(mixture, sort_keys=False))
+        stats = summarise(records)
+        write_json(self.out / "stats.json", stats)
+        return stats
+
+
+def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts over a run's records (everything here is deterministic)."""
+    dropped: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    ok = [r for r in records if r["status"] == "ok"]
+    for r in ok:
+        dropped.update(r["stats"]["dropped_tracks"])
+        skipped.update(r["stats"]["skipped_questions"])
+    return {
+        "videos": len(records),
+        "ok": len(ok),
+        "errors": len(records) - len(ok),
+        "frames": sum(r["stats"]["frames"] for r in ok),
+        "detections": sum(r["stats"]["detections"] for r in ok),
+        "tracks": sum(r["stats"]["tracks"] for r in ok),
+        "samples": sum(len(r["samples"]) for r in ok),
+        "dropped_tracks": dict(sorted(dropped.items())),
+        "skipped_questions": dict(sorted(skipped.items())),
+    }
