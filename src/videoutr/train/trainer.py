@@ -46,6 +46,16 @@ def _trainer_class():
                     eps=self.args.adam_epsilon)
             return self.optimizer
 
+        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+            # Trainer's own loader reads the safetensors keys as saved (LLaVA's legacy names) and,
+            # with strict=False, silently loads nothing into a v5 LLaVA-OneVision; from_pretrained
+            # applies the key mapping. Sharded (FSDP/DeepSpeed) and PEFT resumes keep the default.
+            if model is not None or hasattr(self.model, "peft_config"):
+                return super()._load_from_checkpoint(resume_from_checkpoint, model)
+            fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype)
+            self.model.load_state_dict(fresh.state_dict(), strict=True)
+            return None
+
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             result = super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
             loss = result[0] if return_outputs else result
@@ -129,6 +139,8 @@ def training_arguments(recipe: TrainRecipe, has_eval: bool, resuming: bool):
     if precision in ("bf16", "fp16") and not torch.cuda.is_available():
         raise ConfigError(f"run.precision={precision} needs a GPU; use fp32 (or auto) on the CPU")
     warmup = o.warmup_steps if o.warmup_steps > 0 else o.warmup_ratio
+    fields = TrainingArguments.__dataclass_fields__
+    ckpt_key = "activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing"
     return TrainingArguments(
         output_dir=r.output_dir, per_device_train_batch_size=r.batch_size, per_device_eval_batch_size=r.batch_size,
         gradient_accumulation_steps=r.grad_accum, num_train_epochs=r.epochs, max_steps=r.max_steps,
@@ -138,7 +150,7 @@ def training_arguments(recipe: TrainRecipe, has_eval: bool, resuming: bool):
         save_strategy="steps", save_steps=r.save_steps, save_total_limit=r.save_total_limit,
         eval_strategy="steps" if has_eval else "no", eval_steps=r.eval_steps or r.save_steps,
         eval_on_start=has_eval and not resuming, seed=r.seed, data_seed=r.seed,
-        bf16=precision == "bf16", fp16=precision == "fp16", gradient_checkpointing=r.gradient_checkpointing,
+        bf16=precision == "bf16", fp16=precision == "fp16", **{ckpt_key: r.gradient_checkpointing},
         report_to=["tensorboard"] if r.tensorboard else "none", dataloader_num_workers=r.dataloader_workers,
         remove_unused_columns=False, label_names=["labels"], use_cpu=not torch.cuda.is_available(),
         include_num_input_tokens_seen="non_padding", deepspeed=r.deepspeed, fsdp=r.fsdp or "",
