@@ -1,0 +1,36 @@
+"""`videoutr world`: generate the synthetic video world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def world_command(
+    out: Path = typer.Option(..., "--out", help="Folder to write the world to (resumed if it exists)."),
+    num_videos: int = typer.Option(None, "--num-videos", help="Number of original videos (preset default: 200; tiny: 6)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same world."),
+    frames: int = typer.Option(None, "--frames", help="Frames per video (default 32)."),
+    fps: float = typer.Option(None, "--fps", help="Frames per second (default 8)."),
+    size: tuple[int, int] | None = typer.Option(None, "--size", help="Frame height and width, even (default 128 128)."),
+    test_fraction: float = typer.Option(None, "--test-fraction", help="Share of videos in the test split (default 0.2)."),
+    event_density: float = typer.Option(None, "--event-density", help="Scales every event probability (default 1)."),
+    preset: str = typer.Option("default", "--preset", help="Base config: default or tiny."),
+) -> None:
+    """Generate videos, annotations.jsonl, captions.json and bench.json under --out.
+
+    Example: videoutr world --out runs/world --num-videos 200 --seed 0
+    """
+    from videoutr.world.config import world_preset
+    from videoutr.world.generate import generate_world
+
+    height, width = size if size is not None else (None, None)
+    cfg = world_preset(
+        preset, num_videos=num_videos, seed=seed, frames=frames, fps=fps, height=height, width=width,
+        test_fraction=test_fraction, event_density=event_density,
+    )
+    path = generate_world(cfg, out, progress=True)
+    typer.echo(f"wrote world ({cfg.num_videos} videos, seed {cfg.seed}) to {path}")
+    for name in ("videos/", "annotations.jsonl", "captions.json", "bench.json", "world.json"):
+        typer.echo(f"  {path / name}")
