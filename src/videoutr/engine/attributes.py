@@ -128,24 +128,83 @@ def shape_features(mask: np.ndarray) -> dict[str, float]:
     }
 
 
-def shape_of_mask(mask: np.ndarray) -> str:
-    """Name an upright blob's shape from contour geometry: circle, square, rectangle, diamond,
-    triangle, star (or blob when too small).
+_STAR = np.array([  # a five-pointed star spanning [-1, 1] in both axes, apex up
+    (0.0, -1.0), (0.309, -0.342), (1.0, -0.236), (0.5, 0.276), (0.618, 1.0),
+    (0.0, 0.658), (-0.618, 1.0), (-0.5, 0.276), (-1.0, -0.236), (-0.309, -0.342),
+])
 
-    Fill of the axis-aligned box: square 1.0, circle 0.79, triangle and diamond 0.5, star ~0.4;
-    the minimum-area rectangle tells a diamond (a turned square, fill ~1) from a triangle (0.5);
-    a star is far from convex (low solidity).
+
+def _inside_polygon(u: np.ndarray, v: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    inside = np.zeros(np.broadcast(u, v).shape, dtype=bool)
+    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0)):
+        crosses = (y1 > v) != (y2 > v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_at = (x2 - x1) * (v - y1) / (y2 - y1) + x1
+        inside = inside ^ (crosses & (u < x_at))
+    return inside
+
+
+# Upright shape templates over the unit box [-1, 1]^2 (u right, v down).
+SHAPE_TEMPLATES = {
+    "circle": lambda u, v: u * u + v * v <= 1.0,
+    "square": lambda u, v: np.maximum(np.abs(u), np.abs(v)) <= 1.0,
+    "diamond": lambda u, v: np.abs(u) + np.abs(v) <= 1.0,
+    "triangle": lambda u, v: np.abs(u) <= (v + 1.0) / 2.0,
+    "star": lambda u, v: _inside_polygon(u, v, _STAR),
+}
+
+
+def _pool(mask: np.ndarray, origin: tuple[int, int], block: int, cover: float = 0.25) -> np.ndarray:
+    """Pool a crop into `block` x `block` cells aligned with the frame's pixel grid; a cell is on
+    when at least `cover` of it is (a chroma cell takes the object's colour when the object
+    covers about a quarter of it: 0.25 names 93 % of single world shapes right, 0.5 only 88 %)."""
+    x, y = origin
+    left, top = x % block, y % block
+    h, w = mask.shape
+    bottom, right = (-(top + h)) % block, (-(left + w)) % block
+    padded = np.pad(mask.astype(np.float32), ((top, bottom), (left, right)))
+    hh, ww = padded.shape
+    return padded.reshape(hh // block, block, ww // block, block).mean(axis=(1, 3)) >= cover
+
+
+def shape_scores(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int = 1) -> dict[str, float]:
+    """IoU of a blob (cropped to its box) with each upright template stretched to that box.
+
+    With `block=2` both are compared at the 2x2 resolution of the video's chroma (yuv420p), at
+    which colour-based masks are blocky; `origin` is the crop's top-left pixel in the frame.
     """
-    f = shape_features(mask)
-    if f["area"] < 12:
+    h, w = mask.shape
+    u = ((np.arange(w) + 0.5) / w * 2 - 1)[None, :]
+    v = ((np.arange(h) + 0.5) / h * 2 - 1)[:, None]
+    observed = _pool(mask, origin, block) if block > 1 else mask
+    scores = {}
+    for name, inside in SHAPE_TEMPLATES.items():
+        template = np.broadcast_to(inside(u, v), mask.shape)
+        if block > 1:
+            template = _pool(template, origin, block)
+        union = np.logical_or(template, observed).sum()
+        scores[name] = float(np.logical_and(template, observed).sum() / union) if union else 0.0
+    return scores
+
+
+def shape_of_mask(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int = 1, min_area: int = 12) -> str:
+    """Name an upright blob's shape: the template (circle, square, diamond, triangle, star) that
+    overlaps it best once stretched to its bounding box; "rectangle" for an elongated square
+    match, "blob" when too small to tell. `origin` / `block`: see `shape_scores`.
+
+        >>> shape_of_mask(np.ones((9, 9), bool))
+        'square'
+    """
+    ys, xs = np.nonzero(mask)
+    if len(ys) < min_area:
         return "blob"
-    if f["solidity"] < 0.72 and f["fill"] < 0.55:
-        return "star"
-    if f["fill"] > 0.88:
-        return "square" if f["aspect"] < 1.3 else "rectangle"
-    if f["fill"] < 0.66:
-        return "diamond" if f["rot_fill"] > 0.8 else "triangle"
-    return "circle"
+    crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    scores = shape_scores(crop, (origin[0] + int(xs.min()), origin[1] + int(ys.min())), block)
+    best = max(scores, key=lambda k: scores[k])
+    h, w = crop.shape
+    if best == "square" and max(h, w) / max(1, min(h, w)) > 1.5:
+        return "rectangle"
+    return best
 
 
 def annotate_detections(

@@ -25,6 +25,9 @@ class TrackConfig:
     min_track_len: int = 4  # drop tracks seen in fewer frames ("too_short")
     min_mean_conf: float = 0.4  # drop tracks whose mean point confidence is lower ("too_unsure")
     max_gap: int = 4  # fill gaps of at most this many frames by interpolation (flagged)
+    partition: str = "auto"  # track each colour / class separately: auto (the detector's choice), colour, class_name, none
+    stitch_gap_s: float = 2.0  # join a track to one starting at most this long after it ends ...
+    stitch_dist: float = 0.12  # ... whose start lies this close (frame sides) to its extrapolated end
     still_speed: float = 0.05  # centre speed (image widths / s) below which a subject is stationary
     min_segment: int = 3  # shorter moving/stationary runs are merged into their neighbours
 

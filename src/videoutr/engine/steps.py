@@ -70,8 +70,9 @@ def track(clip: SampledFrames, per_frame: list[sv.Detections], item: VideoItem, 
     from videoutr.engine.tracking import track_clip
 
     info = clip.info
+    partition = getattr(get_detector(cfg), "track_partition", None)
     return track_clip(per_frame, clip.frame_idx, info.fps, info.width, info.height, cfg.track,
-                      item.video_id, item.rel, info.num_frames)
+                      item.video_id, item.rel, info.num_frames, partition=partition)
 
 
 def query(trajectories: ClipTrajectories, item: VideoItem, cfg: EngineConfig) -> tuple[list[dict], Counter]:

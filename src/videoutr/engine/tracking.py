@@ -115,40 +115,79 @@ def filter_track(points: list[TrackPoint], cfg: TrackConfig) -> str | None:
     return None
 
 
-def uncertain_frames(tracked: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]]) -> list[int]:
-    """Engine frames holding more detections than kept tracks explain (something is unaccounted for)."""
-    explained = Counter(p.frame_idx for points in kept for p in points if not p.interpolated)
-    return [f for f, dets in zip(frame_idx, tracked) if len(dets) > explained.get(f, 0)]
-
-
 def _majority(values: list[str | None]) -> str:
     counts = Counter(v for v in values if v)
     return counts.most_common(1)[0][0] if counts else "object"
 
 
-def track_clip(
-    per_frame, frame_idx, fps, width, height, cfg: TrackConfig, video_id: str, video: str, num_frames: int = 0
-) -> ClipTrajectories:
-    """Track a clip's detections and build its trajectories (ids renumbered 1.. by first sight)."""
+def partition_field(per_frame: list[sv.Detections], mode: str, detector_choice: str | None) -> str | None:
+    """The `data` key whose values split detections into separately tracked groups (or None)."""
+    if mode == "auto":
+        mode = detector_choice or "none"
+    if mode == "none":
+        return None
+    if mode not in ("colour", "class_name"):
+        from videoutr.errors import ConfigError
+
+        raise ConfigError(f"track.partition: expected auto, colour, class_name or none, got {mode!r}")
+    return mode if all(mode in d.data or len(d) == 0 for d in per_frame) else None
+
+
+def tracklets_of(per_frame, frame_idx, fps, width, height, cfg: TrackConfig, key: str | None):
+    """ByteTrack per group (all detections when `key` is None); returns tracklets and per-frame
+    counts of detections they hold."""
     step = (frame_idx[-1] - frame_idx[0]) / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1
-    tracked = run_bytetrack(per_frame, fps / max(step, 1e-9), cfg)
-    backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
+    groups = sorted({str(v) for d in per_frame for v in d.data[key]}) if key else [None]
+    tracklets: list[list[TrackPoint]] = []
+    for group in groups:
+        subset = per_frame if group is None else [d[np.array([str(v) == group for v in d.data[key]], dtype=bool)] if len(d) else d for d in per_frame]
+        tracked = run_bytetrack(subset, fps / max(step, 1e-9), cfg)
+        backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
+        tracklets.extend(pts for _, pts in sorted(collect_points(tracked, frame_idx, fps, width, height).items()))
+    return tracklets
+
+
+def track_clip(
+    per_frame, frame_idx, fps, width, height, cfg: TrackConfig, video_id: str, video: str, num_frames: int = 0,
+    partition: str | None = None,
+) -> ClipTrajectories:
+    """Track a clip's detections and build its trajectories (ids renumbered 1.. by first sight).
+
+    `partition` is the detector's preferred grouping ("colour", "class_name"), used when
+    `cfg.partition` is "auto".
+    """
+    from videoutr.engine.stitching import stitch_tracklets
+
+    key = partition_field(per_frame, cfg.partition, partition)
+    tracklets = tracklets_of(per_frame, frame_idx, fps, width, height, cfg, key)
+    step_s = (frame_idx[-1] - frame_idx[0]) / fps / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1.0
+    max_gap = max(1, int(round(cfg.stitch_gap_s / max(step_s, 1e-9))))
+    chains = stitch_tracklets(sorted(tracklets, key=lambda t: (t[0].frame_idx, t[0].box_norm)), frame_idx, max_gap, cfg.stitch_dist)
     dropped: Counter[str] = Counter()
     kept: list[list[TrackPoint]] = []
-    for _, points in sorted(collect_points(tracked, frame_idx, fps, width, height).items()):
+    for points in chains:
         reason = filter_track(points, cfg)
         if reason:
             dropped[reason] += 1
             continue
         kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
-    uncertain = uncertain_frames(tracked, frame_idx, kept)
-    tracks = []
-    for new_id, points in enumerate(kept, start=1):
-        traj = Trajectory(new_id, _majority([p.shape for p in points]), points,
-                          colour=_majority([p.colour for p in points]), size=_majority([p.size for p in points]),
-                          mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
-        describe_track(traj, frame_idx, fps, cfg)
-        tracks.append(traj)
+    explained = Counter(p.frame_idx for points in kept for p in points if not p.interpolated)
+    uncertain = [f for f, dets in zip(frame_idx, per_frame) if len(dets) > explained.get(f, 0)]
+    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg) for new_id, points in enumerate(kept, start=1)]
     return ClipTrajectories(video_id, video, fps, num_frames or (frame_idx[-1] + 1), width, height, list(frame_idx), tracks,
                             dict(sorted(dropped.items())), uncertain)
+
+
+def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig) -> Trajectory:
+    inner = [p for p in points if not _touches_border(p)] or points  # cut-off shapes mislead
+    traj = Trajectory(track_id, _majority([p.shape for p in inner]), points,
+                      colour=_majority([p.colour for p in points]), size=_majority([p.size for p in inner]),
+                      mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
+    describe_track(traj, frame_idx, fps, cfg)
+    return traj
+
+
+def _touches_border(p: TrackPoint, margin: float = 0.01) -> bool:
+    x1, y1, x2, y2 = p.box_norm
+    return x1 <= margin or y1 <= margin or x2 >= 1 - margin or y2 >= 1 - margin

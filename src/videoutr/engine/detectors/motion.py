@@ -39,6 +39,7 @@ class MotionDetector(Detector):
         split_by_colour: bool = True,
         palette: str | dict = "auto",
         max_background_frames: int = 48,
+        shape_block: int = 2,
     ) -> None:
         self.diff_threshold = int(diff_threshold)
         self.saturation_min = saturation_min
@@ -46,6 +47,8 @@ class MotionDetector(Detector):
         self.split_by_colour = split_by_colour
         self.palette = resolve_palette(palette)
         self.max_background_frames = int(max_background_frames)
+        self.track_partition = "colour" if split_by_colour else None  # colour labels are exact here
+        self.shape_block = int(shape_block)  # compare shapes at chroma resolution (2 for yuv420p video)
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
         self._names = list(self.palette)
@@ -129,9 +132,8 @@ class MotionDetector(Detector):
             x, y, w, h, area = (int(v) for v in stats[k])
             if area < self.min_area:
                 continue
-            x0, y0, x1, y1 = max(0, x - 2), max(0, y - 2), min(width, x + w + 2), min(height, y + h + 2)
-            core = (comp[y0:y1, x0:x1] == k).astype(np.uint8)
-            grown = cv2.dilate(core, _KERNEL, iterations=2).astype(bool) & raw[y0:y1, x0:x1]
+            x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
+            grown = _grow(comp[y0:y1, x0:x1] == k, raw[y0:y1, x0:x1])
             ys, xs = np.nonzero(grown)
             x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
             blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
@@ -144,6 +146,15 @@ class MotionDetector(Detector):
                 colour = self._names[colour_idx]
             else:
                 colour = colour_name(np.median(crop[blob], axis=0), self.palette)
-            shape = shape_of_mask(np.pad(blob, 1))
+            shape = shape_of_mask(blob, origin=(x, y), block=self.shape_block)
             rows.append(((x, y, x + w, y + h), confidence, colour, shape, area))
         return rows
+
+
+def _grow(core: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """The raw pixels connected to an opened component (opening trims thin tips and corners)."""
+    count, labels = cv2.connectedComponents(raw.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[core & raw])
+    touching = touching[touching > 0]
+    grown = np.isin(labels, touching) & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)
+    return grown | core
