@@ -31,16 +31,32 @@ def direction_name(dx: float, dy: float) -> str:
     return _DIRECTIONS[int(round(angle / 45.0)) % 8]
 
 
+def clean_mask(traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01) -> np.ndarray:
+    """Points whose box shows the whole subject: detected, not shrunken (occluded), not cut by the border."""
+    areas = np.array([(p.box_norm[2] - p.box_norm[0]) * (p.box_norm[3] - p.box_norm[1]) for p in traj.points])
+    detected = np.array([not p.interpolated for p in traj.points])
+    typical = float(np.median(areas[detected])) if detected.any() else 0.0
+    inside = np.array([margin < p.box_norm[0] and margin < p.box_norm[1] and p.box_norm[2] < 1 - margin
+                       and p.box_norm[3] < 1 - margin for p in traj.points])
+    return detected & (areas >= min_area_frac * typical) & inside
+
+
 def velocities(traj: Trajectory) -> np.ndarray:
-    """(N, 2) centre velocity per point, normalised units per second (central differences)."""
+    """(N, 2) centre velocity per point, normalised units per second: central differences over
+    clean points (see `clean_mask`); other points take the velocity of the nearest clean one."""
     centres = np.array([p.centre for p in traj.points], dtype=np.float64)
     times = np.array([p.time_s for p in traj.points], dtype=np.float64)
-    if len(centres) < 2:
+    clean = np.flatnonzero(clean_mask(traj))
+    if len(clean) < 2:
+        clean = np.arange(len(centres))
+    if len(clean) < 2:
         return np.zeros((len(centres), 2))
-    lo = np.maximum(np.arange(len(centres)) - 1, 0)
-    hi = np.minimum(np.arange(len(centres)) + 1, len(centres) - 1)
-    dt = np.maximum(times[hi] - times[lo], 1e-6)[:, None]
-    return (centres[hi] - centres[lo]) / dt
+    c, t = centres[clean], times[clean]
+    lo = np.maximum(np.arange(len(c)) - 1, 0)
+    hi = np.minimum(np.arange(len(c)) + 1, len(c) - 1)
+    v = (c[hi] - c[lo]) / np.maximum(t[hi] - t[lo], 1e-6)[:, None]
+    nearest = np.abs(np.arange(len(centres))[:, None] - clean[None, :]).argmin(axis=1)
+    return v[nearest]
 
 
 def _angle_diff(a: float, b: float) -> float:
@@ -116,14 +132,14 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     """Fill `traj.segments` and `traj.events` (in frame order), in place."""
     traj.segments = segments_of(traj, cfg)
     events: list[Event] = []
-    if traj.first_frame > frame_idx[0]:
+    if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
         events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
-    if traj.last_frame < frame_idx[-1]:  # like the world: the first frame without the subject
+    if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = next(f for f in frame_idx if f > traj.last_frame)
         events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
@@ -147,3 +163,9 @@ def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event
 
 def _t(frame_idx: int, fps: float) -> float:
     return round(frame_idx / fps, 4) if fps > 0 else 0.0
+
+
+def _at_border(point, margin: float = 0.02) -> bool:
+    """Subjects enter and leave through the frame's edges; elsewhere they appear from behind something."""
+    x1, y1, x2, y2 = point.box_norm
+    return x1 <= margin or y1 <= margin or x2 >= 1 - margin or y2 >= 1 - margin

@@ -106,12 +106,19 @@ def interpolate_gaps(points: list[TrackPoint], frame_idx: list[int], max_gap: in
     return out
 
 
-def filter_track(points: list[TrackPoint], cfg: TrackConfig) -> str | None:
-    """Why a track is dropped ("too_short", "too_unsure"), or None to keep it."""
+def filter_track(points: list[TrackPoint], cfg: TrackConfig, frame_idx: list[int] | None = None) -> str | None:
+    """Why a track is dropped ("too_short", "too_unsure", "fragment"), or None to keep it.
+
+    A fragment appears and vanishes away from the frame's edges within less than half the clip:
+    on a static camera that is a piece of a partly hidden subject, not a subject of its own.
+    """
     if len(points) < cfg.min_track_len:
         return "too_short"
     if float(np.mean([p.confidence for p in points])) < cfg.min_mean_conf:
         return "too_unsure"
+    if frame_idx and points[0].frame_idx > frame_idx[0] and points[-1].frame_idx < frame_idx[-1]:
+        if not _touches_border(points[0], 0.02) and not _touches_border(points[-1], 0.02) and len(points) * 2 < len(frame_idx):
+            return "fragment"
     return None
 
 
@@ -166,7 +173,7 @@ def track_clip(
     dropped: Counter[str] = Counter()
     kept: list[list[TrackPoint]] = []
     for points in chains:
-        reason = filter_track(points, cfg)
+        reason = filter_track(points, cfg, frame_idx)
         if reason:
             dropped[reason] += 1
             continue
