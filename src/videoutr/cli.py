@@ -38,3 +38,16 @@ def main() -> None:
 from videoutr.models.cli import model_app  # noqa: E402
 
 app.add_typer(model_app, name="model")
+from videoutr.tpl.cli import filter_command, tpl_command  # noqa: E402
+
+app.command("tpl")(tpl_command)
+app.command("filter")(filter_command)
+from videoutr.world.cli import world_command  # noqa: E402
+
+app.command("world")(world_command)
+# UTR data engine (videoutr.engine)
+from videoutr.engine.cli import engine_command, engine_eval_command, overlay_command  # noqa: E402
+
+app.command("engine")(engine_command)
+app.command("engine-eval")(engine_eval_command)
+app.command("overlay")(overlay_command)

@@ -1,0 +1,57 @@
+"""`videoutr tpl`, `videoutr filter` and `videoutr attention` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def tpl_command(
+    model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
+    data: Path = typer.Option(..., "--data", help="LLaVA-format .json list or .jsonl."),
+    out: Path = typer.Option(..., "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
+    video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the samples' 'video' paths are relative to."),
+    frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's own, e.g. 8 tiny, 32 LLaVA-OV)."),
+    key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, last or random."),
+    mode: str = typer.Option("diff", "--mode", help="diff: PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."),
+    batch_size: int = typer.Option(4, "--batch-size", help="Samples per forward."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
+    dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
+    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:1, ..."),
+) -> None:
+    """Temporal Perplexity of every sample: PPL with one key frame vs with all frames."""
+    from videoutr.errors import ConfigError
+    from videoutr.tpl.run import TplRunConfig, run_tpl
+    from videoutr.tpl.score import KEY_FRAMES, MODES
+
+    if key_frame not in KEY_FRAMES or mode not in MODES or batch_size < 1 or (frames is not None and frames < 1):
+        raise ConfigError(f"--key-frame must be one of {KEY_FRAMES}, --mode one of {MODES}, "
+                          f"--batch-size and --frames >= 1 (got {key_frame!r}, {mode!r}, {batch_size}, {frames})")
+    cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
+                       key_frame=key_frame, mode=mode, batch_size=batch_size, seed=seed, dtype=dtype, device=device)
+    summary = run_tpl(cfg)
+    overall = summary["overall"]
+    typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")
+    if overall["count"]:
+        typer.echo(f"TPL mean {overall['mean']:.4f} median {overall['median']:.4f}")
+    for name, stats in summary["by_subset"].items():
+        if stats["count"]:
+            typer.echo(f"  {name}: mean {stats['mean']:.4f} median {stats['median']:.4f} n={stats['count']}")
+
+
+def filter_command(
+    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl`."),
+    data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
+    out: Path = typer.Option(..., "--out", help="Filtered LLaVA data (.json list or .jsonl)."),
+    min_tpl: float = typer.Option(None, "--min-tpl", help="Keep samples with TPL >= this."),
+    top_fraction: float = typer.Option(None, "--top-fraction", help="Keep this fraction (0-1] with the highest TPL."),
+    per_subset: bool = typer.Option(False, "--per-subset", help="Apply --top-fraction within each subset."),
+) -> None:
+    """Keep the high-TPL samples (the paper's TPL-based data selection); LLaVA records unchanged."""
+    from videoutr.tpl.filter import filter_by_tpl
+
+    result = filter_by_tpl(scores, data, out, min_tpl=min_tpl, top_fraction=top_fraction, per_subset=per_subset)
+    typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {out}")
+    for reason, count in result.reasons.most_common():
+        typer.echo(f"  dropped {count}: {reason}")

@@ -1,0 +1,96 @@
+"""TPL-based data selection (the paper's VideoChat2-PPL idea): keep the high-TPL samples.
+
+The LLaVA records are copied unchanged (same keys, same order); each dropped sample is listed
+with its reason ("tpl below 0.05", "not in top 30%", "not scored") in `<out>.dropped.jsonl`.
+
+    >>> result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
+    >>> result.kept, result.reasons
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from videoutr.errors import ConfigError, DataFormatError
+from videoutr.jsonio import iter_jsonl, read_json, write_json, write_jsonl
+
+
+@dataclass
+class FilterResult:
+    kept: int = 0
+    dropped: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+
+def _read_records(path: Path) -> list:
+    if path.suffix == ".jsonl":
+        return list(iter_jsonl(path))
+    records = read_json(path)
+    if not isinstance(records, list):
+        raise DataFormatError(path, "expected a JSON list of LLaVA samples")
+    return records
+
+
+def _scores(path: Path) -> dict[str, float]:
+    scores = {}
+    for record in iter_jsonl(path):
+        if "id" not in record or "tpl" not in record:
+            raise DataFormatError(path, f"score record without 'id'/'tpl': {json.dumps(record)[:80]}")
+        if record["tpl"] is not None and math.isfinite(record["tpl"]):
+            scores[str(record["id"])] = float(record["tpl"])
+    return scores
+
+
+def _decide(records: list, scores: dict, min_tpl: float | None, top_fraction: float | None,
+            per_subset: bool) -> list[str | None]:
+    """A drop reason per record (None = keep)."""
+    ids = [str(r.get("id")) if isinstance(r, dict) else None for r in records]
+    first = {}
+    for row, i in enumerate(ids):
+        first.setdefault(i, row)
+    duplicate = [first[i] != row for row, i in enumerate(ids)]  # the scorer scored the first only
+    reasons = _decide_unique(records, ids, scores, min_tpl, top_fraction, per_subset, duplicate)
+    return ["duplicate id (not scored)" if dup else why for dup, why in zip(duplicate, reasons)]
+
+
+def _decide_unique(records, ids, scores, min_tpl, top_fraction, per_subset, duplicate):
+    if min_tpl is not None:
+        return [("not scored" if i not in scores else
+                 None if scores[i] >= min_tpl else f"tpl below {min_tpl:g}") for i in ids]
+    groups: dict[str, list[int]] = {}
+    for row, (i, record) in enumerate(zip(ids, records)):
+        if i in scores and not duplicate[row]:
+            key = str(record.get("subset", record.get("source", ""))) if per_subset else ""
+            groups.setdefault(key, []).append(row)
+    keep = set()
+    for rows in groups.values():
+        ranked = sorted(rows, key=lambda r: -scores[ids[r]])  # stable: ties keep input order
+        keep.update(ranked[: math.ceil(top_fraction * len(ranked))])
+    label = f"not in top {top_fraction:.0%}" + (" of its subset" if per_subset else "")
+    return [None if row in keep else ("not scored" if i not in scores else label)
+            for row, i in enumerate(ids)]
+
+
+def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl: float | None = None,
+                  top_fraction: float | None = None, per_subset: bool = False) -> FilterResult:
+    """Keep samples with TPL >= `min_tpl`, or the `top_fraction` highest (per subset if asked)."""
+    if (min_tpl is None) == (top_fraction is None):
+        raise ConfigError("give exactly one of --min-tpl or --top-fraction")
+    if top_fraction is not None and not 0 < top_fraction <= 1:
+        raise ConfigError(f"--top-fraction must be in (0, 1], got {top_fraction}")
+    records = _read_records(Path(data))
+    reasons = _decide(records, _scores(Path(scores)), min_tpl, top_fraction, per_subset)
+    kept = [r for r, why in zip(records, reasons) if why is None]
+    dropped = [{"id": r.get("id") if isinstance(r, dict) else None, "reason": why}
+               for r, why in zip(records, reasons) if why is not None]
+    out = Path(out)
+    if out.suffix == ".jsonl":
+        write_jsonl(out, kept)
+    else:
+        write_json(out, kept)
+    write_jsonl(out.with_name(out.name + ".dropped.jsonl"), dropped)
+    return FilterResult(kept=len(kept), dropped=len(dropped), reasons=Counter(d["reason"] for d in dropped))

@@ -1,0 +1,189 @@
+"""Score a LLaVA dataset with TPL: read videos, batch by frame count, resume, report bad input.
+
+Bookkeeping: finished samples are appended to `<out>.partial` (`videoutr.resume.ResumableJsonl`)
+and skipped on a rerun; the run's settings are recorded in `<out>.config.json` and a rerun with
+other settings is refused instead of mixing scores. A bad sample (missing or unreadable video,
+no assistant turn, malformed record, duplicate id) gets a one-line error naming it, is listed in
+`<out>.errors.jsonl`, and the run goes on; a video shorter than the requested frames is scored
+on the frames it has and the record says how many (`num_frames` vs `frames_requested`).
+
+    >>> cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
+    ...                    out="scores.jsonl", frames=8)
+    >>> summary = run_tpl(cfg)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from videoutr.data.llava import Sample
+from videoutr.errors import ConfigError, DataFormatError, VideoReadError, VideoutrError
+from videoutr.jsonio import read_json, write_json, write_jsonl
+from videoutr.resume import ResumableJsonl
+
+
+@dataclass(frozen=True)
+class TplRunConfig:
+    """Settings of one `videoutr tpl` run (recorded beside its output)."""
+
+    model: str
+    data: str
+    out: str
+    video_root: str = "."
+    frames: int | None = None  # None: the model's own frame policy (processor / videoutr.json)
+    key_frame: str = "first"  # the paper's chart is "TPL (frame1-frame32)"
+    mode: str = "diff"
+    batch_size: int = 4
+    seed: int = 0  # for key_frame="random"
+    dtype: str = "auto"
+    device: str = "cpu"
+
+    def scoring_settings(self) -> dict:
+        """What a resumed run must share with the first one."""
+        return {k: v for k, v in asdict(self).items() if k not in ("batch_size", "device", "out")}
+
+
+def read_samples_lenient(path: str | Path, report: Callable[[str, str], None]) -> list[Sample]:
+    """LLaVA samples from a .json list or .jsonl; malformed records are reported and skipped."""
+    path = Path(path)
+    if path.suffix == ".jsonl":
+        if not path.is_file():
+            raise DataFormatError(path, "file not found")
+        raw = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                raw.append((f"{path}:{number}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                report(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
+    else:
+        records = read_json(path)
+        if not isinstance(records, list):
+            raise DataFormatError(path, "expected a JSON list of LLaVA samples")
+        raw = [(f"{path}[{i}]", r) for i, r in enumerate(records)]
+    samples, seen = [], set()
+    for where, record in raw:
+        try:
+            sample = Sample.from_llava(record, where=where)
+        except DataFormatError as exc:
+            report(exc.where, exc.reason)
+            continue
+        if sample.id in seen:
+            report(f"{where} (id {sample.id})", "duplicate id; only the first is scored")
+            continue
+        seen.add(sample.id)
+        samples.append(sample)
+    return samples
+
+
+class _Errors:
+    """Collects one-line errors: printed to stderr at once, written to `<out>.errors.jsonl`."""
+
+    def __init__(self, out: Path):
+        self.path = out.with_name(out.name + ".errors.jsonl")
+        self.items: list[dict] = []
+
+    def __call__(self, where: str, reason: str) -> None:
+        self.items.append({"where": where, "error": reason})
+        print(f"error: {where}: {reason}", file=sys.stderr)
+
+    def warn(self, where: str, reason: str) -> None:
+        self.items.append({"where": where, "warning": reason})
+        print(f"warning: {where}: {reason}", file=sys.stderr)
+
+    @property
+    def n_errors(self) -> int:
+        return sum("error" in item for item in self.items)
+
+    def write(self) -> None:
+        if self.items:
+            write_jsonl(self.path, self.items)
+        else:
+            self.path.unlink(missing_ok=True)
+
+
+def _check_resume(cfg: TplRunConfig, out: Path) -> None:
+    config_path = out.with_name(out.name + ".config.json")
+    settings = cfg.scoring_settings()
+    partial = out.with_name(out.name + ".partial")
+    if (partial.is_file() or out.is_file()) and config_path.is_file():
+        before = read_json(config_path)
+        changed = sorted(k for k in settings if before.get(k) != settings[k])
+        if changed:
+            raise ConfigError(f"{out}: an earlier run used other settings ({', '.join(changed)}); "
+                              "use another --out or delete the old outputs")
+    write_json(config_path, settings)
+
+
+def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Iterator[tuple]:
+    from videoutr.models.load import read_video_frames
+
+    for sample in samples:
+        label = f"sample {sample.id}"
+        if not sample.assistant_turns:
+            report(label, "no assistant turn to score")
+            continue
+        if not sample.video:
+            report(label, "no 'video' field")
+            continue
+        try:
+            sampled = read_video_frames(Path(cfg.video_root) / sample.video, policy)
+        except VideoReadError as exc:
+            report(f"{label}: {exc.path}", exc.reason)
+            continue
+        yield sample, sampled.frames, [int(i) for i in sampled.frame_idx]
+
+
+def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True) -> dict:
+    """Score every sample of `cfg.data`; write scores, errors, summary and plots. Returns the summary."""
+    from videoutr.models.load import frame_policy, load_video_model
+    from videoutr.tpl.score import TplScorer
+    from videoutr.tpl.summary import write_summary
+
+    out = Path(cfg.out)
+    errors = _Errors(out)
+    samples = read_samples_lenient(cfg.data, errors)
+    _check_resume(cfg, out)
+    if model is None:
+        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
+    policy = frame_policy(cfg.model, processor, cfg.frames)
+    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed)
+    store = ResumableJsonl(out, key="id")
+    todo = [s for s in samples if s.id not in store.done]
+    buckets: dict[int, list[tuple]] = {}
+
+    def flush(n_frames: int) -> None:
+        items = buckets.pop(n_frames, [])
+        for record, (_, _, idx) in zip(scorer.score([(s, f) for s, f, _ in items]), items):
+            record["frames_requested"] = policy.num_frames
+            record["frame_idx"] = idx
+            store.append(record)
+
+    for sample, frames, idx in _iter_progress(_frames_for(todo, cfg, policy, errors), len(todo), progress):
+        if policy.num_frames is not None and len(frames) < policy.num_frames:
+            errors.warn(f"sample {sample.id}", f"video has {len(frames)} frames, fewer than the "
+                   f"{policy.num_frames} requested; scored on those")
+        try:
+            buckets.setdefault(len(frames), []).append((sample, frames, idx))
+            if len(buckets[len(frames)]) >= cfg.batch_size:
+                flush(len(frames))
+        except VideoutrError as exc:
+            errors(f"sample {sample.id}", str(exc))
+    for n_frames in list(buckets):
+        flush(n_frames)
+    records = store.finalize(order=[s.id for s in samples])
+    errors.write()
+    return write_summary(records, out, cfg, n_errors=errors.n_errors)
+
+
+def _iter_progress(items, total: int, enabled: bool):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc="tpl", unit="sample", file=sys.stderr)

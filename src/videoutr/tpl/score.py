@@ -1,0 +1,147 @@
+"""Temporal Perplexity (TPL): how much a text needs the whole video rather than one frame.
+
+For a sample (video V of T frames, dialogue with assistant answers X), under a frozen model:
+
+    PPL(X | V) = exp( -(1/N) * sum_n log p(x_n | V, x_<n) )     over the N answer tokens only
+    TPL        = PPL(X | key frame alone) - PPL(X | all T frames)        mode "diff" (default)
+    TPL        = PPL(X | key frame alone) / PPL(X | all T frames)        mode "ratio"
+
+Sign: a text that only the sequence of frames explains (motion, order, what appears later) is
+harder to predict from one frame, so its single-frame PPL is higher and its TPL is positive and
+large; a text about what any single frame shows has TPL near 0 (diff) or 1 (ratio). Higher TPL =
+less temporal hacking possible (Video-UTR, Finding 1). The key frame is the first by default: the
+paper's per-subset chart is labelled "TPL (frame1-frame32)" (docs/tpl.md).
+
+Efficient by design: all assistant turns of a dialogue are scored in one forward; samples are
+batched; for LLaVA-OneVision the vision tower runs once per video, because each frame is encoded
+and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
+newline token, taken from the full pass. Other models encode the one-frame video separately.
+
+    >>> scorer = TplScorer(model, processor, key_frame="first", mode="diff")
+    >>> records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
+    >>> records[0]["tpl"], records[0]["ppl_full"], records[0]["ppl_single"], records[0]["turns"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import numpy as np
+import torch
+
+from videoutr.data.llava import Sample
+from videoutr.errors import ConfigError
+from videoutr.models.inputs import EncodedSample, collate, encode_sample
+from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
+
+KEY_FRAMES = ("first", "last", "random")
+MODES = ("diff", "ratio")
+
+
+def key_frame_index(num_frames: int, key_frame: str = "first", sample_id: str = "", seed: int = 0) -> int:
+    """Index of the key frame; "random" is drawn from (seed, sample id), so reruns agree."""
+    if key_frame not in KEY_FRAMES:
+        raise ConfigError(f"unknown key frame {key_frame!r}; use one of {', '.join(KEY_FRAMES)}")
+    if key_frame == "first":
+        return 0
+    if key_frame == "last":
+        return num_frames - 1
+    digest = hashlib.sha256(f"{seed}:{sample_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % num_frames
+
+
+def perplexity(nll_sum: float, n_tokens: int) -> float:
+    """exp(mean NLL); nan for zero tokens."""
+    return math.exp(nll_sum / n_tokens) if n_tokens else float("nan")
+
+
+def tpl_value(ppl_single: float, ppl_full: float, mode: str = "diff") -> float:
+    """TPL from the two perplexities: single - full ("diff") or single / full ("ratio")."""
+    if mode == "diff":
+        return ppl_single - ppl_full
+    if mode == "ratio":
+        return ppl_single / ppl_full
+    raise ConfigError(f"unknown TPL mode {mode!r}; use one of {', '.join(MODES)}")
+
+
+def _record(sample: Sample, full: NllResult, single: NllResult, row: int, mode: str, extra: dict) -> dict:
+    n = full.n_tokens[row]
+    ppl_full, ppl_single = perplexity(full.nll_sum[row], n), perplexity(single.nll_sum[row], n)
+    turns = []
+    for nll_f, nll_s, count in zip(full.turn_nll[row], single.turn_nll[row], full.turn_tokens[row]):
+        pf, ps = perplexity(nll_f, count), perplexity(nll_s, count)
+        turns.append({"n_tokens": count, "ppl_full": pf, "ppl_single": ps, "tpl": tpl_value(ps, pf, mode)})
+    source = sample.source or "unknown"
+    return {"id": sample.id, "source": source, "subset": str(sample.extra.get("subset", source)),
+            "n_tokens": n, "ppl_full": ppl_full, "ppl_single": ppl_single,
+            "tpl": tpl_value(ppl_single, ppl_full, mode), **extra, "turns": turns}
+
+
+def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
+    """The same dialogue with only the first `n_keep` of its video tokens (a shorter video)."""
+    start, end = enc.video_span
+    cut = lambda t: torch.cat([t[:start + n_keep], t[end:]])  # noqa: E731
+    spans = [(a - (end - start - n_keep), b - (end - start - n_keep)) for a, b in enc.turn_spans]
+    return EncodedSample(id=enc.id, input_ids=cut(enc.input_ids), labels=cut(enc.labels),
+                         turn_ids=cut(enc.turn_ids), turn_spans=spans,
+                         video_span=(start, start + n_keep), num_frames=1,
+                         token_extras={k: cut(v) for k, v in enc.token_extras.items()})
+
+
+class TplScorer:
+    """Scores batches of (sample, frames) with one frozen model; see the module docstring."""
+
+    def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0):
+        key_frame_index(1, key_frame)
+        tpl_value(1.0, 1.0, mode)
+        self.model, self.processor = model, processor
+        self.key_frame, self.mode, self.seed = key_frame, mode, seed
+        self.pad_id = processor.tokenizer.pad_token_id
+        if self.pad_id is None:
+            self.pad_id = processor.tokenizer.eos_token_id
+        self.reuse_vision = getattr(model.config, "model_type", "") == "llava_onevision"
+
+    @torch.no_grad()
+    def score(self, items: list[tuple[Sample, np.ndarray]]) -> list[dict]:
+        """One record per item; all items of a call must have the same number of frames."""
+        if not items:
+            return []
+        keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f in items]
+        encoded = [encode_sample(self.processor, s, f) for s, f in items]
+        if self.reuse_vision:
+            full, single = self._score_reusing_vision(encoded, keys)
+        else:
+            full = assistant_nll(self.model, collate(encoded, self.pad_id))
+            singles = [encode_sample(self.processor, s, f[k:k + 1]) for (s, f), k in zip(items, keys)]
+            single = assistant_nll(self.model, collate(singles, self.pad_id))
+        return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
+                for row, ((s, f), k) in enumerate(zip(items, keys))]
+
+    def _score_reusing_vision(self, encoded: list[EncodedSample], keys: list[int]):
+        model = self.model
+        device, dtype = next(model.parameters()).device, model.dtype
+        batch = collate(encoded, self.pad_id)
+        pixels = batch["pixel_values_videos"].to(device, dtype)
+        feats = model.model.get_video_features(pixel_values_videos=pixels).pooler_output  # (B, T*n+1, D)
+        n_frames = pixels.shape[1]
+        per_frame = feats[:, :-1].reshape(feats.shape[0], n_frames, -1, feats.shape[-1])
+        newline = feats[:, -1:]
+        rows = torch.arange(feats.shape[0], device=device)
+        single_feats = torch.cat([per_frame[rows, torch.tensor(keys, device=device)], newline], dim=1)
+        results = []
+        for video, encs in ((feats, encoded),
+                            (single_feats, [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded])):
+            b = collate(encs, self.pad_id) if encs is not encoded else batch
+            inputs = {"input_ids": b["input_ids"].to(device), "attention_mask": b["attention_mask"].to(device),
+                      "inputs_embeds": None}
+            inputs["inputs_embeds"] = self._embed(inputs.pop("input_ids"), video)
+            nll = token_nll(model, inputs, b["labels"].to(device))
+            results.append(summarise(nll.cpu(), b["labels"], b["turn_ids"]))
+        return results
+
+    def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
+        """Token embeddings with the video tokens replaced by `video` features (row-major)."""
+        embeds = self.model.get_input_embeddings()(input_ids)
+        mask = (input_ids == self.model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
+        return embeds.masked_scatter(mask, video.to(embeds.dtype))

@@ -1,0 +1,112 @@
+"""`videoutr tpl` end to end: outputs, bad input, resume after SIGKILL, filter."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from videoutr.errors import ConfigError
+from videoutr.tpl.run import TplRunConfig, run_tpl
+
+
+def _run_cli(*args):
+    script = "from videoutr.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def scored(dataset, tpl_model_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("scored") / "scores.jsonl"
+    cfg = TplRunConfig(model=str(tpl_model_dir), data=str(dataset / "data.json"), out=str(out),
+                       video_root=str(dataset), frames=8, batch_size=3)
+    return cfg, run_tpl(cfg, progress=False)
+
+
+def test_outputs_records_summary_and_plots(scored):
+    cfg, summary = scored
+    out = cfg.out
+    records = [json.loads(line) for line in open(out)]
+    assert [r["id"] for r in records] == [f"clip{i}" for i in range(8)]
+    for r in records:
+        assert {"id", "source", "subset", "n_tokens", "ppl_full", "ppl_single", "tpl", "turns"} <= set(r)
+        assert r["tpl"] == pytest.approx(r["ppl_single"] - r["ppl_full"])
+        assert len(r["turns"]) == (2 if r["id"] in ("clip1", "clip3", "clip5", "clip7") else 1)
+    short = records[5]
+    assert short["num_frames"] == 4 and short["frames_requested"] == 8 and short["frame_idx"] == [0, 1, 2, 3]
+    assert summary["n_scored"] == 8 and summary["n_errors"] == 4
+    assert summary["by_source"]["world-a"]["count"] == 4 and set(summary["by_subset"]) == {"caption", "motion", "qa"}
+    motion = [r["tpl"] for r in records if r["subset"] == "motion"]
+    assert summary["by_subset"]["motion"]["mean"] == pytest.approx(sum(motion) / len(motion))
+    for suffix in (".summary.json", ".hist.png", ".subsets.png", ".config.json"):
+        assert os.path.getsize(out + suffix) > 0
+    errors = [json.loads(line) for line in open(out + ".errors.jsonl")]
+    text = json.dumps(errors)
+    for needle in ("nope.mp4", "mute", "broken", "duplicate id", "fewer than the 8 requested"):
+        assert needle in text
+
+
+def test_killed_run_resumes_to_identical_file(scored, tmp_path):
+    cfg, _ = scored
+    out = tmp_path / "scores.jsonl"
+    script = textwrap.dedent(f"""
+        import os, signal
+        from videoutr.tpl import run, score
+        from videoutr.tpl.run import TplRunConfig, run_tpl
+        calls = []
+        original = score.TplScorer.score
+        def dying(self, items):
+            if len(calls) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            calls.append(1)
+            return original(self, items)
+        score.TplScorer.score = dying
+        run_tpl(TplRunConfig(model={cfg.model!r}, data={cfg.data!r}, out={str(out)!r},
+                             video_root={cfg.video_root!r}, frames=8, batch_size=3), progress=False)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL
+    partial = out.with_name(out.name + ".partial")
+    assert not out.exists() and len(partial.read_text().splitlines()) == 6
+    with partial.open("a") as handle:
+        handle.write('{"id": "clip6", "tpl": 1.')  # a write cut by the kill
+    proc = _run_cli("tpl", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
+                    "--video-root", cfg.video_root, "--frames", "8", "--batch-size", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == open(cfg.out, "rb").read() and not partial.exists()
+    assert "error: " in proc.stderr and "nope.mp4" in proc.stderr
+
+
+def test_rerun_with_other_settings_is_refused(scored, tpl_model):
+    cfg, _ = scored
+    model, processor = tpl_model
+    other = TplRunConfig(**{**cfg.__dict__, "mode": "ratio"})
+    with pytest.raises(ConfigError, match="mode"):
+        run_tpl(other, model=model, processor=processor, progress=False)
+
+
+def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
+    cfg, _ = scored
+    records = [json.loads(line) for line in open(cfg.out)]
+    tpls = sorted(r["tpl"] for r in records)
+    threshold = tpls[4]
+    out = tmp_path / "kept.json"
+    proc = _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
+                    "--min-tpl", str(threshold))
+    assert proc.returncode == 0, proc.stderr
+    kept = json.loads(out.read_text())
+    original = {r["id"]: r for r in json.loads((dataset / "data.json").read_text()) if isinstance(r, dict)}
+    assert {k["id"] for k in kept} == {r["id"] for r in records if r["tpl"] >= threshold}
+    assert all(k == original[k["id"]] for k in kept if k["id"] != "clip0") and len(kept) == 4
+    dropped = [json.loads(line) for line in open(str(out) + ".dropped.jsonl")]
+    assert {d["reason"] for d in dropped} >= {"not scored", f"tpl below {threshold:g}"}
+    from videoutr.tpl.filter import filter_by_tpl
+
+    result = filter_by_tpl(cfg.out, cfg.data, tmp_path / "top.json", top_fraction=0.25)
+    top = json.loads((tmp_path / "top.json").read_text())
+    best = sorted(records, key=lambda r: -r["tpl"])[:2]
+    assert {t["id"] for t in top} == {b["id"] for b in best} and result.kept == 2
+    assert _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out)).returncode == 2

@@ -1,0 +1,96 @@
+"""TPL arithmetic, key frames, equality with the naive scorer, and the sign on a learned model."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from videoutr.data.llava import Sample, Turn
+from videoutr.errors import ConfigError
+from videoutr.models.likelihood import NllResult
+from videoutr.tpl.naive import naive_tpl
+from videoutr.tpl.score import TplScorer, _record, key_frame_index, perplexity, tpl_value
+
+from tpl_helpers import moving_square
+
+
+def test_tpl_arithmetic_by_hand():
+    # answer of 2 tokens + 1 token: per-token probabilities 1/2, 1/2 | 1/4 with all frames,
+    # 1/4, 1/4 | 1/4 with one frame.
+    full = NllResult([2 * math.log(2) + math.log(4)], [3], [[2 * math.log(2), math.log(4)]], [[2, 1]])
+    single = NllResult([3 * math.log(4)], [3], [[2 * math.log(4), math.log(4)]], [[2, 1]])
+    sample = Sample(id="x", conversations=[], source="src", extra={"subset": "sub"})
+    diff = _record(sample, full, single, 0, "diff", {})
+    ppl_full = 2 ** (4 / 3)  # exp((2 ln2 + 2 ln2) / 3)
+    assert diff["ppl_full"] == pytest.approx(ppl_full) and diff["ppl_single"] == pytest.approx(4.0)
+    assert diff["tpl"] == pytest.approx(4.0 - ppl_full)
+    assert [t["tpl"] for t in diff["turns"]] == pytest.approx([4.0 - 2.0, 0.0])
+    assert (diff["source"], diff["subset"], diff["n_tokens"]) == ("src", "sub", 3)
+    ratio = _record(sample, full, single, 0, "ratio", {})
+    assert ratio["tpl"] == pytest.approx(4.0 / ppl_full) and ratio["turns"][1]["tpl"] == pytest.approx(1.0)
+    assert perplexity(math.log(3) * 5, 5) == pytest.approx(3.0) and math.isnan(perplexity(0.0, 0))
+    with pytest.raises(ConfigError, match="diff, ratio"):
+        tpl_value(1.0, 1.0, "log")
+
+
+def test_key_frame_choices():
+    assert key_frame_index(32, "first") == 0 and key_frame_index(32, "last") == 31
+    picks = [key_frame_index(32, "random", f"id{i}", seed=0) for i in range(50)]
+    assert all(0 <= k < 32 for k in picks) and len(set(picks)) > 10
+    assert picks == [key_frame_index(32, "random", f"id{i}", seed=0) for i in range(50)]
+    assert picks != [key_frame_index(32, "random", f"id{i}", seed=1) for i in range(50)]
+    with pytest.raises(ConfigError, match="first, last, random"):
+        key_frame_index(8, "middle")
+
+
+@pytest.mark.parametrize("key_frame", ["first", "last", "random"])
+def test_equals_naive_scorer(tpl_model, key_frame):
+    model, processor = tpl_model
+    items = []
+    for i in range(3):
+        turns = [Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red square moves right." * (i + 1))]
+        if i == 1:
+            turns += [Turn("human", "Where at the end?"), Turn("gpt", "bottom right")]
+        items.append((Sample(id=f"s{i}", conversations=turns), moving_square(8)))
+    records = TplScorer(model, processor, key_frame=key_frame, seed=3).score(items)
+    for record, (sample, frames) in zip(records, items):
+        ref = naive_tpl(model, processor, sample, frames, record["key_frame"])
+        assert record["n_tokens"] == ref["n_tokens"]
+        for key in ("ppl_full", "ppl_single", "tpl"):
+            assert record[key] == pytest.approx(ref[key], rel=1e-5, abs=1e-4)
+    assert [r["key_frame"] for r in records] == [key_frame_index(8, key_frame, f"s{i}", 3) for i in range(3)]
+
+
+def test_vision_reuse_equals_separate_single_frame_pass(tpl_model):
+    model, processor = tpl_model
+    items = [(Sample(id=f"s{i}", conversations=[Turn("human", "<video>\nColour?"), Turn("gpt", "red")]),
+              moving_square(8, (40 * i, 90, 200))) for i in range(3)]
+    fast = TplScorer(model, processor, key_frame="last")
+    slow = TplScorer(model, processor, key_frame="last")
+    slow.reuse_vision = False
+    for a, b in zip(fast.score(items), slow.score(items)):
+        assert a["tpl"] == pytest.approx(b["tpl"], rel=1e-5, abs=1e-5)
+
+
+def test_motion_text_gets_higher_tpl_than_static_text_under_a_learned_model():
+    from tpl_helpers import random_item, train_micro_model
+
+    from videoutr.models.tiny import TinyConfig, build_tiny
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: one thread is several times faster on shared cores
+    try:
+        cfg = TinyConfig(image_size=32, vision_hidden=32, text_hidden=64, text_heads=2, text_kv_heads=1)
+        model, processor, _ = build_tiny(cfg, seed=0)
+        train_micro_model(model, processor, steps=150, seed=0)
+        rng = np.random.default_rng(123)
+        records = TplScorer(model, processor, key_frame="first").score([random_item(rng, i) for i in range(40)])
+    finally:
+        torch.set_num_threads(threads)
+    by = {sub: [r for r in records if r["subset"] == sub] for sub in ("static", "motion")}
+    assert np.mean([r["ppl_full"] for r in records]) < 1.3  # it has learned the world
+    static_tpl = np.median([r["tpl"] for r in by["static"]])
+    motion_tpl = np.median([r["tpl"] for r in by["motion"]])
+    assert abs(static_tpl) < 0.1  # the top colour is visible in the key frame alone
+    assert motion_tpl > 1.0  # "from red to blue" needs frame 2
