@@ -59,6 +59,31 @@ class EngineConfig:
     track: TrackConfig = field(default_factory=TrackConfig)
     query: QueryConfig = field(default_factory=QueryConfig)
 
+    def validate(self) -> EngineConfig:
+        """Raise `ConfigError` listing every invalid value at once; return self when valid."""
+        problems = []
+
+        def need(ok: bool, key: str, expected: str, value: Any) -> None:
+            if not ok:
+                problems.append(f"{key}: expected {expected}, got {value!r}")
+
+        need(self.num_frames is None or self.num_frames >= 2, "num_frames", "None or >= 2", self.num_frames)
+        need(self.fps is None or self.fps > 0, "fps", "None or > 0", self.fps)
+        need(self.num_frames is None or self.fps is None, "num_frames/fps", "at most one of them", (self.num_frames, self.fps))
+        need(self.max_frames is None or self.max_frames >= 2, "max_frames", "None or >= 2", self.max_frames)
+        t, q = self.track, self.query
+        for key in ("high_conf", "activation_conf", "min_iou", "min_mean_conf"):
+            need(0.0 <= getattr(t, key) <= 1.0, f"track.{key}", "a value in [0, 1]", getattr(t, key))
+        need(t.min_track_len >= 1, "track.min_track_len", ">= 1", t.min_track_len)
+        need(t.max_gap >= 0, "track.max_gap", ">= 0", t.max_gap)
+        need(t.partition in ("auto", "colour", "class_name", "none"), "track.partition", "auto, colour, class_name or none", t.partition)
+        need(q.turns_per_sample >= 1, "query.turns_per_sample", ">= 1", q.turns_per_sample)
+        need(q.samples_per_video >= 1, "query.samples_per_video", ">= 1", q.samples_per_video)
+        need(q.box_stride >= 1 and q.max_boxes >= 2, "query.box_stride/max_boxes", "box_stride >= 1, max_boxes >= 2", (q.box_stride, q.max_boxes))
+        if problems:
+            raise ConfigError("engine config: " + "; ".join(problems))
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["query"]["tasks"] = list(self.query.tasks)

@@ -17,6 +17,7 @@ from videoutr.engine.query.build import check_tasks
 from videoutr.engine.steps import VideoItem, item_to_dict
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
+from videoutr.jsonio import write_json
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 
@@ -54,6 +55,7 @@ def run_engine(
     if not items:
         raise ConfigError(f"--videos {videos_dir}: no video files ({', '.join(VIDEO_SUFFIXES)})")
     outputs = EngineOutputs(out_dir, cfg)
+    write_json(Path(out_dir) / "run.json", {"videos_root": str(Path(videos_dir).resolve()), "executor": executor})
     todo = [item_to_dict(i) for i in items if i.video_id not in outputs.done]
     bar = _progress(len(items), len(items) - len(todo), progress)
     started = time.perf_counter()

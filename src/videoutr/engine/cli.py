@@ -1,0 +1,140 @@
+"""`videoutr engine`, `videoutr engine-eval`, `videoutr overlay`: the data engine's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
+    import yaml
+
+    from videoutr.errors import ConfigError
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ConfigError(f"{flag} {pair!r}: expected key=value")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
+def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], detector_args: list[str]):
+    """YAML values, then `--set a.b=v` overrides, then explicit flags; validated."""
+    from videoutr.engine.config import EngineConfig
+    from videoutr.errors import ConfigError
+    from videoutr.jsonio import read_yaml
+
+    data: dict[str, Any] = (read_yaml(config) or {}) if config else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{config}: expected a mapping of engine settings")
+    for key, value in _parse_pairs(sets, "--set").items():
+        node = data
+        *parents, leaf = key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    for key, value in flags.items():
+        if value is not None:
+            node = data
+            *parents, leaf = key.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+    if detector_args:
+        data.setdefault("detector_args", {}).update(_parse_pairs(detector_args, "--detector-arg"))
+    return EngineConfig.from_dict(data).validate()
+
+
+def engine_command(
+    videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
+    out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
+    detector: str = typer.Option(None, "--detector", help="motion (default), hog-person, or hf:<model id or dir>."),
+    detector_arg: list[str] = typer.Option([], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."),
+    executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
+    workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
+    ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address; a local cluster when omitted."),
+    frames: int = typer.Option(None, "--frames", help="Sample this many frames per video (uniformly)."),
+    fps: float = typer.Option(None, "--fps", help="Or sample at this rate; every frame when neither is given."),
+    max_frames: int = typer.Option(None, "--max-frames", help="Cap on sampled frames (default 256)."),
+    seed: int = typer.Option(None, "--seed", help="Seed of the question generator (default 0)."),
+    samples_per_video: int = typer.Option(None, "--samples-per-video", help="Dialogues per video (default 2)."),
+    config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
+    set_: list[str] = typer.Option([], "--set", help="Override any config key, e.g. track.min_track_len=6."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Detect, track and query every video; write OUT/utr.json, data.yaml, trajectories.jsonl, errors.jsonl.
+
+    Example: videoutr engine --videos runs/world/videos --out runs/utr --workers 2
+    """
+    from videoutr.engine.run import run_engine
+
+    flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
+             "query.seed": seed, "query.samples_per_video": samples_per_video}
+    cfg = build_config(config, set_, flags, detector_arg)
+    stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress)
+    typer.echo(f"{stats['ok']} videos ok, {stats['errors']} errors ({stats['processed_now']} processed now, "
+               f"{stats['seconds_now']} s); {stats['tracks']} tracks, {stats['samples']} samples")
+    typer.echo(f"dropped tracks: {stats['dropped_tracks']}; skipped questions: {stats['skipped_questions']}")
+    for name in ("utr.json", "data.yaml", "trajectories.jsonl", "errors.jsonl", "stats.json"):
+        typer.echo(f"  {out / name}")
+
+
+def engine_eval_command(
+    out: Path = typer.Option(..., "--out", help="An engine output folder."),
+    truth: Path = typer.Option(..., "--truth", help="Ground truth: a world folder or its annotations.jsonl."),
+    tol: int = typer.Option(2, "--tol", help="Frame tolerance for event and first/last-seen claims."),
+) -> None:
+    """Tracking quality (MOTA, IDF1, HOTA) and per-task answer correctness against ground truth.
+
+    Writes OUT/eval.json. Example: videoutr engine-eval --out runs/utr --truth runs/world
+    """
+    from videoutr.data.llava import load_samples
+    from videoutr.engine.correctness import answer_correctness
+    from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+    from videoutr.jsonio import write_json
+
+    gt = load_truth(truth)
+    clips = load_trajectories(out / "trajectories.jsonl")
+    report = {"tracking": tracking_metrics(clips, gt),
+              "answers": answer_correctness(load_samples(out / "utr.json"), clips, gt, tol=tol)}
+    write_json(out / "eval.json", report)
+    t = report["tracking"]
+    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
+    a = report["answers"]
+    typer.echo(f"answers: {a['accuracy']:.3f} correct of {a['answers']}")
+    for task, row in a["by_task"].items():
+        typer.echo(f"  {task:22s} {row['accuracy']:.3f} of {row['answers']:4d}  failures {row['failures']}")
+    typer.echo(f"  {out / 'eval.json'}")
+
+
+def overlay_command(
+    out: Path = typer.Option(..., "--out", help="An engine output folder."),
+    video_id: str = typer.Option(..., "--video", help="Video id (as in trajectories.jsonl)."),
+    to: Path = typer.Option(..., "--to", help="Output .png (a strip of frames) or .mp4 (every frame)."),
+    videos: Path = typer.Option(None, "--videos", help="Videos folder (default: the one the run used)."),
+    num_frames: int = typer.Option(8, "--num-frames", help="Frames in a PNG strip."),
+) -> None:
+    """Draw the tracked boxes, ids, colours and shapes of one video for checking by eye.
+
+    Example: videoutr overlay --out runs/utr --video v00003 --to v00003.png
+    """
+    from videoutr.engine.overlay import find_clip, overlay_strip, overlay_video, track_summary
+    from videoutr.errors import ConfigError
+    from videoutr.jsonio import read_json
+
+    clip = find_clip(out, video_id)
+    root = videos or Path(read_json(out / "run.json")["videos_root"])
+    source = root / clip.video
+    if to.suffix.lower() == ".png":
+        overlay_strip(source, clip, to, num_frames=num_frames)
+    elif to.suffix.lower() == ".mp4":
+        overlay_video(source, clip, to)
+    else:
+        raise ConfigError(f"--to {to}: expected a .png or .mp4 path")
+    for traj in clip.tracks:
+        typer.echo(track_summary(traj))
+    typer.echo(f"  {to}")
