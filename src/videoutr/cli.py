@@ -51,3 +51,10 @@ from videoutr.engine.cli import engine_command, engine_eval_command, overlay_com
 app.command("engine")(engine_command)
 app.command("engine-eval")(engine_eval_command)
 app.command("overlay")(overlay_command)
+# Training and evaluation (videoutr.train, videoutr.eval)
+from videoutr.eval.cli import eval_command, probe_command  # noqa: E402
+from videoutr.train.cli import train_command  # noqa: E402
+
+app.command("train")(train_command)
+app.command("eval")(eval_command)
+app.command("probe")(probe_command)

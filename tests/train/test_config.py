@@ -48,9 +48,18 @@ def test_all_problems_reported_at_once(tmp_path):
     assert "3 problem(s)" in message
 
 
+def test_embedded_default_is_the_shipped_tiny_recipe():
+    from videoutr.train.config import DEFAULT_RECIPE
+
+    assert DEFAULT_RECIPE.read_text() == (RECIPES[0].parent / "tiny_cpu.yaml").read_text()
+    assert load_recipe(None) == load_recipe(RECIPES[0].parent / "tiny_cpu.yaml")
+
+
 def test_semantic_problems_reported_together(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing\n")
     with pytest.raises(ConfigError) as err:
-        load_recipe(None, ["optim.scheduler=zigzag", "run.batch_size=0", "tune.mm_tunable_parts=[eyes]"])
+        load_recipe(empty, ["optim.scheduler=zigzag", "run.batch_size=0", "tune.mm_tunable_parts=[eyes]"])
     message = str(err.value)
     for needle in ("data: give data.mixture", "optim.scheduler", "run.batch_size", "unknown part 'eyes'"):
         assert needle in message

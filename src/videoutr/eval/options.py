@@ -37,8 +37,11 @@ def mcq_prompt(question: str, candidates: list[str], instruction: str = MCQ_INST
 
 
 def _is_word(text: str, pos: int) -> bool:
-    """True when the capital at `pos` is the article "A" or pronoun "I" ("A red circle", "I think")."""
-    return text[pos] in "AI" and re.match(r" [a-z]", text[pos + 1 : pos + 3]) is not None
+    """True when the capital at `pos` is the pronoun "I" ("I think") or a sentence-initial article
+    "A" ("A red circle"), not an option letter; "either A or B" keeps both letters."""
+    if text[pos] not in "AI" or re.match(r" [a-z]", text[pos + 1 : pos + 3]) is None:
+        return False
+    return text[pos] == "I" or re.search(r"(^|[.!?:]\s*)[\s\*\(\[\{\"']*$", text[:pos]) is not None
 
 
 def _letter_at_start(text: str, n: int) -> int | None:

@@ -20,6 +20,7 @@ import yaml
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_yaml
 
+DEFAULT_RECIPE = Path(__file__).parent / "recipes" / "tiny_cpu.yaml"  # the embedded default
 TUNABLE_PARTS = ("mm_mlp_adapter", "mm_vision_tower", "mm_language_model")
 SCHEDULERS = ("cosine", "linear", "constant", "constant_with_warmup")
 
@@ -118,11 +119,10 @@ class TrainRecipe:
 
 
 def load_recipe(path: str | Path | None, overrides: list[str] | None = None) -> TrainRecipe:
-    """Read a recipe YAML (or start from the defaults when `path` is None), apply overrides, validate."""
-    raw: Any = {} if path is None else read_yaml(path)
-    if raw is None:
-        raw = {}
-    where = str(path) if path is not None else "defaults"
+    """Read a recipe YAML (the embedded tiny_cpu recipe when `path` is None), apply overrides, validate."""
+    path = DEFAULT_RECIPE if path is None else path
+    raw: Any = read_yaml(path) or {}
+    where = str(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: a recipe must be a mapping of sections, got {type(raw).__name__}")
     problems: list[str] = []

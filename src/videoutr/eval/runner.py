@@ -1,0 +1,173 @@
+"""`videoutr eval`: score a model on a benchmark under one or more frame conditions, resumably.
+
+    >>> cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
+    ...                  out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])
+    >>> summary = run_eval(cfg)
+
+Outputs in `out`: `samples.jsonl` (one record per item x condition, in benchmark order; a killed
+run resumes where it stopped and ends with the same file), `summary.json`, `report.md`,
+`accuracy.png`, `config.json`. Items whose video is missing or unreadable are recorded with an
+`error` and counted, never scored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from videoutr.errors import ConfigError, VideoutrError
+from videoutr.eval.benchmarks import BenchItem, load_benchmark, resolve_video
+from videoutr.eval.metrics import open_qa_scores
+from videoutr.eval.options import extract_option
+from videoutr.eval.probes import KEY_FRAMES, condition_indices, parse_conditions
+from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer,
+                                   generation_prompt, option_dialogues, pick_by_loglik)
+from videoutr.jsonio import read_json, write_json
+from videoutr.resume import ResumableJsonl
+
+METHODS = ("loglik", "generate", "both")
+# settings that change the scores: a rerun into the same folder must use the same ones
+_SCORING_KEYS = ("model", "bench", "fmt", "method", "key_frame", "frames", "ll_target", "ll_norm",
+                 "max_new_tokens", "seed", "dtype")
+
+
+@dataclass
+class EvalConfig:
+    model: str
+    bench: str
+    out: str
+    video_root: list[str] = field(default_factory=list)
+    fmt: str = "auto"
+    method: str = "loglik"  # MCQ: option log-likelihood, generation + option extraction, or both
+    conditions: list[str] = field(default_factory=lambda: ["full"])
+    key_frame: str = "first"  # the `single` condition's frame
+    frames: int | None = None  # None: the model's own frame policy (videoutr.json / processor)
+    ll_target: str = "text"  # score option text after the question, or the letter after listed options
+    ll_norm: str = "sum"  # sum | mean (per token) log-likelihood
+    max_new_tokens: int = 32
+    device: str = "cpu"
+    dtype: str = "auto"
+    limit: int | None = None
+    seed: int = 0
+    judge: str | None = None  # an HF chat model folder for the optional open-QA judge
+
+    def validate(self) -> None:
+        problems = []
+        if self.method not in METHODS:
+            problems.append(f"method {self.method!r}: choose from {', '.join(METHODS)}")
+        if self.ll_target not in LL_TARGETS:
+            problems.append(f"ll_target {self.ll_target!r}: choose from {', '.join(LL_TARGETS)}")
+        if self.ll_norm not in ("sum", "mean"):
+            problems.append(f"ll_norm {self.ll_norm!r}: choose sum or mean")
+        if self.key_frame not in KEY_FRAMES:
+            problems.append(f"key_frame {self.key_frame!r}: choose from {', '.join(KEY_FRAMES)}")
+        try:
+            self.conditions = parse_conditions(self.conditions)
+        except ConfigError as exc:
+            problems.append(str(exc))
+        if problems:
+            raise ConfigError("eval: " + "; ".join(problems))
+
+
+def _check_out_dir(cfg: EvalConfig, out: Path) -> None:
+    saved = out / "config.json"
+    current = {k: asdict(cfg)[k] for k in _SCORING_KEYS}
+    if saved.is_file():
+        previous = {k: read_json(saved).get(k) for k in _SCORING_KEYS}
+        diff = [k for k in _SCORING_KEYS if previous[k] != current[k]]
+        if diff:
+            raise ConfigError(f"{out}: holds results scored with other settings ({', '.join(diff)}); "
+                              "use a new --out folder or the same settings to resume")
+    write_json(saved, asdict(cfg))
+
+
+def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dict:
+    """Log-likelihood and/or generation scoring of one MCQ item under given frames."""
+    rec: dict = {}
+    if cfg.method in ("loglik", "both"):
+        sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames)
+        scores = [s / n for s, n in zip(sums, counts)] if cfg.ll_norm == "mean" else sums
+        pred = pick_by_loglik(scores)
+        rec.update(logliks=[round(v, 5) for v in scores], pred_loglik=pred,
+                   correct_loglik=int(pred == item.answer_index))
+        rec["answer_logprob"] = sums[item.answer_index]
+        rec["answer_logprob_per_token"] = sums[item.answer_index] / max(counts[item.answer_index], 1)
+    if cfg.method in ("generate", "both"):
+        text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens)
+        pred = extract_option(text, item.candidates)
+        rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index))
+    return rec
+
+
+def score_open(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dict:
+    """Generated answer with API-free metrics, plus the reference answer's log-likelihood."""
+    text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens)
+    sums, counts = dialogue_logliks(model, processor, [_dialogue(item.id, item.question, item.references[0])],
+                                    frames)
+    return {"generation": text, **open_qa_scores(text, item.references),
+            "answer_logprob": sums[0], "answer_logprob_per_token": sums[0] / max(counts[0], 1)}
+
+
+def _base(item: BenchItem, cond: str) -> dict:
+    return {"key": f"{item.id}::{cond}", "id": item.id, "condition": cond, "task": item.task,
+            "temporal": item.temporal, "kind": item.kind, "answer_index": item.answer_index}
+
+
+def _item_records(model, processor, item: BenchItem, cfg: EvalConfig, policy, todo: list[str]) -> list[dict]:
+    from videoutr.models.load import read_video_frames
+
+    path = resolve_video(item.video, cfg.video_root)
+    try:
+        if path is None:
+            raise VideoutrError(f"{item.video}: video not found under {cfg.video_root or ['.']}")
+        frames = read_video_frames(path, policy).frames
+    except VideoutrError as exc:
+        return [{**_base(item, c), "error": str(exc)} for c in todo]
+    records = []
+    for cond in todo:
+        shown = condition_indices(len(frames), cond, cfg.key_frame, seed=f"{cfg.seed}:{item.id}")
+        view = None if shown is None else frames[shown]
+        scorer = score_mcq if item.kind == "mcq" else score_open
+        records.append({**_base(item, cond), "frames_shown": shown,
+                        **scorer(model, processor, item, view, cfg)})
+    return records
+
+
+def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
+    """Score every item under every condition; resumable; returns the summary."""
+    from tqdm import tqdm
+
+    from videoutr.eval.results import summarise, write_outputs
+    from videoutr.models.load import frame_policy, load_video_model
+
+    cfg.validate()
+    items = load_benchmark(cfg.bench, cfg.fmt)[: cfg.limit]
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    _check_out_dir(cfg, out)
+    if model is None:
+        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
+    policy = frame_policy(cfg.model, processor, cfg.frames)
+    store = ResumableJsonl(out / "samples.jsonl", key="key")
+    order = [f"{item.id}::{c}" for item in items for c in cfg.conditions]
+    for item in tqdm(items, desc="eval", unit="item"):
+        todo = [c for c in cfg.conditions if f"{item.id}::{c}" not in store.done]
+        if todo:
+            for record in _item_records(model, processor, item, cfg, policy, todo):
+                store.append(record)
+    records = store.finalize(order)
+    if cfg.judge:
+        from videoutr.eval.judge import judge_records
+
+        records = judge_records(cfg.judge, items, records, out / "samples.jsonl", device=cfg.device)
+    summary = summarise(records, meta={"model": cfg.model, "bench": cfg.bench, "method": cfg.method,
+                                       "frames": policy.num_frames, "key_frame": cfg.key_frame,
+                                       "ll_target": cfg.ll_target, "ll_norm": cfg.ll_norm})
+    write_outputs(out, summary)
+    return summary
+
+
+def load_summary(out_dir: str | Path) -> dict:
+    """Read a finished evaluation's summary.json."""
+    return json.loads((Path(out_dir) / "summary.json").read_text(encoding="utf-8"))
