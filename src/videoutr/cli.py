@@ -38,10 +38,11 @@ def main() -> None:
 from videoutr.models.cli import model_app  # noqa: E402
 
 app.add_typer(model_app, name="model")
-from videoutr.tpl.cli import filter_command, tpl_command  # noqa: E402
+from videoutr.tpl.cli import attention_command, filter_command, tpl_command  # noqa: E402
 
 app.command("tpl")(tpl_command)
 app.command("filter")(filter_command)
+app.command("attention")(attention_command)
 from videoutr.world.cli import world_command  # noqa: E402
 
 app.command("world")(world_command)

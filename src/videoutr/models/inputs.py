@@ -191,3 +191,10 @@ def model_inputs(batch: dict, with_labels: bool = False) -> dict:
     """The keys of a `collate` batch that the model's forward takes (labels only if asked)."""
     drop = set(META_KEYS) | (set() if with_labels else {"labels"})
     return {k: v for k, v in batch.items() if k not in drop}
+
+
+def to_model(inputs: dict, model) -> dict:
+    """Move tensors to the model's device; floating ones (pixels) to its dtype."""
+    device, dtype = next(model.parameters()).device, model.dtype
+    return {k: (v.to(device, dtype) if v.is_floating_point() else v.to(device)) if torch.is_tensor(v) else v
+            for k, v in inputs.items()}

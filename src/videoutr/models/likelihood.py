@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from videoutr.models.inputs import IGNORE_INDEX, model_inputs
+from videoutr.models.inputs import IGNORE_INDEX, model_inputs, to_model
 
 
 @dataclass
@@ -92,10 +92,7 @@ def assistant_nll(model, batch: dict) -> NllResult:
     Used by TPL (answers of every turn, one forward) and by evaluation (option log-likelihood:
     encode the question with each option as the assistant turn; log p(option) = -nll_sum).
     """
-    device = next(model.parameters()).device
-    inputs = {k: v.to(device) for k, v in model_inputs(batch).items()}
-    if "pixel_values_videos" in inputs and inputs["pixel_values_videos"].is_floating_point():
-        inputs["pixel_values_videos"] = inputs["pixel_values_videos"].to(model.dtype)
-    labels = batch["labels"].to(device)
+    inputs = to_model(model_inputs(batch), model)
+    labels = batch["labels"].to(inputs["input_ids"].device)
     nll = token_nll(model, inputs, labels)
     return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])

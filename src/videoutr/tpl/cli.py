@@ -55,3 +55,35 @@ def filter_command(
     typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {out}")
     for reason, count in result.reasons.most_common():
         typer.echo(f"  dropped {count}: {reason}")
+
+
+def attention_command(
+    model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id."),
+    video: Path = typer.Option(..., "--video", help="The video file."),
+    prompt: str = typer.Option(..., "--prompt", help="The question (a <video> placeholder is added if missing)."),
+    out: Path = typer.Option(..., "--out", help="Folder for attention.json and attention.png."),
+    answer: str = typer.Option(None, "--answer", help="Answer to attribute; generated greedily when omitted."),
+    frames: int = typer.Option(None, "--frames", help="Frames to sample (default: the model's own)."),
+    layers: str = typer.Option("all", "--layers", help="LM layers to average: all, last:K, or e.g. 0,2,-1."),
+    threshold: float = typer.Option(None, "--threshold", help="Share making a frame active (default 1/T)."),
+    max_new_tokens: int = typer.Option(32, "--max-new-tokens", help="Generation budget without --answer."),
+    dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
+    device: str = typer.Option("cpu", "--device", help="cpu, cuda, ..."),
+) -> None:
+    """Frame activation: attention of each output token on each frame, heat map + JSON."""
+    from videoutr.jsonio import write_json
+    from videoutr.models.load import frame_policy, load_video_model, read_video_frames
+    from videoutr.tpl.attention import frame_activation, plot_heatmap
+
+    net, processor = load_video_model(model, dtype=dtype, device=device)
+    sampled = read_video_frames(video, frame_policy(model, processor, frames))
+    result = frame_activation(net, processor, sampled.frames, prompt, answer=answer, layers=layers,
+                              threshold=threshold, max_new_tokens=max_new_tokens)
+    out.mkdir(parents=True, exist_ok=True)
+    record = {"model": model, "video": str(video), "prompt": prompt, "frame_idx": list(map(int, sampled.frame_idx)),
+              **result.to_json()}
+    write_json(out / "attention.json", record, indent=None)
+    plot_heatmap(result, out / "attention.png", title=Path(video).name)
+    typer.echo(f"answer: {result.answer}")
+    typer.echo(f"frame activation: {result.activation_number}/{sampled.num_frames} frames "
+               f"(share >= {result.threshold:.3f}), effective frames {result.effective_frames:.2f} -> {out}")
