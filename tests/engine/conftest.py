@@ -91,3 +91,32 @@ def make_scene_dir(root: Path, count: int, frames: int = 24) -> Path:
 def scene_dir(tmp_path_factory) -> Path:
     """Four small scenes shared by the engine tests (rendered once per session)."""
     return make_scene_dir(tmp_path_factory.mktemp("scenes"), count=4)
+
+
+@pytest.fixture(scope="session")
+def world_dir(tmp_path_factory) -> Path:
+    """A small default-style synthetic world (6 videos of 32 frames at 128 px, plus reversed twins)."""
+    from videoutr.world.config import world_default
+    from videoutr.world.generate import generate_world
+
+    return generate_world(world_default(num_videos=6, seed=11), tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture(scope="session")
+def world_run(world_dir, tmp_path_factory) -> Path:
+    """The engine's output over `world_dir` (default config, in process)."""
+    from videoutr.engine import EngineConfig, run_engine
+
+    out = tmp_path_factory.mktemp("world_out")
+    run_engine(world_dir / "videos", out, EngineConfig(), progress=False)
+    return out
+
+
+@pytest.fixture
+def make_scenes(tmp_path):
+    """Render `count` small scenes into a fresh folder; returns that folder."""
+
+    def make(count: int, frames: int = 24, name: str = "scenes") -> Path:
+        return make_scene_dir(tmp_path / name, count=count, frames=frames)
+
+    return make

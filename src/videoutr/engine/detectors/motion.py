@@ -85,6 +85,8 @@ class MotionDetector(Detector):
         mask = cv2.absdiff(rgb, background).max(axis=2) > self.diff_threshold
         if self.saturation_min is not None:
             mask |= self._saturated(rgb)
+        if self.split_by_colour:
+            return mask  # opened per colour layer later, then grown back (thin tips survive)
         return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _KERNEL).astype(bool)
 
     def detect_with_background(self, rgb: np.ndarray, background: np.ndarray) -> sv.Detections:

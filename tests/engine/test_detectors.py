@@ -1,0 +1,72 @@
+"""Detectors: the registry, the motion detector on known scenes, HOG people detector."""
+
+import json
+
+import numpy as np
+import pytest
+import supervision as sv
+
+from videoutr.engine.detectors import known_detectors, make_detector
+from videoutr.errors import ConfigError
+from videoutr.video import sample_frames
+
+
+def test_unknown_detector_lists_known_ones():
+    with pytest.raises(ConfigError, match="motion"):
+        make_detector("yolo")
+    assert "hog-person" in known_detectors()
+
+
+def test_bad_detector_args_are_a_config_error():
+    with pytest.raises(ConfigError, match="detector_args"):
+        make_detector("motion", no_such_option=3)
+
+
+def _iou(a, b):
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    return ix * iy / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - ix * iy)
+
+
+def test_motion_detector_finds_every_scene_object(scene_dir):
+    truth = [json.loads(line) for line in (scene_dir / "annotations.jsonl").read_text().splitlines()]
+    detector = make_detector("motion", palette="basic")
+    hits = total = 0
+    for record in truth:
+        clip = sample_frames(scene_dir / "videos" / f"{record['id']}.mp4")
+        per_frame = detector.detect_clip(clip.frames)
+        assert len(per_frame) == clip.num_frames
+        for t, dets in enumerate(per_frame):
+            assert isinstance(dets, sv.Detections)
+            assert ((dets.confidence >= 0) & (dets.confidence <= 1)).all()
+            for obj in record["objects"]:
+                total += 1
+                ious = [_iou(b, obj["box_xyxy"][t]) for b in dets.xyxy]
+                k = int(np.argmax(ious)) if ious else -1
+                hits += k >= 0 and ious[k] >= 0.6 and dets.data["colour"][k] == obj["colour"][t]
+    assert hits / total >= 0.97
+
+
+def test_motion_detector_keeps_a_still_object(tmp_path):
+    """An object that never moves is part of the median background, yet is found (saturation cue)."""
+    from videoutr.video import write_video
+
+    frames = np.full((12, 64, 64, 3), 128, np.uint8)
+    frames[:, 20:36, 10:26] = (220, 30, 30)
+    root = tmp_path
+    write_video(root / "still.mp4", frames, fps=8)
+    per_frame = make_detector("motion", palette="basic").detect_clip(sample_frames(root / "still.mp4").frames)
+    assert all(len(d) == 1 and d.data["colour"][0] == "red" for d in per_frame)
+    assert make_detector("motion", saturation_min=None).detect_clip(sample_frames(root / "still.mp4").frames)[5].is_empty()
+
+
+def test_motion_detector_on_empty_clip():
+    assert make_detector("motion").detect_clip(np.zeros((0, 32, 32, 3), np.uint8)) == []
+
+
+def test_hog_person_detector_runs_and_returns_detections():
+    detector = make_detector("hog-person")
+    frame = np.full((160, 96, 3), 120, np.uint8)
+    dets = detector.detect_frame(frame)
+    assert isinstance(dets, sv.Detections) and dets.xyxy.shape[1] == 4
+    assert list(dets.data["class_name"]) == ["person"] * len(dets)

@@ -1,0 +1,80 @@
+"""Question generation: LLaVA format, determinism, short answers, and never asserting the unsure."""
+
+import random
+import re
+
+from videoutr.data.llava import VIDEO_TOKEN, load_samples
+from videoutr.engine.config import QueryConfig
+from videoutr.engine.metrics import load_trajectories
+from videoutr.engine.query import TASKS, build_samples
+from videoutr.engine.query.phrasing import QUESTIONS, box_text
+from videoutr.engine.types import ClipTrajectories, Segment, TrackPoint, Trajectory
+
+BOX = re.compile(r"\[(\d\.\d\d), (\d\.\d\d), (\d\.\d\d), (\d\.\d\d)\]")
+
+
+def _clip(conf_at_5: float = 0.9) -> ClipTrajectories:
+    points = [TrackPoint(f, f / 8, (0.1 + 0.02 * f, 0.4, 0.25 + 0.02 * f, 0.55), conf_at_5 if f == 5 else 0.9,
+                         colour="red", shape="circle", location="middle left", size="small") for f in range(16)]
+    traj = Trajectory(1, "circle", points, colour="red", size="small",
+                      segments=[Segment("moving", 0, 15, "right", 0.16)], mean_confidence=0.9)
+    return ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [traj])
+
+
+def test_box_text_two_decimals():
+    assert box_text((0.123, 0.4, 0.3, 0.625)) == "[0.12, 0.40, 0.30, 0.62]"
+
+
+def test_every_task_has_several_phrasings():
+    assert set(TASKS) == set(QUESTIONS)
+    assert all(len(v) >= 3 for v in QUESTIONS.values())
+
+
+def test_samples_are_llava_with_one_video_token_and_deterministic():
+    cfg = QueryConfig()
+    samples, _ = build_samples(_clip(), cfg, video="videos/v1.mp4")
+    again, _ = build_samples(_clip(), cfg, video="videos/v1.mp4")
+    assert [s.to_llava() for s in samples] == [s.to_llava() for s in again]
+    other, _ = build_samples(_clip(), QueryConfig(seed=5), video="videos/v1.mp4")
+    assert [s.to_llava() for s in other] != [s.to_llava() for s in samples]
+    for s in samples:
+        record = s.to_llava()
+        assert record["source"] == "utr" and record["video"] == "videos/v1.mp4"
+        text = [t["value"] for t in record["conversations"]]
+        assert text[0].startswith(VIDEO_TOKEN + "\n") and sum(v.count(VIDEO_TOKEN) for v in text) == 1
+        assert [t["from"] for t in record["conversations"]] == ["human", "gpt"] * (len(text) // 2)
+        assert len(record["utr"]) == len(text) // 2
+
+
+def test_unsure_points_are_never_asserted():
+    clip = _clip(conf_at_5=0.2)
+    cfg = QueryConfig(box_stride=1, max_boxes=20)
+    for seed in range(20):
+        qa = TASKS["box_to_track"](clip, random.Random(seed), cfg)
+        assert qa.claims["query_frame"] != 5
+        assert 5 not in [f for f, _ in qa.claims["boxes"]]
+        assert "frame 5:" not in qa.answer
+        assert TASKS["time_to_subjects"](ClipTrajectories(**{**clip.__dict__, "frame_idx": [5]}), random.Random(seed), cfg) is None
+
+
+def test_answers_stay_short_and_boxes_parse(world_run):
+    samples = load_samples(world_run / "utr.json")
+    assert samples
+    for s in samples:
+        for turn in s.conversations:
+            assert len(turn.value.split()) < 260, turn.value  # a few hundred tokens at most
+            for box in BOX.findall(turn.value):
+                x1, y1, x2, y2 = map(float, box)
+                assert 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1
+    tasks = {qa["task"] for s in samples for qa in s.extra["utr"]}
+    assert {"box_to_track", "summary"} <= tasks and len(tasks) >= 5
+
+
+def test_trajectories_file_matches_samples(world_run):
+    clips = load_trajectories(world_run / "trajectories.jsonl")
+    samples = load_samples(world_run / "utr.json")
+    assert {s.video for s in samples} <= {c.video for c in clips}
+    for clip in clips:
+        for traj in clip.tracks:
+            assert all(0 <= v <= 1 for p in traj.points for v in p.box_norm)
+            assert [p.frame_idx for p in traj.points] == sorted(p.frame_idx for p in traj.points)

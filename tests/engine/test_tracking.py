@@ -1,0 +1,119 @@
+"""Tracking: ByteTrack two-stage association, filters with reasons, interpolation, stitching, events."""
+
+import numpy as np
+import pytest
+import supervision as sv
+
+from videoutr.engine.config import TrackConfig
+from videoutr.engine.stitching import stitch_tracklets
+from videoutr.engine.tracking import track_clip
+from videoutr.engine.types import ClipTrajectories, TrackPoint
+
+SIZE = 128
+
+
+def dets(rows):
+    """rows: (x, y, conf, colour) of 16 px boxes."""
+    if not rows:
+        return sv.Detections(xyxy=np.empty((0, 4), np.float32), confidence=np.empty(0, np.float32),
+                             class_id=np.empty(0, int), data={"colour": np.empty(0, object), "shape": np.empty(0, object)})
+    return sv.Detections(
+        xyxy=np.array([[x, y, x + 16, y + 16] for x, y, _, _ in rows], np.float32),
+        confidence=np.array([c for _, _, c, _ in rows], np.float32),
+        class_id=np.zeros(len(rows), int),
+        data={"colour": np.array([k for *_, k in rows], object), "shape": np.array(["square"] * len(rows), object)},
+    )
+
+
+def run(per_frame, **cfg):
+    frame_idx = list(range(len(per_frame)))
+    return track_clip(per_frame, frame_idx, 8.0, SIZE, SIZE, TrackConfig(**cfg), "v", "v.mp4", len(per_frame), partition="colour")
+
+
+def test_two_subjects_with_a_short_gap_are_interpolated():
+    frames = []
+    for t in range(20):
+        rows = [(10 + 3 * t, 20, 0.9, "red"), (100 - 3 * t, 80, 0.9, "blue")]
+        if t in (8, 9):
+            rows = rows[1:]  # the red one is missed twice
+        frames.append(dets(rows))
+    clip = run(frames)
+    assert [t.colour for t in clip.tracks] == ["red", "blue"] or [t.colour for t in clip.tracks] == ["blue", "red"]
+    assert [t.track_id for t in clip.tracks] == [1, 2]
+    red = next(t for t in clip.tracks if t.colour == "red")
+    assert [p.frame_idx for p in red.points] == list(range(20))
+    assert [p.frame_idx for p in red.points if p.interpolated] == [8, 9]
+    assert all(p.confidence < 0.9 for p in red.points if p.interpolated)
+    assert red.first_frame == 0  # the frame ByteTrack withholds from a young track is given back
+    x1 = red.point_at(8).box_norm[0]
+    assert x1 == pytest.approx((10 + 24) / SIZE, abs=0.02)
+    assert red.segments[0].direction == "right" and len(red.segments) == 1
+
+
+def test_short_and_unsure_tracks_are_dropped_with_reasons():
+    frames = []
+    for t in range(16):
+        rows = [(10 + 2 * t, 20, 0.9, "red")]
+        if t in (5, 6):
+            rows.append((90, 90, 0.9, "green"))  # a two-frame flicker
+        conf = 0.9 if t < 2 else 0.2  # confident start, then only second-stage (low) matches
+        rows.append((60, 60 + t, conf, "blue"))
+        frames.append(dets(rows))
+    clip = run(frames)
+    assert [t.colour for t in clip.tracks] == ["red"]
+    assert clip.dropped == {"too_short": 1, "too_unsure": 1}
+    assert clip.uncertain_frames == list(range(16))  # the dropped unsure subject is there throughout
+
+
+def test_colour_change_is_one_stitched_subject_with_an_event():
+    frames = [dets([(10 + 3 * t, 40, 0.9, "red" if t < 10 else "yellow")]) for t in range(20)]
+    clip = run(frames)
+    assert len(clip.tracks) == 1
+    events = [(e.type, e.frame_idx) for e in clip.tracks[0].events]
+    assert events == [("colour_change", 10)]
+    assert clip.tracks[0].colours() == ["red", "yellow"]
+
+
+def test_stop_start_and_turn_events():
+    frames = []
+    x, y = 10.0, 20.0
+    for t in range(32):
+        if t < 10:
+            x += 4
+        elif 16 <= t < 24:
+            y += 4
+        frames.append(dets([(x, y, 0.95, "red")]))
+    clip = run(frames)
+    kinds = [(e.type, e.frame_idx) for e in clip.tracks[0].events]
+    assert [k for k, _ in kinds] == ["stop", "start", "stop"]
+    assert abs(kinds[0][1] - 10) <= 1 and abs(kinds[1][1] - 16) <= 1 and abs(kinds[2][1] - 24) <= 1
+    moving = [s for s in clip.tracks[0].segments if s.state == "moving"]
+    assert [s.direction for s in moving] == ["right", "down"]
+
+
+def test_enter_and_exit_only_at_the_border():
+    frames = [dets([(max(0, -10 + 6 * t), 50, 0.9, "red")] if t * 6 - 10 < SIZE - 16 else []) for t in range(26)]
+    clip = run(frames)
+    types = [e.type for e in clip.tracks[0].events]
+    assert types == ["exit"] and clip.tracks[0].events[-1].frame_idx == clip.tracks[0].last_frame + 1
+
+
+def test_stitching_joins_a_subject_hidden_for_a_while():
+    def points(frames, x0):
+        return [TrackPoint(f, f / 8, (x0 + 0.02 * (f - frames[0]), 0.4, x0 + 0.1 + 0.02 * (f - frames[0]), 0.5), 0.9,
+                           colour="red") for f in frames]
+
+    a = points(list(range(0, 10)), 0.1)
+    b = points(list(range(16, 26)), 0.1 + 0.02 * 16)
+    far = points(list(range(16, 26)), 0.8)
+    chains = stitch_tracklets([a, b], list(range(32)), max_gap=16, max_dist=0.12)
+    assert len(chains) == 1 and [p.frame_idx for p in chains[0]] == list(range(10)) + list(range(16, 26))
+    assert len(stitch_tracklets([a, far], list(range(32)), max_gap=16, max_dist=0.12)) == 2
+    assert len(stitch_tracklets([a, b], list(range(32)), max_gap=3, max_dist=0.12)) == 2
+
+
+def test_clip_trajectories_round_trip():
+    frames = [dets([(10 + 3 * t, 40, 0.9, "red")]) for t in range(12)]
+    clip = run(frames)
+    again = ClipTrajectories.from_dict(clip.to_dict())
+    assert again == clip
