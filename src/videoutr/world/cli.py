@@ -22,6 +22,7 @@ def world_command(
 
     Example: videoutr world --out runs/world --num-videos 200 --seed 0
     """
+    from videoutr.jsonio import read_json
     from videoutr.world.config import world_preset
     from videoutr.world.generate import generate_world
 
@@ -31,6 +32,11 @@ def world_command(
         test_fraction=test_fraction, event_density=event_density,
     )
     path = generate_world(cfg, out, progress=True)
-    typer.echo(f"wrote world ({cfg.num_videos} videos, seed {cfg.seed}) to {path}")
+    videos = len(list((path / "videos").glob("*.mp4")))
+    captions, bench = (len(read_json(path / name)) for name in ("captions.json", "bench.json"))
+    typer.echo(
+        f"wrote world (seed {cfg.seed}: {cfg.num_videos} videos + {videos - cfg.num_videos} reversed twins, "
+        f"{captions} captions, {bench} benchmark questions) to {path}"
+    )
     for name in ("videos/", "annotations.jsonl", "captions.json", "bench.json", "world.json"):
         typer.echo(f"  {path / name}")

@@ -29,6 +29,7 @@ from videoutr.resume import ResumableJsonl
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import caption_samples, stable_rng
 from videoutr.world.config import WorldConfig
+from videoutr.world.encode import encode_video
 from videoutr.world.events import reverse_annotation
 from videoutr.world.questions import bench_questions
 from videoutr.world.render import render_frames
@@ -59,15 +60,13 @@ def _check_config(out: Path, cfg: WorldConfig) -> None:
 
 def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[VideoAnnotation]:
     """Simulate, render and encode one video (and its reversed twin on the test split)."""
-    from videoutr.video import write_video
-
     ann = sample_scene(cfg, video_id, split, stable_rng(cfg.seed, "scene", video_id))
     frames = render_frames(ann)
-    write_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
+    encode_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
     anns = [ann]
     if split == "test" and cfg.reversed_twins:
         twin = reverse_annotation(ann)
-        write_video(out / twin.video, frames[::-1], fps=cfg.fps, crf=cfg.crf)
+        encode_video(out / twin.video, frames[::-1], fps=cfg.fps, crf=cfg.crf)
         anns.append(twin)
     return anns
 
