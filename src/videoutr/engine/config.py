@@ -112,5 +112,5 @@ def _pick(kind: type, data: dict[str, Any], prefix: str, problems: list[str]) ->
     known = {f.name for f in fields(kind)}
     for key in data:
         if key not in known:
-            problems.append(f"unknown key {prefix}{key!r} (known: {', '.join(sorted(known))})")
+            problems.append(f"unknown key '{prefix}{key}' (known: {', '.join(sorted(known))})")
     return {k: v for k, v in data.items() if k in known}

@@ -49,6 +49,10 @@ def run_engine(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Process every video not yet recorded in `out_dir`, then write the final outputs."""
+    from videoutr.engine.detectors import check_detector_name
+
+    cfg.validate()
+    check_detector_name(cfg.detector)
     check_tasks(cfg.query.tasks)
     run = get_executor(executor)
     items = discover_videos(videos_dir)

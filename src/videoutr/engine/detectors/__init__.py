@@ -52,6 +52,12 @@ def known_detectors() -> list[str]:
     return sorted(_REGISTRY) + ["hf:<model id or dir>"]
 
 
+def check_detector_name(name: str) -> None:
+    """Fail early (before any video is read) on a name no detector answers to."""
+    if not (name.startswith("hf:") and len(name) > 3) and name not in _REGISTRY:
+        raise ConfigError(f"unknown detector {name!r}; known: {', '.join(known_detectors())}")
+
+
 def make_detector(name: str, **kwargs: Any) -> Detector:
     """Build the detector called `name`; an unknown name lists the known ones."""
     if name.startswith("hf:"):
@@ -67,4 +73,4 @@ def make_detector(name: str, **kwargs: Any) -> Detector:
         raise ConfigError(f"detector {name!r}: bad detector_args ({exc})") from None
 
 
-__all__ = ["Detector", "known_detectors", "make_detector", "register_detector"]
+__all__ = ["Detector", "check_detector_name", "known_detectors", "make_detector", "register_detector"]

@@ -1,0 +1,20 @@
+"""The Ray Data executor on a small local cluster gives exactly the local executor's output."""
+
+import pytest
+
+from videoutr.engine import EngineConfig, run_engine
+
+
+@pytest.mark.ray
+def test_ray_executor_matches_local(make_scenes, tmp_path):
+    pytest.importorskip("ray")
+    videos = make_scenes(2) / "videos"
+    (videos / "broken.mp4").write_text("not a video")
+    run_engine(videos, tmp_path / "local", EngineConfig(), executor="local", progress=False)
+    stats = run_engine(videos, tmp_path / "ray", EngineConfig(), executor="ray", workers=2, progress=False)
+    assert stats["ok"] == 2 and stats["errors"] == 1
+    for name in ("utr.json", "trajectories.jsonl", "errors.jsonl", "records.jsonl", "stats.json"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    import ray
+
+    assert not ray.is_initialized()  # the executor shuts down the cluster it started
