@@ -1,7 +1,7 @@
 """World generation speed at the default size: videos/s and frames/s, end to end and per stage.
 
     .venv/bin/python bench/bench_world.py                  # 24 videos, 32 frames of 128x128
-    .venv/bin/python bench/bench_world.py --num-videos 50 --size 64 64
+    .venv/bin/python bench/bench_world.py --num-videos 50 --size 64 64 --workers 2
 
 Prints one line per measurement; run on an idle machine for figures worth comparing.
 """
@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from videoutr.video import write_video
 from videoutr.world import generate_world, render_frames, world_default
 from videoutr.world.captions import stable_rng
 from videoutr.world.encode import encode_video
@@ -20,8 +21,9 @@ from videoutr.world.simulate import sample_scene
 
 
 def _stages(cfg, count: int, folder: Path) -> dict[str, float]:
-    """Seconds spent simulating (incl. measured visibility), rendering, and encoding `count` videos."""
-    spent = {"simulate": 0.0, "render": 0.0, "encode": 0.0}
+    """Seconds spent simulating (incl. measured visibility), rendering and encoding `count` videos,
+    and encoding them with `write_video` instead, side by side."""
+    spent = {"simulate": 0.0, "render": 0.0, "encode": 0.0, "write_video": 0.0}
     for i in range(count):
         start = time.perf_counter()
         ann = sample_scene(cfg, f"b{i}", "train", stable_rng(cfg.seed, "bench", str(i)))
@@ -32,6 +34,9 @@ def _stages(cfg, count: int, folder: Path) -> dict[str, float]:
         spent["simulate"] += mid - start
         spent["render"] += end - mid
         spent["encode"] += time.perf_counter() - end
+        start = time.perf_counter()
+        write_video(folder / f"w{i}.mp4", frames, fps=cfg.fps, crf=cfg.crf)  # for comparison only
+        spent["write_video"] += time.perf_counter() - start
     return spent
 
 
@@ -40,11 +45,12 @@ def main() -> None:
     parser.add_argument("--num-videos", type=int, default=24)
     parser.add_argument("--frames", type=int, default=32)
     parser.add_argument("--size", type=int, nargs=2, default=(128, 128), metavar=("H", "W"))
+    parser.add_argument("--workers", type=int, default=1, help="processes for the end-to-end run")
     args = parser.parse_args()
     cfg = world_default(num_videos=args.num_videos, frames=args.frames, height=args.size[0], width=args.size[1])
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        out = generate_world(cfg, Path(tmp) / "world")
+        out = generate_world(cfg, Path(tmp) / "world", workers=args.workers)
         total = time.perf_counter() - start
         written = len(list((out / "videos").glob("*.mp4")))
         start = time.perf_counter()
@@ -53,12 +59,15 @@ def main() -> None:
         stages = _stages(cfg, args.num_videos, Path(tmp))
     frames = written * cfg.frames
     print(f"world {cfg.height}x{cfg.width}, {cfg.frames} frames, {args.num_videos} videos (+{written - args.num_videos} reversed twins)")
-    print(f"end to end:  {written / total:8.1f} videos/s  {frames / total:9.0f} frames/s  ({total:.2f} s)")
+    print(f"end to end ({args.workers} process{'es' if args.workers > 1 else ''}):  {written / total:8.1f} videos/s  {frames / total:9.0f} frames/s  ({total:.2f} s)")
     print(f"rerun (all done, resume skips): {resume:.2f} s")
     per_video = {k: v / args.num_videos for k, v in stages.items()}
-    busy = sum(per_video.values())
-    for name, seconds in per_video.items():
+    busy = sum(v for k, v in per_video.items() if k != "write_video")
+    for name in ("simulate", "render", "encode"):
+        seconds = per_video[name]
         print(f"  {name:9s} {1000 * seconds:7.2f} ms/video  ({100 * seconds / busy:4.1f}% of stage time)")
+    ratio = per_video["encode"] / per_video["write_video"]
+    print(f"  reproducible encode vs videoutr.video.write_video (multi-threaded): {ratio:.2f}x the time")
 
 
 if __name__ == "__main__":

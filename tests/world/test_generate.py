@@ -146,3 +146,11 @@ def test_cli_writes_a_world(tmp_path):
     assert len(load_annotations(out)) == 3  # one train, one test and its reversed twin
     rerun = CliRunner().invoke(app, args)
     assert rerun.exit_code == 0 and "wrote world" in rerun.output
+
+
+def test_worker_processes_write_the_same_world(tiny_world, tmp_path):
+    out = generate_world(world_tiny(seed=0), tmp_path / "parallel", workers=2)
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (tiny_world / name).read_bytes(), name
+    first, parallel = _decoded(tiny_world), _decoded(out)
+    assert all(np.array_equal(first[k], parallel[k]) for k in first)

@@ -63,3 +63,16 @@ def test_occlusion_off_frame_and_partial_visibility_are_measured(make_ann):
 def test_reversed_twin_renders_the_reversed_frames(scenes):
     for original, twin in scenes[:5]:
         assert np.array_equal(render_frames(twin), render_frames(original)[::-1])
+
+
+def test_labels_agree_with_frames_and_visible_fractions(scenes):
+    from videoutr.world import render_labels
+
+    for ann, _ in scenes[:10]:
+        labels, frames = render_labels(ann), render_frames(ann)
+        for obj in ann.objects:
+            for t in range(ann.num_frames):
+                seen = labels[t] == obj.id + 1
+                assert (frames[t][seen] == PALETTE[obj.colour[t]]).all()
+                full_t = int(shape_mask(obj.shape, tuple(obj.center_xy[t]), obj.size_px)[0].sum())
+                assert seen.sum() / full_t == pytest.approx(obj.visible_fraction[t], abs=1e-4)

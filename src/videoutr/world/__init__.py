@@ -17,7 +17,7 @@ from videoutr.world.events import derive_events, reverse_annotation
 from videoutr.world.generate import generate_world
 from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
 from videoutr.world.questions import TASKS, BenchQuestion, bench_questions, load_bench
-from videoutr.world.render import render_frame, render_frames, shape_mask
+from videoutr.world.render import render_frame, render_frames, render_labels, shape_mask
 
 __all__ = [
     "COLOURS",
@@ -37,6 +37,7 @@ __all__ = [
     "load_bench",
     "render_frame",
     "render_frames",
+    "render_labels",
     "reverse_annotation",
     "shape_mask",
     "world_default",

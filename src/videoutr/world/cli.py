@@ -17,6 +17,7 @@ def world_command(
     test_fraction: float = typer.Option(None, "--test-fraction", help="Share of videos in the test split (default 0.2)."),
     event_density: float = typer.Option(None, "--event-density", help="Scales every event probability (default 1)."),
     preset: str = typer.Option("default", "--preset", help="Base config: default or tiny."),
+    workers: int = typer.Option(1, "--workers", help="Processes rendering and encoding videos (same output)."),
 ) -> None:
     """Generate videos, annotations.jsonl, captions.json and bench.json under --out.
 
@@ -31,7 +32,7 @@ def world_command(
         preset, num_videos=num_videos, seed=seed, frames=frames, fps=fps, height=height, width=width,
         test_fraction=test_fraction, event_density=event_density,
     )
-    path = generate_world(cfg, out, progress=True)
+    path = generate_world(cfg, out, progress=True, workers=workers)
     videos = len(list((path / "videos").glob("*.mp4")))
     captions, bench = (len(read_json(path / name)) for name in ("captions.json", "bench.json"))
     typer.echo(

@@ -58,8 +58,9 @@ def _check_config(out: Path, cfg: WorldConfig) -> None:
     write_json(path, cfg.to_dict())
 
 
-def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[VideoAnnotation]:
-    """Simulate, render and encode one video (and its reversed twin on the test split)."""
+def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[dict]:
+    """Simulate, render and encode one video (and its reversed twin on the test split); returns
+    the annotations as JSON records. A step that knows nothing of processes: any executor runs it."""
     ann = sample_scene(cfg, video_id, split, stable_rng(cfg.seed, "scene", video_id))
     frames = render_frames(ann)
     encode_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
@@ -68,19 +69,36 @@ def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[
         twin = reverse_annotation(ann)
         encode_video(out / twin.video, frames[::-1], fps=cfg.fps, crf=cfg.crf)
         anns.append(twin)
-    return anns
+    return [a.to_json() for a in anns]
 
 
-def _progress(items: list, enabled: bool) -> Iterator:
+def _make_video_task(task: tuple[WorldConfig, Path, str, str]) -> list[dict]:
+    return _make_video(*task)
+
+
+def _results(tasks: list[tuple], workers: int) -> Iterator[list[dict]]:
+    """Run `_make_video` over tasks in order, in this process or in `workers` processes."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from (_make_video(*task) for task in tasks)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(min(workers, len(tasks))) as pool:
+        yield from pool.imap(_make_video_task, tasks)
+
+
+def _progress(items: Iterator, total: int, enabled: bool) -> Iterator:
     if not enabled:
-        return iter(items)
+        return items
     from tqdm import tqdm
 
-    return iter(tqdm(items, desc="world", unit="video", dynamic_ncols=True))
+    return iter(tqdm(items, total=total, desc="world", unit="video", dynamic_ncols=True))
 
 
-def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = False) -> Path:
+def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = False, workers: int = 1) -> Path:
     """Write a complete world to `out_dir` (resuming a partial one made with the same config).
+
+    `workers` > 1 renders and encodes videos in that many processes; the outputs are the same.
 
         >>> out = generate_world(world_tiny(), "runs/tiny")
         >>> sorted(p.name for p in out.iterdir())
@@ -92,13 +110,15 @@ def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = Fa
     _check_config(out, cfg)
     store = ResumableJsonl(out / "annotations.jsonl", key="id")
     order: list[str] = []
-    for video_id, split in _progress(video_ids(cfg), progress):
+    todo = []
+    for video_id, split in video_ids(cfg):
         ids = [video_id] + ([f"{video_id}_rev"] if split == "test" and cfg.reversed_twins else [])
         order += ids
-        if all(i in store.done and (out / "videos" / f"{i}.mp4").is_file() for i in ids):
-            continue
-        for ann in _make_video(cfg, out, video_id, split):
-            store.append(ann.to_json())
+        if not all(i in store.done and (out / "videos" / f"{i}.mp4").is_file() for i in ids):
+            todo.append((cfg, out, video_id, split))
+    for records in _progress(_results(todo, workers), len(todo), progress):
+        for record in records:
+            store.append(record)
     annotations = [VideoAnnotation.from_json(r) for r in store.finalize(order)]
     write_outputs(cfg, out, annotations)
     return out
