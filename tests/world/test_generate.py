@@ -154,3 +154,32 @@ def test_worker_processes_write_the_same_world(tiny_world, tmp_path):
         assert (out / name).read_bytes() == (tiny_world / name).read_bytes(), name
     first, parallel = _decoded(tiny_world), _decoded(out)
     assert all(np.array_equal(first[k], parallel[k]) for k in first)
+
+
+def test_sigkill_mid_run_then_rerun_gives_the_uninterrupted_world(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cfg = world_tiny(seed=5, num_videos=16)
+    out = tmp_path / "killed"
+    code = f"from videoutr.world import generate_world, world_tiny; generate_world(world_tiny(seed=5, num_videos=16), {str(out)!r})"
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    partial = out / "annotations.jsonl.partial"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if partial.is_file() and partial.read_text().count("\n") >= 3:
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    generate_world(cfg, out)
+    reference = generate_world(cfg, tmp_path / "reference")
+    for name in OUTPUTS:
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+    assert sorted(p.name for p in (out / "videos").iterdir()) == sorted(p.name for p in (reference / "videos").iterdir())
+    first, resumed = _decoded(reference), _decoded(out)
+    assert all(np.array_equal(first[k], resumed[k]) for k in first)

@@ -108,6 +108,8 @@ def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = Fa
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     _check_config(out, cfg)
+    for stale in (out / "videos").glob(".v*.mp4"):  # temporary files of a killed run
+        stale.unlink()
     store = ResumableJsonl(out / "annotations.jsonl", key="id")
     order: list[str] = []
     todo = []

@@ -9,7 +9,7 @@ these constants, so every name here is part of the data format.
 - Shapes are drawn upright, never rotated: a shape's outline alone tells it apart.
 
     >>> PALETTE["red"], hue_deg("blue")
-    ((255, 0, 0), 225.0)
+    ((255, 0, 0), 224.9)
     >>> grid_place(10, 10, width=128, height=128)
     'top left'
 """
