@@ -106,6 +106,8 @@ def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = Fa
     """
     cfg = config.validate()
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file; give a folder")
     out.mkdir(parents=True, exist_ok=True)
     _check_config(out, cfg)
     for stale in (out / "videos").glob(".v*.mp4"):  # temporary files of a killed run
