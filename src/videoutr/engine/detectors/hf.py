@@ -1,0 +1,116 @@
+"""`hf:<model id or local dir>`: transformers object detectors through the Auto classes.
+
+Zero-shot, open-vocabulary detectors (OWLv2, OWL-ViT, Grounding DINO) take text `prompts`;
+closed-set detectors (DETR, RT-DETR, ...) name their own classes (`config.id2label`). Weights are
+whatever the id or folder holds: nothing is downloaded unless the id is a hub id and the
+machine can reach the hub.
+
+    videoutr engine --videos DIR --out OUT --detector hf:google/owlv2-base-patch16-ensemble \\
+        --detector-arg 'prompts=[a person, a dog, a ball]' --detector-arg threshold=0.2
+    videoutr engine --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg threshold=0.5
+
+    >>> det = HFDetector("/models/detr-resnet-50", threshold=0.7)
+    >>> det.detect_clip(frames)[0].data["class_name"]
+    array(['person', 'dog'], dtype=object)
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import supervision as sv
+
+from videoutr.engine.detectors.base import Detector, empty_detections
+from videoutr.errors import ConfigError
+
+ZERO_SHOT_TYPES = ("owlv2", "owlvit", "grounding-dino", "mm-grounding-dino")
+
+
+class HFDetector(Detector):
+    """A transformers detector; `prompts` are required for zero-shot models."""
+
+    name = "hf"
+    track_partition = "class_name"
+
+    def __init__(self, model: str, prompts: list[str] | str | None = None, threshold: float = 0.3,
+                 text_threshold: float = 0.25, device: str = "cpu", batch_size: int = 8) -> None:
+        try:
+            import torch  # noqa: F401
+            from transformers import AutoConfig
+        except ImportError:
+            raise ConfigError("hf detectors need torch and transformers: pip install torch transformers") from None
+        try:
+            config = AutoConfig.from_pretrained(model)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"hf:{model}: cannot load a model config ({exc})") from None
+        self.model_id, self.threshold, self.text_threshold = model, float(threshold), float(text_threshold)
+        self.device, self.batch_size = device, max(1, int(batch_size))
+        self.zero_shot = config.model_type in ZERO_SHOT_TYPES
+        if isinstance(prompts, str):
+            prompts = [p.strip() for p in prompts.split(",") if p.strip()]
+        self.prompts = list(prompts or [])
+        if self.zero_shot and not self.prompts:
+            raise ConfigError(f"hf:{model} is a zero-shot detector ({config.model_type}): give --detector-arg 'prompts=[a cat, a dog]'")
+        self.model, self.processor = self._load(model)
+
+    def _load(self, model: str):
+        from transformers import (AutoImageProcessor, AutoModelForObjectDetection,
+                                  AutoModelForZeroShotObjectDetection, AutoProcessor)
+
+        try:
+            if self.zero_shot:
+                net, processor = AutoModelForZeroShotObjectDetection.from_pretrained(model), AutoProcessor.from_pretrained(model)
+            else:
+                net, processor = AutoModelForObjectDetection.from_pretrained(model), AutoImageProcessor.from_pretrained(model)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"hf:{model}: cannot load the model or its processor ({exc})") from None
+        return net.to(self.device).eval(), processor
+
+    def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
+        out: list[sv.Detections] = []
+        for start in range(0, len(frames), self.batch_size):
+            out.extend(self._detect_batch(list(frames[start : start + self.batch_size])))
+        return out
+
+    def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
+        return self._detect_batch([rgb])[0]
+
+    def _detect_batch(self, images: list[np.ndarray]) -> list[sv.Detections]:
+        import torch
+
+        sizes = [img.shape[:2] for img in images]
+        if self.zero_shot:
+            inputs = self.processor(images=images, text=[self.prompts] * len(images), return_tensors="pt")
+        else:
+            inputs = self.processor(images=images, return_tensors="pt")
+        inputs = inputs.to(self.device)
+        with torch.inference_mode():
+            outputs = self.model(**inputs)
+        return [self._to_detections(r) for r in self._post_process(outputs, inputs, sizes)]
+
+    def _post_process(self, outputs, inputs, sizes) -> list[dict]:
+        if not self.zero_shot:
+            return self.processor.post_process_object_detection(outputs, threshold=self.threshold, target_sizes=sizes)
+        post = self.processor.post_process_grounded_object_detection
+        wanted = {"threshold": self.threshold, "text_threshold": self.text_threshold, "target_sizes": sizes,
+                  "text_labels": [self.prompts] * len(sizes), "input_ids": inputs.get("input_ids")}
+        accepted = inspect.signature(post).parameters
+        return post(outputs, **{k: v for k, v in wanted.items() if k in accepted})
+
+    def _to_detections(self, result: dict) -> sv.Detections:
+        boxes = result["boxes"].detach().cpu().float().numpy().reshape(-1, 4)
+        if len(boxes) == 0:
+            dets = empty_detections()
+            dets.data["class_name"] = np.empty(0, dtype=object)
+            return dets
+        labels = result.get("text_labels") or result.get("labels")
+        if not self.zero_shot or labels is None or not isinstance(labels[0], str):
+            ids = [int(i) for i in result["labels"]]
+            id2label = self.model.config.id2label
+            names = [self.prompts[i] if self.zero_shot else id2label.get(i, str(i)) for i in ids]
+        else:
+            names = [str(n) for n in labels]
+        ids = [self.prompts.index(n) if n in self.prompts else -1 for n in names] if self.zero_shot else [int(i) for i in result["labels"]]
+        return sv.Detections(xyxy=boxes.astype(np.float32), confidence=result["scores"].detach().cpu().float().numpy().clip(0, 1),
+                             class_id=np.array(ids, dtype=int), data={"class_name": np.array(names, dtype=object)})
