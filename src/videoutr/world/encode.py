@@ -51,6 +51,7 @@ def encode_video(path: str | Path, frames: np.ndarray, fps: float, crf: int = 12
                 picture.pts = index
                 container.mux(stream.encode(picture))
             container.mux(stream.encode())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; videos are data to share
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
