@@ -68,3 +68,17 @@ def probe_command(
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())
+
+
+def lmms_tasks_command(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
+    name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),
+    bench: Path = typer.Option(..., "--bench", "-b", help="Local benchmark JSON."),
+    video_root: Path = typer.Option(..., "--video-root", help="Folder the videos are relative to."),
+    kind: str = typer.Option("mcq", help="mcq (generation + option log-likelihood tasks) | open (EM / F1)"),
+) -> None:
+    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval`."""
+    from videoutr.eval.lmms.tasks import write_task
+
+    for path in write_task(out, name, bench, video_root, kind):
+        typer.echo(str(path))
