@@ -53,9 +53,10 @@ app.command("engine")(engine_command)
 app.command("engine-eval")(engine_eval_command)
 app.command("overlay")(overlay_command)
 # Training and evaluation (videoutr.train, videoutr.eval)
-from videoutr.eval.cli import eval_command, probe_command  # noqa: E402
+from videoutr.eval.cli import eval_command, lmms_tasks_command, probe_command  # noqa: E402
 from videoutr.train.cli import train_command  # noqa: E402
 
 app.command("train")(train_command)
 app.command("eval")(eval_command)
 app.command("probe")(probe_command)
+app.command("lmms-tasks")(lmms_tasks_command)
