@@ -60,29 +60,31 @@ class MotionDetector(Detector):
         return [self.detect_with_background(frame, background) for frame in frames]
 
     def background(self, frames: np.ndarray) -> np.ndarray:
-        """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels."""
+        """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
+
+        Saturated values are pushed past 255 before one sort along time; the median is then read
+        at the middle of each pixel's unsaturated values (all values where none is unsaturated).
+        """
         step = max(1, int(np.ceil(len(frames) / self.max_background_frames)))
         stack = np.asarray(frames[::step])
         if self.saturation_min is None:
             return np.median(stack, axis=0).astype(np.uint8)
-        sat = np.stack([self._saturated(f) for f in stack])
-        values = np.where(sat[..., None], np.nan, stack.astype(np.float32))
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                median = np.nanmedian(values, axis=0)
-        fallback = np.median(stack, axis=0)
-        return np.where(np.isnan(median), fallback, median).astype(np.uint8)
+        sat = np.stack([self._saturated(f) for f in stack])  # (T, H, W)
+        keep = (~sat).sum(axis=0)  # unsaturated samples per pixel
+        values = stack.astype(np.uint16) + (sat[..., None].astype(np.uint16) << 9)
+        values.sort(axis=0)
+        count = np.where(keep > 0, keep, len(stack))[None, ..., None]
+        middle = np.take_along_axis(values, np.broadcast_to((count - 1) // 2, (1, *values.shape[1:])), axis=0)[0]
+        return (middle & 511).astype(np.uint8)
 
     def _saturated(self, rgb: np.ndarray) -> np.ndarray:
         hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
         return (hsv[..., 1] > self.saturation_min * 255) & (hsv[..., 2] > 50)
 
-    def foreground(self, rgb: np.ndarray, background: np.ndarray) -> np.ndarray:
-        """Boolean foreground mask of one frame."""
-        mask = cv2.absdiff(rgb, background).max(axis=2) > self.diff_threshold
+    def foreground(self, rgb: np.ndarray, background: np.ndarray, diff: np.ndarray | None = None) -> np.ndarray:
+        """Boolean foreground mask of one frame (`diff`: its per-pixel max channel difference, if known)."""
+        diff = cv2.absdiff(rgb, background).max(axis=2) if diff is None else diff
+        mask = diff > self.diff_threshold
         if self.saturation_min is not None:
             mask |= self._saturated(rgb)
         if self.split_by_colour:
@@ -91,18 +93,20 @@ class MotionDetector(Detector):
 
     def detect_with_background(self, rgb: np.ndarray, background: np.ndarray) -> sv.Detections:
         """Detect in one frame against a given background."""
-        mask = self.foreground(rgb, background)
+        diff = cv2.absdiff(rgb, background).max(axis=2)
+        mask = self.foreground(rgb, background, diff)
         if not mask.any():
             return empty_detections()
         if self.split_by_colour:
             labels = self._colour_labels(rgb, mask)
-            layers = [(int(c), labels == c) for c in np.unique(labels[mask])]
+            counts = np.bincount(labels[mask], minlength=len(self._names))
+            layers = [(int(c), labels == c) for c in np.flatnonzero(counts >= self.min_area)]
         else:
             layers = [(-1, mask)]
         rows: list[tuple] = []
         for colour_idx, raw in layers:
             opened = cv2.morphologyEx(raw.astype(np.uint8), cv2.MORPH_OPEN, _KERNEL) if colour_idx >= 0 else raw
-            rows.extend(self._components(rgb, background, raw, opened.astype(bool), colour_idx))
+            rows.extend(self._components(rgb, diff, raw, opened.astype(bool), colour_idx))
         if not rows:
             return empty_detections()
         rows.sort(key=lambda r: (r[0][1], r[0][0]))
@@ -125,7 +129,7 @@ class MotionDetector(Detector):
         labels[mask] = dist.argmin(axis=1)
         return labels
 
-    def _components(self, rgb, background, raw, opened, colour_idx) -> list[tuple]:
+    def _components(self, rgb, diff, raw, opened, colour_idx) -> list[tuple]:
         """Components of the opened layer, grown back to the raw layer (opening trims corners)."""
         count, comp, stats, _ = cv2.connectedComponentsWithStats(opened.astype(np.uint8), connectivity=8)
         height, width = raw.shape
@@ -140,8 +144,8 @@ class MotionDetector(Detector):
             x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
             blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
             area = int(blob.sum())
-            crop, bg = rgb[y : y + h, x : x + w], background[y : y + h, x : x + w]
-            strength = float((cv2.absdiff(crop, bg).max(axis=2)[blob] > 2 * self.diff_threshold).mean())
+            crop = rgb[y : y + h, x : x + w]
+            strength = float((diff[y : y + h, x : x + w][blob] > 2 * self.diff_threshold).mean())
             size_term = min(1.0, area / (3.0 * self.min_area))
             confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
             if colour_idx >= 0:
