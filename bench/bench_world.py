@@ -16,27 +16,22 @@ from pathlib import Path
 from videoutr.video import write_video
 from videoutr.world import generate_world, render_frames, world_default
 from videoutr.world.captions import stable_rng
-from videoutr.world.encode import encode_video
 from videoutr.world.simulate import sample_scene
 
 
 def _stages(cfg, count: int, folder: Path) -> dict[str, float]:
-    """Seconds spent simulating (incl. measured visibility), rendering and encoding `count` videos,
-    and encoding them with `write_video` instead, side by side."""
-    spent = {"simulate": 0.0, "render": 0.0, "encode": 0.0, "write_video": 0.0}
+    """Seconds spent simulating (incl. measured visibility), rendering and encoding `count` videos."""
+    spent = {"simulate": 0.0, "render": 0.0, "encode": 0.0}
     for i in range(count):
         start = time.perf_counter()
         ann = sample_scene(cfg, f"b{i}", "train", stable_rng(cfg.seed, "bench", str(i)))
         mid = time.perf_counter()
         frames = render_frames(ann)
         end = time.perf_counter()
-        encode_video(folder / f"b{i}.mp4", frames, fps=cfg.fps, crf=cfg.crf)
+        write_video(folder / f"b{i}.mp4", frames, fps=cfg.fps, crf=cfg.crf)
         spent["simulate"] += mid - start
         spent["render"] += end - mid
         spent["encode"] += time.perf_counter() - end
-        start = time.perf_counter()
-        write_video(folder / f"w{i}.mp4", frames, fps=cfg.fps, crf=cfg.crf)  # for comparison only
-        spent["write_video"] += time.perf_counter() - start
     return spent
 
 
@@ -62,12 +57,10 @@ def main() -> None:
     print(f"end to end ({args.workers} process{'es' if args.workers > 1 else ''}):  {written / total:8.1f} videos/s  {frames / total:9.0f} frames/s  ({total:.2f} s)")
     print(f"rerun (all done, resume skips): {resume:.2f} s")
     per_video = {k: v / args.num_videos for k, v in stages.items()}
-    busy = sum(v for k, v in per_video.items() if k != "write_video")
+    busy = sum(per_video.values())
     for name in ("simulate", "render", "encode"):
         seconds = per_video[name]
         print(f"  {name:9s} {1000 * seconds:7.2f} ms/video  ({100 * seconds / busy:4.1f}% of stage time)")
-    ratio = per_video["encode"] / per_video["write_video"]
-    print(f"  reproducible encode vs videoutr.video.write_video (multi-threaded): {ratio:.2f}x the time")
 
 
 if __name__ == "__main__":

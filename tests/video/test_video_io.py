@@ -142,3 +142,4 @@ def test_zero_frame_video_is_rejected(tmp_path):
     assert path.stat().st_size > 0
     with pytest.raises(VideoReadError, match="zero frames|not a readable|no video"):
         sample_frames(path, num_frames=4)
+

@@ -26,10 +26,10 @@ from videoutr.data.llava import save_samples
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 from videoutr.resume import ResumableJsonl
+from videoutr.video import write_video
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import caption_samples, stable_rng
 from videoutr.world.config import WorldConfig
-from videoutr.world.encode import encode_video
 from videoutr.world.events import reverse_annotation
 from videoutr.world.questions import bench_questions
 from videoutr.world.render import render_frames
@@ -63,11 +63,11 @@ def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[
     the annotations as JSON records. A step that knows nothing of processes: any executor runs it."""
     ann = sample_scene(cfg, video_id, split, stable_rng(cfg.seed, "scene", video_id))
     frames = render_frames(ann)
-    encode_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
+    write_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
     anns = [ann]
     if split == "test" and cfg.reversed_twins:
         twin = reverse_annotation(ann)
-        encode_video(out / twin.video, frames[::-1], fps=cfg.fps, crf=cfg.crf)
+        write_video(out / twin.video, frames[::-1], fps=cfg.fps, crf=cfg.crf)
         anns.append(twin)
     return [a.to_json() for a in anns]
 

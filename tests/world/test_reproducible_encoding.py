@@ -1,4 +1,4 @@
-"""Reproducible encoding: the same frames always give the same file, whatever ran before."""
+"""World videos encode reproducibly: the same frames always give the same file, whatever ran before."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from videoutr.errors import VideoutrError
 from videoutr.video import sample_frames
-from videoutr.world.encode import encode_video
+from videoutr.video import write_video as encode_video
 
 
 def test_repeated_encodes_are_identical_and_decode_close_to_the_input(scenes, tmp_path):
