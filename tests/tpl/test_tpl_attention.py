@@ -1,8 +1,6 @@
 """Frame activation: spans map to the right frames, one layer at a time, CLI outputs."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -75,11 +73,15 @@ def test_cli_generates_answer_and_writes_json_and_heatmap(tpl_model_dir, tmp_pat
     from videoutr.video import write_video
 
     write_video(tmp_path / "v.mp4", moving_square(8), fps=8)
-    proc = subprocess.run(
-        [sys.executable, "-c", "from videoutr.cli import main; main()", "attention", "--model", str(tpl_model_dir),
-         "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT, "--out", str(tmp_path / "att"),
-         "--max-new-tokens", "4", "--layers", "all"], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    from typer.testing import CliRunner
+
+    from videoutr.cli import app
+
+    result = CliRunner().invoke(app, [
+        "attention", "--model", str(tpl_model_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
+        "--out", str(tmp_path / "att"), "--max-new-tokens", "4", "--layers", "all"])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert "frame activation:" in result.stdout
     record = json.loads((tmp_path / "att" / "attention.json").read_text())
     matrix = np.array(record["matrix_frames_by_tokens"])
     assert matrix.shape == (8, len(record["tokens"])) and record["threshold"] == pytest.approx(1 / 8)

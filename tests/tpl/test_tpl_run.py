@@ -14,8 +14,13 @@ from videoutr.tpl.run import TplRunConfig, run_tpl
 
 
 def _run_cli(*args):
-    script = "from videoutr.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    """Run `videoutr ARGS` in this process (fast); returns (exit code, stdout, stderr, exception)."""
+    from typer.testing import CliRunner
+
+    from videoutr.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr, result.exception
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +78,11 @@ def test_killed_run_resumes_to_identical_file(scored, tmp_path):
     assert not out.exists() and len(partial.read_text().splitlines()) == 6
     with partial.open("a") as handle:
         handle.write('{"id": "clip6", "tpl": 1.')  # a write cut by the kill
-    proc = _run_cli("tpl", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
-                    "--video-root", cfg.video_root, "--frames", "8", "--batch-size", "2")
-    assert proc.returncode == 0, proc.stderr
+    code, stdout, stderr, exc = _run_cli("tpl", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
+                                         "--video-root", cfg.video_root, "--frames", "8", "--batch-size", "2")
+    assert code == 0, (stderr, exc)
     assert out.read_bytes() == open(cfg.out, "rb").read() and not partial.exists()
-    assert "error: " in proc.stderr and "nope.mp4" in proc.stderr
+    assert "error: " in stderr and "nope.mp4" in stderr and "scored 8 samples (4 errors)" in stdout
 
 
 def test_rerun_with_other_settings_is_refused(scored, tpl_model):
@@ -94,9 +99,10 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     tpls = sorted(r["tpl"] for r in records)
     threshold = tpls[4]
     out = tmp_path / "kept.json"
-    proc = _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
-                    "--min-tpl", str(threshold))
-    assert proc.returncode == 0, proc.stderr
+    code, stdout, stderr, exc = _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
+                                         "--min-tpl", str(threshold))
+    assert code == 0, (stderr, exc)
+    assert "kept 4, dropped" in stdout
     kept = json.loads(out.read_text())
     original = {r["id"]: r for r in json.loads((dataset / "data.json").read_text()) if isinstance(r, dict)}
     assert {k["id"] for k in kept} == {r["id"] for r in records if r["tpl"] >= threshold}
@@ -109,4 +115,4 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     top = json.loads((tmp_path / "top.json").read_text())
     best = sorted(records, key=lambda r: -r["tpl"])[:2]
     assert {t["id"] for t in top} == {b["id"] for b in best} and result.kept == 2
-    assert _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out)).returncode == 2
+    assert isinstance(_run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError)

@@ -94,3 +94,20 @@ def test_motion_text_gets_higher_tpl_than_static_text_under_a_learned_model():
     motion_tpl = np.median([r["tpl"] for r in by["motion"]])
     assert abs(static_tpl) < 0.1  # the top colour is visible in the key frame alone
     assert motion_tpl > 1.0  # "from red to blue" needs frame 2
+
+
+def test_samples_of_one_video_share_one_vision_pass(tpl_model):
+    model, processor = tpl_model
+    frames = moving_square(8)
+    samples = [Sample(id=f"q{i}", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "x" * (i + 1))])
+               for i in range(3)]
+    scorer = TplScorer(model, processor, key_frame="last")
+    shared = scorer.score([(s, frames, ("clip.mp4", (0, 1))) for s in samples[:2]])
+    shared += scorer.score([(samples[2], frames, ("clip.mp4", (0, 1)))])  # cached from the first call
+    assert scorer.vision_frames == 8
+    alone = TplScorer(model, processor, key_frame="last")
+    separate = [alone.score([(s, frames.copy())])[0] for s in samples]
+    assert alone.vision_frames == 24
+    for a, b in zip(shared, separate):  # PPLs of an untrained model are ~600: compare relatively
+        assert a["ppl_full"] == pytest.approx(b["ppl_full"], rel=1e-5)
+        assert a["tpl"] == pytest.approx(b["tpl"], rel=1e-4)

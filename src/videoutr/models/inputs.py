@@ -105,13 +105,14 @@ def _segments(sample: Sample, with_video: bool, prompt_only: bool, system: str |
 
 def encode_sample(processor, sample: Sample, frames: np.ndarray | None = None, *,
                   with_video: bool = True, prompt_only: bool = False,
-                  system: str | None = SYSTEM_PROMPT) -> EncodedSample:
+                  system: str | None = SYSTEM_PROMPT, video: tuple | None = None) -> EncodedSample:
     """Tokenise `sample` with `frames` (T, H, W, 3) uint8 RGB; labels on assistant tokens only.
 
     `with_video=False` (or `frames=None`) drops the placeholder: the "no video" condition.
     `prompt_only=True` drops trailing assistant turns and ends with the assistant header, for
-    generation (earlier turns stay as history, nothing is labelled). A sample without an assistant turn raises `DataFormatError` unless
-    `prompt_only`.
+    generation (earlier turns stay as history, nothing is labelled). A sample without an
+    assistant turn raises `DataFormatError` unless `prompt_only`. `video` is `encode_video(processor, frames)` computed once and reused for
+    several dialogues about the same video.
     """
     with_video = with_video and frames is not None
     if not prompt_only and not sample.assistant_turns:
@@ -124,7 +125,7 @@ def encode_sample(processor, sample: Sample, frames: np.ndarray | None = None, *
     vision, video_span, spans = {}, None, []
     for kind, text, turn in _segments(sample, with_video, prompt_only, system):
         if kind == "video":
-            seg, vision, extras = encode_video(processor, np.asarray(frames))
+            seg, vision, extras = video if video is not None else encode_video(processor, np.asarray(frames))
             video_span = (len(ids), len(ids) + len(seg))
             for key, value in extras.items():
                 extras_parts.setdefault(key, []).append((len(ids), value))

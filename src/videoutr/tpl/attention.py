@@ -188,7 +188,8 @@ def plot_heatmap(result: FrameActivation, path, title: str = "frame activation")
     image = ax.imshow(result.matrix, aspect="auto", cmap="viridis", vmin=0)
     ax.set_yticks(range(n_frames), [("* " if f in result.active_frames else "") + f"<frame{f + 1}>"
                                     for f in range(n_frames)], fontsize=7)
-    ax.set_xticks(range(n_tokens), [t.replace("\n", "\\n") for t in result.tokens], rotation=90, fontsize=7)
+    labels = [t if t.isprintable() else ascii(t)[1:-1] for t in result.tokens]
+    ax.set_xticks(range(n_tokens), labels, rotation=90, fontsize=7)
     ax.set_title(f"{title}: {result.activation_number}/{n_frames} frames active "
                  f"(share >= {result.threshold:.3f})", fontsize=9)
     fig.colorbar(image, ax=ax, fraction=0.03)

@@ -6,6 +6,8 @@ other settings is refused instead of mixing scores. A bad sample (missing or unr
 no assistant turn, malformed record, duplicate id) gets a one-line error naming it, is listed in
 `<out>.errors.jsonl`, and the run goes on; a video shorter than the requested frames is scored
 on the frames it has and the record says how many (`num_frames` vs `frames_requested`).
+Samples are scored grouped by video (each video decoded and encoded once); the output keeps the
+input order.
 
     >>> cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
     ...                    out="scores.jsonl", frames=8)
@@ -123,6 +125,7 @@ def _check_resume(cfg: TplRunConfig, out: Path) -> None:
 def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Iterator[tuple]:
     from videoutr.models.load import read_video_frames
 
+    last: tuple[str, object] | None = None  # samples of one video are adjacent: decode it once
     for sample in samples:
         label = f"sample {sample.id}"
         if not sample.assistant_turns:
@@ -131,12 +134,14 @@ def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Ite
         if not sample.video:
             report(label, "no 'video' field")
             continue
-        try:
-            sampled = read_video_frames(Path(cfg.video_root) / sample.video, policy)
-        except VideoReadError as exc:
-            report(f"{label}: {exc.path}", exc.reason)
-            continue
-        yield sample, sampled.frames, [int(i) for i in sampled.frame_idx]
+        path = str(Path(cfg.video_root) / sample.video)
+        if last is None or last[0] != path:
+            try:
+                last = (path, read_video_frames(path, policy))
+            except VideoReadError as exc:
+                report(f"{label}: {exc.path}", exc.reason)
+                continue
+        yield sample, last[1].frames, [int(i) for i in last[1].frame_idx], path
 
 
 def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True) -> dict:
@@ -154,26 +159,32 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     policy = frame_policy(cfg.model, processor, cfg.frames)
     scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed)
     store = ResumableJsonl(out, key="id")
-    todo = [s for s in samples if s.id not in store.done]
+    todo = sorted((s for s in samples if s.id not in store.done), key=lambda s: str(s.video))  # stable
     buckets: dict[int, list[tuple]] = {}
 
     def flush(n_frames: int) -> None:
         items = buckets.pop(n_frames, [])
-        for record, (_, _, idx) in zip(scorer.score([(s, f) for s, f, _ in items]), items):
-            record["frames_requested"] = policy.num_frames
-            record["frame_idx"] = idx
-            store.append(record)
+        try:
+            scored = scorer.score([(s, f, (path, tuple(idx))) for s, f, idx, path in items])
+        except VideoutrError:  # find the culprit: score one by one
+            scored = []
+            for s, f, idx, path in items:
+                try:
+                    scored += scorer.score([(s, f, (path, tuple(idx)))])
+                except VideoutrError as exc:
+                    errors(f"sample {s.id}", str(exc))
+                    scored.append(None)
+        for record, (_, _, idx, _) in zip(scored, items):
+            if record is not None:
+                store.append({**record, "frames_requested": policy.num_frames, "frame_idx": idx})
 
-    for sample, frames, idx in _iter_progress(_frames_for(todo, cfg, policy, errors), len(todo), progress):
+    for sample, frames, idx, path in _iter_progress(_frames_for(todo, cfg, policy, errors), len(todo), progress):
         if policy.num_frames is not None and len(frames) < policy.num_frames:
             errors.warn(f"sample {sample.id}", f"video has {len(frames)} frames, fewer than the "
                    f"{policy.num_frames} requested; scored on those")
-        try:
-            buckets.setdefault(len(frames), []).append((sample, frames, idx))
-            if len(buckets[len(frames)]) >= cfg.batch_size:
-                flush(len(frames))
-        except VideoutrError as exc:
-            errors(f"sample {sample.id}", str(exc))
+        buckets.setdefault(len(frames), []).append((sample, frames, idx, path))
+        if len(buckets[len(frames)]) >= cfg.batch_size:
+            flush(len(frames))
     for n_frames in list(buckets):
         flush(n_frames)
     records = store.finalize(order=[s.id for s in samples])

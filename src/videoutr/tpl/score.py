@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import OrderedDict
 
 import numpy as np
 import torch
 
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
-from videoutr.models.inputs import EncodedSample, collate, encode_sample
+from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
 from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
 
 KEY_FRAMES = ("first", "last", "random")
@@ -90,9 +91,15 @@ def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
 
 
 class TplScorer:
-    """Scores batches of (sample, frames) with one frozen model; see the module docstring."""
+    """Scores batches of (sample, frames[, video_key]) with one frozen model; see the module docstring.
 
-    def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0):
+    Items that share a `video_key` (e.g. the video path and frame indices) share one video
+    encoding and one vision-tower pass, within a call and across calls (an LRU of `cache_videos`
+    videos). Without a key, items that pass the same frames array share within the call.
+    """
+
+    def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0,
+                 cache_videos: int = 8):
         key_frame_index(1, key_frame)
         tpl_value(1.0, 1.0, mode)
         self.model, self.processor = model, processor
@@ -101,43 +108,70 @@ class TplScorer:
         if self.pad_id is None:
             self.pad_id = processor.tokenizer.eos_token_id
         self.reuse_vision = getattr(model.config, "model_type", "") == "llava_onevision"
+        self.cache_videos = cache_videos
+        self._cache: OrderedDict = OrderedDict()  # video_key -> [video encoding, features or None]
+        self.vision_frames = 0  # frames sent through the vision tower (for benchmarks and tests)
 
     @torch.no_grad()
-    def score(self, items: list[tuple[Sample, np.ndarray]]) -> list[dict]:
+    def score(self, items: list[tuple]) -> list[dict]:
         """One record per item; all items of a call must have the same number of frames."""
         if not items:
             return []
-        keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f in items]
-        encoded = [encode_sample(self.processor, s, f) for s, f in items]
+        items = [(it[0], it[1], it[2] if len(it) > 2 else ("frames", id(it[1]))) for it in items]
+        keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f, _ in items]
+        videos = [self._video(vk, f) for _, f, vk in items]
+        encoded = [encode_sample(self.processor, s, f, video=v[0]) for (s, f, _), v in zip(items, videos)]
         if self.reuse_vision:
-            full, single = self._score_reusing_vision(encoded, keys)
+            full, single = self._score_reusing_vision(encoded, keys, videos)
         else:
             full = assistant_nll(self.model, collate(encoded, self.pad_id))
-            singles = [encode_sample(self.processor, s, f[k:k + 1]) for (s, f), k in zip(items, keys)]
+            singles = [encode_sample(self.processor, s, f[k:k + 1]) for (s, f, _), k in zip(items, keys)]
             single = assistant_nll(self.model, collate(singles, self.pad_id))
+        for _, _, video_key in items:
+            if video_key[0] == "frames":  # identity keys are only valid within this call
+                self._cache.pop(video_key, None)
+        while len(self._cache) > self.cache_videos:  # least recently used first
+            self._cache.popitem(last=False)
         return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
-                for row, ((s, f), k) in enumerate(zip(items, keys))]
+                for row, ((s, f, _), k) in enumerate(zip(items, keys))]
 
-    def _score_reusing_vision(self, encoded: list[EncodedSample], keys: list[int]):
+    def _video(self, video_key, frames: np.ndarray) -> list:
+        """The cache entry [encode_video(...), pooled features or None] of one video."""
+        if video_key in self._cache:
+            self._cache.move_to_end(video_key)
+        else:
+            self._cache[video_key] = [encode_video(self.processor, np.asarray(frames)), None]
+        return self._cache[video_key]
+
+    def _features(self, videos: list[list]) -> torch.Tensor:
+        """Pooled video features (B, T*n+1, D), running the vision tower once per distinct video."""
         model = self.model
         device, dtype = next(model.parameters()).device, model.dtype
-        batch = collate(encoded, self.pad_id)
-        pixels = batch["pixel_values_videos"].to(device, dtype)
-        feats = model.model.get_video_features(pixel_values_videos=pixels).pooler_output  # (B, T*n+1, D)
-        n_frames = pixels.shape[1]
+        todo = list({id(v): v for v in videos if v[1] is None}.values())
+        if todo:
+            pixels = torch.cat([v[0][1]["pixel_values_videos"] for v in todo]).to(device, dtype)
+            feats = model.model.get_video_features(pixel_values_videos=pixels).pooler_output
+            self.vision_frames += pixels.shape[0] * pixels.shape[1]
+            for v, f in zip(todo, feats):
+                v[1] = f
+        return torch.stack([v[1] for v in videos])
+
+    def _score_reusing_vision(self, encoded: list[EncodedSample], keys: list[int], videos: list[list]):
+        model = self.model
+        device = next(model.parameters()).device
+        feats = self._features(videos)  # (B, T*n+1, D)
+        n_frames = encoded[0].num_frames
         per_frame = feats[:, :-1].reshape(feats.shape[0], n_frames, -1, feats.shape[-1])
-        newline = feats[:, -1:]
         rows = torch.arange(feats.shape[0], device=device)
-        single_feats = torch.cat([per_frame[rows, torch.tensor(keys, device=device)], newline], dim=1)
+        single_feats = torch.cat([per_frame[rows, torch.tensor(keys, device=device)], feats[:, -1:]], dim=1)
+        singles = [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded]
         results = []
-        for video, encs in ((feats, encoded),
-                            (single_feats, [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded])):
-            b = collate(encs, self.pad_id) if encs is not encoded else batch
-            inputs = {"input_ids": b["input_ids"].to(device), "attention_mask": b["attention_mask"].to(device),
-                      "inputs_embeds": None}
-            inputs["inputs_embeds"] = self._embed(inputs.pop("input_ids"), video)
-            nll = token_nll(model, inputs, b["labels"].to(device))
-            results.append(summarise(nll.cpu(), b["labels"], b["turn_ids"]))
+        for video, encs in ((feats, encoded), (single_feats, singles)):
+            batch = collate(encs, self.pad_id)
+            inputs = {"inputs_embeds": self._embed(batch["input_ids"].to(device), video),
+                      "attention_mask": batch["attention_mask"].to(device)}
+            nll = token_nll(model, inputs, batch["labels"].to(device))
+            results.append(summarise(nll.cpu(), batch["labels"], batch["turn_ids"]))
         return results
 
     def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
