@@ -14,12 +14,19 @@ def init_command(
     out: Path = typer.Option(..., "--out", help="Folder to write the checkpoint (HF format) to."),
     preset: str = typer.Option("tiny", "--preset", help="Model shape: tiny or small."),
     seed: int = typer.Option(0, "--seed", help="Random-init seed."),
+    corpus: Path = typer.Option(None, "--corpus", help="Extra text (one sample per line) for the tokenizer."),
 ) -> None:
     """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
+    from videoutr.errors import DataFormatError
     from videoutr.models.tiny import PRESETS, get_preset, init_tiny_model
 
     get_preset(preset)  # unknown names fail before any work
-    path = init_tiny_model(out, preset=preset, seed=seed)
+    extra: tuple[str, ...] = ()
+    if corpus is not None:
+        if not corpus.is_file():
+            raise DataFormatError(corpus, "file not found")
+        extra = tuple(corpus.read_text(encoding="utf-8").splitlines())
+    path = init_tiny_model(out, preset=preset, seed=seed, extra_text=extra)
     cfg = PRESETS[preset]
     typer.echo(f"wrote {preset} model to {path} ({cfg.image_size} px frames, "
                f"{cfg.tokens_per_frame} tokens/frame, {cfg.num_frames} frames/video)")

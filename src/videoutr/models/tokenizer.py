@@ -55,12 +55,23 @@ EVENTS = ["moves", "moving", "appears", "disappears", "enters", "leaves", "stops
           "which", "what", "where", "when", "who", "how", "many", "does", "do", "it", "its",
           "this", "that", "yes", "no", "none", "one", "two", "three", "four", "five",
           "describe", "tell", "me", "happens", "answer", "option", "options", "question",
+          "enter", "enters", "exit", "exits", "bounce", "bounce", "stop", "start", "turn", "front",
+          "behind", "small", "medium", "large", "background", "stripes", "checker", "gradient",
           "with", "by", "way", "whole", "corresponding", "doing", "count", "visible"]
+
+
+def _world_words() -> list[str]:
+    """The synthetic world's own names (palette, shapes, sizes, grid places) when it is installed."""
+    try:
+        from videoutr.world import palette
+    except ImportError:
+        return []
+    return [*palette.PALETTE, *palette.SHAPES, *palette.SIZE_CLASSES, *palette.GRID_PLACES]
 
 
 def world_corpus(extra: Iterable[str] = ()) -> list[str]:
     """Sentences in the world's vocabulary (plus `extra` lines) to train the tokenizer on."""
-    lines = [" ".join(EVENTS), " ".join(DIRECTIONS), " ".join(LOCATIONS)]
+    lines = [" ".join(EVENTS), " ".join(DIRECTIONS), " ".join(LOCATIONS), " ".join(_world_words())]
     for colour, shape in itertools.product(COLOURS, SHAPES):
         lines.append(f"A {colour} {shape} moves {DIRECTIONS[len(lines) % 4]} "
                      f"from the {LOCATIONS[len(lines) % 9]} to the {LOCATIONS[(len(lines) * 5) % 9]}.")
