@@ -41,6 +41,7 @@ class QueryConfig:
     box_stride: int = 4  # list every k-th frame of a trajectory (keeps answers short)
     max_boxes: int = 10  # ... and at most this many boxes per answer
     min_claim_conf: float = 0.5  # a point under this confidence is never asserted
+    min_observed: float = 0.7  # whole-trajectory answers only for subjects seen whole in this share of points
     min_visible: float = 0.6  # a point whose box is under this fraction of the track's median area is treated as occluded
     summary: bool = True
     tasks: tuple[str, ...] = ("box_to_track", "location_to_track", "appearance_to_track", "span_to_subjects", "time_to_subjects", "action_to_subjects")

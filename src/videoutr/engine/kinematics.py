@@ -21,6 +21,7 @@ from videoutr.engine.config import TrackConfig
 from videoutr.engine.types import Event, Segment, Trajectory
 
 TURN_DEG = 60.0
+SURE_OBSERVED = 0.7  # a start / stop / turn is sure when both segments around it are mostly clean
 # Compass names as in the synthetic world (image coordinates, y down), counter-clockwise from right.
 _DIRECTIONS = ("right", "up-right", "up", "up-left", "left", "down-left", "down", "down-right")
 
@@ -32,13 +33,15 @@ def direction_name(dx: float, dy: float) -> str:
 
 
 def clean_mask(traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01) -> np.ndarray:
-    """Points whose box shows the whole subject: detected, not shrunken (occluded), not cut by the border."""
+    """Points whose box shows the whole subject: detected, not shrunken, not touching another subject
+    (either may hide the other), not cut by the border."""
     areas = np.array([(p.box_norm[2] - p.box_norm[0]) * (p.box_norm[3] - p.box_norm[1]) for p in traj.points])
     detected = np.array([not p.interpolated for p in traj.points])
     typical = float(np.median(areas[detected])) if detected.any() else 0.0
     inside = np.array([margin < p.box_norm[0] and margin < p.box_norm[1] and p.box_norm[2] < 1 - margin
                        and p.box_norm[3] < 1 - margin for p in traj.points])
-    return detected & (areas >= min_area_frac * typical) & inside
+    apart = np.array([not p.contact for p in traj.points])
+    return detected & (areas >= min_area_frac * typical) & inside & apart
 
 
 def velocities(traj: Trajectory) -> np.ndarray:
@@ -128,20 +131,30 @@ def _join_equal(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> float:
+    inside = [c for p, c in zip(traj.points, clean) if start <= p.frame_idx <= end]
+    return round(float(np.mean(inside)), 4) if inside else 0.0
+
+
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig) -> None:
     """Fill `traj.segments` and `traj.events` (in frame order), in place."""
     traj.segments = segments_of(traj, cfg)
+    clean = clean_mask(traj)
+    traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
+    for seg in traj.segments:
+        seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)
     events: list[Event] = []
     if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
-        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location}))
+        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": True}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
+        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = next(f for f in frame_idx if f > traj.last_frame)
-        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location}))
+        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": True}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
 
 
@@ -157,7 +170,7 @@ def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event
     events = []
     for prev, cur in zip(runs, runs[1:]):
         if prev[0] != cur[0]:
-            events.append(Event("colour_change", cur[1], _t(cur[1], fps), {"from": prev[0], "to": cur[0]}))
+            events.append(Event("colour_change", cur[1], _t(cur[1], fps), {"from": prev[0], "to": cur[0], "sure": True}))
     return events
 
 

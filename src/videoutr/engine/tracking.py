@@ -179,6 +179,7 @@ def track_clip(
             continue
         kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
+    mark_contacts(kept)
     explained = Counter(p.frame_idx for points in kept for p in points if not p.interpolated)
     uncertain = [f for f, dets in zip(frame_idx, per_frame) if len(dets) > explained.get(f, 0)]
     tracks = [_trajectory(new_id, points, frame_idx, fps, cfg) for new_id, points in enumerate(kept, start=1)]
@@ -186,11 +187,33 @@ def track_clip(
                             dict(sorted(dropped.items())), uncertain)
 
 
+def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
+    """Flag points whose box, grown by `margin`, meets another track's box in the same frame."""
+    by_frame: dict[int, list[TrackPoint]] = {}
+    for points in tracks:
+        for p in points:
+            by_frame.setdefault(p.frame_idx, []).append(p)
+    for group in by_frame.values():
+        for a in group:
+            x1, y1, x2, y2 = a.box_norm
+            a.contact = any(b is not a and b.box_norm[0] < x2 + margin and x1 - margin < b.box_norm[2]
+                            and b.box_norm[1] < y2 + margin and y1 - margin < b.box_norm[3] for b in group)
+
+
+MIN_SHAPE_VOTES = 3  # clean points needed to name a subject's shape; else it is an "object"
+
+
 def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig) -> Trajectory:
-    inner = [p for p in points if not _touches_border(p)] or points  # cut-off shapes mislead
-    traj = Trajectory(track_id, _majority([p.shape for p in inner]), points,
-                      colour=_majority([p.colour for p in points]), size=_majority([p.size for p in inner]),
+    """Per-track attributes; shape and size are voted by clean points only (hidden or cut-off
+    views mislead), and a subject with too few clean views is just an "object"."""
+    from videoutr.engine.kinematics import clean_mask
+
+    traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
                       mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
+    clean = [p for p, ok in zip(points, clean_mask(traj)) if ok]
+    if len(clean) >= MIN_SHAPE_VOTES:
+        traj.category = _majority([p.shape for p in clean])
+    traj.size = _majority([p.size for p in clean or points])
     describe_track(traj, frame_idx, fps, cfg)
     return traj
 

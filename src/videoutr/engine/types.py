@@ -32,6 +32,7 @@ class TrackPoint:
     shape: str | None = None
     location: str | None = None
     size: str | None = None
+    contact: bool = False  # touches another subject's box: it may be partly hidden
 
     def __post_init__(self) -> None:
         self.box_norm = tuple(float(v) for v in self.box_norm)  # type: ignore[assignment]
@@ -61,6 +62,7 @@ class Segment:
     end_frame: int
     direction: str | None = None
     speed: float | None = None  # box-centre displacement per second, in image widths
+    observed: float = 1.0  # share of its points that show the whole subject (see kinematics.clean_mask)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class Trajectory:
     events: list[Event] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
     mean_confidence: float = 0.0
+    observed: float = 1.0  # share of points showing the whole subject (not hidden, not cut by the border)
 
     @property
     def first_frame(self) -> int:
@@ -134,6 +137,7 @@ class ClipTrajectories:
                     events=[Event(**e) for e in t.get("events", [])],
                     segments=[Segment(**s) for s in t.get("segments", [])],
                     mean_confidence=t.get("mean_confidence", 0.0),
+                    observed=t.get("observed", 1.0),
                 )
             )
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}

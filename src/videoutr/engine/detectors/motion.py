@@ -104,9 +104,13 @@ class MotionDetector(Detector):
         else:
             layers = [(-1, mask)]
         rows: list[tuple] = []
+        big = np.zeros_like(mask)  # pixels of every layer big enough to hold an object
+        for _, raw in layers:
+            big |= raw
+        claimed = big if self.split_by_colour else np.zeros_like(mask)
         for colour_idx, raw in layers:
             opened = cv2.morphologyEx(raw.astype(np.uint8), cv2.MORPH_OPEN, _KERNEL) if colour_idx >= 0 else raw
-            rows.extend(self._components(rgb, diff, raw, opened.astype(bool), colour_idx))
+            rows.extend(self._components(rgb, diff, raw, opened.astype(bool), colour_idx, mask & ~claimed))
         if not rows:
             return empty_detections()
         rows.sort(key=lambda r: (r[0][1], r[0][0]))
@@ -129,7 +133,7 @@ class MotionDetector(Detector):
         labels[mask] = dist.argmin(axis=1)
         return labels
 
-    def _components(self, rgb, diff, raw, opened, colour_idx) -> list[tuple]:
+    def _components(self, rgb, diff, raw, opened, colour_idx, fg=None) -> list[tuple]:
         """Components of the opened layer, grown back to the raw layer (opening trims corners)."""
         count, comp, stats, _ = cv2.connectedComponentsWithStats(opened.astype(np.uint8), connectivity=8)
         height, width = raw.shape
@@ -139,7 +143,7 @@ class MotionDetector(Detector):
             if area < self.min_area:
                 continue
             x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
-            grown = _grow(comp[y0:y1, x0:x1] == k, raw[y0:y1, x0:x1])
+            grown = _grow(comp[y0:y1, x0:x1] == k, raw[y0:y1, x0:x1], fg[y0:y1, x0:x1] if fg is not None else None)
             ys, xs = np.nonzero(grown)
             x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
             blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
@@ -157,10 +161,14 @@ class MotionDetector(Detector):
         return rows
 
 
-def _grow(core: np.ndarray, raw: np.ndarray) -> np.ndarray:
-    """The raw pixels connected to an opened component (opening trims thin tips and corners)."""
+def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None = None) -> np.ndarray:
+    """The raw pixels connected to an opened component (opening trims thin tips and corners),
+    plus `stray` foreground pixels right next to it (edge pixels whose blended colour was named
+    after another, absent, palette colour)."""
     count, labels = cv2.connectedComponents(raw.astype(np.uint8), connectivity=8)
     touching = np.unique(labels[core & raw])
     touching = touching[touching > 0]
-    grown = np.isin(labels, touching) & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)
-    return grown | core
+    grown = (np.isin(labels, touching) & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)) | core
+    if stray is not None:
+        grown |= stray & cv2.dilate(grown.astype(np.uint8), _KERNEL, iterations=1).astype(bool)
+    return grown

@@ -1,8 +1,9 @@
 """What the engine may say about a subject: reliable points, names, trajectory and action text.
 
 A point is *reliable* when it was detected (not interpolated), its confidence is at least
-`min_claim_conf`, and its box is not much smaller than the track's usual box (a shrunken box
-means the subject is partly hidden or partly out of the frame). Answers only assert reliable
+`min_claim_conf`, its box is not much smaller than the track's usual box (a shrunken box
+means the subject is partly hidden or partly out of the frame), and it does not touch another
+subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
     >>> name_of(traj)
@@ -29,7 +30,8 @@ def reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     if not detected:
         return []
     typical = float(np.median([_area(p) for p in detected]))
-    return [p for p in detected if p.confidence >= cfg.min_claim_conf and _area(p) >= cfg.min_visible * typical]
+    return [p for p in detected if p.confidence >= cfg.min_claim_conf and _area(p) >= cfg.min_visible * typical
+            and not p.contact]
 
 
 def is_reliable(traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
@@ -62,12 +64,21 @@ def trajectory_text(traj: Trajectory, cfg: QueryConfig) -> tuple[str, list[tuple
     return "; ".join(f"frame {f}: {box_text(b)}" for f, b in claims), claims
 
 
-def actions_text(traj: Trajectory, clip: ClipTrajectories) -> str:
-    """What the subject does, segment by segment ("moves right from frame 0 to 11, then ...")."""
+def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
+    """Seen whole (not hidden, not cut by the border) in at least `min_observed` of its points."""
+    return traj.observed >= cfg.min_observed and bool(reliable_points(traj, cfg))
+
+
+def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | None = None) -> str:
+    """What the subject does, segment by segment ("moves right from frame 0 to 11, then ...");
+    a segment mostly hidden or cut by the border is said to be hard to see, nothing more."""
+    min_observed = cfg.min_observed if cfg else 0.0
     parts = []
     for seg in traj.segments:
         span = f"from frame {seg.start_frame} to {seg.end_frame}"
-        if seg.state == "moving":
+        if seg.observed < min_observed:
+            parts.append(f"is hard to see {span}")
+        elif seg.state == "moving":
             parts.append(f"moves {seg.direction} {span}")
         else:
             parts.append(f"stays still {span}")

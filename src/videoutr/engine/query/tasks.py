@@ -24,6 +24,7 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
     actions_text, appearance, name_of, reliable_points, trajectory_text, unambiguous, visibility_text,
+    well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -53,13 +54,14 @@ def register_task(name: str) -> Callable[[Generator], Generator]:
 def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, cfg: QueryConfig) -> tuple[str, dict]:
     boxes_text, boxes = trajectory_text(traj, cfg)
     answer = (f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
-              f"Its trajectory: {boxes_text}. It {actions_text(traj, clip)}.")
+              f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}.")
     point = traj.point_at(frame) if frame is not None else None
     claims = {
         "track_id": traj.track_id, "query_frame": frame, "shape": traj.category,
         "colour": (point.colour if point and point.colour else traj.colour),
         "first_frame": traj.first_frame, "last_frame": traj.last_frame, "boxes": boxes,
-        "segments": [[s.state, s.start_frame, s.end_frame, s.direction] for s in traj.segments],
+        "segments": [[s.state if s.observed >= cfg.min_observed else "unclear", s.start_frame, s.end_frame, s.direction]
+                     for s in traj.segments],
         "colour_changes": [[e.frame_idx, e.detail["to"]] for e in traj.events if e.type == "colour_change"],
     }
     return answer, claims
@@ -68,7 +70,7 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
     """A random (track, frame) where the track is reliable, alone, and nothing is unaccounted for."""
     uncertain = set(clip.uncertain_frames)
-    options = [(t, p.frame_idx) for t in clip.tracks for p in reliable_points(t, cfg)
+    options = [(t, p.frame_idx) for t in clip.tracks if well_observed(t, cfg) for p in reliable_points(t, cfg)
                if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
     return rng.choice(options) if options else None
 
@@ -106,7 +108,7 @@ def location_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConf
 def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     names = [appearance(t) for t in clip.tracks]
     options = [t for t, n in zip(clip.tracks, names) if names.count(n) == 1 and len(t.colours()) == 1
-               and reliable_points(t, cfg)]
+               and well_observed(t, cfg)]
     if not options:
         return None
     traj = rng.choice(options)
@@ -174,8 +176,9 @@ def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
 
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    kinds = sorted({e.type for t in clip.tracks for e in t.events})
-    if not kinds:
+    every = [e for t in clip.tracks for e in t.events]
+    kinds = sorted({e.type for e in every} - {e.type for e in every if not e.detail.get("sure", True)})
+    if not kinds:  # no action whose every occurrence the engine is sure of
         return None
     kind = rng.choice(kinds)
     texts, subjects = [], []
@@ -208,12 +211,16 @@ def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA 
     if not clip.tracks or clip.uncertain_frames:
         return None
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
-    events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events), key=lambda x: x[:2])
+    events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events
+                     if e.detail.get("sure", True)), key=lambda x: x[:2])
+    unsure = any(not e.detail.get("sure", True) for t in clip.tracks for e in t.events)
     track = {t.track_id: t for t in clip.tracks}
     lines = [_event_line(track[tid], kind, f, e) for f, tid, kind, e in events]
     count = len(clip.tracks)
     text = f"The video shows {count} object{'s' if count != 1 else ''}: {join_phrases(names)}. "
     text += ("In order: " + "; ".join(lines) + ".") if lines else "Nothing else happens: each keeps its course."
+    if unsure:
+        text += " Some of the motion is hidden from view."
     question = rng.choice(QUESTIONS["summary"])
     claims = {"count": count, "subjects": [{"track_id": t.track_id, "colour": t.colour, "shape": t.category} for t in clip.tracks],
               "events": [[tid, kind, f] for f, tid, kind, _ in events]}
