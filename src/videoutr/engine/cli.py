@@ -138,3 +138,22 @@ def overlay_command(
     for traj in clip.tracks:
         typer.echo(track_summary(traj))
     typer.echo(f"  {to}")
+
+
+def engine_rephrase_command(
+    out: Path = typer.Option(..., "--out", help="An engine output folder (reads OUT/utr.json)."),
+    model: str = typer.Option(..., "--model", help="A chat model id or local folder (AutoModelForCausalLM)."),
+    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
+    max_new_tokens: int = typer.Option(80, "--max-new-tokens", help="Longest rewrite."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Optional: reword the questions with a chat model, keeping every number and name (else the original stays).
+
+    Writes OUT/utr_rephrased.json and OUT/data_rephrased.yaml. Example:
+    videoutr engine-rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
+    """
+    from videoutr.engine.rephrase import HFRephraser, rephrase_run
+
+    stats = rephrase_run(out, HFRephraser(model, max_new_tokens=max_new_tokens, device=device), progress=progress)
+    typer.echo(f"{stats['rephrased']} of {stats['questions']} questions reworded in {stats['samples']} samples")
+    typer.echo(f"  {out / 'utr_rephrased.json'}")
