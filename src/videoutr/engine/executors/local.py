@@ -1,8 +1,13 @@
-"""Local executor: in this process (workers <= 1) or a pool of `workers` processes (spawned)."""
+"""Local executor: in this process (workers <= 1) or a pool of `workers` processes.
+
+Workers are forked when that is safe (POSIX, and no torch / Ray threads in this process yet),
+which saves each worker the imports; otherwise spawned.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import partial
@@ -27,7 +32,7 @@ def run_local(
         for item in items:
             on_record(fn(item))
         return
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = set()
         queue = iter(items)
@@ -42,3 +47,8 @@ def run_local(
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.add(pool.submit(fn, nxt))
+
+
+def _start_method() -> str:
+    threaded = any(name in sys.modules for name in ("torch", "ray"))
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() and not threaded else "spawn"
