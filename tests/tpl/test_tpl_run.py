@@ -116,3 +116,17 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     best = sorted(records, key=lambda r: -r["tpl"])[:2]
     assert {t["id"] for t in top} == {b["id"] for b in best} and result.kept == 2
     assert isinstance(_run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError)
+
+
+def test_malformed_jsonl_lines_are_reported_and_skipped(tmp_path):
+    from videoutr.tpl.run import read_samples_lenient
+
+    good = {"id": "a", "video": "a.mp4", "conversations": [{"from": "human", "value": "<video>\nHi"},
+                                                          {"from": "gpt", "value": "Hello"}]}
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({**good, "id": "b"}) + "\n[1, 2]\n")
+    problems = []
+    samples = read_samples_lenient(path, lambda where, why: problems.append((where, why)))
+    assert [s.id for s in samples] == ["a", "b"]
+    assert problems[0][0].endswith("data.jsonl:2") and "malformed JSON" in problems[0][1]
+    assert problems[1][0].startswith(f"{path}:4") and "JSON object" in problems[1][1]

@@ -52,9 +52,11 @@ def test_equals_naive_scorer(tpl_model, key_frame):
         turns = [Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red square moves right." * (i + 1))]
         if i == 1:
             turns += [Turn("human", "Where at the end?"), Turn("gpt", "bottom right")]
-        items.append((Sample(id=f"s{i}", conversations=turns), moving_square(8)))
-    records = TplScorer(model, processor, key_frame=key_frame, seed=3).score(items)
-    for record, (sample, frames) in zip(records, items):
+        items.append((Sample(id=f"s{i}", conversations=turns), moving_square(8), ("clip.mp4", i // 2)))
+    scorer = TplScorer(model, processor, key_frame=key_frame, seed=3)
+    records = scorer.score(items)  # s0 and s1 share a video: one vision pass, one shared prefix pass
+    assert scorer.vision_frames == 16
+    for record, (sample, frames, _) in zip(records, items):
         ref = naive_tpl(model, processor, sample, frames, record["key_frame"])
         assert record["n_tokens"] == ref["n_tokens"]
         for key in ("ppl_full", "ppl_single", "tpl"):

@@ -48,24 +48,34 @@ def _backbone_and_head(model):
     return backbone, head
 
 
+def nll_from_hidden(head, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Per-token NLL (B, L) from final hidden states: position t predicts token t + 1.
+
+    The LM `head` runs only on the positions whose next token is labelled.
+    """
+    target = labels[:, 1:]
+    keep = target != IGNORE_INDEX
+    out = torch.zeros(labels.shape, dtype=torch.float32, device=labels.device)
+    logits = head(hidden[:, :-1][keep]).float()
+    out[:, 1:][keep] = torch.nn.functional.cross_entropy(logits, target[keep], reduction="none")
+    return out
+
+
 def token_nll(model, inputs: dict, labels: torch.Tensor) -> torch.Tensor:
     """NLL (float32, nats) of each labelled token, shape (B, L); 0 where `labels` is -100.
 
     `inputs` are the model's forward kwargs (input_ids or inputs_embeds, attention_mask, vision).
     Position t's logits predict token t + 1, as in causal-LM training.
     """
-    target = labels[:, 1:]
-    keep = target != IGNORE_INDEX  # (B, L-1): positions whose next token is labelled
-    out = torch.zeros(labels.shape, dtype=torch.float32, device=labels.device)
     parts = _backbone_and_head(model)
     if parts is not None:
         backbone, head = parts
-        hidden = backbone(**inputs, use_cache=False).last_hidden_state[:, :-1]
-        logits = head(hidden[keep]).float()
-    else:
-        logits = model(**inputs, use_cache=False).logits[:, :-1][keep].float()
-    nll = torch.nn.functional.cross_entropy(logits, target[keep], reduction="none")
-    out[:, 1:][keep] = nll
+        return nll_from_hidden(head, backbone(**inputs, use_cache=False).last_hidden_state, labels)
+    target = labels[:, 1:]
+    keep = target != IGNORE_INDEX
+    out = torch.zeros(labels.shape, dtype=torch.float32, device=labels.device)
+    logits = model(**inputs, use_cache=False).logits[:, :-1][keep].float()
+    out[:, 1:][keep] = torch.nn.functional.cross_entropy(logits, target[keep], reduction="none")
     return out
 
 

@@ -34,7 +34,7 @@ import torch
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
-from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
+from videoutr.models.likelihood import NllResult, assistant_nll, nll_from_hidden, summarise, token_nll
 
 KEY_FRAMES = ("first", "last", "random")
 MODES = ("diff", "ratio")
@@ -157,22 +157,50 @@ class TplScorer:
         return torch.stack([v[1] for v in videos])
 
     def _score_reusing_vision(self, encoded: list[EncodedSample], keys: list[int], videos: list[list]):
-        model = self.model
-        device = next(model.parameters()).device
+        device = next(self.model.parameters()).device
         feats = self._features(videos)  # (B, T*n+1, D)
         n_frames = encoded[0].num_frames
         per_frame = feats[:, :-1].reshape(feats.shape[0], n_frames, -1, feats.shape[-1])
         rows = torch.arange(feats.shape[0], device=device)
         single_feats = torch.cat([per_frame[rows, torch.tensor(keys, device=device)], feats[:, -1:]], dim=1)
         singles = [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded]
-        results = []
-        for video, encs in ((feats, encoded), (single_feats, singles)):
+        video_ids = [id(v) for v in videos]
+        full = self._nll(encoded, feats, video_ids)
+        single = self._nll(singles, single_feats, list(zip(video_ids, keys)))
+        return full, single
+
+    def _nll(self, encs: list[EncodedSample], video: torch.Tensor, groups: list) -> NllResult:
+        """NLL of the answers; rows of one group (same video, same key frame) share one prefix pass.
+
+        The prefix -- everything up to the last video token (system prompt, user header, video) --
+        is the same for every dialogue about a video, so its keys and values are computed once
+        and each dialogue runs only its own text after it.
+        """
+        device = video.device
+        ends = {e.video_span[1] for e in encs}
+        unique = list(dict.fromkeys((g, tuple(e.input_ids[:e.video_span[1]].tolist())) for g, e in zip(groups, encs)))
+        if len(ends) > 1 or len(unique) == len(encs) or any((e.labels[:e.video_span[1] + 1] != -100).any() for e in encs):
             batch = collate(encs, self.pad_id)
             inputs = {"inputs_embeds": self._embed(batch["input_ids"].to(device), video),
                       "attention_mask": batch["attention_mask"].to(device)}
-            nll = token_nll(model, inputs, batch["labels"].to(device))
-            results.append(summarise(nll.cpu(), batch["labels"], batch["turn_ids"]))
-        return results
+            nll = token_nll(self.model, inputs, batch["labels"].to(device))
+            return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
+        end = ends.pop()
+        group_of = [unique.index((g, tuple(e.input_ids[:end].tolist()))) for g, e in zip(groups, encs)]
+        first = [group_of.index(u) for u in range(len(unique))]
+        prefix_ids = torch.stack([encs[r].input_ids[:end] for r in first]).to(device)
+        lm = self.model.model.language_model
+        cache = lm(inputs_embeds=self._embed(prefix_ids, video[first]),
+                   attention_mask=torch.ones_like(prefix_ids), use_cache=True).cache
+        cache.batch_select_indices(torch.tensor(group_of, device=device))
+        tails = [EncodedSample(id=e.id, input_ids=e.input_ids[end:], labels=e.labels[end:],
+                               turn_ids=e.turn_ids[end:], turn_spans=[]) for e in encs]
+        batch = collate(tails, self.pad_id)
+        mask = torch.cat([torch.ones(len(encs), end, dtype=torch.long), batch["attention_mask"]], dim=1)
+        hidden = lm(inputs_embeds=self.model.get_input_embeddings()(batch["input_ids"].to(device)),
+                    attention_mask=mask.to(device), cache=cache, use_cache=True).last_hidden_state
+        nll = nll_from_hidden(self.model.get_output_embeddings(), hidden, batch["labels"].to(device))
+        return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
 
     def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
         """Token embeddings with the video tokens replaced by `video` features (row-major)."""
