@@ -64,3 +64,32 @@ def test_sigkill_then_resume_matches_uninterrupted(tiny_world, tmp_path, tiny_ov
     wa, wb = load_file(str(straight / "model.safetensors")), load_file(str(resumed / "model.safetensors"))
     for key in wa:
         torch.testing.assert_close(wb[key], wa[key], rtol=1e-4, atol=1e-6)
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_lora_run_resumes_exactly(tiny_world, tmp_path, tiny_overrides):
+    """LoRA + projector: the adapter checkpoint (LoRA and modules_to_save) restores the run exactly."""
+    from transformers import TrainerCallback
+
+    class CrashAfterSave(TrainerCallback):
+        def on_save(self, args, state, control, **kwargs):
+            if state.global_step == 2:
+                raise _Crash
+
+    extra = ("run.max_steps=4", "tune.lora.enabled=true", "tune.mm_tunable_parts=[mm_mlp_adapter,mm_language_model]",
+             "data.num_frames=4")
+    recipe = ROOT / "recipes/tiny_cpu.yaml"
+    run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "a", *extra)))
+    with pytest.raises(_Crash):
+        run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)),
+                     extra_callbacks=[CrashAfterSave()])
+    summary = run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)))
+    assert summary["resumed_from"].endswith("checkpoint-2")
+    la, lb = _log(tmp_path / "a"), _log(tmp_path / "b")
+    assert [r.get("loss") for r in lb] == pytest.approx([r.get("loss") for r in la], rel=1e-5)
+    wa, wb = load_file(str(tmp_path / "a/model.safetensors")), load_file(str(tmp_path / "b/model.safetensors"))
+    for key in wa:
+        torch.testing.assert_close(wb[key], wa[key], rtol=1e-4, atol=1e-6)

@@ -50,8 +50,10 @@ def _trainer_class():
             # Trainer's own loader reads the safetensors keys as saved (LLaVA's legacy names) and,
             # with strict=False, silently loads nothing into a v5 LLaVA-OneVision; from_pretrained
             # applies the key mapping. Sharded (FSDP/DeepSpeed) and PEFT resumes keep the default.
-            if model is not None or hasattr(self.model, "peft_config"):
+            if model is not None:
                 return super()._load_from_checkpoint(resume_from_checkpoint, model)
+            if hasattr(self.model, "peft_config"):
+                return _load_peft_checkpoint(self.model, resume_from_checkpoint)
             fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype)
             self.model.load_state_dict(fresh.state_dict(), strict=True)
             return None
@@ -67,6 +69,17 @@ def _trainer_class():
             return result
 
     return VideoTrainer
+
+
+def _load_peft_checkpoint(model, folder) -> None:
+    """Restore LoRA weights and `modules_to_save` (the projector...) from an adapter checkpoint."""
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    state = load_file(str(Path(folder) / "adapter_model.safetensors"))
+    result = set_peft_model_state_dict(model, state)
+    if getattr(result, "unexpected_keys", None):
+        raise TrainingError(f"{folder}: adapter weights do not fit the model: {result.unexpected_keys[:3]}")
 
 
 def latest_checkpoint(output_dir: str | Path) -> Path | None:
@@ -173,8 +186,11 @@ def _resume_point(recipe: TrainRecipe) -> Path | None:
 
 def build_model(recipe: TrainRecipe):
     """Load model + processor, then set the trainable parts (or LoRA)."""
+    from transformers import set_seed
+
     from videoutr.models.load import load_video_model
 
+    set_seed(recipe.run.seed)  # LoRA initialisation is random: make it the run's
     m, t = recipe.model, recipe.tune
     model, processor = load_video_model(m.path, dtype=m.dtype, device="cpu",
                                         attn_implementation=m.attn_implementation,
