@@ -127,6 +127,26 @@ def _majority(values: list[str | None]) -> str:
     return counts.most_common(1)[0][0] if counts else "object"
 
 
+def uncertain_frames(per_frame: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]]) -> list[int]:
+    """Frames where some detection is not explained by a kept track: it is not one of their boxes
+    and, if it has a colour, no kept subject of that colour is in the frame (then it is a piece
+    of that subject, not someone unknown)."""
+    boxes: dict[int, list[TrackPoint]] = {}
+    for points in kept:
+        for p in points:
+            if not p.interpolated:
+                boxes.setdefault(p.frame_idx, []).append(p)
+    out = []
+    for f, dets in zip(frame_idx, per_frame):
+        known = boxes.get(f, [])
+        colours = {p.colour for p in known if p.colour}
+        unexplained = len(dets) - len(known)
+        strangers = [c for c in dets.data.get("colour", []) if c not in colours] if "colour" in dets.data else []
+        if strangers or ("colour" not in dets.data and unexplained > 0):
+            out.append(f)
+    return out
+
+
 def partition_field(per_frame: list[sv.Detections], mode: str, detector_choice: str | None) -> str | None:
     """The `data` key whose values split detections into separately tracked groups (or None)."""
     if mode == "auto":
@@ -180,8 +200,7 @@ def track_clip(
         kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
     mark_contacts(kept)
-    explained = Counter(p.frame_idx for points in kept for p in points if not p.interpolated)
-    uncertain = [f for f, dets in zip(frame_idx, per_frame) if len(dets) > explained.get(f, 0)]
+    uncertain = uncertain_frames(per_frame, frame_idx, kept)
     tracks = [_trajectory(new_id, points, frame_idx, fps, cfg) for new_id, points in enumerate(kept, start=1)]
     return ClipTrajectories(video_id, video, fps, num_frames or (frame_idx[-1] + 1), width, height, list(frame_idx), tracks,
                             dict(sorted(dropped.items())), uncertain)

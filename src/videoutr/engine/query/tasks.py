@@ -208,8 +208,8 @@ def _event_line(traj: Trajectory, kind: str, frame: int, event) -> str:
 
 @register_task("summary")
 def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if not clip.tracks or clip.uncertain_frames:
-        return None
+    if not clip.tracks or clip.uncertain_frames or any(t.observed == 0 for t in clip.tracks):
+        return None  # something unaccounted for, or a subject never seen whole: who is who is unsure
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
     events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events
                      if e.detail.get("sure", True)), key=lambda x: x[:2])
