@@ -51,10 +51,11 @@ def option_dialogues(item: BenchItem, target: str = "text") -> list[Sample]:
 def dialogue_logliks(model, processor, dialogues: list[Sample], frames: np.ndarray | None,
                      norm: str = "sum") -> tuple[list[float], list[int]]:
     """Log-likelihood of each dialogue's assistant turn (one batch), and its token counts."""
-    from videoutr.models.inputs import collate, encode_sample
+    from videoutr.models.inputs import collate, encode_sample, encode_video
     from videoutr.models.likelihood import assistant_nll
 
-    encoded = [encode_sample(processor, d, frames, with_video=frames is not None) for d in dialogues]
+    video = encode_video(processor, np.asarray(frames)) if frames is not None else None  # once for all
+    encoded = [encode_sample(processor, d, frames, with_video=frames is not None, video=video) for d in dialogues]
     result = assistant_nll(model, collate(encoded, pad_id=processor.tokenizer.pad_token_id))
     lls = [-s / n if norm == "mean" else -s for s, n in zip(result.nll_sum, result.n_tokens)]
     return lls, list(result.n_tokens)
