@@ -135,3 +135,25 @@ def test_non_finite_loss_stops_and_keeps_last_good_checkpoint(tiny_world, tmp_pa
     last = latest_checkpoint(tmp_path / "run")
     assert last.name == "checkpoint-2"
     assert all(torch.isfinite(v).all() for v in _weights(last).values())
+
+
+def test_image_samples_become_still_videos(tiny_world, tmp_path):
+    from PIL import Image
+
+    from videoutr.models.load import load_video_model
+
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "red.png")
+    sample = Sample.from_llava({"id": "img", "image": "red.png", "conversations": [
+        {"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": "Red."}]})
+    _, processor = load_video_model(tiny_world / "model")
+    enc = TrainDataset([sample], processor, FrameSpec(num_frames=4), [tmp_path], max_length=4096)[0]
+    assert enc.num_frames == 4 and processor.tokenizer.decode(enc.labels[enc.labels != -100]) == "Red.<|im_end|>"
+
+
+def test_tensorboard_without_the_package_is_a_clear_error(tiny_world, tmp_path, tiny_overrides):
+    import importlib.util
+
+    if importlib.util.find_spec("tensorboard") or importlib.util.find_spec("tensorboardX"):
+        pytest.skip("TensorBoard is installed here")
+    with pytest.raises(ConfigError, match="pip install tensorboard"):
+        run_training(_recipe(tiny_world, tmp_path, tiny_overrides, "run.tensorboard=true"))

@@ -10,6 +10,7 @@ RNG state, `videoutr.json`), the final model (HF form; LoRA merged) in the folde
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import shutil
@@ -151,6 +152,8 @@ def training_arguments(recipe: TrainRecipe, has_eval: bool, resuming: bool):
     precision = _precision(r.precision)
     if precision in ("bf16", "fp16") and not torch.cuda.is_available():
         raise ConfigError(f"run.precision={precision} needs a GPU; use fp32 (or auto) on the CPU")
+    if r.tensorboard and not any(importlib.util.find_spec(m) for m in ("tensorboard", "tensorboardX")):
+        raise ConfigError("run.tensorboard=true needs TensorBoard: pip install tensorboard")
     warmup = o.warmup_steps if o.warmup_steps > 0 else o.warmup_ratio
     fields = TrainingArguments.__dataclass_fields__
     ckpt_key = "activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing"
