@@ -82,7 +82,10 @@ def _record(sample: Sample, full: NllResult, single: NllResult, row: int, mode: 
 def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
     """The same dialogue with only the first `n_keep` of its video tokens (a shorter video)."""
     start, end = enc.video_span
-    cut = lambda t: torch.cat([t[:start + n_keep], t[end:]])  # noqa: E731
+
+    def cut(t: torch.Tensor) -> torch.Tensor:
+        return torch.cat([t[:start + n_keep], t[end:]])
+
     spans = [(a - (end - start - n_keep), b - (end - start - n_keep)) for a, b in enc.turn_spans]
     return EncodedSample(id=enc.id, input_ids=cut(enc.input_ids), labels=cut(enc.labels),
                          turn_ids=cut(enc.turn_ids), turn_spans=spans,
@@ -179,7 +182,8 @@ class TplScorer:
         device = video.device
         ends = {e.video_span[1] for e in encs}
         unique = list(dict.fromkeys((g, tuple(e.input_ids[:e.video_span[1]].tolist())) for g, e in zip(groups, encs)))
-        if len(ends) > 1 or len(unique) == len(encs) or any((e.labels[:e.video_span[1] + 1] != -100).any() for e in encs):
+        labelled_prefix = any((e.labels[:e.video_span[1] + 1] != -100).any() for e in encs)
+        if len(ends) > 1 or len(unique) == len(encs) or labelled_prefix:  # nothing to share: one pass
             batch = collate(encs, self.pad_id)
             inputs = {"inputs_embeds": self._embed(batch["input_ids"].to(device), video),
                       "attention_mask": batch["attention_mask"].to(device)}
