@@ -1,0 +1,21 @@
+"""`videoutr eval` / `probe` on the command line: one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+VIDEOUTR = str(Path(sys.executable).parent / "videoutr")
+
+
+def _run(*args):
+    return subprocess.run([VIDEOUTR, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_bad_conditions_and_missing_bench(tmp_path):
+    proc = _run("probe", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"),
+                "--conditions", "full,blurred")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "blurred" in proc.stderr
+    proc = _run("eval", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "b.json: file not found" in proc.stderr and "Traceback" not in proc.stderr
