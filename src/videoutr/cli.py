@@ -60,3 +60,7 @@ app.command("train")(train_command)
 app.command("eval")(eval_command)
 app.command("probe")(probe_command)
 app.command("lmms-tasks")(lmms_tasks_command)
+# The main job (videoutr.demo)
+from videoutr.demo.cli import demo_command  # noqa: E402
+
+app.command("demo")(demo_command)

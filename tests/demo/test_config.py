@@ -1,0 +1,31 @@
+import pytest
+
+from videoutr.demo.config import ARMS, PRESETS, DemoConfig, demo_preset
+from videoutr.errors import ConfigError
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_presets_validate_and_round_trip(name):
+    cfg = demo_preset(name)
+    assert DemoConfig.from_dict(cfg.to_dict()) == cfg
+    assert set(cfg.arms) <= set(ARMS)
+
+
+def test_unknown_keys_and_bad_values_are_reported_together():
+    with pytest.raises(ConfigError, match="unknown keys"):
+        DemoConfig.from_dict({"nope": 1})
+    with pytest.raises(ConfigError) as err:
+        DemoConfig(arms=("captions", "bogus"), steps=0, lr=-1.0).validate()
+    text = str(err.value)
+    assert "bogus" in text and "steps" in text and "lr" in text and "reference arm" in text
+
+
+def test_unknown_preset_lists_known():
+    with pytest.raises(ConfigError, match="smallest"):
+        demo_preset("huge")
+
+
+def test_demo_world_is_small_and_valid():
+    world = demo_preset("default").world()
+    assert (world.height, world.width, world.frames) == (64, 64, 16)
+    assert set(world.sizes) == {"medium", "large"}

@@ -1,0 +1,39 @@
+from videoutr.demo.utr_tasks import track_names, trajectory_questions
+from videoutr.engine.types import ClipTrajectories, Event, Segment, TrackPoint, Trajectory
+
+
+def _track(track_id, shape, colours, frames, places, segments=(), events=()):
+    points = [TrackPoint(f, f / 8, (0.1, 0.1, 0.2, 0.2), 1.0, colour=c, shape=shape, location=p)
+              for f, c, p in zip(frames, colours, places)]
+    return Trajectory(track_id, shape, points, colour=colours[0], segments=list(segments), events=list(events))
+
+
+def _clip():
+    a = _track(1, "circle", ["red"] * 4, [0, 1, 2, 3], ["top left", "top left", "top center", "top right"],
+               segments=[Segment("moving", 0, 3, "right")])
+    b = _track(2, "star", ["blue", "blue", "green"], [1, 2, 3], ["center"] * 3,
+               events=[Event("enter", 1, 0.125), Event("colour_change", 3, 0.375)])
+    return ClipTrajectories("v", "videos/v.mp4", 8.0, 4, 64, 64, [0, 1, 2, 3], [a, b])
+
+
+def test_names_follow_the_benchmark():
+    assert track_names(_clip()) == {1: "the red circle", 2: "the star"}
+
+
+def test_questions_come_from_the_tracks():
+    qa = dict(trajectory_questions(_clip()))
+    assert qa["Where is the red circle at the start of the video?"] == "top left"
+    assert qa["Where is the red circle at the end of the video?"] == "top right"
+    assert qa["In which direction does the red circle move?"] == "right"
+    assert qa["What colour is the star before it changes colour?"] == "blue"
+    assert qa["What colour does the star change to?"] == "green"
+    assert qa["Which object is the last to appear?"] == "the star"
+    assert qa["How many objects enter the scene?"] == "1"
+    # the star is not seen at frame 0: no start question about it
+    assert "Where is the star at the start of the video?" not in qa
+
+
+def test_ambiguous_names_are_left_out():
+    clip = _clip()
+    clip.tracks.append(_track(3, "circle", ["red"] * 2, [0, 1], ["center", "center"]))
+    assert 1 not in track_names(clip) and 3 not in track_names(clip)
