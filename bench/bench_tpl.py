@@ -2,7 +2,9 @@
 
 Naive = two independent `model(**processor(...))` calls per sample (all frames; key frame alone),
 full logits. Efficient = `videoutr.tpl.score.TplScorer`: batched, every turn in one forward, the
-vision tower once per video, the LM head only on answer positions. Both must agree within 1e-4.
+vision tower and the video prefix once per video, the LM head only on answer positions. Both
+must agree within 1e-4. Also: multiple-choice option scoring (`assistant_nll`) with the shared
+prefix (video + question once per question) vs row by row.
 
     .venv/bin/python bench/bench_tpl.py          # tiny model; 8 and 32 frames; 1 and 2 dialogues per video
     .venv/bin/python bench/bench_tpl.py --preset small --frames 32 --samples 32 --batch-size 8
@@ -98,6 +100,34 @@ def bench(model, processor, items, batch_size: int, key_frame: str, repeats: int
             f"speed-up {slow_s / fast_s:5.2f}x | max |diff| {diff:.1e} (|log ppl| {log_diff:.1e}, ppl <= {ppl:.1f})")
 
 
+def bench_options(model, processor, n_frames: int, n_questions: int, repeats: int) -> str:
+    """Multiple-choice option log-likelihood (5 options per question): shared prefix vs row by row."""
+    from videoutr.models.inputs import collate, encode_sample, encode_video
+    from videoutr.models.likelihood import assistant_nll
+
+    options = ["left", "right", "up", "down", "it does not move"]
+    batches = []
+    for q, (_, frames, _) in enumerate(make_items(n_questions, n_frames)):
+        video = encode_video(processor, frames)
+        dialogues = [Sample(id=f"q{q}/{o}", conversations=[
+            Turn("human", "<video>\nWhich way does the square move? Answer with a direction."), Turn("gpt", o)])
+            for o in options]
+        batches.append(collate([encode_sample(processor, d, frames, video=video) for d in dialogues],
+                               processor.tokenizer.pad_token_id))
+    times = {True: [], False: []}
+    results = {}
+    for _ in range(repeats):
+        for share in (True, False):
+            start = time.perf_counter()
+            results[share] = [assistant_nll(model, b, share_prefix=share) for b in batches]
+            times[share].append(time.perf_counter() - start)
+    diff = max(abs(a - b) for x, y in zip(results[True], results[False]) for a, b in zip(x.nll_sum, y.nll_sum))
+    shared_s, plain_s = min(times[True]), min(times[False])
+    return (f"options: frames={n_frames:3d} questions={n_questions} x {len(options)} options | shared "
+            f"{n_questions / shared_s:7.2f} q/s | row by row {n_questions / plain_s:7.2f} q/s | "
+            f"speed-up {plain_s / shared_s:5.2f}x | max |diff nll| {diff:.1e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="checkpoint folder (default: a fresh tiny model)")
@@ -127,6 +157,8 @@ def main() -> None:
             for per_video in args.per_video:
                 items = make_items(args.samples, n_frames, per_video)
                 print(bench(model, processor, items, args.batch_size, args.key_frame, args.repeats))
+        for n_frames in args.frames:
+            print(bench_options(model, processor, n_frames, 8, args.repeats))
 
 
 if __name__ == "__main__":

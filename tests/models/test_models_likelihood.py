@@ -32,3 +32,26 @@ def test_batching_and_padding_do_not_change_scores(tiny, dialogue, frames):
         for row, single in enumerate(alone):
             assert math.isclose(both.nll_sum[row], single.nll_sum[0], rel_tol=1e-4)
             assert both.n_tokens[row] == single.n_tokens[0]
+
+
+def test_options_of_one_question_share_one_prefix_pass(tiny, frames):
+    from videoutr.models.shared import plan_sharing
+
+    model, processor = tiny
+    pad = processor.tokenizer.pad_token_id
+    options = ["red", "a green circle", "blue", "the yellow star moves left"]
+    dialogues = [Sample(id=f"o{i}", conversations=[Turn("human", "<video>\nWhich colour?"), Turn("gpt", o)])
+                 for i, o in enumerate(options)]
+    other = Sample(id="x", conversations=[Turn("human", "<video>\nWhich shape?"), Turn("gpt", "circle")])
+    encs = [encode_sample(processor, d, frames) for d in dialogues]
+    encs.append(encode_sample(processor, other, frames[::-1].copy()))  # another video: its own group
+    batch = collate(encs, pad)
+    split, groups = plan_sharing(model, batch)
+    assert len(set(groups)) == 2 and groups[:4] == [groups[0]] * 4
+    shared = assistant_nll(model, batch)
+    plain = assistant_nll(model, batch, share_prefix=False)
+    assert shared.n_tokens == plain.n_tokens and shared.turn_tokens == plain.turn_tokens
+    for a, b in zip(shared.nll_sum, plain.nll_sum):
+        assert math.isclose(a, b, rel_tol=1e-5)
+    assert plan_sharing(model, collate(encs, pad, padding_side="left")) is None
+    assert plan_sharing(model, collate(encs[-1:], pad)) is None  # nothing to share

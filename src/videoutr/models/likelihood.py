@@ -96,12 +96,19 @@ def summarise(nll: torch.Tensor, labels: torch.Tensor, turn_ids: torch.Tensor) -
 
 
 @torch.no_grad()
-def assistant_nll(model, batch: dict) -> NllResult:
+def assistant_nll(model, batch: dict, share_prefix: bool = True) -> NllResult:
     """Score a `collate` batch: summed NLL and token counts of its labelled tokens.
 
     Used by TPL (answers of every turn, one forward) and by evaluation (option log-likelihood:
     encode the question with each option as the assistant turn; log p(option) = -nll_sum).
+    Rows that begin with the same tokens and video (e.g. the options of one question) share one
+    pass over that beginning (`videoutr.models.shared`); `share_prefix=False` scores row by row.
     """
+    from videoutr.models.shared import assistant_nll_shared, plan_sharing
+
+    plan = plan_sharing(model, batch) if share_prefix else None
+    if plan is not None:
+        return assistant_nll_shared(model, batch, *plan)
     inputs = to_model(model_inputs(batch), model)
     labels = batch["labels"].to(inputs["input_ids"].device)
     nll = token_nll(model, inputs, labels)

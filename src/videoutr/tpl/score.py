@@ -34,7 +34,8 @@ import torch
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
-from videoutr.models.likelihood import NllResult, assistant_nll, nll_from_hidden, summarise, token_nll
+from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
+from videoutr.models.shared import shared_prefix_nll
 
 KEY_FRAMES = ("first", "last", "random")
 MODES = ("diff", "ratio")
@@ -190,21 +191,10 @@ class TplScorer:
             nll = token_nll(self.model, inputs, batch["labels"].to(device))
             return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
         end = ends.pop()
-        group_of = [unique.index((g, tuple(e.input_ids[:end].tolist()))) for g, e in zip(groups, encs)]
-        first = [group_of.index(u) for u in range(len(unique))]
-        prefix_ids = torch.stack([encs[r].input_ids[:end] for r in first]).to(device)
-        lm = self.model.model.language_model
-        cache = lm(inputs_embeds=self._embed(prefix_ids, video[first]),
-                   attention_mask=torch.ones_like(prefix_ids), use_cache=True).cache
-        cache.batch_select_indices(torch.tensor(group_of, device=device))
-        tails = [EncodedSample(id=e.id, input_ids=e.input_ids[end:], labels=e.labels[end:],
-                               turn_ids=e.turn_ids[end:], turn_spans=[]) for e in encs]
-        batch = collate(tails, self.pad_id)
-        mask = torch.cat([torch.ones(len(encs), end, dtype=torch.long), batch["attention_mask"]], dim=1)
-        hidden = lm(inputs_embeds=self.model.get_input_embeddings()(batch["input_ids"].to(device)),
-                    attention_mask=mask.to(device), cache=cache, use_cache=True).last_hidden_state
-        nll = nll_from_hidden(self.model.get_output_embeddings(), hidden, batch["labels"].to(device))
-        return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
+        keys = [(g, tuple(e.input_ids[:end].tolist())) for g, e in zip(groups, encs)]
+        ids = torch.stack([e.input_ids[:end] for e in encs]).to(device)
+        return shared_prefix_nll(self.model, encs, end, keys,
+                                 lambda rows: self._embed(ids[rows], video[rows]), self.pad_id)
 
     def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
         """Token embeddings with the video tokens replaced by `video` features (row-major)."""
