@@ -176,6 +176,8 @@ def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
 
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
+    if any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
+        return None  # "which object does X" needs every subject seen whole often enough to know it did not
     every = [e for t in clip.tracks for e in t.events]
     kinds = sorted({e.type for e in every} - {e.type for e in every if not e.detail.get("sure", True)})
     if not kinds:  # no action whose every occurrence the engine is sure of
