@@ -47,10 +47,11 @@ from videoutr.world.cli import world_command  # noqa: E402
 
 app.command("world")(world_command)
 # UTR data engine (videoutr.engine)
-from videoutr.engine.cli import engine_command, engine_eval_command, overlay_command  # noqa: E402
+from videoutr.engine.cli import engine_command, engine_eval_command, engine_rephrase_command, overlay_command  # noqa: E402
 
 app.command("engine")(engine_command)
 app.command("engine-eval")(engine_eval_command)
+app.command("engine-rephrase")(engine_rephrase_command)
 app.command("overlay")(overlay_command)
 # Training and evaluation (videoutr.train, videoutr.eval)
 from videoutr.eval.cli import eval_command, lmms_tasks_command, probe_command  # noqa: E402
