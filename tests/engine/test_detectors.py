@@ -70,3 +70,22 @@ def test_hog_person_detector_runs_and_returns_detections():
     dets = detector.detect_frame(frame)
     assert isinstance(dets, sv.Detections) and dets.xyxy.shape[1] == 4
     assert list(dets.data["class_name"]) == ["person"] * len(dets)
+
+
+def test_motion_natural_on_moving_grey_objects(tmp_path):
+    """Unsaturated objects on a textured background: frame differencing alone finds them."""
+    from videoutr.video import write_video
+
+    y, x = np.mgrid[0:96, 0:128]
+    background = (110 + 25 * np.sin(x / 6.0) * np.cos(y / 9.0)).astype(np.uint8)
+    frames = []
+    for t in range(16):
+        frame = np.repeat(background[..., None], 3, axis=2).copy()
+        frame[30:50, 10 + 4 * t : 30 + 4 * t] = (235, 235, 235)
+        frames.append(frame)
+    write_video(tmp_path / "grey.mp4", np.stack(frames), fps=8)
+    per_frame = make_detector("motion-natural").detect_clip(sample_frames(tmp_path / "grey.mp4").frames)
+    found = [d for d in per_frame if len(d) == 1]
+    assert len(found) >= 14
+    assert all(_iou(d.xyxy[0], (10 + 4 * t, 30, 30 + 4 * t, 50)) >= 0.6 for t, d in enumerate(per_frame) if len(d) == 1)
+    assert {d.data["colour"][0] for d in found} == {"white"}

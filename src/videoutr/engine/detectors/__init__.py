@@ -8,7 +8,8 @@ per-detection attributes in `detections.data` (for example `"shape"` or `"class_
     >>> per_frame[0].xyxy.shape
     (2, 4)
 
-Names: `motion` (offline default), `hog-person` (OpenCV HOG people detector), and
+Names: `motion` (offline default; flat coloured objects), `motion-natural` (plain frame differencing
+for natural static-camera footage), `hog-person` (OpenCV HOG people detector), and
 `hf:<model id or local dir>` (transformers OWLv2 / Grounding DINO / DETR / RT-DETR).
 """
 
@@ -45,7 +46,15 @@ def _hog(**kwargs: Any) -> Detector:
     return HogPersonDetector(**kwargs)
 
 
-_REGISTRY.update({"motion": _motion, "hog-person": _hog})
+def _motion_natural(**kwargs: Any) -> Detector:
+    """`motion` for natural footage: plain frame differencing, no colour split, general colour names."""
+    from videoutr.engine.detectors.motion import MotionDetector
+
+    defaults = {"saturation_min": None, "split_by_colour": False, "palette": "basic", "shape_block": 1}
+    return MotionDetector(**{**defaults, **kwargs})
+
+
+_REGISTRY.update({"motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog})
 
 
 def known_detectors() -> list[str]:
