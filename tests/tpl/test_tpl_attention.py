@@ -53,9 +53,11 @@ def test_attention_forced_onto_one_frame_is_attributed_to_that_frame(tpl_model, 
 def test_unforced_model_spreads_and_capture_is_one_layer_at_a_time(tpl_model):
     model, processor = tpl_model
     frames = np.repeat(moving_square(8), 4, axis=0)  # 32 frames
-    result = frame_activation(model, processor, frames, PROMPT, answer=ANSWER, layers="last:1")
-    assert result.matrix.shape[0] == 32 and result.layers == [model.config.text_config.num_hidden_layers - 1]
-    assert result.max_alive_layers == 1  # each layer's weights were freed before the next layer ran
+    result = frame_activation(model, processor, frames, PROMPT, answer=ANSWER, layers="all")
+    assert result.matrix.shape[0] == 32 and result.layers == [0, 1]
+    assert result.max_alive_layers == 1  # layer 0's weights were freed before layer 1 ran
+    last = frame_activation(model, processor, frames, PROMPT, answer=ANSWER, layers="last:1")
+    assert last.layers == [1] and not np.allclose(last.matrix, result.matrix)
     assert result.effective_frames > 4 and result.activation_number > 4
 
 

@@ -130,3 +130,17 @@ def test_malformed_jsonl_lines_are_reported_and_skipped(tmp_path):
     assert [s.id for s in samples] == ["a", "b"]
     assert problems[0][0].endswith("data.jsonl:2") and "malformed JSON" in problems[0][1]
     assert problems[1][0].startswith(f"{path}:4") and "JSON object" in problems[1][1]
+
+
+def test_model_without_video_support_fails_before_scoring(scored, tmp_path):
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from videoutr.models.load import UnsupportedModelError
+
+    cfg, _ = scored
+    Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                 num_attention_heads=2, num_key_value_heads=1)).save_pretrained(tmp_path / "lm")
+    code, _, _, exc = _run_cli("tpl", "--model", str(tmp_path / "lm"), "--data", cfg.data,
+                               "--out", str(tmp_path / "s.jsonl"), "--video-root", cfg.video_root)
+    assert isinstance(exc, UnsupportedModelError) and "no video support" in str(exc)
+    assert not (tmp_path / "s.jsonl").exists()
