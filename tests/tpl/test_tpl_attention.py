@@ -38,8 +38,8 @@ def test_attention_forced_onto_one_frame_is_attributed_to_that_frame(tpl_model, 
     model, processor = tpl_model
     frames = moving_square(8)
     sample = Sample(id="x", conversations=[Turn("human", "<video>\n" + PROMPT), Turn("gpt", ANSWER)])
-    spans = frame_spans(encode_sample(processor, sample, frames), model.config.video_token_id)
-    assert all(b - a == 9 for a, b in spans) and all(spans[i][1] == spans[i + 1][0] for i in range(7))
+    spans, per_row = frame_spans(encode_sample(processor, sample, frames), model.config.video_token_id)
+    assert per_row == 1 and all(b - a == 9 for a, b in spans) and all(spans[i][1] == spans[i + 1][0] for i in range(7))
     _force_attention_onto(monkeypatch, spans[target])
     result = frame_activation(model, processor, frames, PROMPT, answer=ANSWER)
     assert result.matrix.shape == (8, len(result.tokens)) and "".join(result.tokens) == ANSWER
@@ -89,3 +89,12 @@ def test_cli_generates_answer_and_writes_json_and_heatmap(tpl_model_dir, tmp_pat
     assert matrix.shape == (8, len(record["tokens"])) and record["threshold"] == pytest.approx(1 / 8)
     assert record["activation_number"] == len(record["active_frames"]) and record["layers"] == [0, 1]
     assert (tmp_path / "att" / "attention.png").stat().st_size > 1000
+
+
+def test_qwen2vl_layout_maps_rows_to_frame_pairs():
+    from videoutr.models.inputs import EncodedSample
+
+    ids = torch.tensor([1, 2] + [9] * 8 + [3])  # 4 frames -> 2 temporal patches x 4 merged tokens
+    enc = EncodedSample(id="q", input_ids=ids, labels=ids, turn_ids=ids, turn_spans=[], video_span=(2, 10),
+                        num_frames=4, vision={"video_grid_thw": torch.tensor([[2, 4, 4]])})
+    assert frame_spans(enc, 9) == ([(2, 6), (6, 10)], 2)

@@ -45,6 +45,12 @@ class FrameActivation:
     video_mass: list[float]  # per token: fraction of all its attention that goes to video tokens
     answer: str
     max_alive_layers: int = 0  # most layers' full attention weights alive at once (1 = bounded)
+    frames_per_row: int = 1  # 2 for Qwen2-VL, whose video tokens cover pairs of frames
+
+    def row_label(self, row: int) -> str:
+        if self.frames_per_row == 1:
+            return f"<frame{row + 1}>"
+        return f"<frame{row * self.frames_per_row + 1}-{(row + 1) * self.frames_per_row}>"
 
     @property
     def max_share(self) -> np.ndarray:
@@ -65,7 +71,9 @@ class FrameActivation:
         return float(math.exp(-(mean * np.log(mean)).sum()))
 
     def to_json(self) -> dict:
-        return {"num_frames": int(self.matrix.shape[0]), "tokens": self.tokens, "layers": self.layers,
+        return {"num_frames": int(self.matrix.shape[0]) * self.frames_per_row,
+                "rows": [self.row_label(r) for r in range(self.matrix.shape[0])],
+                "frames_per_row": self.frames_per_row, "tokens": self.tokens, "layers": self.layers,
                 "answer": self.answer, "matrix_frames_by_tokens": self.matrix.round(6).tolist(),
                 "video_mass": [round(v, 6) for v in self.video_mass],
                 "threshold": self.threshold, "active_frames": self.active_frames,
@@ -90,15 +98,24 @@ def parse_layers(spec: str, n_layers: int) -> list[int]:
     return picked
 
 
-def frame_spans(enc: EncodedSample, video_token_id: int) -> list[tuple[int, int]]:
-    """[start, end) of each frame's visual tokens (LLaVA-OV: equal runs + one closing newline)."""
+def frame_spans(enc: EncodedSample, video_token_id: int) -> tuple[list[tuple[int, int]], int]:
+    """([start, end) of each row's visual tokens, frames per row).
+
+    LLaVA-OneVision: one row per frame (equal runs; the closing newline token is left out).
+    Qwen2-VL: one row per temporal patch (`video_grid_thw[0]` groups of 2 frames each).
+    """
     positions = (enc.input_ids == video_token_id).nonzero().flatten().tolist()
     n, frames = len(positions), enc.num_frames
-    if frames < 1 or n < frames:
+    if frames < 1 or n < frames and "video_grid_thw" not in enc.vision:
         raise VideoutrError(f"sample {enc.id}: cannot map {n} video tokens to {frames} frames")
-    per_frame = (n - 1) // frames if (n - 1) % frames == 0 else n // frames
+    if "video_grid_thw" in enc.vision:
+        rows = int(enc.vision["video_grid_thw"][0, 0])
+        per_row, frames_per_row = n // rows, -(-frames // rows)
+    else:
+        rows, frames_per_row = frames, 1
+        per_row = (n - 1) // frames if (n - 1) % frames == 0 else n // frames
     start = positions[0]
-    return [(start + f * per_frame, start + (f + 1) * per_frame) for f in range(frames)]
+    return [(start + r * per_row, start + (r + 1) * per_row) for r in range(rows)], frames_per_row
 
 
 class _Capture:
@@ -154,7 +171,8 @@ def frame_activation(model, processor, frames: np.ndarray, prompt: str, answer: 
     if end <= start:
         raise VideoutrError("the answer is empty: nothing to attribute")
     queries = torch.arange(start - 1, end - 1)  # the position that predicts each output token
-    capture = _Capture(queries, frame_spans(enc, model.config.video_token_id), enc.video_span)
+    spans, frames_per_row = frame_spans(enc, model.config.video_token_id)
+    capture = _Capture(queries, spans, enc.video_span)
     modules = _attention_modules(model)
     chosen = parse_layers(layers, len(modules))
     previous = getattr(model.config, "_attn_implementation", None)
@@ -172,8 +190,8 @@ def frame_activation(model, processor, frames: np.ndarray, prompt: str, answer: 
     shares = (mass / mass.sum(-1, keepdim=True).clamp_min(1e-12)).T.numpy()
     tokens = [processor.tokenizer.decode([t]) for t in enc.input_ids[start:end].tolist()]
     video_mass = torch.stack([capture.video_mass[i] for i in chosen]).mean(0).tolist()
-    return FrameActivation(shares, tokens, chosen, threshold or 1.0 / len(frames), video_mass, answer,
-                           capture.max_alive_layers)
+    return FrameActivation(shares, tokens, chosen, threshold or 1.0 / len(spans), video_mass, answer,
+                           capture.max_alive_layers, frames_per_row)
 
 
 def plot_heatmap(result: FrameActivation, path, title: str = "frame activation") -> None:
@@ -186,7 +204,7 @@ def plot_heatmap(result: FrameActivation, path, title: str = "frame activation")
     n_frames, n_tokens = result.matrix.shape
     fig, ax = plt.subplots(figsize=(max(4, 0.35 * n_tokens + 2), max(3, 0.25 * n_frames + 1.5)))
     image = ax.imshow(result.matrix, aspect="auto", cmap="viridis", vmin=0)
-    ax.set_yticks(range(n_frames), [("* " if f in result.active_frames else "") + f"<frame{f + 1}>"
+    ax.set_yticks(range(n_frames), [("* " if f in result.active_frames else "") + result.row_label(f)
                                     for f in range(n_frames)], fontsize=7)
     labels = [t if t.isprintable() else ascii(t)[1:-1] for t in result.tokens]
     ax.set_xticks(range(n_tokens), labels, rotation=90, fontsize=7)

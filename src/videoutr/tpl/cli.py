@@ -85,5 +85,6 @@ def attention_command(
     write_json(out / "attention.json", record, indent=None)
     plot_heatmap(result, out / "attention.png", title=Path(video).name)
     typer.echo(f"answer: {result.answer}")
-    typer.echo(f"frame activation: {result.activation_number}/{sampled.num_frames} frames "
+    unit = "frames" if result.frames_per_row == 1 else f"groups of {result.frames_per_row} frames"
+    typer.echo(f"frame activation: {result.activation_number}/{result.matrix.shape[0]} {unit} "
                f"(share >= {result.threshold:.3f}), effective frames {result.effective_frames:.2f} -> {out}")
