@@ -163,20 +163,8 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     buckets: dict[int, list[tuple]] = {}
 
     def flush(n_frames: int) -> None:
-        items = buckets.pop(n_frames, [])
-        try:
-            scored = scorer.score([(s, f, (path, tuple(idx))) for s, f, idx, path in items])
-        except VideoutrError:  # find the culprit: score one by one
-            scored = []
-            for s, f, idx, path in items:
-                try:
-                    scored += scorer.score([(s, f, (path, tuple(idx)))])
-                except VideoutrError as exc:
-                    errors(f"sample {s.id}", str(exc))
-                    scored.append(None)
-        for record, (_, _, idx, _) in zip(scored, items):
-            if record is not None:
-                store.append({**record, "frames_requested": policy.num_frames, "frame_idx": idx})
+        for record in _score_bucket(scorer, buckets.pop(n_frames, []), errors):
+            store.append({**record, "frames_requested": policy.num_frames})
 
     for sample, frames, idx, path in _iter_progress(_frames_for(todo, cfg, policy, errors), len(todo), progress):
         if policy.num_frames is not None and len(frames) < policy.num_frames:
@@ -190,6 +178,21 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     records = store.finalize(order=[s.id for s in samples])
     errors.write()
     return write_summary(records, out, cfg, n_errors=errors.n_errors)
+
+
+def _score_bucket(scorer, items: list[tuple], errors: _Errors) -> list[dict]:
+    """Score (sample, frames, frame_idx, path) items in one call; on an error, one by one."""
+    try:
+        scored = scorer.score([(s, f, (path, tuple(idx))) for s, f, idx, path in items])
+    except VideoutrError:  # find the culprit
+        scored = []
+        for s, f, idx, path in items:
+            try:
+                scored += scorer.score([(s, f, (path, tuple(idx)))])
+            except VideoutrError as exc:
+                errors(f"sample {s.id}", str(exc))
+                scored.append(None)
+    return [{**record, "frame_idx": idx} for record, (_, _, idx, _) in zip(scored, items) if record is not None]
 
 
 def _iter_progress(items, total: int, enabled: bool):
