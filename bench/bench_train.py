@@ -59,6 +59,7 @@ def main() -> None:
     ap.add_argument("--videos", type=int, default=24)
     ap.add_argument("--device", default="cpu", help="cpu | cuda (the Trainer uses a GPU when one is visible)")
     ap.add_argument("--precision", default="auto")
+    ap.add_argument("--cache-samples", type=int, default=2048, help="data.cache_samples (0: decode every time)")
     args = ap.parse_args()
 
     from videoutr.train.config import load_recipe
@@ -73,12 +74,13 @@ def main() -> None:
                      f"data.video_root=[{world}]", "data.eval_fraction=0", f"data.num_frames={args.frames}",
                      f"run.output_dir={tmp / 'run'}", f"run.max_steps={args.steps}", f"run.batch_size={args.batch_size}",
                      f"run.save_steps={args.steps}", "run.logging_steps=5", f"run.precision={args.precision}",
-                     "optim.warmup_steps=2"]
+                     "optim.warmup_steps=2", f"data.cache_samples={args.cache_samples}"]
         start = time.perf_counter()
         summary = run_training(load_recipe(None, overrides))
         wall = time.perf_counter() - start
     print(f"device: {device_name(args.device)}")
-    print(f"preset={args.preset} frames={args.frames} batch={args.batch_size} steps={summary['steps']}")
+    print(f"preset={args.preset} frames={args.frames} batch={args.batch_size} steps={summary['steps']} "
+          f"cache_samples={args.cache_samples}")
     print(f"train tokens/s (non-padding, Trainer loop): {summary['tokens_per_s']:.0f}")
     print(f"optimizer steps/s: {summary['steps'] / summary['seconds']:.2f}")
     print(f"wall incl. model load, data and final save: {wall:.1f} s")

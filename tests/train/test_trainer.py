@@ -45,6 +45,17 @@ def test_labels_cover_only_assistant_tokens(tiny_world):
         assert video_positions.sum() > 0 and (batch["labels"][row][video_positions] == -100).all()
 
 
+def test_sample_cache_returns_the_same_encoding(tiny_world):
+    from videoutr.models.load import load_video_model
+
+    _, processor = load_video_model(tiny_world / "model")
+    samples = [Sample.from_llava(r) for r in json.loads((tiny_world / "train.json").read_text())[:3]]
+    cached = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096, cache_samples=2)
+    plain = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096)
+    assert cached[0] is cached[0] and cached[2] is not cached[2]  # bounded: only the first two are kept
+    assert torch.equal(cached[1].vision["pixel_values_videos"], plain[1].vision["pixel_values_videos"])
+
+
 def test_short_run_lowers_heldout_loss_and_saves_hf_checkpoints(tiny_world, tmp_path, tiny_overrides):
     recipe = _recipe(tiny_world, tmp_path, tiny_overrides, "run.max_steps=12", "run.save_steps=6",
                      f"data.eval_json={tiny_world / 'heldout.json'}", "run.eval_steps=12")

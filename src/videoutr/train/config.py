@@ -53,6 +53,7 @@ class DataConfig:
     eval_fraction: float = 0.0  # or hold out this fraction of the mixture (seeded)
     check_videos: bool = True  # drop samples whose video file is missing before training
     mixture_seed: int = 0  # seed of `random:` strategies
+    cache_samples: int = 0  # keep up to N encoded samples (frames + tokens) in memory across epochs
 
 
 @dataclass
@@ -236,6 +237,8 @@ def validate(recipe: TrainRecipe) -> list[str]:
         p.append(f"data.num_frames: expected >= 1, got {d.num_frames}")
     if d.fps is not None and d.fps <= 0:
         p.append(f"data.fps: expected > 0, got {d.fps}")
+    if d.cache_samples < 0:
+        p.append(f"data.cache_samples: expected >= 0, got {d.cache_samples}")
     if not 0.0 <= d.eval_fraction < 1.0:
         p.append(f"data.eval_fraction: expected in [0, 1), got {d.eval_fraction}")
     for part in t.mm_tunable_parts:

@@ -88,13 +88,15 @@ class TrainDataset:
     """Map-style dataset of encoded samples (a torch `Dataset` by duck typing)."""
 
     def __init__(self, samples: list[Sample], processor, spec: FrameSpec, roots: list[str | Path],
-                 max_length: int, skip_log: str | Path | None = None) -> None:
+                 max_length: int, skip_log: str | Path | None = None, cache_samples: int = 0) -> None:
         if not samples:
             raise TrainingError("no usable training samples (all were skipped; see the skip counts)")
         self.samples, self.processor, self.spec = samples, processor, spec
         self.roots, self.max_length = [Path(r) for r in roots], max_length
         self.skip_log = Path(skip_log) if skip_log else None
         self._bad: dict[int, str] = {}
+        self.cache_samples = cache_samples  # decoding + the processor cost as much as a tiny step
+        self._cache: dict[int, object] = {}
 
     def __len__(self) -> int:
         return len(self.samples)
@@ -104,10 +106,16 @@ class TrainDataset:
             i = (index + step) % len(self.samples)
             if i in self._bad:
                 continue
+            if i in self._cache:
+                return self._cache[i]
             try:
-                return self.encode(i)
+                enc = self.encode(i)
             except (VideoReadError, DataFormatError) as exc:
                 self._record(i, str(exc))
+                continue
+            if len(self._cache) < self.cache_samples:
+                self._cache[i] = enc
+            return enc
         raise TrainingError(f"{MAX_FALLBACKS} consecutive unusable samples from index {index}; check the data")
 
     def encode(self, i: int):

@@ -234,8 +234,10 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
     if d.num_frames is None and recipe.run.batch_size > 1:
         raise ConfigError("data.fps with run.batch_size > 1: videos in a batch need equal frame counts; "
                           "set data.num_frames (or run.batch_size=1 with run.grad_accum)")
-    train_ds = TrainDataset(samples, processor, spec, d.video_root, d.max_length, out / "skipped.jsonl")
-    eval_ds = TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length) if eval_samples else None
+    train_ds = TrainDataset(samples, processor, spec, d.video_root, d.max_length, out / "skipped.jsonl",
+                            cache_samples=d.cache_samples)
+    eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples)
+               if eval_samples else None)
     trainer = _trainer_class()(
         model=model, args=training_arguments(recipe, eval_ds is not None, resume is not None),
         train_dataset=train_ds, eval_dataset=eval_ds, data_collator=Collator(processor.tokenizer.pad_token_id),
