@@ -1,4 +1,4 @@
-"""Qwen2-VL through the same model layer: load, encode (matches its processor), NLL, TPL."""
+"""Qwen2-VL and Qwen2.5-VL through the same model layer: load, encode (= their processor), NLL, TPL."""
 
 import math
 
@@ -12,12 +12,12 @@ SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "
             "<|image_pad|>", "<|video_pad|>"]
 
 
-@pytest.fixture(scope="module")
-def qwen_dir(tmp_path_factory):
-    """A random-init tiny Qwen2-VL saved in HF form, with a tokenizer trained here."""
+@pytest.fixture(scope="module", params=["qwen2_vl", "qwen2_5_vl"])
+def qwen_dir(tmp_path_factory, request):
+    """A random-init tiny Qwen2-VL / Qwen2.5-VL saved in HF form, with a tokenizer trained here."""
+    import transformers
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import (PreTrainedTokenizerFast, Qwen2VLConfig, Qwen2VLForConditionalGeneration,
-                              Qwen2VLImageProcessor, Qwen2VLProcessor, Qwen2VLVideoProcessor)
+    from transformers import PreTrainedTokenizerFast, Qwen2VLImageProcessor, Qwen2VLVideoProcessor
 
     from videoutr.models.tokenizer import CHAT_TEMPLATE, world_corpus
 
@@ -31,22 +31,26 @@ def qwen_dir(tmp_path_factory):
                                   extra_special_tokens={"image_token": "<|image_pad|>", "video_token": "<|video_pad|>"})
     tok.chat_template = CHAT_TEMPLATE
     ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIALS}
-    config = Qwen2VLConfig(
+    v25 = request.param == "qwen2_5_vl"
+    vision = dict(depth=2, num_heads=2, patch_size=8, spatial_merge_size=2, temporal_patch_size=2)
+    vision.update(dict(hidden_size=32, intermediate_size=64, out_hidden_size=64, window_size=32,
+                       fullatt_block_indexes=[1]) if v25 else dict(embed_dim=32, hidden_size=64))
+    prefix = "Qwen2_5_VL" if v25 else "Qwen2VL"
+    config = getattr(transformers, f"{prefix}Config")(
         text_config=dict(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=2, bos_token_id=None, eos_token_id=ids["<|im_end|>"],
                          rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 3, 3]}),
-        vision_config=dict(depth=2, embed_dim=32, hidden_size=64, num_heads=2, patch_size=8,
-                           spatial_merge_size=2, temporal_patch_size=2),
+        vision_config=vision,
         image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
         vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])
     torch.manual_seed(0)
     size = {"shortest_edge": 32 * 32, "longest_edge": 64 * 64}
-    processor = Qwen2VLProcessor(
+    processor = getattr(transformers, f"{prefix}Processor")(
         image_processor=Qwen2VLImageProcessor(size=size, patch_size=8, merge_size=2), tokenizer=tok,
         video_processor=Qwen2VLVideoProcessor(size=size, patch_size=8, merge_size=2, temporal_patch_size=2),
         chat_template=CHAT_TEMPLATE)
-    out = tmp_path_factory.mktemp("qwen2vl")
-    Qwen2VLForConditionalGeneration(config).save_pretrained(out)
+    out = tmp_path_factory.mktemp(request.param)
+    getattr(transformers, f"{prefix}ForConditionalGeneration")(config).save_pretrained(out)
     processor.save_pretrained(out)
     return out
 
@@ -58,7 +62,7 @@ def test_qwen2vl_encode_matches_processor_and_scores(qwen_dir):
     from videoutr.tpl.score import TplScorer
 
     model, processor = load_video_model(qwen_dir, dtype="float32")
-    assert type(model).__name__ == "Qwen2VLForConditionalGeneration"
+    assert type(model).__name__ in ("Qwen2VLForConditionalGeneration", "Qwen2_5_VLForConditionalGeneration")
     frames = np.random.default_rng(0).integers(0, 255, (4, 32, 32, 3), dtype=np.uint8)
     sample = Sample(id="q", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red circle.")])
     enc = encode_sample(processor, sample, frames)
