@@ -8,6 +8,7 @@
 
     .venv/bin/python bench/bench_engine.py                       # a fresh default world of 40 videos
     .venv/bin/python bench/bench_engine.py --world runs/world    # an existing world folder
+    .venv/bin/python bench/bench_engine.py --size 480 640 --num-videos 8 --no-quality   # VGA frames
 
 Prints one line per figure; run on an idle machine for speed figures worth comparing.
 """
@@ -97,16 +98,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--fps", type=float, default=2.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--size", type=int, nargs=2, metavar=("H", "W"), help="frame size of a generated world")
+    parser.add_argument("--no-quality", action="store_true", help="speed figures only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         world = args.world
         if world is None:
             from videoutr.world import generate_world, world_default
 
-            world = generate_world(world_default(num_videos=args.num_videos, seed=args.seed), Path(tmp) / "world")
+            size = {"height": args.size[0], "width": args.size[1]} if args.size else {}
+            world = generate_world(world_default(num_videos=args.num_videos, seed=args.seed, **size), Path(tmp) / "world")
         videos = sorted((world / "videos").glob("*.mp4"))
         speed(videos, args.repeats, args.fps, args.workers)
-        quality(world)
+        if not args.no_quality:
+            quality(world)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ class MotionDetector(Detector):
         palette: str | dict = "auto",
         max_background_frames: int = 48,
         shape_block: int = 2,
+        work_side: int | None = 256,
     ) -> None:
         self.diff_threshold = int(diff_threshold)
         self.saturation_min = saturation_min
@@ -49,6 +50,8 @@ class MotionDetector(Detector):
         self.max_background_frames = int(max_background_frames)
         self.track_partition = "colour" if split_by_colour else None  # colour labels are exact here
         self.shape_block = int(shape_block)  # compare shapes at chroma resolution (2 for yuv420p video)
+        self.work_side = work_side  # larger frames are shrunk to this longer side first (boxes scaled back)
+        self._block = self.shape_block
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
         self._names = list(self.palette)
@@ -56,8 +59,19 @@ class MotionDetector(Detector):
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
         if len(frames) == 0:
             return []
+        height, width = frames.shape[1:3]
+        scale = min(1.0, self.work_side / max(height, width)) if self.work_side else 1.0
+        if scale < 1.0:  # chroma blocks are averaged away by the shrink
+            frames = np.stack([cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames])
+        self._block = self.shape_block if scale == 1.0 else 1
         background = self.background(frames)
-        return [self.detect_with_background(frame, background) for frame in frames]
+        per_frame = [self.detect_with_background(frame, background) for frame in frames]
+        if scale < 1.0:
+            for dets in per_frame:
+                dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
+                if "area_px" in dets.data:
+                    dets.data["area_px"] = np.round(dets.data["area_px"] / scale**2).astype(np.int64)
+        return per_frame
 
     def background(self, frames: np.ndarray) -> np.ndarray:
         """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
@@ -156,7 +170,7 @@ class MotionDetector(Detector):
                 colour = self._names[colour_idx]
             else:
                 colour = colour_name(np.median(crop[blob], axis=0), self.palette)
-            shape = shape_of_mask(blob, origin=(x, y), block=self.shape_block)
+            shape = shape_of_mask(blob, origin=(x, y), block=self._block)
             rows.append(((x, y, x + w, y + h), confidence, colour, shape, area))
         return rows
 
