@@ -89,3 +89,19 @@ def test_motion_natural_on_moving_grey_objects(tmp_path):
     assert len(found) >= 14
     assert all(_iou(d.xyxy[0], (10 + 4 * t, 30, 30 + 4 * t, 50)) >= 0.6 for t, d in enumerate(per_frame) if len(d) == 1)
     assert {d.data["colour"][0] for d in found} == {"white"}
+
+
+def test_large_frames_are_detected_shrunk_and_boxed_at_full_size(tmp_path):
+    from videoutr.video import write_video
+
+    frames = np.full((10, 240, 320, 3), 128, np.uint8)
+    for t in range(10):
+        frames[t, 100:160, 40 + 10 * t : 100 + 10 * t] = (30, 70, 230)
+    write_video(tmp_path / "big.mp4", frames, fps=8)
+    clip = sample_frames(tmp_path / "big.mp4").frames
+    full = make_detector("motion", palette="basic", work_side=None).detect_clip(clip)
+    small = make_detector("motion", palette="basic", work_side=128).detect_clip(clip)
+    for t, (a, b) in enumerate(zip(full, small)):
+        truth = (40 + 10 * t, 100, 100 + 10 * t, 160)
+        assert len(a) == 1 and len(b) == 1 and b.data["colour"][0] == "blue"
+        assert _iou(a.xyxy[0], truth) >= 0.9 and _iou(b.xyxy[0], truth) >= 0.85
