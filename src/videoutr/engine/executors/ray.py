@@ -12,6 +12,8 @@ from typing import Any
 from videoutr.engine.steps import process_item_dict
 from videoutr.errors import ConfigError
 
+MAX_BLOCKS = 1000
+
 
 def _map_row(row: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
     item = {"video_id": row["video_id"], "path": row["path"], "rel": row["rel"]}
@@ -43,7 +45,8 @@ def run_ray(
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
-        dataset = ray.data.from_items(items, override_num_blocks=len(items))
+        # small blocks: finished videos stream back (and are recorded) soon after they are done
+        dataset = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
         mapped = dataset.map(_map_row, fn_kwargs={"cfg": cfg}, concurrency=max(1, workers), num_cpus=1)
         for row in mapped.iter_rows():
             on_record(json.loads(row["record"]))
