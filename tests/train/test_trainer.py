@@ -52,7 +52,9 @@ def test_sample_cache_returns_the_same_encoding(tiny_world):
     samples = [Sample.from_llava(r) for r in json.loads((tiny_world / "train.json").read_text())[:3]]
     cached = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096, cache_samples=2)
     plain = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096)
-    assert cached[0] is cached[0] and cached[2] is not cached[2]  # bounded: only the first two are kept
+    first, second = cached[0], cached[1]
+    assert cached[0] is first and cached[1] is second
+    assert cached[2] is not cached[2]  # bounded: only the first two are kept
     assert torch.equal(cached[1].vision["pixel_values_videos"], plain[1].vision["pixel_values_videos"])
 
 
