@@ -111,8 +111,9 @@ def encode_sample(processor, sample: Sample, frames: np.ndarray | None = None, *
     `with_video=False` (or `frames=None`) drops the placeholder: the "no video" condition.
     `prompt_only=True` drops trailing assistant turns and ends with the assistant header, for
     generation (earlier turns stay as history, nothing is labelled). A sample without an
-    assistant turn raises `DataFormatError` unless `prompt_only`. `video` is `encode_video(processor, frames)` computed once and reused for
-    several dialogues about the same video.
+    assistant turn raises `DataFormatError` unless `prompt_only`. `video` is
+    `encode_video(processor, frames)` computed once and reused for several dialogues about the
+    same video.
     """
     with_video = with_video and frames is not None
     if not prompt_only and not sample.assistant_turns:
