@@ -189,8 +189,11 @@ def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryCon
             point = traj.point_at(event.frame_idx)
             reliable = point is not None and point in reliable_points(traj, cfg)
             where = f" at {box_text(point.box_norm)}" if reliable else ""
-            texts.append(f"{name_of(traj, event.frame_idx if point else None)} (object {traj.track_id}) "
-                         f"{VERBS[kind][2]} at frame {event.frame_idx} ({seconds(event.time_s)} s){where}")
+            if kind == "colour_change":  # named by its colour before the change
+                who, verb = f"the {event.detail['from']} {traj.category}", f"turns {event.detail['to']}"
+            else:
+                who, verb = name_of(traj, event.frame_idx if point else None), VERBS[kind][2]
+            texts.append(f"{who} (object {traj.track_id}) {verb} at frame {event.frame_idx} ({seconds(event.time_s)} s){where}")
             subjects.append({"track_id": traj.track_id, "frame": event.frame_idx,
                              "box": round_box(point.box_norm) if reliable else None})
     verb_present, verb_base, _ = VERBS[kind]
