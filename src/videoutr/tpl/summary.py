@@ -54,7 +54,7 @@ def plot_histogram(records: list[dict], path: Path, title: str) -> None:
             ax.legend(fontsize=7)
     ax.set_xlabel("TPL")
     ax.set_ylabel("samples")
-    ax.set_title(title)
+    ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -78,7 +78,7 @@ def plot_subsets(summary: dict, path: Path, title: str) -> None:
         ax.annotate(f"n={v['count']}", (x, v["mean"]), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
     ax.set_ylabel("TPL")
-    ax.set_title(title)
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -93,8 +93,8 @@ def write_summary(records: list[dict], out: Path, cfg=None, n_errors: int = 0) -
     summary["n_errors"] = n_errors
     if cfg is not None:
         summary["settings"] = cfg.scoring_settings()
-        frames = "model default" if cfg.frames is None else cfg.frames
-        title = f"TPL ({cfg.mode}, key frame {cfg.key_frame}, frames {frames})"
+        frames = "auto" if cfg.frames is None else cfg.frames
+        title = f"TPL {cfg.mode}, key {cfg.key_frame}, {frames} frames"
     else:
         title = "TPL"
     write_json(out.with_name(out.name + ".summary.json"), summary)
