@@ -17,6 +17,8 @@ import shutil
 import time
 from pathlib import Path
 
+from transformers import Trainer
+
 from videoutr.errors import ConfigError, TrainingError
 from videoutr.jsonio import write_json
 from videoutr.train.callbacks import LOG_NAME, JsonlLogCallback, SidecarCallback, truncate_log
@@ -26,50 +28,46 @@ from videoutr.train.mixture import Skips, load_mixture, parse_mixture_file, reso
 from videoutr.train.parts import apply_lora, optimizer_groups, set_trainable, trainable_summary
 
 
-def _trainer_class():
-    from transformers import Trainer
+class VideoTrainer(Trainer):
+    """HF Trainer + a separate vision-tower LR + a stop on non-finite loss."""
 
-    class VideoTrainer(Trainer):
-        """HF Trainer + a separate vision-tower LR + a stop on non-finite loss."""
+    vision_lr: float | None = None
 
-        vision_lr: float | None = None
+    def create_optimizer(self, model=None):
+        import torch
 
-        def create_optimizer(self, model=None):
-            import torch
+        if self.optimizer is None:
+            model = self.model if model is None else model
+            decay = set(self.get_decay_parameter_names(model))
+            groups = optimizer_groups(model, self.args.learning_rate, self.vision_lr,
+                                      self.args.weight_decay, decay)
+            self.optimizer = torch.optim.AdamW(
+                groups, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2),
+                eps=self.args.adam_epsilon)
+        return self.optimizer
 
-            if self.optimizer is None:
-                model = self.model if model is None else model
-                decay = set(self.get_decay_parameter_names(model))
-                groups = optimizer_groups(model, self.args.learning_rate, self.vision_lr,
-                                          self.args.weight_decay, decay)
-                self.optimizer = torch.optim.AdamW(
-                    groups, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2),
-                    eps=self.args.adam_epsilon)
-            return self.optimizer
+    def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+        # Trainer's own loader reads the safetensors keys as saved (LLaVA's legacy names) and,
+        # with strict=False, silently loads nothing into a v5 LLaVA-OneVision; from_pretrained
+        # applies the key mapping. PEFT: adapter + modules_to_save restored here too; sharded
+        # (FSDP / DeepSpeed) resumes keep Trainer's own path.
+        if model is not None:
+            return super()._load_from_checkpoint(resume_from_checkpoint, model)
+        if hasattr(self.model, "peft_config"):
+            return _load_peft_checkpoint(self.model, resume_from_checkpoint)
+        fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype)
+        self.model.load_state_dict(fresh.state_dict(), strict=True)
+        return None
 
-        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
-            # Trainer's own loader reads the safetensors keys as saved (LLaVA's legacy names) and,
-            # with strict=False, silently loads nothing into a v5 LLaVA-OneVision; from_pretrained
-            # applies the key mapping. Sharded (FSDP/DeepSpeed) and PEFT resumes keep the default.
-            if model is not None:
-                return super()._load_from_checkpoint(resume_from_checkpoint, model)
-            if hasattr(self.model, "peft_config"):
-                return _load_peft_checkpoint(self.model, resume_from_checkpoint)
-            fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype)
-            self.model.load_state_dict(fresh.state_dict(), strict=True)
-            return None
-
-        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
-            result = super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-            loss = result[0] if return_outputs else result
-            if model.training and not bool(loss.detach().isfinite().all()):
-                last = latest_checkpoint(self.args.output_dir)
-                raise TrainingError(
-                    f"non-finite loss ({float(loss.detach().float().mean())}) at step {self.state.global_step + 1}; "
-                    f"stopped. Last good checkpoint: {last or 'none yet'} (lower optim.lr or check the data)")
-            return result
-
-    return VideoTrainer
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        result = super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        loss = result[0] if return_outputs else result
+        if model.training and not bool(loss.detach().isfinite().all()):
+            last = latest_checkpoint(self.args.output_dir)
+            raise TrainingError(
+                f"non-finite loss ({float(loss.detach().float().mean())}) at step {self.state.global_step + 1}; "
+                f"stopped. Last good checkpoint: {last or 'none yet'} (lower optim.lr or check the data)")
+        return result
 
 
 def _load_peft_checkpoint(model, folder) -> None:
@@ -238,7 +236,7 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
                             cache_samples=d.cache_samples)
     eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples)
                if eval_samples else None)
-    trainer = _trainer_class()(
+    trainer = VideoTrainer(
         model=model, args=training_arguments(recipe, eval_ds is not None, resume is not None),
         train_dataset=train_ds, eval_dataset=eval_ds, data_collator=Collator(processor.tokenizer.pad_token_id),
         processing_class=processor,
