@@ -116,3 +116,21 @@ def test_kill_9_and_rerun_gives_the_uninterrupted_output(make_scenes, tmp_path):
     stats = run_engine(videos, out, EngineConfig(), progress=False)
     assert stats["processed_now"] == 14 - done_before
     assert _bytes(out) == _bytes(tmp_path / "clean")
+
+
+def test_shards_end_with_the_unsharded_output(make_scenes, tmp_path):
+    videos = make_scenes(5) / "videos"
+    (videos / "bad.mp4").write_text("not a video")
+    run_engine(videos, tmp_path / "whole", EngineConfig(), progress=False)
+    first = run_engine(videos, tmp_path / "sharded", EngineConfig(), progress=False, shard=(1, 2))
+    assert first["complete"] is False and first["videos"] == 3 and not (tmp_path / "sharded" / "utr.json").exists()
+    last = run_engine(videos, tmp_path / "sharded", EngineConfig(), progress=False, shard=(0, 2))
+    assert last["complete"] is True and last["videos"] == 6 and last["errors"] == 1
+    whole, sharded = _bytes(tmp_path / "whole"), {n: (tmp_path / "sharded" / n).read_bytes() for n in FINAL if n != "records.jsonl"}
+    for name, data in sharded.items():
+        expected = whole[name]
+        if name == "data.yaml":
+            data = data.replace(str((tmp_path / "sharded").resolve()).encode(), b"OUT")
+        assert data == expected, name
+    with pytest.raises(ConfigError, match="INDEX/COUNT"):
+        run_engine(videos, tmp_path / "x", EngineConfig(), progress=False, shard=(2, 2))

@@ -65,6 +65,7 @@ def engine_command(
     config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
     set_: list[str] = typer.Option([], "--set", help="Override any config key, e.g. track.min_track_len=6."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    shard: str = typer.Option("0/1", "--shard", help="INDEX/COUNT: this run's share of the videos (one per machine)."),
 ) -> None:
     """Detect, track and query every video; write OUT/utr.json, data.yaml, trajectories.jsonl, errors.jsonl.
 
@@ -75,7 +76,16 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     cfg = build_config(config, set_, flags, detector_arg)
-    stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress)
+    index, _, count = shard.partition("/")
+    if not (index.isdigit() and count.isdigit()):
+        from videoutr.errors import ConfigError
+
+        raise ConfigError(f"--shard {shard!r}: expected INDEX/COUNT, e.g. 0/4")
+    stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress,
+                       shard=(int(index), int(count)))
+    if not stats["complete"]:
+        typer.echo(f"shard {shard} done ({stats['videos']} videos); the last shard to finish writes the final files")
+        return
     typer.echo(f"{stats['ok']} videos ok, {stats['errors']} errors ({stats['processed_now']} processed now, "
                f"{stats['seconds_now']} s); {stats['tracks']} tracks, {stats['samples']} samples")
     typer.echo(f"dropped tracks: {stats['dropped_tracks']}; skipped questions: {stats['skipped_questions']}")

@@ -17,7 +17,7 @@ from videoutr.engine.query.build import check_tasks
 from videoutr.engine.steps import VideoItem, item_to_dict
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
-from videoutr.jsonio import write_json
+from videoutr.jsonio import iter_jsonl, write_json
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 
@@ -47,8 +47,13 @@ def run_engine(
     workers: int = 1,
     ray_address: str | None = None,
     progress: bool = True,
+    shard: tuple[int, int] = (0, 1),
 ) -> dict[str, Any]:
-    """Process every video not yet recorded in `out_dir`, then write the final outputs."""
+    """Process every video not yet recorded in `out_dir`, then write the final outputs.
+
+    With `shard=(i, n)` only every n-th video from the i-th is processed (see `writers`); the
+    stats then say `"complete": False` until the last shard has finished.
+    """
     from videoutr.engine.detectors import check_detector_name
 
     cfg.validate()
@@ -58,10 +63,14 @@ def run_engine(
     items = discover_videos(videos_dir)
     if not items:
         raise ConfigError(f"--videos {videos_dir}: no video files ({', '.join(VIDEO_SUFFIXES)})")
-    outputs = EngineOutputs(out_dir, cfg)
+    index, count = shard
+    if not (count >= 1 and 0 <= index < count):
+        raise ConfigError(f"--shard {index}/{count}: expected INDEX/COUNT with 0 <= INDEX < COUNT")
+    outputs = EngineOutputs(out_dir, cfg, shard)
     write_json(Path(out_dir) / "run.json", {"videos_root": str(Path(videos_dir).resolve()), "executor": executor})
-    todo = [item_to_dict(i) for i in items if i.video_id not in outputs.done]
-    bar = _progress(len(items), len(items) - len(todo), progress)
+    mine = items[index::count]
+    todo = [item_to_dict(i) for i in mine if i.video_id not in outputs.done]
+    bar = _progress(len(mine), len(mine) - len(todo), progress)
     started = time.perf_counter()
 
     def on_record(record: dict[str, Any]) -> None:
@@ -74,6 +83,7 @@ def run_engine(
         bar.close()
         outputs.records.close()
     stats = outputs.finalize([i.video_id for i in items])
+    stats = {**(stats or _shard_stats(outputs)), "complete": stats is not None}
     stats["processed_now"] = len(todo)
     stats["seconds_now"] = round(time.perf_counter() - started, 3)
     return stats
@@ -83,3 +93,10 @@ def _progress(total: int, initial: int, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, initial=initial, unit="video", desc="engine", disable=not enabled, dynamic_ncols=True)
+
+
+def _shard_stats(outputs: EngineOutputs) -> dict[str, Any]:
+    """This shard's counts while other shards are still running."""
+    from videoutr.engine.writers import summarise
+
+    return summarise(list(iter_jsonl(outputs.records.path)))

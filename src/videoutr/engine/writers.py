@@ -13,6 +13,10 @@ of the input videos, each written atomically:
 - `OUT/engine_config.json`  the config of the run (a rerun with another config is refused)
 
 A run killed at any moment and rerun therefore ends with exactly the files of an uninterrupted run.
+
+Sharded runs (`--shard 1/4`, e.g. one per machine on a shared folder) each keep their own
+`OUT/shards/records-00001-of-00004.jsonl`; the last shard to finish writes the final files, the
+same bytes an unsharded run writes (except `records.jsonl`, which only unsharded runs keep).
 """
 
 from __future__ import annotations
@@ -25,18 +29,25 @@ import yaml
 
 from videoutr.engine.config import EngineConfig
 from videoutr.errors import ConfigError
-from videoutr.jsonio import atomic_write_text, read_json, write_json, write_jsonl
+from videoutr.jsonio import atomic_write_text, iter_jsonl, read_json, write_json, write_jsonl
 from videoutr.resume import ResumableJsonl
 
 
 class EngineOutputs:
     """The output folder of one engine run."""
 
-    def __init__(self, out_dir: str | Path, cfg: EngineConfig) -> None:
+    def __init__(self, out_dir: str | Path, cfg: EngineConfig, shard: tuple[int, int] = (0, 1)) -> None:
         self.out = Path(out_dir)
         self.out.mkdir(parents=True, exist_ok=True)
         self._check_config(cfg)
-        self.records = ResumableJsonl(self.out / "records.jsonl", key="video_id")
+        self.shard = shard
+        self.records = ResumableJsonl(self.record_path(*shard), key="video_id")
+
+    def record_path(self, index: int, count: int) -> Path:
+        """`records.jsonl`, or one file per shard (`shards/records-00001-of-00004.jsonl`)."""
+        if count == 1:
+            return self.out / "records.jsonl"
+        return self.out / "shards" / f"records-{index:05d}-of-{count:05d}.jsonl"
 
     def _check_config(self, cfg: EngineConfig) -> None:
         path = self.out / "engine_config.json"
@@ -57,9 +68,17 @@ class EngineOutputs:
     def add(self, record: dict[str, Any]) -> None:
         self.records.append(record)
 
-    def finalize(self, order: list[str]) -> dict[str, Any]:
-        """Write the final files in `order` of video ids; returns the run's stats."""
+    def finalize(self, order: list[str]) -> dict[str, Any] | None:
+        """Write the final files in `order` of video ids and return the run's stats; with shards,
+        only once every shard has finished (None until then: the last shard to end writes them)."""
         records = self.records.finalize(order=order)
+        count = self.shard[1]
+        if count > 1:
+            paths = [self.record_path(i, count) for i in range(count)]
+            if any(not p.is_file() or p.with_name(p.name + ".partial").exists() for p in paths):
+                return None
+            by_id = {r["video_id"]: r for p in paths for r in iter_jsonl(p)}
+            records = [by_id[k] for k in order if k in by_id]
         ok = [r for r in records if r["status"] == "ok"]
         write_jsonl(self.out / "trajectories.jsonl", [r["trajectories"] for r in ok])
         write_json(self.out / "utr.json", [s for r in ok for s in r["samples"]])
