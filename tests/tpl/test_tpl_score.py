@@ -10,7 +10,8 @@ from videoutr.data.llava import Sample, Turn
 from videoutr.errors import ConfigError
 from videoutr.models.likelihood import NllResult
 from videoutr.tpl.naive import naive_tpl
-from videoutr.tpl.score import TplScorer, _record, key_frame_index, perplexity, tpl_value
+from videoutr.tpl.score import TplScorer, _record, perplexity, tpl_value
+from videoutr.video.keyframe import key_frame_index
 
 from tpl_helpers import moving_square
 
@@ -40,8 +41,9 @@ def test_key_frame_choices():
     assert all(0 <= k < 32 for k in picks) and len(set(picks)) > 10
     assert picks == [key_frame_index(32, "random", f"id{i}", seed=0) for i in range(50)]
     assert picks != [key_frame_index(32, "random", f"id{i}", seed=1) for i in range(50)]
-    with pytest.raises(ConfigError, match="first, last, random"):
-        key_frame_index(8, "middle")
+    assert key_frame_index(32, "middle") == 16
+    with pytest.raises(ConfigError, match="first, middle, last, random"):
+        key_frame_index(8, "best")
 
 
 @pytest.mark.parametrize("key_frame", ["first", "last", "random"])

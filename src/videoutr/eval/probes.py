@@ -22,9 +22,9 @@ import zlib
 import numpy as np
 
 from videoutr.errors import ConfigError
+from videoutr.video.keyframe import key_frame_index
 
 CONDITIONS = ("full", "single", "shuffled", "reversed", "none")
-KEY_FRAMES = ("first", "middle", "last", "random")
 
 
 def parse_conditions(text: str | list[str]) -> list[str]:
@@ -34,19 +34,6 @@ def parse_conditions(text: str | list[str]) -> list[str]:
     if unknown or not names:
         raise ConfigError(f"conditions {unknown or names}: choose from {', '.join(CONDITIONS)}")
     return list(dict.fromkeys(names))
-
-
-def key_frame_index(num_frames: int, key_frame: str = "first", seed: int | str = 0) -> int:
-    """Index of the key frame among `num_frames` (random is seeded, e.g. by the item id)."""
-    if key_frame not in KEY_FRAMES:
-        raise ConfigError(f"key_frame {key_frame!r}: choose from {', '.join(KEY_FRAMES)}")
-    if key_frame == "first":
-        return 0
-    if key_frame == "last":
-        return num_frames - 1
-    if key_frame == "middle":
-        return num_frames // 2
-    return int(np.random.default_rng(_seed(seed)).integers(num_frames))
 
 
 def shuffle_order(num_frames: int, seed: int | str = 0) -> list[int]:
@@ -66,7 +53,7 @@ def condition_indices(num_frames: int, condition: str, key_frame: str = "first",
     if condition == "full":
         return list(range(num_frames))
     if condition == "single":
-        return [key_frame_index(num_frames, key_frame, seed)]
+        return [key_frame_index(num_frames, key_frame, sample_id=str(seed))]
     if condition == "shuffled":
         return shuffle_order(num_frames, seed)
     if condition == "reversed":

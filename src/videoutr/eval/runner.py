@@ -20,7 +20,8 @@ from videoutr.errors import ConfigError, VideoutrError
 from videoutr.eval.benchmarks import BenchItem, load_benchmark, resolve_video
 from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
-from videoutr.eval.probes import KEY_FRAMES, condition_indices, parse_conditions
+from videoutr.eval.probes import condition_indices, parse_conditions
+from videoutr.video.keyframe import KEY_FRAMES
 from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
 from videoutr.jsonio import read_json, write_json

@@ -13,7 +13,7 @@ def tpl_command(
     out: Path = typer.Option(..., "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
     video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the 'video' paths are relative to."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
-    key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, last or random."),
+    key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, middle, last or random."),
     mode: str = typer.Option("diff", "--mode", help="diff: PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."),
     batch_size: int = typer.Option(4, "--batch-size", help="Samples per forward."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
@@ -23,7 +23,8 @@ def tpl_command(
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames."""
     from videoutr.errors import ConfigError
     from videoutr.tpl.run import TplRunConfig, run_tpl
-    from videoutr.tpl.score import KEY_FRAMES, MODES
+    from videoutr.tpl.score import MODES
+    from videoutr.video.keyframe import KEY_FRAMES
 
     if key_frame not in KEY_FRAMES or mode not in MODES or batch_size < 1 or (frames is not None and frames < 1):
         raise ConfigError(f"--key-frame must be one of {KEY_FRAMES}, --mode one of {MODES}, "

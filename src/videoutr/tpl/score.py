@@ -24,7 +24,6 @@ newline token, taken from the full pass. Other models encode the one-frame video
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import OrderedDict
 
@@ -36,21 +35,9 @@ from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
 from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
 from videoutr.models.shared import shared_prefix_nll
+from videoutr.video.keyframe import key_frame_index
 
-KEY_FRAMES = ("first", "last", "random")
 MODES = ("diff", "ratio")
-
-
-def key_frame_index(num_frames: int, key_frame: str = "first", sample_id: str = "", seed: int = 0) -> int:
-    """Index of the key frame; "random" is drawn from (seed, sample id), so reruns agree."""
-    if key_frame not in KEY_FRAMES:
-        raise ConfigError(f"unknown key frame {key_frame!r}; use one of {', '.join(KEY_FRAMES)}")
-    if key_frame == "first":
-        return 0
-    if key_frame == "last":
-        return num_frames - 1
-    digest = hashlib.sha256(f"{seed}:{sample_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % num_frames
 
 
 def perplexity(nll_sum: float, n_tokens: int) -> float:
