@@ -25,7 +25,7 @@ from videoutr.demo.config import REFERENCE_ARM, DemoConfig
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 
-TINY_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_cpu.yaml"
+ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
 
 
 class Stages:
@@ -113,7 +113,7 @@ def stage_train(cfg: DemoConfig, out: Path, arm: str, seed: int, data_json: str)
     from videoutr.train import load_recipe, run_training
 
     run_dir = out / "models" / arm / f"seed{seed}"
-    recipe = load_recipe(TINY_RECIPE, [
+    recipe = load_recipe(ARM_RECIPE, [
         f"model.path={base_checkpoint(cfg)}", f"run.output_dir={run_dir}",
         f"data.datasets=[{{json_path: {data_json}, sampling_strategy: all}}]", f"data.video_root=[{out / 'world'}]",
         f"data.num_frames={cfg.frames}", "data.eval_fraction=0", f"run.max_steps={cfg.steps}",
