@@ -55,4 +55,8 @@ def test_tiny_chat_model_end_to_end(tmp_path):
     assert stats == {"samples": 1, "questions": 2, "rephrased": 0}  # random weights never keep the facts
     assert load_samples(out / "utr_rephrased.json")[0].to_llava() == _sample().to_llava()
     assert json.loads((out / "utr_rephrased.json").read_text())[0]["utr"] == _sample().extra["utr"]
-    assert "utr_rephrased.json" in (out / "data_rephrased.yaml").read_text()
+    from videoutr.train.mixture import load_mixture, parse_mixture_file
+
+    entries = parse_mixture_file(out / "data_rephrased.yaml")  # json_path relative to OUT
+    assert "utr_rephrased.json" in (out / "data_rephrased.yaml").read_text() and str(out) not in (out / "data_rephrased.yaml").read_text()
+    assert [s.id for s in load_mixture(entries)] == [_sample().id]

@@ -105,7 +105,7 @@ def rephrase_run(out_dir: str | Path, rewrite: Callable[[str], str], progress: b
     records = store.finalize(order=[s.id for s in samples])
     changed = sum(r.pop("rephrased_turns", 0) for r in records)
     save_samples(out / "utr_rephrased.json", [Sample.from_llava(r) for r in records])
-    mixture = {"datasets": [{"json_path": str((out / "utr_rephrased.json").resolve()), "sampling_strategy": "all"}]}
+    mixture = {"datasets": [{"json_path": "utr_rephrased.json", "sampling_strategy": "all"}]}  # relative to OUT
     atomic_write_text(out / "data_rephrased.yaml", yaml.safe_dump(mixture, sort_keys=False))
     questions = sum(1 for s in samples for t in s.conversations if t.role == HUMAN)
     return {"samples": len(samples), "questions": questions, "rephrased": changed}

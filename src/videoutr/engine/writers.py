@@ -7,7 +7,7 @@ of the input videos, each written atomically:
 
 - `OUT/trajectories.jsonl`  one `ClipTrajectories` per video
 - `OUT/utr.json`            LLaVA-format dialogues (`source: "utr"`)
-- `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path, sampling_strategy}]`)
+- `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path: utr.json, sampling_strategy}]`, relative to OUT)
 - `OUT/errors.jsonl`        bad videos with their reason
 - `OUT/stats.json`          counts: videos, tracks, dropped tracks and skipped questions by reason
 - `OUT/engine_config.json`  the config of the run (a rerun with another config is refused)
@@ -84,7 +84,8 @@ class EngineOutputs:
         write_json(self.out / "utr.json", [s for r in ok for s in r["samples"]])
         write_jsonl(self.out / "errors.jsonl", [{"video_id": r["video_id"], "video": r["video"], "error": r["error"]}
                                                 for r in records if r["status"] == "error"])
-        mixture = {"datasets": [{"json_path": str((self.out / "utr.json").resolve()), "sampling_strategy": "all"}]}
+        # relative: the mixture loader resolves it against this file's folder, so OUT can be moved
+        mixture = {"datasets": [{"json_path": "utr.json", "sampling_strategy": "all"}]}
         atomic_write_text(self.out / "data.yaml", "# training mixture of the UTR data engine's output\n"
                           + yaml.safe_dump(mixture, sort_keys=False))
         stats = summarise(records)
