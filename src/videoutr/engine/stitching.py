@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from videoutr.engine.geometry import box_iou
 from videoutr.engine.types import TrackPoint
 
 
@@ -32,14 +33,6 @@ def _colour(points: list[TrackPoint]) -> str | None:
     return max(set(names), key=names.count) if names else None
 
 
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def link_cost(a: list[TrackPoint], b: list[TrackPoint], position: dict[int, int], max_gap: int, max_dist: float) -> float | None:
     """Distance between `b`'s start and `a`'s extrapolated end, or None when `b` cannot continue `a`."""
     last, first = a[-1], b[0]
@@ -51,7 +44,7 @@ def link_cost(a: list[TrackPoint], b: list[TrackPoint], position: dict[int, int]
     dist = float(np.hypot(*(predicted - np.array(first.centre))))
     if _colour(a[-3:]) == _colour(b[:3]):
         return dist if dist <= max_dist * (1 + gap / 4) else None
-    if gap == 1 and _iou(last.box_norm, first.box_norm) >= 0.3:
+    if gap == 1 and box_iou(last.box_norm, first.box_norm) >= 0.3:
         return dist  # the same subject changing colour in place
     return None
 

@@ -19,6 +19,7 @@ import numpy as np
 import supervision as sv
 
 from videoutr.engine.config import TrackConfig
+from videoutr.engine.geometry import box_iou
 from videoutr.engine.kinematics import describe_track
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
@@ -40,14 +41,6 @@ def run_bytetrack(per_frame: list[sv.Detections], step_fps: float, cfg: TrackCon
     return [tracker.update(dets) for dets in per_frame]
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
-
-
 def backfill_young_frames(tracked: list[sv.Detections], depth: int, min_iou: float = 0.3) -> None:
     """Give each track the unassigned detections ByteTrack withheld while the track was young.
 
@@ -64,7 +57,7 @@ def backfill_young_frames(tracked: list[sv.Detections], depth: int, min_iou: flo
         box = tracked[start].xyxy[list(tracked[start].tracker_id).index(tid)]
         for i in range(start - 1, max(-1, start - 1 - depth), -1):
             free = [k for k, t in enumerate(tracked[i].tracker_id) if t == -1]
-            scores = [(_iou(tracked[i].xyxy[k], box), k) for k in free]
+            scores = [(box_iou(tracked[i].xyxy[k], box), k) for k in free]
             best = max(scores, default=(0.0, -1))
             if best[0] < min_iou:
                 break

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.geometry import box_iou
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
@@ -105,14 +106,6 @@ def unambiguous(clip: ClipTrajectories, traj: Trajectory, frame_idx: int, max_io
         return False
     for other in clip.tracks:
         q = other.point_at(frame_idx) if other is not traj else None
-        if q is not None and _iou(point.box_norm, q.box_norm) > max_iou:
+        if q is not None and box_iou(point.box_norm, q.box_norm) > max_iou:
             return False
     return True
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
