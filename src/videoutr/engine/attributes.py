@@ -186,12 +186,27 @@ def shape_scores(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int 
     which colour-based masks are blocky; `origin` is the crop's top-left pixel in the frame.
     """
     h, w = mask.shape
-    observed = _pool(mask, origin, block) if block > 1 else mask
-    scores = {}
-    for name, template in _templates(h, w, block, origin[0] % block, origin[1] % block):
-        union = np.count_nonzero(template | observed)
-        scores[name] = np.count_nonzero(template & observed) / union if union else 0.0
-    return scores
+    observed = _pool(mask, origin, block) if block > 1 else mask.astype(bool)
+    names, stack = _template_stack(h, w, block, origin[0] % block, origin[1] % block)
+    inter = np.count_nonzero(stack & observed, axis=(1, 2))
+    union = np.count_nonzero(stack | observed, axis=(1, 2))
+    return {name: (int(i) / int(u) if u else 0.0) for name, i, u in zip(names, inter, union)}
+
+
+@lru_cache(maxsize=8192)
+def _template_stack(h: int, w: int, block: int, left: int, top: int) -> tuple[tuple[str, ...], np.ndarray]:
+    templates = _templates(h, w, block, left, top)
+    return tuple(name for name, _ in templates), np.stack([t for _, t in templates])
+
+
+def solidity(mask: np.ndarray) -> float:
+    """Blob area over its convex hull's area (plus half the outline, which the hull's area leaves out)."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return 0.0
+    contour = max(contours, key=cv2.contourArea)
+    hull_area = cv2.contourArea(cv2.convexHull(contour)) + cv2.arcLength(contour, True) / 2
+    return min(1.0, float(np.count_nonzero(mask)) / max(hull_area, 1.0))
 
 
 STAR_SOLIDITY = 0.8
@@ -208,10 +223,19 @@ def shape_of_mask(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int
     ys, xs = np.nonzero(mask)
     if len(ys) < min_area:
         return "blob"
-    crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-    if shape_features(crop)["solidity"] < STAR_SOLIDITY:
+    crop = np.ascontiguousarray(mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], dtype=bool)
+    phase = ((origin[0] + int(xs.min())) % block, (origin[1] + int(ys.min())) % block)
+    return _shape_of_crop(crop.tobytes(), crop.shape, phase, block)
+
+
+@lru_cache(maxsize=65536)
+def _shape_of_crop(data: bytes, shape: tuple[int, int], phase: tuple[int, int], block: int) -> str:
+    """`shape_of_mask` of a cropped blob; the same blob at the same chroma phase recurs from frame
+    to frame, so it is named once."""
+    crop = np.frombuffer(data, dtype=bool).reshape(shape)
+    if solidity(crop) < STAR_SOLIDITY:
         return "star"  # far from convex: only the star is (measured 0.63-0.76; others 0.83-1.0)
-    scores = shape_scores(crop, (origin[0] + int(xs.min()), origin[1] + int(ys.min())), block)
+    scores = shape_scores(crop, phase, block)
     scores.pop("star")
     best = max(scores, key=lambda k: scores[k])
     h, w = crop.shape

@@ -65,19 +65,22 @@ def backfill_young_frames(tracked: list[sv.Detections], depth: int, min_iou: flo
             box = tracked[i].xyxy[best[1]]
 
 
-def collect_points(tracked, frame_idx, fps, width, height) -> dict[int, list[TrackPoint]]:
-    """Group tracked detections into normalised points per tracker id (unassigned ones dropped)."""
+def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, list[TrackPoint]]:
+    """Group detections into normalised points per tracker id (`ids[i][k]`: the id of frame i's
+    detection k, -1 for none; unassigned ones are dropped)."""
     scale = np.array([width, height, width, height], dtype=np.float64)
     points: dict[int, list[TrackPoint]] = {}
-    for i, dets in enumerate(tracked):
-        for k, tid in enumerate(dets.tracker_id):
-            if tid < 0:
-                continue
-            box = np.clip(dets.xyxy[k] / scale, 0.0, 1.0)
-            attrs = {a: str(dets.data[a][k]) for a in _ATTRS if a in dets.data}
-            conf = float(dets.confidence[k]) if dets.confidence is not None else 1.0
-            point = TrackPoint(frame_idx[i], round(frame_idx[i] / fps, 4), tuple(np.round(box, 4)), round(conf, 4), **attrs)
-            points.setdefault(int(tid), []).append(point)
+    for i, (dets, tids) in enumerate(zip(per_frame, ids)):
+        rows = np.flatnonzero(tids >= 0)
+        if len(rows) == 0:
+            continue
+        boxes = np.round(np.clip(dets.xyxy[rows] / scale, 0.0, 1.0), 4).tolist()
+        conf = dets.confidence[rows].tolist() if dets.confidence is not None else [1.0] * len(rows)
+        attrs = {a: dets.data[a][rows].tolist() for a in _ATTRS if a in dets.data}
+        frame, time_s = frame_idx[i], round(frame_idx[i] / fps, 4)
+        for j, k in enumerate(rows.tolist()):
+            point = TrackPoint(frame, time_s, tuple(boxes[j]), round(conf[j], 4), **{a: str(v[j]) for a, v in attrs.items()})
+            points.setdefault(int(tids[k]), []).append(point)
     return points
 
 
@@ -153,18 +156,35 @@ def partition_field(per_frame: list[sv.Detections], mode: str, detector_choice: 
     return mode if all(mode in d.data or len(d) == 0 for d in per_frame) else None
 
 
+def lanes_of(per_frame, key: str | None, width: int, height: int) -> list[sv.Detections]:
+    """Each frame's boxes for one ByteTrack over all groups: group g's boxes are shifted to their
+    own lane, g * 4 frame widths to the right, so that boxes (and Kalman predictions) of different
+    groups never overlap and are never associated -- the same as one tracker per group, in one
+    pass. `class_id` holds each box's row in its frame's detections."""
+    groups = {g: i for i, g in enumerate(sorted({str(v) for d in per_frame for v in d.data[key]}))} if key else {}
+    lane = 4.0 * max(width, height, 1)
+    out = []
+    for dets in per_frame:
+        xyxy = dets.xyxy.astype(np.float64)
+        if key and len(dets):
+            xyxy[:, [0, 2]] += lane * np.array([groups[str(v)] for v in dets.data[key]], dtype=np.float64)[:, None]
+        out.append(sv.Detections(xyxy=xyxy, confidence=dets.confidence, class_id=np.arange(len(dets))))
+    return out
+
+
 def tracklets_of(per_frame, frame_idx, fps, width, height, cfg: TrackConfig, key: str | None):
-    """ByteTrack per group (all detections when `key` is None); returns tracklets and per-frame
-    counts of detections they hold."""
+    """ByteTrack per group (all detections when `key` is None), in one pass over lanes; returns
+    the tracklets (points in frame order) by tracker id."""
     step = (frame_idx[-1] - frame_idx[0]) / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1
-    groups = sorted({str(v) for d in per_frame for v in d.data[key]}) if key else [None]
-    tracklets: list[list[TrackPoint]] = []
-    for group in groups:
-        subset = per_frame if group is None else [d[np.array([str(v) == group for v in d.data[key]], dtype=bool)] if len(d) else d for d in per_frame]
-        tracked = run_bytetrack(subset, fps / max(step, 1e-9), cfg)
-        backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
-        tracklets.extend(pts for _, pts in sorted(collect_points(tracked, frame_idx, fps, width, height).items()))
-    return tracklets
+    tracked = run_bytetrack(lanes_of(per_frame, key, width, height), fps / max(step, 1e-9), cfg)
+    backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
+    ids = []
+    for dets, out in zip(per_frame, tracked):
+        row_ids = np.full(len(dets), -1, dtype=np.int64)
+        if len(out):
+            row_ids[out.class_id] = out.tracker_id
+        ids.append(row_ids)
+    return [pts for _, pts in sorted(collect_points(per_frame, ids, frame_idx, fps, width, height).items())]
 
 
 def track_clip(

@@ -22,8 +22,8 @@ import supervision as sv
 
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_mask
 from videoutr.engine.detectors.base import Detector, empty_detections
-
-_KERNEL = np.ones((3, 3), np.uint8)
+from videoutr.engine.detectors.stack import KERNEL as _KERNEL
+from videoutr.engine.detectors.stack import NONE, masked_median, max_channel_diff, open_labels, open_mask, saturated, stack_components
 
 
 class MotionDetector(Detector):
@@ -53,7 +53,8 @@ class MotionDetector(Detector):
         self.work_side = work_side  # larger frames are shrunk to this longer side first (boxes scaled back)
         self._block = self.shape_block
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
-        self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
+        self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
+        self._palette_sq = (self._palette_lab**2).sum(axis=1)
         self._names = list(self.palette)
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
@@ -65,7 +66,7 @@ class MotionDetector(Detector):
             frames = np.stack([cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames])
         self._block = self.shape_block if scale == 1.0 else 1
         background = self.background(frames)
-        per_frame = [self.detect_with_background(frame, background) for frame in frames]
+        per_frame = self.detect_stack(frames, background)
         if scale < 1.0:
             for dets in per_frame:
                 dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
@@ -76,58 +77,101 @@ class MotionDetector(Detector):
     def background(self, frames: np.ndarray) -> np.ndarray:
         """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
 
-        Saturated values are pushed past 255 before one sort along time; the median is then read
-        at the middle of each pixel's unsaturated values (all values where none is unsaturated).
+        The median is the lower middle of each pixel's unsaturated values (of all its values
+        where none is unsaturated).
         """
         step = max(1, int(np.ceil(len(frames) / self.max_background_frames)))
-        stack = np.asarray(frames[::step])
+        stack = np.ascontiguousarray(frames[::step])
         if self.saturation_min is None:
             return np.median(stack, axis=0).astype(np.uint8)
-        sat = np.stack([self._saturated(f) for f in stack])  # (T, H, W)
-        keep = (~sat).sum(axis=0)  # unsaturated samples per pixel
-        values = stack.astype(np.uint16) + (sat[..., None].astype(np.uint16) << 9)
-        values.sort(axis=0)
-        count = np.where(keep > 0, keep, len(stack))[None, ..., None]
-        middle = np.take_along_axis(values, np.broadcast_to((count - 1) // 2, (1, *values.shape[1:])), axis=0)[0]
-        return (middle & 511).astype(np.uint8)
-
-    def _saturated(self, rgb: np.ndarray) -> np.ndarray:
-        hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-        return (hsv[..., 1] > self.saturation_min * 255) & (hsv[..., 2] > 50)
-
-    def foreground(self, rgb: np.ndarray, background: np.ndarray, diff: np.ndarray | None = None) -> np.ndarray:
-        """Boolean foreground mask of one frame (`diff`: its per-pixel max channel difference, if known)."""
-        diff = cv2.absdiff(rgb, background).max(axis=2) if diff is None else diff
-        mask = diff > self.diff_threshold
-        if self.saturation_min is not None:
-            mask |= self._saturated(rgb)
-        if self.split_by_colour:
-            return mask  # opened per colour layer later, then grown back (thin tips survive)
-        return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, _KERNEL).astype(bool)
+        return masked_median(stack, saturated(stack, self.saturation_min))
 
     def detect_with_background(self, rgb: np.ndarray, background: np.ndarray) -> sv.Detections:
         """Detect in one frame against a given background."""
-        diff = cv2.absdiff(rgb, background).max(axis=2)
-        mask = self.foreground(rgb, background, diff)
-        if not mask.any():
-            return empty_detections()
+        return self.detect_stack(rgb[None], background)[0]
+
+    def detect_stack(self, frames: np.ndarray, background: np.ndarray) -> list[sv.Detections]:
+        """Detect in every frame of a (T, H, W, 3) stack against one background: the masks, colour
+        layers, openings and components of the whole stack at once; then each component is grown
+        back, scored and named."""
+        frames = np.ascontiguousarray(frames)
+        diff = max_channel_diff(frames, background)
+        mask = diff > self.diff_threshold
+        if self.saturation_min is not None:
+            mask |= saturated(frames, self.saturation_min)
         if self.split_by_colour:
-            labels = self._colour_labels(rgb, mask)
-            counts = np.bincount(labels[mask], minlength=len(self._names))
-            layers = [(int(c), labels == c) for c in np.flatnonzero(counts >= self.min_area)]
+            labels, stray = self._colour_layers(frames, mask)
+            opened = open_labels(labels)
         else:
-            layers = [(-1, mask)]
-        rows: list[tuple] = []
-        big = np.zeros_like(mask)  # pixels of every layer big enough to hold an object
-        for _, raw in layers:
-            big |= raw
-        claimed = big if self.split_by_colour else np.zeros_like(mask)
-        for colour_idx, raw in layers:
-            opened = cv2.morphologyEx(raw.astype(np.uint8), cv2.MORPH_OPEN, _KERNEL) if colour_idx >= 0 else raw
-            rows.extend(self._components(rgb, diff, raw, opened.astype(bool), colour_idx, mask & ~claimed))
+            mask = open_mask(mask)
+            labels, stray, opened = np.where(mask, 0, NONE).astype(np.uint8), mask, mask
+        count, comp, stats = stack_components(opened)
+        colour = np.full(count, -1, np.int64)
+        if self.split_by_colour:  # one label per component, except where layers touch
+            colour[comp[opened]] = labels[opened]
+        comp, stats, colour = _split_mixed(comp, stats, colour, labels, opened)
+        rows: list[list[tuple]] = [[] for _ in frames]
+        for k in np.flatnonzero(stats[:, 5] >= self.min_area):
+            if k == 0:
+                continue
+            t = int(stats[k, 0])
+            row = self._component(frames[t], diff[t], labels[t], comp[t], stray[t], int(k), stats[k], int(colour[k]))
+            rows[t].append(row)
+        return [self._detections(r) for r in rows]
+
+    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each foreground pixel labelled with its nearest palette colour (LAB), kept when its
+        colour covers at least `min_area` pixels of its frame (`NONE` elsewhere); and the
+        `stray` foreground pixels of colours too rare to hold an object."""
+        index = np.flatnonzero(mask)
+        if len(index) == 0:
+            return np.full(mask.shape, NONE, np.uint8), mask
+        pixels = frames.reshape(-1, 3)[index]
+        lab = cv2.cvtColor(pixels.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
+        # squared LAB distance less |lab|^2 (the same for every colour), in exact integers
+        dist = self._palette_sq - 2 * lab[:, :1] * self._palette_lab[:, 0]
+        dist -= 2 * lab[:, 1:2] * self._palette_lab[:, 1]
+        dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
+        nearest = dist.argmin(axis=1)
+        which = index // (mask.shape[1] * mask.shape[2])
+        palette = len(self._names)
+        counts = np.bincount(which * palette + nearest, minlength=len(frames) * palette).reshape(len(frames), palette)
+        kept = (counts >= self.min_area)[which, nearest]
+        labels = np.full(mask.shape, NONE, np.uint8)
+        labels[mask] = np.where(kept, nearest, NONE)
+        return labels, mask & (labels == NONE)
+
+    def _component(self, rgb, diff, labels, comp, stray, k: int, stat: np.ndarray, colour_idx: int) -> tuple:
+        """One opened component grown back to its raw layer (opening trims corners), boxed, scored, named."""
+        _, x, y, w, h, _ = (int(v) for v in stat)
+        height, width = diff.shape
+        x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
+        raw = labels[y0:y1, x0:x1] == max(colour_idx, 0)
+        core = comp[y0:y1, x0:x1] == k
+        grown = _grow(core, raw, stray[y0:y1, x0:x1])
+        ys, xs = np.nonzero(grown)
+        x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
+        blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
+        area = int(np.count_nonzero(blob))
+        strength = float(np.count_nonzero(diff[y : y + h, x : x + w][blob] > 2 * self.diff_threshold)) / area
+        size_term = min(1.0, area / (3.0 * self.min_area))
+        confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
+        if colour_idx >= 0:
+            colour = self._names[colour_idx]
+        else:
+            colour = colour_name(np.median(rgb[y : y + h, x : x + w][blob], axis=0), self.palette)
+        shape = shape_of_mask(blob, origin=(x, y), block=self._block)
+        top = int(stat[2])
+        first = (top, int(stat[1]) + int(np.argmax(comp[top, int(stat[1]) : int(stat[1]) + int(stat[3])] == k)))
+        return (x, y, x + w, y + h), confidence, colour, shape, area, (colour_idx, first)
+
+    @staticmethod
+    def _detections(rows: list[tuple]) -> sv.Detections:
+        """One frame's rows in reading order (top to bottom, then left to right; ties by layer,
+        then by the component's first pixel, as per-layer labelling orders them)."""
         if not rows:
             return empty_detections()
-        rows.sort(key=lambda r: (r[0][1], r[0][0]))
+        rows.sort(key=lambda r: (r[0][1], r[0][0], r[5]))
         return sv.Detections(
             xyxy=np.array([r[0] for r in rows], dtype=np.float32),
             confidence=np.array([r[1] for r in rows], dtype=np.float32),
@@ -140,39 +184,33 @@ class MotionDetector(Detector):
             },
         )
 
-    def _colour_labels(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[mask].astype(np.float32)
-        dist = ((lab[:, None, :] - self._palette_lab[None, :, :]) ** 2).sum(axis=2)
-        labels = np.full(mask.shape, -1, dtype=np.int32)
-        labels[mask] = dist.argmin(axis=1)
-        return labels
 
-    def _components(self, rgb, diff, raw, opened, colour_idx, fg=None) -> list[tuple]:
-        """Components of the opened layer, grown back to the raw layer (opening trims corners)."""
-        count, comp, stats, _ = cv2.connectedComponentsWithStats(opened.astype(np.uint8), connectivity=8)
-        height, width = raw.shape
-        rows = []
-        for k in range(1, count):
-            x, y, w, h, area = (int(v) for v in stats[k])
-            if area < self.min_area:
-                continue
-            x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
-            grown = _grow(comp[y0:y1, x0:x1] == k, raw[y0:y1, x0:x1], fg[y0:y1, x0:x1] if fg is not None else None)
-            ys, xs = np.nonzero(grown)
-            x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
-            blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
-            area = int(blob.sum())
-            crop = rgb[y : y + h, x : x + w]
-            strength = float((diff[y : y + h, x : x + w][blob] > 2 * self.diff_threshold).mean())
-            size_term = min(1.0, area / (3.0 * self.min_area))
-            confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
-            if colour_idx >= 0:
-                colour = self._names[colour_idx]
-            else:
-                colour = colour_name(np.median(crop[blob], axis=0), self.palette)
-            shape = shape_of_mask(blob, origin=(x, y), block=self._block)
-            rows.append(((x, y, x + w, y + h), confidence, colour, shape, area))
-        return rows
+def _split_mixed(comp, stats, colour, labels, opened):
+    """Components holding opened pixels of several labels (touching layers) are split into the
+    per-label components a per-layer labelling would find; returns updated labels, stats, colours."""
+    count = len(stats)
+    area = np.bincount(comp[opened], minlength=count).astype(np.float64)
+    values = labels[opened].astype(np.float64)
+    total = np.bincount(comp[opened], weights=values, minlength=count)
+    squares = np.bincount(comp[opened], weights=values * values, minlength=count)
+    mixed = np.flatnonzero(squares * area != total * total)
+    if len(mixed) == 0:
+        return comp, stats, colour
+    new_stats, new_colour = [stats], [colour]
+    for k in mixed:
+        t, x, y, w, h, _ = (int(v) for v in stats[k])
+        window = comp[t, y : y + h, x : x + w]
+        inside = window == k
+        layer = labels[t, y : y + h, x : x + w]
+        for c in np.unique(layer[inside]):
+            n, sub, st, _ = cv2.connectedComponentsWithStats((inside & (layer == c)).astype(np.uint8), connectivity=8)
+            for j in range(1, n):
+                window[sub == j] = count
+                new_stats.append(np.array([[t, x + st[j, 0], y + st[j, 1], st[j, 2], st[j, 3], st[j, 4]]], np.int64))
+                new_colour.append(np.array([c], np.int64))
+                count += 1
+        stats[k, 5] = 0  # replaced by its parts
+    return comp, np.concatenate(new_stats), np.concatenate(new_colour)
 
 
 def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None = None) -> np.ndarray:
@@ -180,9 +218,10 @@ def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None = None) ->
     plus `stray` foreground pixels right next to it (edge pixels whose blended colour was named
     after another, absent, palette colour)."""
     count, labels = cv2.connectedComponents(raw.astype(np.uint8), connectivity=8)
-    touching = np.unique(labels[core & raw])
-    touching = touching[touching > 0]
-    grown = (np.isin(labels, touching) & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)) | core
+    touching = np.zeros(count, bool)
+    touching[labels[core & raw]] = True
+    touching[0] = False
+    grown = (touching[labels] & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)) | core
     if stray is not None:
         grown |= stray & cv2.dilate(grown.astype(np.uint8), _KERNEL, iterations=1).astype(bool)
     return grown
