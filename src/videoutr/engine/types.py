@@ -15,7 +15,8 @@ video's resolution.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 
@@ -121,7 +122,8 @@ class ClipTrajectories:
         return frame_idx / self.fps if self.fps > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """`dataclasses.asdict(self)`, without its deep copies of every number and string."""
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> ClipTrajectories:
@@ -143,3 +145,21 @@ class ClipTrajectories:
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
         return cls(**fields, tracks=tracks, dropped=dict(record.get("dropped", {})),
                    uncertain_frames=list(record.get("uncertain_frames", [])))
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to dicts (field order), lists, tuples and dicts rebuilt, other values as they are."""
+    if hasattr(type(value), "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    return value
