@@ -223,9 +223,16 @@ def shape_of_mask(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int
     ys, xs = np.nonzero(mask)
     if len(ys) < min_area:
         return "blob"
-    crop = np.ascontiguousarray(mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], dtype=bool)
-    phase = ((origin[0] + int(xs.min())) % block, (origin[1] + int(ys.min())) % block)
-    return _shape_of_crop(crop.tobytes(), crop.shape, phase, block)
+    crop = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    return shape_of_blob(crop, len(ys), (origin[0] + int(xs.min()), origin[1] + int(ys.min())), block, min_area)
+
+
+def shape_of_blob(blob: np.ndarray, area: int, origin: tuple[int, int] = (0, 0), block: int = 1, min_area: int = 12) -> str:
+    """`shape_of_mask` of a blob already cropped to its box, with `area` pixels."""
+    if area < min_area:
+        return "blob"
+    crop = np.ascontiguousarray(blob, dtype=bool)
+    return _shape_of_crop(crop.tobytes(), crop.shape, (origin[0] % block, origin[1] % block), block)
 
 
 @lru_cache(maxsize=65536)

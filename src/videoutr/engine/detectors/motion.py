@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_mask
+from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
 from videoutr.engine.detectors.base import Detector, empty_detections
 from videoutr.engine.detectors.stack import KERNEL as _KERNEL
 from videoutr.engine.detectors.stack import NONE, masked_median, max_channel_diff, open_labels, open_mask, saturated, stack_components
@@ -56,6 +56,7 @@ class MotionDetector(Detector):
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
         self._palette_sq = (self._palette_lab**2).sum(axis=1)
         self._names = list(self.palette)
+        self._lut: np.ndarray | None = None  # RGB -> palette index, filled lazily (see `_nearest`)
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
         if len(frames) == 0:
@@ -65,8 +66,10 @@ class MotionDetector(Detector):
         if scale < 1.0:  # chroma blocks are averaged away by the shrink
             frames = np.stack([cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames])
         self._block = self.shape_block if scale == 1.0 else 1
-        background = self.background(frames)
-        per_frame = self.detect_stack(frames, background)
+        frames = np.ascontiguousarray(frames)
+        sat = saturated(frames, self.saturation_min) if self.saturation_min is not None else None
+        background = self.background(frames, sat)
+        per_frame = self.detect_stack(frames, background, sat)
         if scale < 1.0:
             for dets in per_frame:
                 dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
@@ -74,31 +77,31 @@ class MotionDetector(Detector):
                     dets.data["area_px"] = np.round(dets.data["area_px"] / scale**2).astype(np.int64)
         return per_frame
 
-    def background(self, frames: np.ndarray) -> np.ndarray:
+    def background(self, frames: np.ndarray, sat: np.ndarray | None = None) -> np.ndarray:
         """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
 
         The median is the lower middle of each pixel's unsaturated values (of all its values
-        where none is unsaturated).
+        where none is unsaturated). `sat`: the frames' saturation masks, if known.
         """
         step = max(1, int(np.ceil(len(frames) / self.max_background_frames)))
         stack = np.ascontiguousarray(frames[::step])
         if self.saturation_min is None:
             return np.median(stack, axis=0).astype(np.uint8)
-        return masked_median(stack, saturated(stack, self.saturation_min))
+        return masked_median(stack, saturated(stack, self.saturation_min) if sat is None else sat[::step])
 
     def detect_with_background(self, rgb: np.ndarray, background: np.ndarray) -> sv.Detections:
         """Detect in one frame against a given background."""
         return self.detect_stack(rgb[None], background)[0]
 
-    def detect_stack(self, frames: np.ndarray, background: np.ndarray) -> list[sv.Detections]:
+    def detect_stack(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None) -> list[sv.Detections]:
         """Detect in every frame of a (T, H, W, 3) stack against one background: the masks, colour
         layers, openings and components of the whole stack at once; then each component is grown
-        back, scored and named."""
+        back, scored and named (`sat`: the frames' saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
         diff = max_channel_diff(frames, background)
         mask = diff > self.diff_threshold
         if self.saturation_min is not None:
-            mask |= saturated(frames, self.saturation_min)
+            mask |= saturated(frames, self.saturation_min) if sat is None else sat
         if self.split_by_colour:
             labels, stray = self._colour_layers(frames, mask)
             opened = open_labels(labels)
@@ -126,13 +129,7 @@ class MotionDetector(Detector):
         index = np.flatnonzero(mask)
         if len(index) == 0:
             return np.full(mask.shape, NONE, np.uint8), mask
-        pixels = frames.reshape(-1, 3)[index]
-        lab = cv2.cvtColor(pixels.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
-        # squared LAB distance less |lab|^2 (the same for every colour), in exact integers
-        dist = self._palette_sq - 2 * lab[:, :1] * self._palette_lab[:, 0]
-        dist -= 2 * lab[:, 1:2] * self._palette_lab[:, 1]
-        dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
-        nearest = dist.argmin(axis=1)
+        nearest = self._nearest(frames.reshape(-1, 3)[index])
         which = index // (mask.shape[1] * mask.shape[2])
         palette = len(self._names)
         counts = np.bincount(which * palette + nearest, minlength=len(frames) * palette).reshape(len(frames), palette)
@@ -141,28 +138,53 @@ class MotionDetector(Detector):
         labels[mask] = np.where(kept, nearest, NONE)
         return labels, mask & (labels == NONE)
 
+    def _nearest(self, pixels: np.ndarray) -> np.ndarray:
+        """Index of the nearest palette colour (in LAB) of each (N, 3) RGB pixel. Results are
+        kept in a table over all 2^24 RGB values (16 MB, filled as colours are met), so a colour
+        seen in an earlier frame or clip is not converted and compared again."""
+        if len(self._names) > 127:
+            return self._nearest_lab(pixels)
+        if self._lut is None:
+            self._lut = np.full(1 << 24, -1, np.int8)
+        packed = (pixels[:, 0].astype(np.int32) << 16) | (pixels[:, 1].astype(np.int32) << 8) | pixels[:, 2]
+        found = self._lut[packed]
+        missing = found < 0
+        if missing.any():
+            new = np.unique(packed[missing])
+            rgb = np.stack([new >> 16, (new >> 8) & 255, new & 255], axis=1).astype(np.uint8)
+            self._lut[new] = self._nearest_lab(rgb)
+            found = self._lut[packed]
+        return found.astype(np.int64)
+
+    def _nearest_lab(self, pixels: np.ndarray) -> np.ndarray:
+        lab = cv2.cvtColor(pixels.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
+        # squared LAB distance less |lab|^2 (the same for every colour), in exact integers
+        dist = self._palette_sq - 2 * lab[:, :1] * self._palette_lab[:, 0]
+        dist -= 2 * lab[:, 1:2] * self._palette_lab[:, 1]
+        dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
+        return dist.argmin(axis=1)
+
     def _component(self, rgb, diff, labels, comp, stray, k: int, stat: np.ndarray, colour_idx: int) -> tuple:
         """One opened component grown back to its raw layer (opening trims corners), boxed, scored, named."""
-        _, x, y, w, h, _ = (int(v) for v in stat)
+        _, x, y, w, h, _ = stat.tolist()
         height, width = diff.shape
         x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
-        raw = labels[y0:y1, x0:x1] == max(colour_idx, 0)
+        first = (y, x + int(np.argmax(comp[y, x : x + w] == k)))  # labelling order: first pixel in reading order
         core = comp[y0:y1, x0:x1] == k
-        grown = _grow(core, raw, stray[y0:y1, x0:x1])
-        ys, xs = np.nonzero(grown)
-        x, y, w, h = x0 + int(xs.min()), y0 + int(ys.min()), int(xs.max() - xs.min()) + 1, int(ys.max() - ys.min()) + 1
-        blob = grown[y - y0 : y - y0 + h, x - x0 : x - x0 + w]
-        area = int(np.count_nonzero(blob))
-        strength = float(np.count_nonzero(diff[y : y + h, x : x + w][blob] > 2 * self.diff_threshold)) / area
+        grown = _grow(core, labels[y0:y1, x0:x1] == max(colour_idx, 0), stray[y0:y1, x0:x1])
+        bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
+        x, y = x0 + bx, y0 + by
+        blob = grown[by : by + h, bx : bx + w]
+        area = cv2.countNonZero(blob.view(np.uint8))
+        strong = (diff[y : y + h, x : x + w] > 2 * self.diff_threshold) & blob
+        strength = cv2.countNonZero(strong.view(np.uint8)) / area
         size_term = min(1.0, area / (3.0 * self.min_area))
         confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
         if colour_idx >= 0:
             colour = self._names[colour_idx]
         else:
             colour = colour_name(np.median(rgb[y : y + h, x : x + w][blob], axis=0), self.palette)
-        shape = shape_of_mask(blob, origin=(x, y), block=self._block)
-        top = int(stat[2])
-        first = (top, int(stat[1]) + int(np.argmax(comp[top, int(stat[1]) : int(stat[1]) + int(stat[3])] == k)))
+        shape = shape_of_blob(blob, area, origin=(x, y), block=self._block)
         return (x, y, x + w, y + h), confidence, colour, shape, area, (colour_idx, first)
 
     @staticmethod
@@ -217,11 +239,11 @@ def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None = None) ->
     """The raw pixels connected to an opened component (opening trims thin tips and corners),
     plus `stray` foreground pixels right next to it (edge pixels whose blended colour was named
     after another, absent, palette colour)."""
-    count, labels = cv2.connectedComponents(raw.astype(np.uint8), connectivity=8)
+    count, labels = cv2.connectedComponents(raw.view(np.uint8), connectivity=8)
     touching = np.zeros(count, bool)
     touching[labels[core & raw]] = True
     touching[0] = False
-    grown = (touching[labels] & cv2.dilate(core.astype(np.uint8), _KERNEL, iterations=4).astype(bool)) | core
+    grown = (touching[labels] & cv2.dilate(core.view(np.uint8), _KERNEL, iterations=4).view(bool)) | core
     if stray is not None:
-        grown |= stray & cv2.dilate(grown.astype(np.uint8), _KERNEL, iterations=1).astype(bool)
+        grown |= stray & cv2.dilate(grown.view(np.uint8), _KERNEL, iterations=1).view(bool)
     return grown

@@ -42,13 +42,18 @@ def masked_median(stack: np.ndarray, skip: np.ndarray) -> np.ndarray:
     skip = skip & ~skip.all(axis=0)  # nothing kept: the median of all values
     flat_skip = np.repeat(skip.reshape(length, -1), 3, axis=1)
     kept = length - flat_skip.sum(axis=0, dtype=np.int32)
-    low = (size - 1) // 2 - (kept - 1) // 2  # fillers (skipped samples, then padding) that go to 0
-    planes, rank = [], np.zeros(flat_skip.shape[1], np.int32)
+    low = ((size - 1) // 2 - (kept - 1) // 2).astype(np.uint8)  # fillers (skipped, then padding) set to 0
+    planes, rank = [], np.zeros(flat_skip.shape[1], np.uint8)
+    any_skip = flat_skip.any(axis=1)
     for t in range(size):
-        sample = flat_skip[t] if t < length else True
-        rank += sample
-        filler = np.where(rank <= low, 0, 255).astype(np.uint8)
-        planes.append(np.where(sample, filler, stack[t].reshape(-1)) if t < length else filler)
+        if t < length and not any_skip[t]:
+            planes.append(stack[t].reshape(-1))
+            continue
+        rank += flat_skip[t].view(np.uint8) if t < length else 1
+        filler = (rank > low).view(np.uint8) * np.uint8(255)
+        if t < length:
+            np.copyto(filler, stack[t].reshape(-1), where=~flat_skip[t])
+        planes.append(filler)
     return _select(planes, (size - 1) // 2).reshape(stack.shape[1:])
 
 
