@@ -55,19 +55,22 @@ def still_questions(ann: VideoAnnotation, t: int, rng: random.Random) -> list[tu
     return qa
 
 
-def still_samples(ann: VideoAnnotation, t: int, rng: random.Random, image: str = "") -> list[Sample]:
-    """One dialogue about frame t: up to `MAX_QUESTIONS` still-frame questions, then a caption
-    (last, so that no answer can be read off the caption's text)."""
+def still_samples(ann: VideoAnnotation, t: int, rng: random.Random, image: str = "",
+                  caption: bool = True, max_questions: int = MAX_QUESTIONS) -> list[Sample]:
+    """One dialogue about frame t: up to `max_questions` still-frame questions, then a caption
+    (last, so that no answer can be read off the caption's text) unless `caption=False`."""
     turns: list[Turn] = []
-    for question, answer in still_questions(ann, t, rng)[:MAX_QUESTIONS]:
+    for question, answer in still_questions(ann, t, rng)[:max_questions]:
         turns += [Turn("human", question), Turn("gpt", answer)]
-    turns += [Turn("human", rng.choice(PROMPTS)), Turn("gpt", describe_frame(ann, t, rng.randrange(4)))]
+    if caption or not turns:
+        turns += [Turn("human", rng.choice(PROMPTS)), Turn("gpt", describe_frame(ann, t, rng.randrange(4)))]
     turns[0] = Turn("human", f"{VIDEO_TOKEN}\n{turns[0].value}")
     return [Sample(id=f"{ann.id}_t{t}", conversations=turns, image=image, source="still")]
 
 
-def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 1000, frames_per_video: int = 3) -> Path:
-    """Render `frames_per_video` still frames per video of a fresh demo world; write PNGs + still.json."""
+def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 1000, frames_per_video: int = 3,
+                    caption: bool = True, max_questions: int = MAX_QUESTIONS, name: str = "still.json") -> Path:
+    """Render `frames_per_video` still frames per video of a fresh demo world; write PNGs + `name`."""
     from PIL import Image
 
     from videoutr.demo.config import demo_world
@@ -83,10 +86,10 @@ def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 100
         video_id = f"p{i:05d}"
         ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
         for t in sorted(rng.sample(range(ann.num_frames), frames_per_video)):
-            name = f"frames/{video_id}_t{t:02d}.png"
-            Image.fromarray(render_frame(ann, t)).save(out / name)
-            samples += still_samples(ann, t, rng, image=name)
-    save_samples(out / "still.json", samples)
+            frame_name = f"frames/{video_id}_t{t:02d}.png"
+            Image.fromarray(render_frame(ann, t)).save(out / frame_name)
+            samples += still_samples(ann, t, rng, image=frame_name, caption=caption, max_questions=max_questions)
+    save_samples(out / name, samples)
     return out
 
 
