@@ -67,27 +67,30 @@ def _angle_diff(a: float, b: float) -> float:
     return min(d, 360 - d)
 
 
-def motion_runs(traj: Trajectory, cfg: TrackConfig) -> list[list[int]]:
-    """Point indices grouped into runs of one state (and, when moving, one heading)."""
-    vel = velocities(traj)
-    speed = np.hypot(vel[:, 0], vel[:, 1])
+def motion_runs(traj: Trajectory, cfg: TrackConfig, vel: np.ndarray | None = None) -> list[list[int]]:
+    """Point indices grouped into runs of one state (and, when moving, one heading: a moving
+    point joins the run when its heading is within `TURN_DEG` of the run's mean heading).
+    `vel`: the track's `velocities`, if known."""
+    vel = velocities(traj) if vel is None else vel
+    speed = np.hypot(vel[:, 0], vel[:, 1]).tolist()
+    heading = np.degrees(np.arctan2(vel[:, 1], vel[:, 0]))
+    unit = np.stack([np.sin(np.radians(heading)), np.cos(np.radians(heading))], axis=1).tolist()
     runs: list[list[int]] = []
-    headings: list[list[float]] = []
+    sums: list[list[float]] = []  # per run: sum of sin and cos of its headings
     for i, s in enumerate(speed):
-        moving = bool(s > cfg.still_speed)
-        heading = math.degrees(math.atan2(vel[i, 1], vel[i, 0]))
+        moving = s > cfg.still_speed
         if runs:
-            was_moving = bool(speed[runs[-1][0]] > cfg.still_speed)
-            same = moving == was_moving
+            same = moving == (speed[runs[-1][0]] > cfg.still_speed)
             if same and moving:
-                mean = math.degrees(math.atan2(np.mean(np.sin(np.radians(headings[-1]))), np.mean(np.cos(np.radians(headings[-1])))))
-                same = _angle_diff(heading, mean) <= TURN_DEG
+                mean = math.degrees(math.atan2(sums[-1][0], sums[-1][1]))  # atan2 of the sums = of the means
+                same = _angle_diff(float(heading[i]), mean) <= TURN_DEG
             if same:
                 runs[-1].append(i)
-                headings[-1].append(heading)
+                sums[-1][0] += unit[i][0]
+                sums[-1][1] += unit[i][1]
                 continue
         runs.append([i])
-        headings.append([heading])
+        sums.append(list(unit[i]))
     return _merge_short(runs, cfg.min_segment)
 
 
@@ -109,7 +112,7 @@ def segments_of(traj: Trajectory, cfg: TrackConfig) -> list[Segment]:
     """Moving / stationary segments with direction and mean speed."""
     vel = velocities(traj)
     segments = []
-    for run in motion_runs(traj, cfg):
+    for run in motion_runs(traj, cfg, vel):
         speed = float(np.mean(np.hypot(vel[run, 0], vel[run, 1])))
         first, last = traj.points[run[0]], traj.points[run[-1]]
         moving = speed > cfg.still_speed

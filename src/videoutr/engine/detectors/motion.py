@@ -23,7 +23,7 @@ import supervision as sv
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
 from videoutr.engine.detectors.base import Detector, empty_detections
 from videoutr.engine.detectors.stack import KERNEL as _KERNEL
-from videoutr.engine.detectors.stack import NONE, masked_median, max_channel_diff, open_labels, open_mask, saturated, stack_components
+from videoutr.engine.detectors.stack import NONE, dilate_stack, masked_median, max_channel_diff, open_labels, open_mask, saturated, stack_components
 
 
 class MotionDetector(Detector):
@@ -211,11 +211,9 @@ def _split_mixed(comp, stats, colour, labels, opened):
     """Components holding opened pixels of several labels (touching layers) are split into the
     per-label components a per-layer labelling would find; returns updated labels, stats, colours."""
     count = len(stats)
-    area = np.bincount(comp[opened], minlength=count).astype(np.float64)
-    values = labels[opened].astype(np.float64)
-    total = np.bincount(comp[opened], weights=values, minlength=count)
-    squares = np.bincount(comp[opened], weights=values * values, minlength=count)
-    mixed = np.flatnonzero(squares * area != total * total)
+    # where two labels meet, the lower one sees the higher one among its 8 neighbours
+    meets = opened & (dilate_stack(np.where(opened, labels, 0).astype(np.uint8)) > labels)
+    mixed = np.unique(comp[meets])
     if len(mixed) == 0:
         return comp, stats, colour
     new_stats, new_colour = [stats], [colour]

@@ -105,6 +105,11 @@ def _morph(op, stack: np.ndarray, separator: int) -> np.ndarray:
     return op(padded.reshape(-1, width), KERNEL).reshape(length, height + 1, width)[:, :height]
 
 
+def dilate_stack(stack: np.ndarray) -> np.ndarray:
+    """3x3 maximum filter of each frame of a (T, H, W) uint8 stack."""
+    return _morph(cv2.dilate, stack, 0)
+
+
 def open_mask(mask: np.ndarray) -> np.ndarray:
     """3x3 morphological opening of each frame of a (T, H, W) bool stack."""
     eroded = _morph(cv2.erode, mask.view(np.uint8), 1)
