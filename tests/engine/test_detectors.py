@@ -105,3 +105,31 @@ def test_large_frames_are_detected_shrunk_and_boxed_at_full_size(tmp_path):
         truth = (40 + 10 * t, 100, 100 + 10 * t, 160)
         assert len(a) == 1 and len(b) == 1 and b.data["colour"][0] == "blue"
         assert _iou(a.xyxy[0], truth) >= 0.9 and _iou(b.xyxy[0], truth) >= 0.85
+
+
+def test_whole_clip_detection_equals_frame_by_frame(scene_dir):
+    """Frames stacked into one image for the clip-level OpenCV calls stay independent."""
+    detector = make_detector("motion", palette="basic")
+    frames = sample_frames(scene_dir / "videos" / "s002.mp4").frames
+    background = detector.background(frames)
+    whole = detector.detect_stack(frames, background)
+    for frame, dets in zip(frames, whole):
+        alone = detector.detect_with_background(frame, background)
+        assert np.array_equal(alone.xyxy, dets.xyxy) and np.array_equal(alone.confidence, dets.confidence)
+        assert list(alone.data["colour"]) == list(dets.data["colour"]) and list(alone.data["shape"]) == list(dets.data["shape"])
+
+
+@pytest.mark.parametrize("length", [1, 2, 5, 12, 32, 33])
+def test_masked_median_is_the_median_of_kept_samples(length):
+    from videoutr.engine.detectors.stack import masked_median
+
+    rng = np.random.default_rng(length)
+    stack = rng.integers(0, 256, (length, 6, 5, 3), dtype=np.uint8)
+    skip = rng.random((length, 6, 5)) < 0.4
+    skip[:, 0, 0] = True  # nothing kept: the median of all samples
+    got = masked_median(stack, skip)
+    for y in range(6):
+        for x in range(5):
+            kept = stack[~skip[:, y, x], y, x] if (~skip[:, y, x]).any() else stack[:, y, x]
+            lower_median = np.sort(kept, axis=0)[(len(kept) - 1) // 2]
+            assert np.array_equal(got[y, x], lower_median), (y, x)

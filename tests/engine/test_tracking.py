@@ -117,3 +117,16 @@ def test_clip_trajectories_round_trip():
     clip = run(frames)
     again = ClipTrajectories.from_dict(clip.to_dict())
     assert again == clip
+
+
+
+def test_one_bytetrack_pass_never_joins_colours():
+    """Tracking runs one ByteTrack over per-colour lanes: a blue box that appears where a red one
+    was about to be starts its own tracklet (one tracker for all boxes would continue the red one)."""
+    from videoutr.engine.tracking import tracklets_of
+
+    frames = [dets([(10 + 3 * t, 50, 0.9, "red" if t < 10 else "blue")]) for t in range(20)]
+    tracklets = tracklets_of(frames, list(range(20)), 8.0, SIZE, SIZE, TrackConfig(), "colour")
+    assert sorted({p.colour for p in pts}.pop() for pts in tracklets) == ["blue", "red"]
+    assert all(len({p.colour for p in pts}) == 1 for pts in tracklets)
+    assert len(tracklets_of(frames, list(range(20)), 8.0, SIZE, SIZE, TrackConfig(), None)) == 1
