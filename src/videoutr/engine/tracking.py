@@ -1,9 +1,12 @@
 """Tracking: per-frame `sv.Detections` -> `ClipTrajectories`, with Roboflow `trackers` ByteTrack.
 
 ByteTrack associates high-confidence detections first and low-confidence ones second (the
-paper's "confidence levels"). Around it: the frames ByteTrack holds back while a track is young
-are given back to the track; tracks that are too short or too unsure are dropped with a counted
-reason; short gaps are filled by linear interpolation and flagged.
+paper's "confidence levels"). Detections are tracked per group (colour for `motion`, class for
+model detectors) by one ByteTrack over the whole clip, each group in its own lane of the
+coordinate plane (see `lanes_of`): one update per frame instead of one per group. Around it:
+the frames ByteTrack holds back while a track is young are given back to the track; tracks
+that are too short or too unsure are dropped with a counted reason; short gaps are filled by
+linear interpolation and flagged.
 
     >>> clip = track_clip(per_frame, frame_idx=list(range(32)), fps=8.0, width=128, height=128,
     ...                   cfg=TrackConfig(), video_id="w0001", video="w0001.mp4", num_frames=32)

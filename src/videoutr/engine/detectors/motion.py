@@ -8,6 +8,11 @@ low-saturation scene, like the synthetic world, are then found even when they ne
 With `split_by_colour`, foreground pixels are labelled with their nearest palette colour
 before the connected components, so touching objects of different colours stay apart.
 
+The whole clip is processed at once (see `stack.py`): masks, colour layers, openings and
+connected components of all frames in a few OpenCV calls; only growing each component back to
+its raw pixels, scoring and naming it remain per object (a shape is named once per distinct
+blob). The detections are those of the frame-by-frame formulation, bit for bit.
+
     >>> det = MotionDetector()
     >>> per_frame = det.detect_clip(frames)   # (T, H, W, 3) uint8 RGB
     >>> per_frame[0].data["shape"], per_frame[0].data["colour"]
