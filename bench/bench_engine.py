@@ -92,7 +92,7 @@ def report(count: int, total: int, rate: dict[str, float], pool: float, fps: flo
     print(f"videos: {count}, frames: {total}")
     print(f"raw PyAV decode to RGB arrays:         {decode:8.1f} frames/s  (threads off {rate['decode']:.0f}, AUTO {rate['decode_thread']:.0f})")
     print(f"raw PyAV decode only, no RGB arrays:   {rate['decode_only']:8.1f} frames/s")
-    if rate["reader"] == rate["reader"]:  # not NaN
+    if rate["reader"] > 0:  # an engine with its own decode step
         print(f"engine decode step alone (read_clip):  {rate['reader']:8.1f} frames/s  = {rate['reader'] / decode:.3f} x decode")
     print(f"engine, every frame, 1 process:        {rate['engine']:8.1f} frames/s  = {rate['engine'] / decode:.3f} x decode"
           f"  ({rate['engine'] / rate['decode_only']:.3f} x decode only)   <- target >= 0.7 x decode")
