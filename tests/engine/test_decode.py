@@ -23,3 +23,19 @@ def test_read_clip_errors_name_the_file(tmp_path):
     for name in ("empty.mp4", "text.mp4", "missing.mp4"):
         with pytest.raises(VideoReadError, match=name):
             read_clip(tmp_path / name)
+
+
+
+def test_to_rgb_uses_libswscale_where_opencv_does_not_apply():
+    from av import VideoFrame
+
+    from videoutr.engine.decode import to_rgb
+
+    rgb = np.random.default_rng(0).integers(0, 255, (33, 47, 3), dtype=np.uint8)
+    fallbacks = [VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"),  # odd size
+                 VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv444p"),
+                 VideoFrame.from_ndarray(rgb, format="rgb24")]
+    for frame in fallbacks:
+        assert np.array_equal(to_rgb(frame), frame.to_ndarray(format="rgb24"))
+    even = VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv420p")
+    assert np.abs(to_rgb(even).astype(int) - even.to_ndarray(format="rgb24")).max() <= 3
