@@ -120,6 +120,10 @@ def _comparisons(pqs: dict, scores: dict, n: int) -> dict:
             da = [pqs["utr"]["full"][i]["correct"] - pqs["utr"]["shuffled"][i]["correct"] for i in ids]
             db = [pqs["captions"]["full"][i]["correct"] - pqs["captions"]["shuffled"][i]["correct"] for i in ids]
             comp["shuffle_drop_utr_minus_captions"] = {**diff_ci(da, db, n), "utr": a, "captions": b}
+    if "utr" in pqs:
+        for cond in ("shuffled", "none", "reversed"):
+            if cond in pqs["utr"]:
+                comp[f"utr_full_minus_{cond}_temporal"] = shuffle_drop(pqs["utr"], n, cond)
     if "captions_x4" in pqs and "captions" in pqs:
         comp["captions_x4_minus_captions_temporal_full"] = paired(pqs["captions_x4"], pqs["captions"], "full", n)
     if "captions_x4" in pqs and "utr" in pqs:

@@ -42,6 +42,12 @@ def findings(results: dict) -> list[dict]:
          "measure": "temporal accuracy drop full -> shuffled, UTR drop - captions drop (paired)",
          "ci": comp.get("shuffle_drop_utr_minus_captions")},
     ]
+    out += [
+        {"claim": "The UTR model's temporal answers use the video",
+         "measure": "UTR temporal accuracy, full video - no video (paired)", "ci": comp.get("utr_full_minus_none_temporal")},
+        {"claim": "The UTR model's temporal answers use frame order",
+         "measure": "UTR temporal accuracy, full - shuffled frames (paired)", "ci": comp.get("utr_full_minus_shuffled_temporal")},
+    ]
     for item in out:
         item["verdict"] = _verdict(item["ci"])
     more = comp.get("captions_x4_minus_captions_temporal_full")
@@ -69,3 +75,29 @@ def _no_gain(more: dict | None, utr_vs_more: dict | None) -> str:
     if more["lo"] > 0 and not (utr_vs_more and utr_vs_more.get("lo") is not None and utr_vs_more["lo"] > 0):
         return "contradicted"
     return "reproduced" if more["lo"] <= 0 or (utr_vs_more and utr_vs_more.get("lo", 0) > 0) else "inconclusive"
+
+
+def caveats(results: dict) -> list[str]:
+    """Plain statements that qualify the verdicts (e.g. a gain that does not come from time)."""
+    verdict = {f["claim"]: f["verdict"] for f in results.get("findings", [])}
+    comp = results.get("comparisons", {})
+    notes = []
+    wins = verdict.get("The UTR model beats the caption model on temporal tasks") == "reproduced"
+    order = verdict.get("The UTR model's temporal answers use frame order")
+    video = verdict.get("The UTR model's temporal answers use the video")
+    if wins and order != "reproduced":
+        none = comp.get("utr_full_minus_none_temporal", {}).get("mean")
+        notes.append("The UTR model's advantage is NOT temporal skill: it scores the same with shuffled frames"
+                     + (f", and only {none:+.3f} lower with no video at all" if none is not None else "")
+                     + ". It learned the answer distributions of the temporal question types (which object stops,"
+                     " how many enter, ...) from the UTR dialogues, which the caption arms never see; the"
+                     " frame-order effect of the paper did not reproduce here.")
+        if verdict.get("Higher mean TPL of the training data goes with higher temporal accuracy (Finding 1)") == "reproduced":
+            notes.append("Finding 1's correlation follows each mixture's UTR share, which drives both its mean TPL and"
+                         " its answer-format gain; with no frame-order effect it is not evidence of temporal skill here.")
+    if video == "inconclusive":
+        notes.append("Removing the video does not clearly hurt the UTR model on temporal questions: it barely looks.")
+    if verdict.get("The UTR model activates more frames") == "contradicted":
+        notes.append("Both models spread their answer attention almost evenly over the frames (effective frames near T);"
+                     " the UTR model is slightly MORE concentrated, the opposite of Finding 2.")
+    return notes

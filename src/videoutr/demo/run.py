@@ -180,6 +180,15 @@ def stage_attention(cfg: DemoConfig, out: Path, models: dict[str, str]) -> dict:
     return result
 
 
+def _record_call(out: Path, wall_s: float, ran: bool) -> list[dict]:
+    """Append this call to DIR/calls.json (wall seconds, whether it ran any stage); return all calls."""
+    path = out / "calls.json"
+    calls = read_json(path) if path.is_file() else []
+    calls.append({"wall_s": wall_s, "ran_stages": ran})
+    write_json(path, calls)
+    return calls
+
+
 def _init_worker(threads: int) -> None:
     import torch
 
@@ -276,6 +285,7 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log: Callable[[str], None] = 
     stages.run("attention", lambda: stage_attention(cfg, out, shown))
     results = collect_results(cfg, out, data, tpl, stages.all_timings())
     results["wall_seconds_this_call"] = round(time.perf_counter() - started, 1)
+    results["calls"] = _record_call(out, results["wall_seconds_this_call"], ran=bool(stages.timings))
     write_report(results, out)
     log(f"report: {out / 'report.md'}")
     return results
