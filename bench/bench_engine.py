@@ -41,13 +41,11 @@ def decode_time(path: Path, thread_type: str | None = None, rgb: bool = True) ->
 
 
 def reader_time(path: Path) -> float:
-    """Seconds of the engine's own decode step (`videoutr.engine.decode.read_clip`), every frame."""
-    try:
-        from videoutr.engine.decode import read_clip
-    except ImportError:  # an engine from before its own decode step (this bench run against old code)
-        return float("nan")
+    """Seconds of the engine's decode step (`videoutr.video.sample_frames`), every frame."""
+    from videoutr.video import sample_frames
+
     start = time.perf_counter()
-    read_clip(path)
+    sample_frames(path)
     return time.perf_counter() - start
 
 
@@ -93,7 +91,7 @@ def report(count: int, total: int, rate: dict[str, float], pool: float, fps: flo
     print(f"raw PyAV decode to RGB arrays:         {decode:8.1f} frames/s  (threads off {rate['decode']:.0f}, AUTO {rate['decode_thread']:.0f})")
     print(f"raw PyAV decode only, no RGB arrays:   {rate['decode_only']:8.1f} frames/s")
     if rate["reader"] > 0:  # an engine with its own decode step
-        print(f"engine decode step alone (read_clip):  {rate['reader']:8.1f} frames/s  = {rate['reader'] / decode:.3f} x decode")
+        print(f"engine decode step (sample_frames):    {rate['reader']:8.1f} frames/s  = {rate['reader'] / decode:.3f} x decode")
     print(f"engine, every frame, 1 process:        {rate['engine']:8.1f} frames/s  = {rate['engine'] / decode:.3f} x decode"
           f"  ({rate['engine'] / rate['decode_only']:.3f} x decode only)   <- target >= 0.7 x decode")
     print(f"engine, frames at {fps:g} fps, 1 process:   {rate['engine_fps']:8.1f} frames/s  = {rate['engine_fps'] / decode:.3f} x decode")

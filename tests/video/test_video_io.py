@@ -143,3 +143,26 @@ def test_zero_frame_video_is_rejected(tmp_path):
     with pytest.raises(VideoReadError, match="zero frames|not a readable|no video"):
         sample_frames(path, num_frames=4)
 
+
+
+def test_opencv_colour_conversion_matches_libswscale_and_falls_back_elsewhere():
+    from av import VideoFrame
+
+    from videoutr.video.read import to_rgb
+
+    rgb = np.random.default_rng(0).integers(0, 255, (33, 47, 3), dtype=np.uint8)
+    fallbacks = [VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"),  # odd size
+                 VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv444p"),
+                 VideoFrame.from_ndarray(rgb, format="rgb24")]
+    for frame in fallbacks:
+        assert np.array_equal(to_rgb(frame), frame.to_ndarray(format="rgb24"))
+    even = VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv420p")
+    assert np.abs(to_rgb(even).astype(int) - even.to_ndarray(format="rgb24")).max() <= 3
+
+
+def test_video_without_frame_count_in_its_header_is_counted(tmp_path):
+    frames = moving_square_frames(12)
+    path = tmp_path / "clip.mkv"  # Matroska records no frame count
+    write_video(path, frames, fps=10)
+    sampled = sample_frames(path, num_frames=4)
+    assert sampled.info.num_frames == 12 and sampled.frame_idx == [0, 4, 7, 11]

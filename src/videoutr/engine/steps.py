@@ -23,7 +23,7 @@ import supervision as sv
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.types import ClipTrajectories
 from videoutr.errors import VideoutrError
-from videoutr.video import SampledFrames
+from videoutr.video import SampledFrames, sample_frames
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,9 @@ class VideoItem:
 
 def decode(item: VideoItem, cfg: EngineConfig) -> SampledFrames:
     """Sample the frames the engine looks at (`num_frames` uniform, or `fps`, else every frame)."""
-    from videoutr.engine.decode import read_clip
-
     if cfg.num_frames is None and cfg.fps is None:
-        return read_clip(item.path, max_frames=cfg.max_frames)
-    return read_clip(item.path, num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames)
+        return sample_frames(item.path, max_frames=cfg.max_frames)
+    return sample_frames(item.path, num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames)
 
 
 @lru_cache(maxsize=4)
