@@ -1,7 +1,10 @@
 import random
 
+import pytest
+
 from videoutr.data.llava import load_samples
-from videoutr.demo.base import build_base_data, still_questions, still_samples
+from videoutr.demo.base import build_base, build_base_data, still_questions, still_samples
+from videoutr.errors import ConfigError
 from videoutr.world import world_tiny
 from videoutr.world.captions import stable_rng
 from videoutr.world.palette import GRID_PLACES, SHAPES
@@ -38,3 +41,39 @@ def test_build_base_data_writes_frames_and_samples(tmp_path):
     samples = load_samples(out / "still.json")
     assert len(samples) == 6
     assert all((out / s.image).is_file() for s in samples)
+
+
+def test_still_questions_of_one_kind_only():
+    ann = _ann()
+    asked = [(t, still_questions(ann, t, random.Random(0), ("place",))) for t in range(ann.num_frames)]
+    assert any(places for _, places in asked)
+    for t, places in asked:
+        assert all(q.startswith("Where") and a in GRID_PLACES for q, a in places)
+        assert set(places) == {qa for qa in still_questions(ann, t, random.Random(0)) if qa[0].startswith("Where")}
+
+
+def test_place_only_samples_have_one_place_question_and_no_caption(tmp_path):
+    out = build_base_data(tmp_path, num_videos=4, frames_per_video=2, caption=False, max_questions=1,
+                          kinds=("place",))
+    for sample in load_samples(out / "still.json"):
+        assert len(sample.conversations) == 2
+        assert "Where is" in sample.conversations[0].value
+        assert sample.conversations[1].value in GRID_PLACES
+
+
+def test_build_base_runs_the_chosen_phases_and_skips_finished_ones(tmp_path, random_base):
+    overrides = ["run.max_steps=2", "run.batch_size=2", "run.save_steps=2", "run.eval_steps=2",
+                 "run.logging_steps=1"]
+    first = build_base(tmp_path / "out", tmp_path / "work", overrides, ("place", "mix"), random_base, num_videos=3)
+    assert [s["steps"] for s in first] == [2, 2]
+    assert (tmp_path / "out" / "model.safetensors").is_file()
+    assert (tmp_path / "work" / "mix" / "train_summary.json").is_file()
+    weights = (tmp_path / "out" / "model.safetensors").read_bytes()
+    assert build_base(tmp_path / "out", tmp_path / "work", overrides, ("place", "mix"), random_base,
+                      num_videos=3) == first
+    assert (tmp_path / "out" / "model.safetensors").read_bytes() == weights
+
+
+def test_build_base_names_an_unknown_phase(tmp_path):
+    with pytest.raises(ConfigError, match="pretrain"):
+        build_base(tmp_path / "out", tmp_path / "work", phases=("pretrain",))
