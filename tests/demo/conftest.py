@@ -1,5 +1,6 @@
 """Fixtures of the demo tests: a random-init tiny model as the base (the committed base is not
-needed to test the plumbing), built once per session."""
+needed to test the plumbing), built once per session. Unlike tests/conftest.py's `tiny_dir`, its
+vocabulary holds the grid place names."""
 
 import pytest
 

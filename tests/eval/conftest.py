@@ -1,36 +1,23 @@
-"""A tiny untrained model, four tiny videos and benchmarks in each supported format."""
+"""The shared square world (tiny untrained model, red square videos) with benchmarks in each supported format."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-
-def moving_square(direction: str, frames: int = 8) -> np.ndarray:
-    """Frames of a red square moving left or right; frame t's square is at a distinct x."""
-    out = np.full((frames, 48, 48, 3), 128, np.uint8)
-    for t in range(frames):
-        x = 4 + 4 * t if direction == "right" else 40 - 4 * t
-        out[t, 18:30, x : x + 8] = (255, 0, 0)
-    return out
+from ..conftest import square_direction
 
 
 @pytest.fixture(scope="session")
-def eval_world(tmp_path_factory) -> Path:
-    from videoutr.models.tiny import init_tiny_model
-    from videoutr.video import write_video
-
-    root = tmp_path_factory.mktemp("eval_world")
-    init_tiny_model(root / "model", preset="tiny", seed=0)
+def eval_world(square_world) -> Path:
+    """`square_world` plus bench.json (4 MCQ items on videos 0-3 and one missing video) and openqa.json."""
+    root = square_world
     items = []
     for i in range(4):
-        direction = ("left", "right")[i % 2]
-        write_video(root / f"videos/v{i}.mp4", moving_square(direction), fps=8)
         items.append({"id": f"q{i}", "video": f"videos/v{i}.mp4", "question": "Where does the red square move?",
-                      "candidates": ["left", "right", "up"], "answer": direction,
+                      "candidates": ["left", "right", "up"], "answer": square_direction(i),
                       "task": "direction" if i < 3 else "colour", "temporal": i < 3})
     items.append({"id": "q_missing", "video": "videos/nope.mp4", "question": "?", "candidates": ["a", "b"],
                   "answer": "a", "task": "direction", "temporal": True})

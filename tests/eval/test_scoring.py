@@ -60,7 +60,7 @@ def test_dialogue_logliks_is_minus_assistant_nll(eval_world):
     from videoutr.models.likelihood import assistant_nll
     from videoutr.models.load import load_video_model
 
-    from .conftest import moving_square
+    from ..conftest import moving_square
 
     model, processor = load_video_model(eval_world / "model")
     frames = moving_square("left")

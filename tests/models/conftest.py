@@ -1,23 +1,9 @@
-"""Fixtures for the model layer: one tiny checkpoint per session, frames and dialogue samples."""
+"""Fixtures for the model layer: frames and dialogue samples (the tiny model is in tests/conftest.py)."""
 
 import numpy as np
 import pytest
 
 from videoutr.data.llava import Sample, Turn
-
-
-@pytest.fixture(scope="session")
-def tiny_dir(tmp_path_factory):
-    from videoutr.models.tiny import init_tiny_model
-
-    return init_tiny_model(tmp_path_factory.mktemp("tiny-model"), preset="tiny", seed=0)
-
-
-@pytest.fixture(scope="session")
-def tiny(tiny_dir):
-    from videoutr.models.load import load_video_model
-
-    return load_video_model(tiny_dir, dtype="float32")
 
 
 @pytest.fixture

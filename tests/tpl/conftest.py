@@ -1,4 +1,4 @@
-"""Fixtures for TPL: a tiny checkpoint, small mp4 clips and a LLaVA dataset (with bad records)."""
+"""Fixtures for TPL: small mp4 clips and a LLaVA dataset with bad records (the tiny model is in tests/conftest.py)."""
 
 import json
 import sys
@@ -6,22 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import moving_square
+
 sys.path.insert(0, str(Path(__file__).parent))  # tpl_helpers (pytest runs in importlib mode)
-from tpl_helpers import moving_square  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def tpl_model_dir(tmp_path_factory):
-    from videoutr.models.tiny import init_tiny_model
-
-    return init_tiny_model(tmp_path_factory.mktemp("tpl-model"), preset="tiny", seed=1)
-
-
-@pytest.fixture(scope="session")
-def tpl_model(tpl_model_dir):
-    from videoutr.models.load import load_video_model
-
-    return load_video_model(tpl_model_dir, dtype="float32")
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +21,7 @@ def dataset(tmp_path_factory):
     records = []
     for i in range(8):
         name = f"videos/clip{i}.mp4"
-        write_video(root / name, moving_square(8 if i != 5 else 4, colours[i % 4]), fps=8)
+        write_video(root / name, moving_square(frames=8 if i != 5 else 4, colour=colours[i % 4]), fps=8)
         subset = ["caption", "motion", "qa"][i % 3]
         turns = [{"from": "human", "value": "<video>\nWhat happens?"},
                  {"from": "gpt", "value": f"A square moves right, sample {i}."}]

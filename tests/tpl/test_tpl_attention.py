@@ -11,7 +11,7 @@ from videoutr.errors import ConfigError
 from videoutr.models.inputs import encode_sample
 from videoutr.tpl.attention import frame_activation, frame_spans, parse_layers
 
-from tpl_helpers import moving_square
+from ..conftest import moving_square
 
 PROMPT, ANSWER = "What happened?", "A red square moves right."
 
@@ -34,9 +34,9 @@ def _force_attention_onto(monkeypatch, span):
 
 
 @pytest.mark.parametrize("target", [0, 5, 7])
-def test_attention_forced_onto_one_frame_is_attributed_to_that_frame(tpl_model, monkeypatch, target):
-    model, processor = tpl_model
-    frames = moving_square(8)
+def test_attention_forced_onto_one_frame_is_attributed_to_that_frame(tiny, monkeypatch, target):
+    model, processor = tiny
+    frames = moving_square()
     sample = Sample(id="x", conversations=[Turn("human", "<video>\n" + PROMPT), Turn("gpt", ANSWER)])
     spans, per_row = frame_spans(encode_sample(processor, sample, frames), model.config.video_token_id)
     assert per_row == 1 and all(b - a == 9 for a, b in spans) and all(spans[i][1] == spans[i + 1][0] for i in range(7))
@@ -50,9 +50,9 @@ def test_attention_forced_onto_one_frame_is_attributed_to_that_frame(tpl_model, 
     assert min(result.video_mass) > 0.99
 
 
-def test_unforced_model_spreads_and_capture_is_one_layer_at_a_time(tpl_model):
-    model, processor = tpl_model
-    frames = np.repeat(moving_square(8), 4, axis=0)  # 32 frames
+def test_unforced_model_spreads_and_capture_is_one_layer_at_a_time(tiny):
+    model, processor = tiny
+    frames = np.repeat(moving_square(), 4, axis=0)  # 32 frames
     result = frame_activation(model, processor, frames, PROMPT, answer=ANSWER, layers="all")
     assert result.matrix.shape[0] == 32 and result.layers == [0, 1]
     assert result.max_alive_layers == 1  # layer 0's weights were freed before layer 1 ran
@@ -71,16 +71,16 @@ def test_parse_layers():
         parse_layers("top", 4)
 
 
-def test_cli_generates_answer_and_writes_json_and_heatmap(tpl_model_dir, tmp_path):
+def test_cli_generates_answer_and_writes_json_and_heatmap(tiny_dir, tmp_path):
     from videoutr.video import write_video
 
-    write_video(tmp_path / "v.mp4", moving_square(8), fps=8)
+    write_video(tmp_path / "v.mp4", moving_square(), fps=8)
     from typer.testing import CliRunner
 
     from videoutr.cli import app
 
     result = CliRunner().invoke(app, [
-        "attention", "--model", str(tpl_model_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
+        "attention", "--model", str(tiny_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
         "--out", str(tmp_path / "att"), "--max-new-tokens", "4", "--layers", "all"])
     assert result.exit_code == 0, (result.stderr, result.exception)
     assert "frame activation:" in result.stdout

@@ -24,9 +24,9 @@ def _run_cli(*args):
 
 
 @pytest.fixture(scope="module")
-def scored(dataset, tpl_model_dir, tmp_path_factory):
+def scored(dataset, tiny_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("scored") / "scores.jsonl"
-    cfg = TplRunConfig(model=str(tpl_model_dir), data=str(dataset / "data.json"), out=str(out),
+    cfg = TplRunConfig(model=str(tiny_dir), data=str(dataset / "data.json"), out=str(out),
                        video_root=str(dataset), frames=8, batch_size=3)
     return cfg, run_tpl(cfg, progress=False)
 
@@ -85,9 +85,9 @@ def test_killed_run_resumes_to_identical_file(scored, tmp_path):
     assert "error: " in stderr and "nope.mp4" in stderr and "scored 8 samples (4 errors)" in stdout
 
 
-def test_rerun_with_other_settings_is_refused(scored, tpl_model):
+def test_rerun_with_other_settings_is_refused(scored, tiny):
     cfg, _ = scored
-    model, processor = tpl_model
+    model, processor = tiny
     other = TplRunConfig(**{**cfg.__dict__, "mode": "ratio"})
     with pytest.raises(ConfigError, match="mode"):
         run_tpl(other, model=model, processor=processor, progress=False)

@@ -13,7 +13,7 @@ from videoutr.tpl.naive import naive_tpl
 from videoutr.tpl.score import TplScorer, _record, perplexity, tpl_value
 from videoutr.video.keyframe import key_frame_index
 
-from tpl_helpers import moving_square
+from ..conftest import moving_square
 
 
 def test_tpl_arithmetic_by_hand():
@@ -47,14 +47,14 @@ def test_key_frame_choices():
 
 
 @pytest.mark.parametrize("key_frame", ["first", "last", "random"])
-def test_equals_naive_scorer(tpl_model, key_frame):
-    model, processor = tpl_model
+def test_equals_naive_scorer(tiny, key_frame):
+    model, processor = tiny
     items = []
     for i in range(3):
         turns = [Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red square moves right." * (i + 1))]
         if i == 1:
             turns += [Turn("human", "Where at the end?"), Turn("gpt", "bottom right")]
-        items.append((Sample(id=f"s{i}", conversations=turns), moving_square(8), ("clip.mp4", i // 2)))
+        items.append((Sample(id=f"s{i}", conversations=turns), moving_square(), ("clip.mp4", i // 2)))
     scorer = TplScorer(model, processor, key_frame=key_frame, seed=3)
     records = scorer.score(items)  # s0 and s1 share a video: one vision pass, one shared prefix pass
     assert scorer.vision_frames == 16
@@ -66,10 +66,10 @@ def test_equals_naive_scorer(tpl_model, key_frame):
     assert [r["key_frame"] for r in records] == [key_frame_index(8, key_frame, f"s{i}", 3) for i in range(3)]
 
 
-def test_vision_reuse_equals_separate_single_frame_pass(tpl_model):
-    model, processor = tpl_model
+def test_vision_reuse_equals_separate_single_frame_pass(tiny):
+    model, processor = tiny
     items = [(Sample(id=f"s{i}", conversations=[Turn("human", "<video>\nColour?"), Turn("gpt", "red")]),
-              moving_square(8, (40 * i, 90, 200))) for i in range(3)]
+              moving_square(colour=(40 * i, 90, 200))) for i in range(3)]
     fast = TplScorer(model, processor, key_frame="last")
     slow = TplScorer(model, processor, key_frame="last")
     slow.reuse_vision = False
@@ -100,9 +100,9 @@ def test_motion_text_gets_higher_tpl_than_static_text_under_a_learned_model():
     assert motion_tpl > 1.0  # "from red to blue" needs frame 2
 
 
-def test_samples_of_one_video_share_one_vision_pass(tpl_model):
-    model, processor = tpl_model
-    frames = moving_square(8)
+def test_samples_of_one_video_share_one_vision_pass(tiny):
+    model, processor = tiny
+    frames = moving_square()
     samples = [Sample(id=f"q{i}", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "x" * (i + 1))])
                for i in range(3)]
     scorer = TplScorer(model, processor, key_frame="last")

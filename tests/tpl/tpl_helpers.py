@@ -1,4 +1,4 @@
-"""Test helpers: synthetic clips, and a micro model that learns a 2-frame world in seconds.
+"""Test helpers: 2-frame colour clips, and a micro model that learns a 2-frame world in seconds.
 
 Clips for the sign test are 32x32: the top half keeps one colour in both frames (visible in any frame); the bottom
 half changes colour between frame 1 and frame 2 (only the pair of frames tells the change).
@@ -10,14 +10,6 @@ import torch
 from videoutr.data.llava import Sample, Turn
 
 COLOURS = {"red": (220, 30, 30), "green": (30, 200, 30), "blue": (30, 30, 220), "yellow": (230, 220, 30)}
-
-
-def moving_square(n_frames: int, colour=(220, 40, 40), size=48) -> np.ndarray:
-    frames = np.full((n_frames, size, size, 3), 90, np.uint8)
-    for t in range(n_frames):
-        x = 2 + t * (size - 14) // max(1, n_frames - 1)
-        frames[t, 18:30, x:x + 12] = colour
-    return frames
 
 
 def clip(top: str, first: str, last: str) -> np.ndarray:

@@ -1,20 +1,13 @@
-"""Tiny model and tiny world for training tests: red square moving left or right, 8 frames."""
+"""The shared square world as a training set (red square moving left or right, 8 frames) and recipe overrides."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-
-def _frames(direction: str, colour=(255, 0, 0)) -> np.ndarray:
-    frames = np.full((8, 48, 48, 3), 128, np.uint8)
-    for t in range(8):
-        x = 4 + 4 * t if direction == "right" else 40 - 4 * t
-        frames[t, 18:30, x : x + 8] = colour
-    return frames
+from ..conftest import square_direction
 
 
 def _record(i: int, direction: str) -> dict:
@@ -31,21 +24,12 @@ def _record(i: int, direction: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    """A folder with model/, videos/, train.json (20 samples), heldout.json (4 samples)."""
-    from videoutr.models.tiny import init_tiny_model
-    from videoutr.video import write_video
-
-    root = tmp_path_factory.mktemp("tiny_world")
-    init_tiny_model(root / "model", preset="tiny", seed=0)
-    records = []
-    for i in range(24):
-        direction = ("left", "right")[i % 2]
-        write_video(root / f"videos/v{i}.mp4", _frames(direction), fps=8)
-        records.append(_record(i, direction))
-    (root / "train.json").write_text(json.dumps(records[:20]))
-    (root / "heldout.json").write_text(json.dumps(records[20:]))
-    return root
+def tiny_world(square_world) -> Path:
+    """`square_world` (model/, videos/) plus train.json (20 samples) and heldout.json (4 samples)."""
+    records = [_record(i, square_direction(i)) for i in range(24)]
+    (square_world / "train.json").write_text(json.dumps(records[:20]))
+    (square_world / "heldout.json").write_text(json.dumps(records[20:]))
+    return square_world
 
 
 @pytest.fixture
