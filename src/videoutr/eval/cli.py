@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -23,48 +24,42 @@ def _run(**kwargs) -> None:
                            "verdict": summary.get("verdict", {}).get("statement")}, indent=2))
 
 
+# The options of `eval` and `probe`; each command gives its own defaults.
+Model = Annotated[str, typer.Option("--model", "-m", help="Model folder (HF form) or hub id.")]
+Bench = Annotated[Path, typer.Option("--bench", "-b", help="Benchmark JSON (world bench.json, MVBench, "
+                                     "TempCompass, MSVD/MSRVTT/TGIF/ActivityNet-QA).")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Results folder (resumable).")]
+VideoRoot = Annotated[list[Path] | None, typer.Option("--video-root", help="Folder(s) the videos are relative to.")]
+Format = Annotated[str, typer.Option("--format", help="auto | world | mcq | tempcompass | openqa")]
+Method = Annotated[str, typer.Option(help="MCQ scoring: loglik | generate | both")]
+Conditions = Annotated[str, typer.Option(help=f"Comma list from {ALL_CONDITIONS}")]
+KeyFrame = Annotated[str, typer.Option(help="Frame of the `single` condition: first|middle|last|random")]
+Frames = Annotated[int | None, typer.Option(help="Frames per video (default: the model's own policy).")]
+LlTarget = Annotated[str, typer.Option(help="Log-likelihood of the option text, or of its letter.")]
+LlNorm = Annotated[str, typer.Option(help="sum | mean (per-token) log-likelihood")]
+MaxNewTokens = Annotated[int, typer.Option(help="Generation length.")]
+Limit = Annotated[int | None, typer.Option(help="Only the first N items.")]
+Judge = Annotated[str | None, typer.Option(help="Optional HF chat model folder judging open-QA answers.")]
+Device = Annotated[str, typer.Option(help="cpu | cuda | cuda:N")]
+Dtype = Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16")]
+Seed = Annotated[int, typer.Option(help="Seed of the shuffled / random key-frame conditions.")]
+
+
 def eval_command(
-    model: str = typer.Option(..., "--model", "-m", help="Model folder (HF form) or hub id."),
-    bench: Path = typer.Option(..., "--bench", "-b", help="Benchmark JSON (world bench.json, MVBench, "
-                               "TempCompass, MSVD/MSRVTT/TGIF/ActivityNet-QA)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Results folder (resumable)."),
-    video_root: list[Path] = typer.Option(None, "--video-root", help="Folder(s) the videos are relative to."),
-    fmt: str = typer.Option("auto", "--format", help="auto | world | mcq | tempcompass | openqa"),
-    method: str = typer.Option("loglik", help="MCQ scoring: loglik | generate | both"),
-    conditions: str = typer.Option("full", help=f"Comma list from {ALL_CONDITIONS}"),
-    key_frame: str = typer.Option("first", help="Frame of the `single` condition: first|middle|last|random"),
-    frames: int = typer.Option(None, help="Frames per video (default: the model's own policy)."),
-    ll_target: str = typer.Option("text", help="Log-likelihood of the option text, or of its letter."),
-    ll_norm: str = typer.Option("sum", help="sum | mean (per-token) log-likelihood"),
-    max_new_tokens: int = typer.Option(32, help="Generation length."),
-    limit: int = typer.Option(None, help="Only the first N items."),
-    judge: str = typer.Option(None, help="Optional HF chat model folder judging open-QA answers."),
-    device: str = typer.Option("cpu", help="cpu | cuda | cuda:N"),
-    dtype: str = typer.Option("auto", help="auto | float32 | bfloat16 | float16"),
-    seed: int = typer.Option(0, help="Seed of shuffled / random key-frame conditions."),
+    model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
+    method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
+    frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
+    limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart."""
     _run(**locals())
 
 
 def probe_command(
-    model: str = typer.Option(..., "--model", "-m", help="Model folder (HF form) or hub id."),
-    bench: Path = typer.Option(..., "--bench", "-b", help="Benchmark JSON."),
-    out: Path = typer.Option(..., "--out", "-o", help="Results folder (resumable)."),
-    video_root: list[Path] = typer.Option(None, "--video-root", help="Folder(s) the videos are relative to."),
-    fmt: str = typer.Option("auto", "--format", help="auto | world | mcq | tempcompass | openqa"),
-    method: str = typer.Option("loglik", help="MCQ scoring: loglik | generate | both"),
-    conditions: str = typer.Option(ALL_CONDITIONS, help="Comma list of conditions."),
-    key_frame: str = typer.Option("last", help="Frame of the `single` condition: first|middle|last|random"),
-    frames: int = typer.Option(None, help="Frames per video (default: the model's own policy)."),
-    ll_target: str = typer.Option("text", help="Log-likelihood of the option text, or of its letter."),
-    ll_norm: str = typer.Option("sum", help="sum | mean"),
-    max_new_tokens: int = typer.Option(32, help="Generation length."),
-    limit: int = typer.Option(None, help="Only the first N items."),
-    judge: str = typer.Option(None, help="Optional HF chat model folder judging open-QA answers."),
-    device: str = typer.Option("cpu", help="cpu | cuda | cuda:N"),
-    dtype: str = typer.Option("auto", help="auto | float32 | bfloat16 | float16"),
-    seed: int = typer.Option(0, help="Seed of the shuffled / random key-frame conditions."),
+    model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
+    method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
+    frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
+    limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())
