@@ -8,10 +8,12 @@ low-saturation scene, like the synthetic world, are then found even when they ne
 With `split_by_colour`, foreground pixels are labelled with their nearest palette colour
 before the connected components, so touching objects of different colours stay apart.
 
-The whole clip is processed at once (see `stack.py`): masks, colour layers, openings and
-connected components of all frames in a few OpenCV calls; only growing each component back to
-its raw pixels, scoring and naming it remain per object (a shape is named once per distinct
-blob). The detections are those of the frame-by-frame formulation, bit for bit.
+The whole clip is processed at once: the foreground of all frames in a few OpenCV calls (see
+`stack.py`; the median background only where a pixel's values vary enough to matter), then each
+colour layer on the rows where it appears (see `layers.py`: opening, connected components of
+all frames in a few calls); only growing each component back to its raw pixels, scoring and
+naming it remain per object (a shape is named once per distinct blob). Each frame's detections
+are those of the frame alone against the same background.
 
     >>> det = MotionDetector()
     >>> per_frame = det.detect_clip(frames)   # (T, H, W, 3) uint8 RGB
@@ -27,8 +29,10 @@ import supervision as sv
 
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
 from videoutr.engine.detectors.base import Detector, empty_detections
-from videoutr.engine.detectors.stack import KERNEL as _KERNEL
-from videoutr.engine.detectors.stack import NONE, dilate_stack, masked_median, max_channel_diff, open_labels, open_mask, saturated, stack_components
+from videoutr.engine.detectors.layers import KERNEL, LayerComponents, LayerRows, gather_rows, take_rows
+from videoutr.engine.detectors.stack import NONE, lower_median, masked_median, max_channel_diff, saturated
+
+_REACH = np.ones((9, 9), np.uint8)  # 4 pixels around: how far a component is grown back
 
 
 class MotionDetector(Detector):
@@ -73,7 +77,7 @@ class MotionDetector(Detector):
         self._block = self.shape_block if scale == 1.0 else 1
         frames = np.ascontiguousarray(frames)
         sat = saturated(frames, self.saturation_min) if self.saturation_min is not None else None
-        background = self.background(frames, sat)
+        background = self.clip_background(frames, sat)
         per_frame = self.detect_stack(frames, background, sat)
         if scale < 1.0:
             for dets in per_frame:
@@ -88,60 +92,85 @@ class MotionDetector(Detector):
         The median is the lower middle of each pixel's unsaturated values (of all its values
         where none is unsaturated). `sat`: the frames' saturation masks, if known.
         """
-        step = max(1, int(np.ceil(len(frames) / self.max_background_frames)))
+        step = self._background_step(len(frames))
         stack = np.ascontiguousarray(frames[::step])
         if self.saturation_min is None:
             return np.median(stack, axis=0).astype(np.uint8)
         return masked_median(stack, saturated(stack, self.saturation_min) if sat is None else sat[::step])
+
+    def clip_background(self, frames: np.ndarray, sat: np.ndarray | None = None) -> np.ndarray:
+        """`background` where it matters: the median of each colour channel whose values over the
+        clip span more than `diff_threshold`, elsewhere their lowest value. Every frame then gives
+        the same detections as against `background`: wherever a channel's span is smaller,
+        |frame - any value in the span| <= `diff_threshold` (never foreground, never strong)."""
+        low, high = frames.min(axis=0), frames.max(axis=0)
+        varying = np.flatnonzero(cv2.absdiff(high, low).reshape(-1) > self.diff_threshold)
+        if len(varying) == 0:
+            return low
+        step = self._background_step(len(frames))
+        samples = np.take(frames[::step].reshape(-(-len(frames) // step), -1), varying, axis=1)
+        if self.saturation_min is None:
+            median = np.median(samples, axis=0).astype(np.uint8)
+        else:
+            sat = saturated(frames[::step], self.saturation_min) if sat is None else sat[::step]
+            median = lower_median(samples, np.take(sat.reshape(len(samples), -1), varying // 3, axis=1))
+        low.reshape(-1)[varying] = median
+        return low
+
+    def _background_step(self, length: int) -> int:
+        return max(1, int(np.ceil(length / self.max_background_frames)))
 
     def detect_with_background(self, rgb: np.ndarray, background: np.ndarray) -> sv.Detections:
         """Detect in one frame against a given background."""
         return self.detect_stack(rgb[None], background)[0]
 
     def detect_stack(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None) -> list[sv.Detections]:
-        """Detect in every frame of a (T, H, W, 3) stack against one background: the masks, colour
-        layers, openings and components of the whole stack at once; then each component is grown
-        back, scored and named (`sat`: the frames' saturation masks, if known)."""
+        """Detect in every frame of a (T, H, W, 3) stack against one background: the foreground
+        of the whole stack at once, then each colour layer on the rows where it appears (see
+        `layers.py`); each opened component is grown back, scored and named (`sat`: the frames'
+        saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
+        height, width = frames.shape[1:3]
         diff = max_channel_diff(frames, background)
         mask = diff > self.diff_threshold
         if self.saturation_min is not None:
             mask |= saturated(frames, self.saturation_min) if sat is None else sat
         if self.split_by_colour:
-            labels, stray = self._colour_layers(frames, mask)
-            opened = open_labels(labels)
+            labels, stray, present = self._colour_layers(frames, mask)
         else:
-            mask = open_mask(mask)
-            labels, stray, opened = np.where(mask, 0, NONE).astype(np.uint8), mask, mask
-        count, comp, stats = stack_components(opened)
-        colour = np.full(count, -1, np.int64)
-        if self.split_by_colour:  # one label per component, except where layers touch
-            colour[comp[opened]] = labels[opened]
-        comp, stats, colour = _split_mixed(comp, stats, colour, labels, opened)
+            labels, stray, present = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2).reshape(-1, 1)
+        labels, stray, strong = labels.reshape(-1, width), stray.reshape(-1, width), (diff > 2 * self.diff_threshold).reshape(-1, width)
         rows: list[list[tuple]] = [[] for _ in frames]
-        for k in np.flatnonzero(stats[:, 5] >= self.min_area):
-            if k == 0:
-                continue
-            t = int(stats[k, 0])
-            row = self._component(frames[t], diff[t], labels[t], comp[t], stray[t], int(k), stats[k], int(colour[k]))
-            rows[t].append(row)
+        for colour_idx in np.flatnonzero(present.any(axis=0)):
+            gathered = gather_rows(present[:, colour_idx], height)
+            layer = (take_rows(labels, gathered, NONE) == colour_idx).view(np.uint8)
+            comps = LayerComponents.of(layer, gathered)
+            stray_rows, strong_rows = take_rows(stray, gathered), take_rows(strong, gathered)
+            for box, first in comps.boxes:
+                found = self._component(comps, box, first, gathered, stray_rows, strong_rows, frames,
+                                        int(colour_idx) if self.split_by_colour else -1)
+                if found is not None:
+                    rows[found[0]].append(found[1])
         return [self._detections(r) for r in rows]
 
-    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each foreground pixel labelled with its nearest palette colour (LAB), kept when its
-        colour covers at least `min_area` pixels of its frame (`NONE` elsewhere); and the
-        `stray` foreground pixels of colours too rare to hold an object."""
+        colour covers at least `min_area` pixels of its frame (`NONE` elsewhere); the `stray`
+        foreground pixels of colours too rare to hold an object; and which rows hold each
+        colour's layer ((T * H, palette) bool)."""
+        palette = len(self._names)
         index = np.flatnonzero(mask)
         if len(index) == 0:
-            return np.full(mask.shape, NONE, np.uint8), mask
+            return np.full(mask.shape, NONE, np.uint8), mask, np.zeros((mask.shape[0] * mask.shape[1], palette), bool)
         nearest = self._nearest(frames.reshape(-1, 3)[index])
         which = index // (mask.shape[1] * mask.shape[2])
-        palette = len(self._names)
         counts = np.bincount(which * palette + nearest, minlength=len(frames) * palette).reshape(len(frames), palette)
         kept = (counts >= self.min_area)[which, nearest]
         labels = np.full(mask.shape, NONE, np.uint8)
         labels[mask] = np.where(kept, nearest, NONE)
-        return labels, mask & (labels == NONE)
+        row = index[kept] // mask.shape[2]
+        present = np.bincount(row * palette + nearest[kept], minlength=mask.shape[0] * mask.shape[1] * palette) > 0
+        return labels, mask & (labels == NONE), present.reshape(-1, palette)
 
     def _nearest(self, pixels: np.ndarray) -> np.ndarray:
         """Index of the nearest palette colour (in LAB) of each (N, 3) RGB pixel. Results are
@@ -169,28 +198,33 @@ class MotionDetector(Detector):
         dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
         return dist.argmin(axis=1)
 
-    def _component(self, rgb, diff, labels, comp, stray, k: int, stat: np.ndarray, colour_idx: int) -> tuple:
-        """One opened component grown back to its raw layer (opening trims corners), boxed, scored, named."""
-        _, x, y, w, h, _ = stat.tolist()
-        height, width = diff.shape
-        x0, y0, x1, y1 = max(0, x - 4), max(0, y - 4), min(width, x + w + 4), min(height, y + h + 4)
-        first = (y, x + int(np.argmax(comp[y, x : x + w] == k)))  # labelling order: first pixel in reading order
-        core = comp[y0:y1, x0:x1] == k
-        grown = _grow(core, labels[y0:y1, x0:x1] == max(colour_idx, 0), stray[y0:y1, x0:x1])
+    def _component(self, comps: LayerComponents, box: tuple[int, int, int, int], first: tuple[int, int], gathered: LayerRows,
+                   stray: np.ndarray, strong: np.ndarray, frames: np.ndarray, colour_idx: int) -> tuple[int, tuple] | None:
+        """One opened component (`box`, `first` pixel) grown back to its raw layer (opening trims
+        corners), boxed, scored, named; returns its frame and its row, or None when it is smaller
+        than `min_area`. Rows and arrays are the layer's gathered ones."""
+        x, y, w, h = box
+        width = comps.core.shape[1]
+        y0, y1 = max(int(gathered.top[y]), y - 4), min(int(gathered.bottom[y]), y + h + 4)
+        x0, x1 = max(0, x - 4), min(width, x + w + 4)
+        core = comps.core[y0:y1, x0:x1] == comps.core[first[1], first[0]]
+        if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
+            return None
+        grown = _grow(core, comps.raw[y0:y1, x0:x1] == comps.raw[first[1], first[0]], stray[y0:y1, x0:x1])
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
-        x, y = x0 + bx, y0 + by
         blob = grown[by : by + h, bx : bx + w]
         area = cv2.countNonZero(blob.view(np.uint8))
-        strong = (diff[y : y + h, x : x + w] > 2 * self.diff_threshold) & blob
-        strength = cv2.countNonZero(strong.view(np.uint8)) / area
+        strength = cv2.countNonZero((strong[y0 + by : y0 + by + h, x0 + bx : x0 + bx + w] & blob).view(np.uint8)) / area
         size_term = min(1.0, area / (3.0 * self.min_area))
         confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
+        t, top = gathered.frame_of(y0 + by)
+        x = x0 + bx
         if colour_idx >= 0:
             colour = self._names[colour_idx]
         else:
-            colour = colour_name(np.median(rgb[y : y + h, x : x + w][blob], axis=0), self.palette)
-        shape = shape_of_blob(blob, area, origin=(x, y), block=self._block)
-        return (x, y, x + w, y + h), confidence, colour, shape, area, (colour_idx, first)
+            colour = colour_name(np.median(frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
+        shape = shape_of_blob(blob, area, origin=(x, top), block=self._block)
+        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (gathered.frame_of(y)[1], first[0])))
 
     @staticmethod
     def _detections(rows: list[tuple]) -> sv.Detections:
@@ -212,41 +246,10 @@ class MotionDetector(Detector):
         )
 
 
-def _split_mixed(comp, stats, colour, labels, opened):
-    """Components holding opened pixels of several labels (touching layers) are split into the
-    per-label components a per-layer labelling would find; returns updated labels, stats, colours."""
-    count = len(stats)
-    # where two labels meet, the lower one sees the higher one among its 8 neighbours
-    meets = opened & (dilate_stack(np.where(opened, labels, 0).astype(np.uint8)) > labels)
-    mixed = np.unique(comp[meets])
-    if len(mixed) == 0:
-        return comp, stats, colour
-    new_stats, new_colour = [stats], [colour]
-    for k in mixed:
-        t, x, y, w, h, _ = (int(v) for v in stats[k])
-        window = comp[t, y : y + h, x : x + w]
-        inside = window == k
-        layer = labels[t, y : y + h, x : x + w]
-        for c in np.unique(layer[inside]):
-            n, sub, st, _ = cv2.connectedComponentsWithStats((inside & (layer == c)).astype(np.uint8), connectivity=8)
-            for j in range(1, n):
-                window[sub == j] = count
-                new_stats.append(np.array([[t, x + st[j, 0], y + st[j, 1], st[j, 2], st[j, 3], st[j, 4]]], np.int64))
-                new_colour.append(np.array([c], np.int64))
-                count += 1
-        stats[k, 5] = 0  # replaced by its parts
-    return comp, np.concatenate(new_stats), np.concatenate(new_colour)
-
-
-def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None = None) -> np.ndarray:
-    """The raw pixels connected to an opened component (opening trims thin tips and corners),
-    plus `stray` foreground pixels right next to it (edge pixels whose blended colour was named
-    after another, absent, palette colour)."""
-    count, labels = cv2.connectedComponents(raw.view(np.uint8), connectivity=8)
-    touching = np.zeros(count, bool)
-    touching[labels[core & raw]] = True
-    touching[0] = False
-    grown = (touching[labels] & cv2.dilate(core.view(np.uint8), _KERNEL, iterations=4).view(bool)) | core
-    if stray is not None:
-        grown |= stray & cv2.dilate(grown.view(np.uint8), _KERNEL, iterations=1).view(bool)
+def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray) -> np.ndarray:
+    """An opened component's `raw` component (opening trims thin tips and corners) within 4 pixels
+    of it, plus `stray` foreground pixels right next to that (edge pixels whose blended colour was
+    named after another, absent, palette colour)."""
+    grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
+    grown |= stray & cv2.dilate(grown.view(np.uint8), KERNEL).view(bool)
     return grown

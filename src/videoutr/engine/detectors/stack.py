@@ -1,14 +1,8 @@
-"""Clip-level mask operations for the `motion` detector: a whole (T, H, W) stack in a few calls.
-
-Frames are stacked vertically with one separator row between them, so one OpenCV call (colour
-conversion, erosion, dilation, connected components) serves the whole clip; the separator's
-value is chosen per operation so that each frame is treated exactly as if it were alone (erosion
-and dilation see the frame's edge as OpenCV's default border does, and components never cross
-from one frame into the next).
+"""Clip-level pixel operations for the `motion` detector: a whole (T, H, W, 3) stack in a few calls.
 
     >>> sat = saturated(frames, 0.4)                     # (T, H, W) bool
-    >>> opened = open_labels(labels)                     # per-label 3x3 opening of a label stack
-    >>> count, comp, stats = stack_components(opened)    # components of every frame at once
+    >>> background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
+    >>> diff = max_channel_diff(frames, background)      # (T, H, W) uint8
 """
 
 from __future__ import annotations
@@ -18,43 +12,51 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-KERNEL = np.ones((3, 3), np.uint8)
 NONE = 255  # label of pixels that belong to no layer
+_CHANNELS = np.ones((1, 3), np.uint8)
 
 
 def saturated(frames: np.ndarray, saturation_min: float) -> np.ndarray:
-    """Strongly saturated, not dark pixels of RGB frames (..., H, W, 3) -> (..., H, W) bool."""
+    """Strongly saturated (S > `saturation_min` * 255), not dark (V > 50) pixels of RGB frames
+    (..., H, W, 3) -> (..., H, W) bool."""
     flat = np.ascontiguousarray(frames).reshape(-1, frames.shape[-2], 3)
     hsv = cv2.cvtColor(flat, cv2.COLOR_RGB2HSV)
-    return ((hsv[..., 1] > saturation_min * 255) & (hsv[..., 2] > 50)).reshape(frames.shape[:-1])
+    inside = cv2.inRange(hsv, (0, int(np.floor(saturation_min * 255)) + 1, 51), (255, 255, 255))
+    return inside.view(bool).reshape(frames.shape[:-1])
 
 
 def masked_median(stack: np.ndarray, skip: np.ndarray) -> np.ndarray:
     """Per-pixel lower median over time of a (T, H, W, 3) stack, leaving out `skip` (T, H, W)
-    samples (of all samples where every one is skipped).
+    samples (of all samples where every one is skipped)."""
+    flat_skip = np.repeat(skip.reshape(len(skip), -1), 3, axis=1)
+    return lower_median(stack.reshape(len(stack), -1), flat_skip).reshape(stack.shape[1:])
 
-    Each pixel's `s` skipped samples are replaced by `a` zeros and `s - a` 255s, `a` chosen so
+
+def lower_median(samples: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """The lower median of each column of (T, N) uint8 `samples`, leaving out `skip` (T, N)
+    samples (of all samples where every one is skipped) -> (N,) uint8.
+
+    Each column's `s` skipped samples are replaced by `a` zeros and `s - a` 255s, `a` chosen so
     that the lower median of all values is the lower median of the kept ones (padding to a
-    power of two the same way); a sorting network then selects the middle of every pixel at once.
+    power of two the same way); a sorting network then selects the middle of every column at once.
     """
-    length = len(stack)
+    length = len(samples)
     size = 1 << max(0, (length - 1).bit_length())
     skip = skip & ~skip.all(axis=0)  # nothing kept: the median of all values
-    flat_skip = np.repeat(skip.reshape(length, -1), 3, axis=1)
-    kept = length - flat_skip.sum(axis=0, dtype=np.int32)
+    kept = length - skip.sum(axis=0, dtype=np.int32)
     low = ((size - 1) // 2 - (kept - 1) // 2).astype(np.uint8)  # fillers (skipped, then padding) set to 0
-    planes, rank = [], np.zeros(flat_skip.shape[1], np.uint8)
-    any_skip = flat_skip.any(axis=1)
+    planes, rank = [], np.zeros(skip.shape[1], np.uint8)
+    any_skip = skip.any(axis=1)
     for t in range(size):
         if t < length and not any_skip[t]:
-            planes.append(stack[t].reshape(-1))
+            planes.append(samples[t])
             continue
-        rank += flat_skip[t].view(np.uint8) if t < length else 1
+        rank += skip[t].view(np.uint8) if t < length else 1
         filler = (rank > low).view(np.uint8) * np.uint8(255)
         if t < length:
-            np.copyto(filler, stack[t].reshape(-1), where=~flat_skip[t])
+            np.copyto(filler, samples[t], where=~skip[t])
         planes.append(filler)
-    return _select(planes, (size - 1) // 2).reshape(stack.shape[1:])
+    return _select(planes, (size - 1) // 2)
 
 
 @lru_cache(maxsize=8)
@@ -91,54 +93,9 @@ def _select(planes: list[np.ndarray], k: int) -> np.ndarray:
 
 
 def max_channel_diff(frames: np.ndarray, background: np.ndarray) -> np.ndarray:
-    """max over R, G, B of |frame - background| for a (T, H, W, 3) stack -> (T, H, W) uint8."""
+    """max over R, G, B of |frame - background| for a (T, H, W, 3) stack -> (T, H, W) uint8 (a
+    1x3 maximum filter over each row's interleaved channels puts each pixel's max at its G)."""
     length, height, width = frames.shape[:3]
-    diff = cv2.absdiff(frames.reshape(-1, width, 3), np.tile(background, (length, 1, 1)))
-    return np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2]).reshape(length, height, width)
-
-
-def _morph(op, stack: np.ndarray, separator: int) -> np.ndarray:
-    """3x3 erosion or dilation of every (H, W) frame of a uint8 stack in one call."""
-    length, height, width = stack.shape
-    padded = np.full((length, height + 1, width), separator, np.uint8)
-    padded[:, :height] = stack
-    return op(padded.reshape(-1, width), KERNEL).reshape(length, height + 1, width)[:, :height]
-
-
-def dilate_stack(stack: np.ndarray) -> np.ndarray:
-    """3x3 maximum filter of each frame of a (T, H, W) uint8 stack."""
-    return _morph(cv2.dilate, stack, 0)
-
-
-def open_mask(mask: np.ndarray) -> np.ndarray:
-    """3x3 morphological opening of each frame of a (T, H, W) bool stack."""
-    eroded = _morph(cv2.erode, mask.view(np.uint8), 1)
-    return _morph(cv2.dilate, eroded, 0).astype(bool)
-
-
-def open_labels(labels: np.ndarray) -> np.ndarray:
-    """The union over labels of each label layer's 3x3 opening, per frame (`NONE`: no label).
-
-    A pixel survives erosion when its whole neighbourhood carries its label; the dilation of
-    those pixels only reaches pixels of the same label, so one binary dilation serves all layers
-    and an opened pixel's layer is its label.
-    """
-    low = _morph(cv2.erode, labels, NONE)
-    high = _morph(cv2.dilate, labels, 0)
-    eroded = (low == labels) & (high == labels) & (labels != NONE)
-    return _morph(cv2.dilate, eroded.view(np.uint8), 0).astype(bool)
-
-
-def stack_components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
-    """8-connected components of every frame of a (T, H, W) bool stack.
-
-    Returns the count (label 0 is the background), the (T, H, W) int32 labels and per-label
-    stats rows (frame, x, y, w, h, area) in frame coordinates.
-    """
-    length, height, width = mask.shape
-    padded = np.zeros((length, height + 1, width), np.uint8)
-    padded[:, :height] = mask
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(padded.reshape(-1, width), connectivity=8)
-    frame, y = np.divmod(stats[:, cv2.CC_STAT_TOP], height + 1)
-    rows = np.stack([frame, stats[:, 0], y, stats[:, 2], stats[:, 3], stats[:, 4]], axis=1).astype(np.int64)
-    return count, labels.reshape(length, height + 1, width)[:, :height], rows
+    rows = np.ascontiguousarray(frames).reshape(-1, width * 3)
+    diff = cv2.absdiff(rows, np.tile(background.reshape(height, width * 3), (length, 1)))
+    return cv2.dilate(diff, _CHANNELS)[:, 1::3].reshape(length, height, width)

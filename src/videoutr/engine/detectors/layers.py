@@ -1,0 +1,96 @@
+"""One colour layer of a clip, processed on the rows where it appears.
+
+A (T, H, W) label stack holds the colour layers of every frame. For one layer, the rows of each
+frame that hold its pixels (plus a margin) are gathered into one compact image, with a separator
+row after each frame's run, so that one OpenCV call (erosion, dilation, connected components)
+serves the layer in the whole clip while the work stays proportional to the layer's size. Each
+frame is treated as if it were alone: erosion sees a frame's edges as OpenCV's border does, and
+components never cross from one run into the next.
+
+    >>> rows = gather_rows(labels.reshape(-1, W) == 3)     # rows holding colour 3, T * H of them
+    >>> layer = take_rows(labels.reshape(-1, W), rows, fill=NONE) == 3
+    >>> cores = LayerComponents.of(layer.view(np.uint8), rows)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+KERNEL = np.ones((3, 3), np.uint8)
+MARGIN = 5  # rows kept above and below a layer's pixels: 4 to grow a component back, 1 for strays
+
+
+@dataclass(frozen=True)
+class LayerRows:
+    """Rows gathered from a (T * H, W) stack: `src[i]` is gathered row i's row in the stack
+    (-1 on separators), `top[i]` / `bottom[i]` bound the rows of its frame's run (bottom
+    exclusive), `sep` lists the separator rows."""
+
+    src: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    sep: np.ndarray
+    height: int
+
+    def frame_of(self, row: int) -> tuple[int, int]:
+        """(frame index, row in the frame) of a gathered row."""
+        t, y = divmod(int(self.src[row]), self.height)
+        return t, y
+
+
+def gather_rows(present: np.ndarray, height: int, margin: int = MARGIN) -> LayerRows | None:
+    """The rows to gather for a layer present on the `present` rows ((T * H,) bool), `margin`
+    rows around them, one run per frame (from the frame's first to its last present row)."""
+    per_frame = present.reshape(-1, height)
+    frames = np.flatnonzero(per_frame.any(axis=1))
+    if len(frames) == 0:
+        return None
+    hits = per_frame[frames]
+    top = np.maximum(0, hits.argmax(axis=1) - margin)
+    bottom = np.minimum(height, height - hits[:, ::-1].argmax(axis=1) + margin)
+    lengths = bottom - top + 1  # plus the separator
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    run = np.repeat(np.arange(len(frames)), lengths)
+    src = frames[run] * height + top[run] + np.arange(ends[-1]) - starts[run]
+    sep = ends - 1
+    src[sep] = -1
+    return LayerRows(src, starts[run], sep[run], sep, height)
+
+
+def take_rows(stack2d: np.ndarray, rows: LayerRows, fill: int = 0) -> np.ndarray:
+    """The gathered rows of a (T * H, W) array, separators set to `fill`."""
+    out = stack2d[np.maximum(rows.src, 0)]
+    out[rows.sep] = fill
+    return out
+
+
+@dataclass
+class LayerComponents:
+    """A gathered layer's 3x3-opened components (`core`: labels; `boxes`: (x, y, w, h) and the
+    first pixel (x, y) in reading order of each) and the 8-connected components of the raw layer
+    (`raw`: labels)."""
+
+    core: np.ndarray
+    boxes: list[tuple[tuple[int, int, int, int], tuple[int, int]]]
+    raw: np.ndarray
+
+    @classmethod
+    def of(cls, layer: np.ndarray, rows: LayerRows) -> LayerComponents:
+        """Components of a gathered uint8 0/1 `layer` (separators 0). Boxes come from each
+        component's outer contour (cheaper than OpenCV's component stats), which starts at the
+        component's first pixel."""
+        eroded = layer.copy()
+        eroded[rows.sep] = 1  # a frame's edge does not erode, as with OpenCV's default border
+        eroded = cv2.erode(eroded, KERNEL)
+        eroded[rows.sep] = 0
+        opened = cv2.dilate(eroded, KERNEL)
+        opened[rows.sep] = 0
+        _, core = cv2.connectedComponentsWithAlgorithm(opened, 8, cv2.CV_32S, cv2.CCL_BBDT)
+        _, raw = cv2.connectedComponentsWithAlgorithm(layer, 8, cv2.CV_32S, cv2.CCL_BBDT)
+        contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        boxes = [(cv2.boundingRect(c), tuple(c[0, 0].tolist())) for c in contours]
+        return cls(core, boxes, raw)
