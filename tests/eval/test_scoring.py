@@ -42,7 +42,7 @@ def test_scorer_picks_lowest_nll_option(monkeypatch):
     """The NLL from the model layer is turned into log-likelihood with the right sign."""
     from videoutr.eval import runner
     from videoutr.eval.runner import EvalConfig, score_mcq
-    from videoutr.models.likelihood import NllResult
+    from videoutr.models.nll import NllResult
 
     def fake_logliks(model, processor, dialogues, frames, norm="sum"):
         nll = NllResult(nll_sum=[9.0, 1.5, 4.0], n_tokens=[3, 3, 3], turn_nll=[[]] * 3, turn_tokens=[[]] * 3)

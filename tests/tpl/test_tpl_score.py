@@ -8,7 +8,7 @@ import torch
 
 from videoutr.data.llava import Sample, Turn
 from videoutr.errors import ConfigError
-from videoutr.models.likelihood import NllResult
+from videoutr.models.nll import NllResult
 from videoutr.tpl.naive import naive_tpl
 from videoutr.tpl.score import TplScorer, _record, perplexity, tpl_value
 from videoutr.video.keyframe import key_frame_index

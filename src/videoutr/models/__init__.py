@@ -7,5 +7,5 @@ Public API (import from the submodules; torch/transformers load only when used):
 - `videoutr.models.load.frame_policy(name_or_path, processor, frames=None) -> FramePolicy`
 - `videoutr.models.inputs.encode_sample(processor, sample, frames) -> EncodedSample`,
   `collate(encoded, pad_id, padding_side="right") -> dict`, `model_inputs(batch)`
-- `videoutr.models.likelihood.assistant_nll(model, batch) -> NllResult`
+- `videoutr.models.likelihood.assistant_nll(model, batch) -> NllResult` (`videoutr.models.nll`)
 """

@@ -17,19 +17,18 @@ from collections.abc import Callable
 
 import torch
 
-from videoutr.models.inputs import IGNORE_INDEX, EncodedSample, collate
+from videoutr.models.inputs import IGNORE_INDEX, EncodedSample, collate, to_model
+from videoutr.models.nll import NllResult, nll_from_hidden, summarise
 
 
 def shared_prefix_nll(model, encs: list[EncodedSample], split: int, groups: list,
-                      embed_prefix: Callable[[list[int]], torch.Tensor], pad_id: int):
+                      embed_prefix: Callable[[list[int]], torch.Tensor], pad_id: int) -> NllResult:
     """NLL of each dialogue's labelled tokens; tokens [0, split) are shared within a group.
 
     `groups[i]` identifies row i's prefix (equal keys = identical prefix tokens and video);
     `embed_prefix(rows)` returns the (len(rows), split, D) input embeddings of those rows' prefixes.
     No labelled token may lie at or before `split`.
     """
-    from videoutr.models.likelihood import nll_from_hidden, summarise
-
     unique = list(dict.fromkeys(groups))
     group_of = [unique.index(g) for g in groups]
     first = [group_of.index(u) for u in range(len(unique))]
@@ -84,10 +83,8 @@ def plan_sharing(model, batch: dict) -> tuple[int, list] | None:
     return (split, groups) if len(representatives) < len(groups) else None
 
 
-def assistant_nll_shared(model, batch: dict, split: int, groups: list):
+def assistant_nll_shared(model, batch: dict, split: int, groups: list) -> NllResult:
     """`assistant_nll` for a batch `plan_sharing` accepted: video and prefix once per group."""
-    from videoutr.models.inputs import to_model
-
     encs = _rows(batch)
     device = next(model.parameters()).device
 

@@ -33,7 +33,8 @@ import torch
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
-from videoutr.models.likelihood import NllResult, assistant_nll, summarise, token_nll
+from videoutr.models.likelihood import assistant_nll, token_nll
+from videoutr.models.nll import NllResult, summarise
 from videoutr.models.shared import shared_prefix_nll
 from videoutr.video.keyframe import key_frame_index
 
