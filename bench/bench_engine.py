@@ -1,11 +1,12 @@
 """The UTR data engine against its targets, in one run on one machine:
 
-- speed: engine frames/s (motion detector, every step from decode to dialogues, one process)
-  against raw PyAV decode frames/s (decode + `to_ndarray(format="rgb24")`, the faster of frame
-  threading off and "AUTO") of the same videos; for reference also PyAV decoding without any
-  conversion, the engine's own decode step, frames sampled at `--fps`, and a process pool.
-  Measures take turns video by video (best of `--repeats` passes), so that load from other
-  processes on a shared machine hits all of them alike;
+- speed: engine frames/s (motion detector, every step from decode to dialogues, one process,
+  videos in the engine's batches) against raw PyAV decode frames/s (decode +
+  `to_ndarray(format="rgb24")`, the faster of frame threading off and "AUTO") of the same
+  videos; for reference also PyAV decoding without any conversion, the engine's own decode
+  step, frames sampled at `--fps`, and a process pool. Measures take turns batch by batch (best
+  of `--repeats` passes), so that load from other processes on a shared machine hits all of
+  them alike;
 - tracking quality on the world's ground truth: MOTA, IDF1, HOTA (target IDF1 >= 0.8);
 - answer correctness per task type (target >= 95 %).
 
@@ -26,55 +27,60 @@ from pathlib import Path
 import av
 
 
-def decode_time(path: Path, thread_type: str | None = None, rgb: bool = True) -> float:
-    """Seconds of raw PyAV decoding of one video: every frame to an RGB array
+def decode_time(paths: list[Path], thread_type: str | None = None, rgb: bool = True) -> float:
+    """Seconds of raw PyAV decoding of some videos: every frame to an RGB array
     (`frame.to_ndarray(format="rgb24")`), or decoded only (`rgb=False`: the floor of any PyAV reader)."""
     start = time.perf_counter()
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        if thread_type:
-            stream.thread_type = thread_type
-        for frame in container.decode(stream):
-            if rgb:
-                frame.to_ndarray(format="rgb24")
+    for path in paths:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if thread_type:
+                stream.thread_type = thread_type
+            for frame in container.decode(stream):
+                if rgb:
+                    frame.to_ndarray(format="rgb24")
     return time.perf_counter() - start
 
 
-def reader_time(path: Path) -> float:
+def reader_time(paths: list[Path]) -> float:
     """Seconds of the engine's decode step (`videoutr.video.sample_frames`), every frame."""
     from videoutr.video import sample_frames
 
     start = time.perf_counter()
-    sample_frames(path)
+    for path in paths:
+        sample_frames(path)
     return time.perf_counter() - start
 
 
-def engine_time(path: Path, cfg) -> float:
-    """Seconds of every engine step (decode, detect, attributes, track, query) on one video, in this process."""
-    from videoutr.engine.steps import VideoItem, process_video
+def engine_time(paths: list[Path], cfg) -> float:
+    """Seconds of every engine step (decode, detect, attributes, track, query) on a batch of
+    videos, in this process."""
+    from videoutr.engine.steps import VideoItem, process_videos
 
     start = time.perf_counter()
-    record = process_video(VideoItem(path.stem, str(path), path.name), cfg)
-    assert record["status"] == "ok", record
+    records = process_videos([VideoItem(p.stem, str(p), p.name) for p in paths], cfg)
+    assert all(r["status"] == "ok" for r in records), records
     return time.perf_counter() - start
 
 
 def speed(videos: list[Path], repeats: int, fps: float, workers: int) -> None:
     from videoutr.engine import EngineConfig, run_engine
+    from videoutr.engine.steps import BATCH_VIDEOS
     from videoutr.video import probe_video
 
-    engine_time(videos[0], EngineConfig())  # warm-up: imports, detector construction
+    engine_time(videos[:1], EngineConfig())  # warm-up: imports, detector construction
     measures = {
         "decode": decode_time, "decode_thread": lambda p: decode_time(p, "AUTO"),
         "engine": lambda p: engine_time(p, EngineConfig()), "decode_only": lambda p: decode_time(p, rgb=False),
         "reader": reader_time, "engine_fps": lambda p: engine_time(p, EngineConfig(fps=fps)),
     }
+    batches = [videos[i : i + BATCH_VIDEOS] for i in range(0, len(videos), BATCH_VIDEOS)]
     best = dict.fromkeys(measures, float("inf"))
-    for _ in range(repeats):  # video by video, each measure in turn: a change of load hits all alike
+    for _ in range(repeats):  # batch by batch, each measure in turn: a change of load hits all alike
         spent = dict.fromkeys(measures, 0.0)
-        for path in videos:
+        for batch in batches:
             for name, measure in measures.items():
-                spent[name] += measure(path)
+                spent[name] += measure(batch)
         best = {name: min(best[name], spent[name]) for name in measures}
     total = sum(probe_video(p).num_frames for p in videos)
     rate = {name: total / t for name, t in best.items()}

@@ -123,10 +123,31 @@ def test_clip_trajectories_round_trip():
 def test_one_bytetrack_pass_never_joins_colours():
     """Tracking runs one ByteTrack over per-colour lanes: a blue box that appears where a red one
     was about to be starts its own tracklet (one tracker for all boxes would continue the red one)."""
-    from videoutr.engine.tracking import tracklets_of
+    from videoutr.engine.tracking import ClipDetections, tracklets_of
 
     frames = [dets([(10 + 3 * t, 50, 0.9, "red" if t < 10 else "blue")]) for t in range(20)]
-    tracklets = tracklets_of(frames, list(range(20)), 8.0, SIZE, SIZE, TrackConfig(), "colour")
-    assert sorted({p.colour for p in pts}.pop() for pts in tracklets) == ["blue", "red"]
-    assert all(len({p.colour for p in pts}) == 1 for pts in tracklets)
-    assert len(tracklets_of(frames, list(range(20)), 8.0, SIZE, SIZE, TrackConfig(), None)) == 1
+    by_colour, together = tracklets_of([ClipDetections(frames, list(range(20)), 8.0, SIZE, SIZE, "v", "v.mp4", partition=key)
+                                        for key in ("colour", None)], TrackConfig())
+    assert sorted({p.colour for p in pts}.pop() for pts in by_colour) == ["blue", "red"]
+    assert all(len({p.colour for p in pts}) == 1 for pts in by_colour)
+    assert len(together) == 1
+
+
+def test_clips_tracked_together_are_tracked_as_if_alone():
+    """One ByteTrack pass over several clips (each in its own lanes) gives each clip the
+    trajectories it gets alone, whatever the other clips hold and however long they are."""
+    from videoutr.engine.tracking import ClipDetections, track_clips
+
+    def clip(seed: int, length: int) -> ClipDetections:
+        rng = np.random.default_rng(seed)
+        starts = rng.integers(0, 100, (3, 2))
+        frames = [dets([(x + 3 * t, y, 0.9 if t % 5 else 0.5, colour)
+                        for (x, y), colour in zip(starts, ("red", "blue", "red")) if rng.random() > 0.1])
+                  for t in range(length)]
+        return ClipDetections(frames, list(range(length)), 8.0, SIZE, SIZE, f"v{seed}", f"v{seed}.mp4", length, "colour")
+
+    clips = [clip(seed, length) for seed, length in ((1, 20), (2, 12), (3, 24), (4, 1))]
+    together = track_clips(clips, TrackConfig())
+    for c, joint in zip(clips, together):
+        assert joint.to_dict() == track_clips([c], TrackConfig())[0].to_dict()
+    assert sum(len(t.tracks) for t in together) >= 4

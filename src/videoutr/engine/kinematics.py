@@ -35,21 +35,21 @@ def direction_name(dx: float, dy: float) -> str:
 def clean_mask(traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01) -> np.ndarray:
     """Points whose box shows the whole subject: detected, not shrunken, not touching another subject
     (either may hide the other), not cut by the border."""
-    areas = np.array([(p.box_norm[2] - p.box_norm[0]) * (p.box_norm[3] - p.box_norm[1]) for p in traj.points])
-    detected = np.array([not p.interpolated for p in traj.points])
+    boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
+    detected = np.array([not p.interpolated for p in traj.points], dtype=bool)
+    apart = np.array([not p.contact for p in traj.points], dtype=bool)
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     typical = float(np.median(areas[detected])) if detected.any() else 0.0
-    inside = np.array([margin < p.box_norm[0] and margin < p.box_norm[1] and p.box_norm[2] < 1 - margin
-                       and p.box_norm[3] < 1 - margin for p in traj.points])
-    apart = np.array([not p.contact for p in traj.points])
+    inside = (margin < boxes[:, 0]) & (margin < boxes[:, 1]) & (boxes[:, 2] < 1 - margin) & (boxes[:, 3] < 1 - margin)
     return detected & (areas >= min_area_frac * typical) & inside & apart
 
 
-def velocities(traj: Trajectory) -> np.ndarray:
+def velocities(traj: Trajectory, clean: np.ndarray | None = None) -> np.ndarray:
     """(N, 2) centre velocity per point, normalised units per second: central differences over
-    clean points (see `clean_mask`); other points take the velocity of the nearest clean one."""
+    clean points (see `clean_mask`, if known); other points take the velocity of the nearest clean one."""
     centres = np.array([p.centre for p in traj.points], dtype=np.float64)
     times = np.array([p.time_s for p in traj.points], dtype=np.float64)
-    clean = np.flatnonzero(clean_mask(traj))
+    clean = np.flatnonzero(clean_mask(traj) if clean is None else clean)
     if len(clean) < 2:
         clean = np.arange(len(centres))
     if len(clean) < 2:
@@ -108,9 +108,9 @@ def _merge_short(runs: list[list[int]], min_len: int) -> list[list[int]]:
     return runs
 
 
-def segments_of(traj: Trajectory, cfg: TrackConfig) -> list[Segment]:
-    """Moving / stationary segments with direction and mean speed."""
-    vel = velocities(traj)
+def segments_of(traj: Trajectory, cfg: TrackConfig, clean: np.ndarray | None = None) -> list[Segment]:
+    """Moving / stationary segments with direction and mean speed (`clean`: the track's `clean_mask`, if known)."""
+    vel = velocities(traj, clean)
     segments = []
     for run in motion_runs(traj, cfg, vel):
         speed = float(np.mean(np.hypot(vel[run, 0], vel[run, 1])))
@@ -139,10 +139,11 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
     return round(float(np.mean(inside)), 4) if inside else 0.0
 
 
-def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig) -> None:
-    """Fill `traj.segments` and `traj.events` (in frame order), in place."""
-    traj.segments = segments_of(traj, cfg)
-    clean = clean_mask(traj)
+def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, clean: np.ndarray | None = None) -> None:
+    """Fill `traj.segments` and `traj.events` (in frame order), in place (`clean`: the track's
+    `clean_mask`, if known)."""
+    clean = clean_mask(traj) if clean is None else clean
+    traj.segments = segments_of(traj, cfg, clean)
     traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
     for seg in traj.segments:
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)

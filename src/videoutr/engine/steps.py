@@ -1,11 +1,13 @@
 """The pipeline steps, one function each: decode -> detect -> attributes -> track -> query.
 
-Steps know nothing of processes or Ray: `process_video` runs them for one video and returns a
-JSON-ready record (`ok` with trajectories and samples, or an `error` with its reason); the
-executors only decide where `process_video` runs.
+Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
+one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
+reason); the executors only decide where `process_videos` runs, on batches of `BATCH_VIDEOS`.
+Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
+ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
 
     >>> item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
-    >>> record = process_video(item, EngineConfig())
+    >>> [record] = process_videos([item], EngineConfig())
     >>> record["status"], len(record["samples"])
     ('ok', 2)
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +25,7 @@ from typing import Any
 import supervision as sv
 
 from videoutr.engine.config import EngineConfig
+from videoutr.engine.tracking import ClipDetections
 from videoutr.engine.types import ClipTrajectories
 from videoutr.errors import VideoutrError
 from videoutr.video import SampledFrames, sample_frames
@@ -66,13 +71,25 @@ def attributes(clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineC
     return [annotate_detections(frame, dets, palette) for frame, dets in zip(clip.frames, per_frame)]
 
 
-def track(clip: SampledFrames, per_frame: list[sv.Detections], item: VideoItem, cfg: EngineConfig) -> ClipTrajectories:
-    from videoutr.engine.tracking import track_clip
+BATCH_VIDEOS = 8  # videos tracked in one ByteTrack pass: its cost per frame is mostly fixed (8 halve it)
 
-    info = clip.info
-    partition = getattr(get_detector(cfg), "track_partition", None)
-    return track_clip(per_frame, clip.frame_idx, info.fps, info.width, info.height, cfg.track,
-                      item.video_id, item.rel, info.num_frames, partition=partition)
+
+def batch_size(videos: int, workers: int) -> int:
+    """Videos per `process_videos` call: `BATCH_VIDEOS`, fewer when that keeps every worker busy."""
+    return max(1, min(BATCH_VIDEOS, -(-videos // max(1, workers))))
+
+
+def to_track(item: VideoItem, clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> ClipDetections:
+    """What tracking needs of a video (not its frames)."""
+    info, partition = clip.info, getattr(get_detector(cfg), "track_partition", None)
+    return ClipDetections(per_frame, clip.frame_idx, info.fps, info.width, info.height, item.video_id, item.rel, info.num_frames, partition)
+
+
+def track(clips: list[ClipDetections], cfg: EngineConfig) -> list[ClipTrajectories]:
+    """Track several videos' detections in one ByteTrack pass (each video as if alone)."""
+    from videoutr.engine.tracking import track_clips
+
+    return track_clips(clips, cfg.track)
 
 
 def query(trajectories: ClipTrajectories, item: VideoItem, cfg: EngineConfig) -> tuple[list[dict], Counter]:
@@ -82,32 +99,50 @@ def query(trajectories: ClipTrajectories, item: VideoItem, cfg: EngineConfig) ->
     return [s.to_llava() for s in samples], skipped
 
 
-def process_video(item: VideoItem, cfg: EngineConfig) -> dict[str, Any]:
-    """Run every step on one video; a bad video gives an error record instead of raising."""
+def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[dict[str, Any]]:
+    """Run every step on a few videos; a bad video gives an error record instead of raising."""
+    records: list[dict[str, Any]] = [{} for _ in items]
+    found: list[tuple[int, VideoItem, ClipDetections]] = []
+    for n, item in enumerate(items):
+        with _errors_recorded(records, n, item):
+            clip = decode(item, cfg)
+            found.append((n, item, to_track(item, clip, attributes(clip, detect(clip, cfg), cfg), cfg)))
     try:
-        clip = decode(item, cfg)
-        per_frame = attributes(clip, detect(clip, cfg), cfg)
-        trajectories = track(clip, per_frame, item, cfg)
-        samples, skipped = query(trajectories, item, cfg)
+        tracked: list[ClipTrajectories | None] = list(track([clip for *_, clip in found], cfg))
+    except Exception:  # noqa: BLE001 - some video broke the shared pass: track each alone to know which
+        tracked = [None] * len(found)
+    for (n, item, clip), trajectories in zip(found, tracked):
+        with _errors_recorded(records, n, item):
+            if trajectories is None:
+                trajectories = track([clip], cfg)[0]
+            samples, skipped = query(trajectories, item, cfg)
+            stats = {
+                "frames": len(clip.frame_idx),
+                "detections": int(sum(len(d) for d in clip.per_frame)),
+                "tracks": len(trajectories.tracks),
+                "dropped_tracks": trajectories.dropped,
+                "skipped_questions": dict(sorted(skipped.items())),
+            }
+            records[n] = {"video_id": item.video_id, "video": item.rel, "status": "ok",
+                          "trajectories": trajectories.to_dict(), "samples": samples, "stats": stats}
+    return records
+
+
+@contextmanager
+def _errors_recorded(records: list, n: int, item: VideoItem) -> Iterator[None]:
+    """Turn a failure while processing `item` into its error record (the run goes on)."""
+    try:
+        yield
     except VideoutrError as exc:
-        return {"video_id": item.video_id, "video": item.rel, "status": "error", "error": str(exc)}
+        records[n] = {"video_id": item.video_id, "video": item.rel, "status": "error", "error": str(exc)}
     except Exception as exc:  # noqa: BLE001 - one broken video must not stop a long run
         reason = f"{type(exc).__name__}: {exc}"
-        return {"video_id": item.video_id, "video": item.rel, "status": "error", "error": f"{item.path}: {reason}"}
-    stats = {
-        "frames": len(clip.frame_idx),
-        "detections": int(sum(len(d) for d in per_frame)),
-        "tracks": len(trajectories.tracks),
-        "dropped_tracks": trajectories.dropped,
-        "skipped_questions": dict(sorted(skipped.items())),
-    }
-    return {"video_id": item.video_id, "video": item.rel, "status": "ok",
-            "trajectories": trajectories.to_dict(), "samples": samples, "stats": stats}
+        records[n] = {"video_id": item.video_id, "video": item.rel, "status": "error", "error": f"{item.path}: {reason}"}
 
 
-def process_item_dict(item: dict[str, str], cfg: dict[str, Any]) -> dict[str, Any]:
-    """`process_video` over plain dicts (what process pools and Ray ship between processes)."""
-    return process_video(VideoItem(**item), EngineConfig.from_dict(cfg))
+def process_item_dicts(items: list[dict[str, str]], cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    """`process_videos` over plain dicts (what process pools and Ray ship between processes)."""
+    return process_videos([VideoItem(**item) for item in items], EngineConfig.from_dict(cfg))
 
 
 def item_to_dict(item: VideoItem) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 ByteTrack associates high-confidence detections first and low-confidence ones second (the
 paper's "confidence levels"). Detections are tracked per group (colour for `motion`, class for
-model detectors) by one ByteTrack over the whole clip, each group in its own lane of the
-coordinate plane (see `lanes_of`): one update per frame instead of one per group. Around it:
+model detectors) by one ByteTrack over the whole clip -- over several clips at once with
+`track_clips` --, each group of each clip in its own lane of the coordinate plane (see
+`lanes.py`): one update per frame instead of one per group and clip. Around it:
 the frames ByteTrack holds back while a track is young are given back to the track; tracks
 that are too short or too unsure are dropped with a counted reason; short gaps are filled by
 linear interpolation and flagged.
@@ -17,73 +18,35 @@ linear interpolation and flagged.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import supervision as sv
 
 from videoutr.engine.config import TrackConfig
-from videoutr.engine.geometry import box_iou
 from videoutr.engine.kinematics import describe_track
+from videoutr.engine.lanes import backfill_young_frames, column, lanes_of, row_ids, track_lanes
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 _ATTRS = ("colour", "shape", "location", "size")
 
 
-def run_bytetrack(per_frame: list[sv.Detections], step_fps: float, cfg: TrackConfig) -> list[sv.Detections]:
-    """ByteTrack over the clip; returns each frame's detections with `tracker_id` (-1: none)."""
-    from trackers import ByteTrackTracker
-
-    tracker = ByteTrackTracker(
-        lost_track_buffer=max(1, int(round(cfg.lost_buffer_s * 30))),
-        frame_rate=max(step_fps, 1e-3),
-        track_activation_threshold=cfg.activation_conf,
-        minimum_consecutive_frames=cfg.min_consecutive,
-        minimum_iou_threshold=cfg.min_iou,
-        high_conf_det_threshold=cfg.high_conf,
-    )
-    return [tracker.update(dets) for dets in per_frame]
-
-
-def backfill_young_frames(tracked: list[sv.Detections], depth: int, min_iou: float = 0.3) -> None:
-    """Give each track the unassigned detections ByteTrack withheld while the track was young.
-
-    ByteTrack returns -1 for a track's first `minimum_consecutive_frames - 1` frames; walking
-    back from a track's first frame, an unassigned detection overlapping the track's next box
-    is given the track's id (in place).
-    """
-    first_seen: dict[int, int] = {}
-    for i, dets in enumerate(tracked):
-        for tid in dets.tracker_id:
-            first_seen.setdefault(int(tid), i)
-    first_seen.pop(-1, None)
-    for tid, start in sorted(first_seen.items(), key=lambda kv: kv[1]):
-        box = tracked[start].xyxy[list(tracked[start].tracker_id).index(tid)]
-        for i in range(start - 1, max(-1, start - 1 - depth), -1):
-            free = [k for k, t in enumerate(tracked[i].tracker_id) if t == -1]
-            scores = [(box_iou(tracked[i].xyxy[k], box), k) for k in free]
-            best = max(scores, default=(0.0, -1))
-            if best[0] < min_iou:
-                break
-            tracked[i].tracker_id[best[1]] = tid
-            box = tracked[i].xyxy[best[1]]
-
-
 def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, list[TrackPoint]]:
     """Group detections into normalised points per tracker id (`ids[i][k]`: the id of frame i's
     detection k, -1 for none; unassigned ones are dropped)."""
+    tids = np.concatenate(ids) if ids else np.empty(0, np.int64)
+    rows = np.flatnonzero(tids >= 0)
+    if len(rows) == 0:
+        return {}
     scale = np.array([width, height, width, height], dtype=np.float64)
+    boxes = np.round(np.clip(np.concatenate([d.xyxy for d in per_frame])[rows] / scale, 0.0, 1.0), 4).tolist()
+    conf = np.concatenate([d.confidence if d.confidence is not None else np.ones(len(d)) for d in per_frame])[rows].tolist()
+    frames = np.repeat(frame_idx, [len(d) for d in per_frame])[rows].tolist()
+    attrs = {a: column(per_frame, a)[rows].tolist() for a in _ATTRS if any(a in d.data for d in per_frame)}
     points: dict[int, list[TrackPoint]] = {}
-    for i, (dets, tids) in enumerate(zip(per_frame, ids)):
-        rows = np.flatnonzero(tids >= 0)
-        if len(rows) == 0:
-            continue
-        boxes = np.round(np.clip(dets.xyxy[rows] / scale, 0.0, 1.0), 4).tolist()
-        conf = dets.confidence[rows].tolist() if dets.confidence is not None else [1.0] * len(rows)
-        attrs = {a: dets.data[a][rows].tolist() for a in _ATTRS if a in dets.data}
-        frame, time_s = frame_idx[i], round(frame_idx[i] / fps, 4)
-        for j, k in enumerate(rows.tolist()):
-            point = TrackPoint(frame, time_s, tuple(boxes[j]), round(conf[j], 4), **{a: str(v[j]) for a, v in attrs.items()})
-            points.setdefault(int(tids[k]), []).append(point)
+    for j, (tid, frame) in enumerate(zip(tids[rows].tolist(), frames)):
+        named = {a: str(v[j]) for a, v in attrs.items() if v[j] is not None}
+        points.setdefault(tid, []).append(TrackPoint(frame, round(frame / fps, 4), tuple(boxes[j]), round(conf[j], 4), **named))
     return points
 
 
@@ -159,50 +122,65 @@ def partition_field(per_frame: list[sv.Detections], mode: str, detector_choice: 
     return mode if all(mode in d.data or len(d) == 0 for d in per_frame) else None
 
 
-def lanes_of(per_frame, key: str | None, width: int, height: int) -> list[sv.Detections]:
-    """Each frame's boxes for one ByteTrack over all groups: group g's boxes are shifted to their
-    own lane, g * 4 frame widths to the right, so that boxes (and Kalman predictions) of different
-    groups never overlap and are never associated -- the same as one tracker per group, in one
-    pass. `class_id` holds each box's row in its frame's detections."""
-    groups = {g: i for i, g in enumerate(sorted({str(v) for d in per_frame for v in d.data[key]}))} if key else {}
-    lane = 4.0 * max(width, height, 1)
+@dataclass
+class ClipDetections:
+    """One clip's per-frame detections and what tracking needs to know of the clip. `partition`:
+    the detector's preferred grouping ("colour", "class_name"), used when `cfg.partition` is "auto"."""
+
+    per_frame: list[sv.Detections]
+    frame_idx: list[int]
+    fps: float
+    width: int
+    height: int
+    video_id: str
+    video: str
+    num_frames: int = 0
+    partition: str | None = None
+
+    @property
+    def step_fps(self) -> float:
+        """Engine frames per second (the rate ByteTrack sees)."""
+        frames = self.frame_idx
+        step = (frames[-1] - frames[0]) / max(1, len(frames) - 1) if len(frames) > 1 else 1
+        return self.fps / max(step, 1e-9)
+
+
+def tracklets_of(clips: list[ClipDetections], cfg: TrackConfig) -> list[list[list[TrackPoint]]]:
+    """Each clip's tracklets (points in frame order, by tracker id): ByteTrack per group of each
+    clip, all clips of one frame rate in one pass over lanes (see `lanes.py`)."""
+    lanes = [lanes_of(c.per_frame, partition_field(c.per_frame, cfg.partition, c.partition), c.width, c.height) for c in clips]
+    tracked: list[list] = [[] for _ in clips]
+    for rate in sorted({c.step_fps for c in clips}):
+        same = [j for j, c in enumerate(clips) if c.step_fps == rate]
+        for j, result in zip(same, track_lanes([lanes[j] for j in same], rate, cfg)):
+            tracked[j] = result
     out = []
-    for dets in per_frame:
-        xyxy = dets.xyxy.astype(np.float64)
-        if key and len(dets):
-            xyxy[:, [0, 2]] += lane * np.array([groups[str(v)] for v in dets.data[key]], dtype=np.float64)[:, None]
-        out.append(sv.Detections(xyxy=xyxy, confidence=dets.confidence, class_id=np.arange(len(dets))))
+    for clip, clip_lanes, result in zip(clips, lanes, tracked):
+        backfill_young_frames(clip_lanes, result, depth=max(1, cfg.min_consecutive))
+        points = collect_points(clip.per_frame, row_ids(clip.per_frame, result), clip.frame_idx, clip.fps, clip.width, clip.height)
+        out.append([pts for _, pts in sorted(points.items())])
     return out
 
 
-def tracklets_of(per_frame, frame_idx, fps, width, height, cfg: TrackConfig, key: str | None):
-    """ByteTrack per group (all detections when `key` is None), in one pass over lanes; returns
-    the tracklets (points in frame order) by tracker id."""
-    step = (frame_idx[-1] - frame_idx[0]) / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1
-    tracked = run_bytetrack(lanes_of(per_frame, key, width, height), fps / max(step, 1e-9), cfg)
-    backfill_young_frames(tracked, depth=max(1, cfg.min_consecutive))
-    ids = []
-    for dets, out in zip(per_frame, tracked):
-        row_ids = np.full(len(dets), -1, dtype=np.int64)
-        if len(out):
-            row_ids[out.class_id] = out.tracker_id
-        ids.append(row_ids)
-    return [pts for _, pts in sorted(collect_points(per_frame, ids, frame_idx, fps, width, height).items())]
+def track_clips(clips: list[ClipDetections], cfg: TrackConfig) -> list[ClipTrajectories]:
+    """Track several clips' detections (one ByteTrack pass, each clip as if alone) and build
+    their trajectories (ids renumbered 1.. by first sight)."""
+    return [trajectories_of(clip, tracklets, cfg) for clip, tracklets in zip(clips, tracklets_of(clips, cfg))]
 
 
 def track_clip(
     per_frame, frame_idx, fps, width, height, cfg: TrackConfig, video_id: str, video: str, num_frames: int = 0,
     partition: str | None = None,
 ) -> ClipTrajectories:
-    """Track a clip's detections and build its trajectories (ids renumbered 1.. by first sight).
+    """`track_clips` of one clip."""
+    return track_clips([ClipDetections(per_frame, frame_idx, fps, width, height, video_id, video, num_frames, partition)], cfg)[0]
 
-    `partition` is the detector's preferred grouping ("colour", "class_name"), used when
-    `cfg.partition` is "auto".
-    """
+
+def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg: TrackConfig) -> ClipTrajectories:
+    """A clip's tracklets stitched, filtered (with counted reasons), gap-filled and described."""
     from videoutr.engine.stitching import stitch_tracklets
 
-    key = partition_field(per_frame, cfg.partition, partition)
-    tracklets = tracklets_of(per_frame, frame_idx, fps, width, height, cfg, key)
+    frame_idx, fps = clip.frame_idx, clip.fps
     step_s = (frame_idx[-1] - frame_idx[0]) / fps / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1.0
     max_gap = max(1, int(round(cfg.stitch_gap_s / max(step_s, 1e-9))))
     chains = stitch_tracklets(sorted(tracklets, key=lambda t: (t[0].frame_idx, t[0].box_norm)), frame_idx, max_gap, cfg.stitch_dist)
@@ -216,10 +194,10 @@ def track_clip(
         kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
     mark_contacts(kept)
-    uncertain = uncertain_frames(per_frame, frame_idx, kept)
+    uncertain = uncertain_frames(clip.per_frame, frame_idx, kept)
     tracks = [_trajectory(new_id, points, frame_idx, fps, cfg) for new_id, points in enumerate(kept, start=1)]
-    return ClipTrajectories(video_id, video, fps, num_frames or (frame_idx[-1] + 1), width, height, list(frame_idx), tracks,
-                            dict(sorted(dropped.items())), uncertain)
+    return ClipTrajectories(clip.video_id, clip.video, fps, clip.num_frames or (frame_idx[-1] + 1), clip.width, clip.height,
+                            list(frame_idx), tracks, dict(sorted(dropped.items())), uncertain)
 
 
 def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
@@ -245,11 +223,12 @@ def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: Tr
 
     traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
                       mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
-    clean = [p for p, ok in zip(points, clean_mask(traj)) if ok]
+    mask = clean_mask(traj)
+    clean = [p for p, ok in zip(points, mask) if ok]
     if len(clean) >= MIN_SHAPE_VOTES:
         traj.category = _majority([p.shape for p in clean])
     traj.size = _majority([p.size for p in clean or points])
-    describe_track(traj, frame_idx, fps, cfg)
+    describe_track(traj, frame_idx, fps, cfg, mask)
     return traj
 
 

@@ -154,8 +154,11 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def _plain(value: Any) -> Any:
     """Dataclasses to dicts (field order), lists, tuples and dicts rebuilt, other values as they are."""
-    if hasattr(type(value), "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    kind = type(value)
+    if kind is TrackPoint or kind is Segment:  # the most numerous; their fields hold numbers, strings, a tuple of floats
+        return {name: getattr(value, name) for name in _field_names(kind)}
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, tuple):

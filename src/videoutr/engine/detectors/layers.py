@@ -35,11 +35,6 @@ class LayerRows:
     sep: np.ndarray
     height: int
 
-    def frame_of(self, row: int) -> tuple[int, int]:
-        """(frame index, row in the frame) of a gathered row."""
-        t, y = divmod(int(self.src[row]), self.height)
-        return t, y
-
 
 def gather_rows(present: np.ndarray, height: int, margin: int = MARGIN) -> LayerRows | None:
     """The rows to gather for a layer present on the `present` rows ((T * H,) bool), `margin`

@@ -141,14 +141,12 @@ class MotionDetector(Detector):
             labels, stray, present = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2).reshape(-1, 1)
         labels, stray, strong = labels.reshape(-1, width), stray.reshape(-1, width), (diff > 2 * self.diff_threshold).reshape(-1, width)
         rows: list[list[tuple]] = [[] for _ in frames]
-        for colour_idx in np.flatnonzero(present.any(axis=0)):
+        for colour_idx in np.flatnonzero(present.any(axis=0)).tolist():
             gathered = gather_rows(present[:, colour_idx], height)
-            layer = (take_rows(labels, gathered, NONE) == colour_idx).view(np.uint8)
-            comps = LayerComponents.of(layer, gathered)
-            stray_rows, strong_rows = take_rows(stray, gathered), take_rows(strong, gathered)
-            for box, first in comps.boxes:
-                found = self._component(comps, box, first, gathered, stray_rows, strong_rows, frames,
-                                        int(colour_idx) if self.split_by_colour else -1)
+            layer = _Layer(gathered, (take_rows(labels, gathered, NONE) == colour_idx).view(np.uint8),
+                           take_rows(stray, gathered), take_rows(strong, gathered), colour_idx if self.split_by_colour else -1)
+            for box, first in layer.comps.boxes:
+                found = self._component(layer, box, first, frames)
                 if found is not None:
                     rows[found[0]].append(found[1])
         return [self._detections(r) for r in rows]
@@ -198,33 +196,32 @@ class MotionDetector(Detector):
         dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
         return dist.argmin(axis=1)
 
-    def _component(self, comps: LayerComponents, box: tuple[int, int, int, int], first: tuple[int, int], gathered: LayerRows,
-                   stray: np.ndarray, strong: np.ndarray, frames: np.ndarray, colour_idx: int) -> tuple[int, tuple] | None:
-        """One opened component (`box`, `first` pixel) grown back to its raw layer (opening trims
-        corners), boxed, scored, named; returns its frame and its row, or None when it is smaller
-        than `min_area`. Rows and arrays are the layer's gathered ones."""
+    def _component(self, layer: _Layer, box: tuple[int, int, int, int], first: tuple[int, int], frames: np.ndarray) -> tuple[int, tuple] | None:
+        """One opened component (`box`, `first` pixel, in the layer's gathered rows) grown back to
+        its raw layer (opening trims corners), boxed, scored, named; returns its frame and its row,
+        or None when it is smaller than `min_area`."""
         x, y, w, h = box
-        width = comps.core.shape[1]
-        y0, y1 = max(int(gathered.top[y]), y - 4), min(int(gathered.bottom[y]), y + h + 4)
-        x0, x1 = max(0, x - 4), min(width, x + w + 4)
-        core = comps.core[y0:y1, x0:x1] == comps.core[first[1], first[0]]
+        fx, fy = first
+        y0, y1 = max(layer.top[y], y - 4), min(layer.bottom[y], y + h + 4)
+        x0, x1 = max(0, x - 4), min(layer.width, x + w + 4)
+        core = layer.comps.core[y0:y1, x0:x1] == layer.comps.core[fy, fx]
         if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
             return None
-        grown = _grow(core, comps.raw[y0:y1, x0:x1] == comps.raw[first[1], first[0]], stray[y0:y1, x0:x1])
+        grown = _grow(core, layer.comps.raw[y0:y1, x0:x1] == layer.comps.raw[fy, fx], layer.stray[y0:y1, x0:x1] if layer.has_stray else None)
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
         blob = grown[by : by + h, bx : bx + w]
         area = cv2.countNonZero(blob.view(np.uint8))
-        strength = cv2.countNonZero((strong[y0 + by : y0 + by + h, x0 + bx : x0 + bx + w] & blob).view(np.uint8)) / area
+        strength = cv2.countNonZero((layer.strong[y0 + by : y0 + by + h, x0 + bx : x0 + bx + w] & blob).view(np.uint8)) / area
         size_term = min(1.0, area / (3.0 * self.min_area))
         confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
-        t, top = gathered.frame_of(y0 + by)
+        t, top = divmod(layer.src[y0 + by], layer.height)
         x = x0 + bx
-        if colour_idx >= 0:
-            colour = self._names[colour_idx]
+        if layer.colour_idx >= 0:
+            colour = self._names[layer.colour_idx]
         else:
             colour = colour_name(np.median(frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
         shape = shape_of_blob(blob, area, origin=(x, top), block=self._block)
-        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (gathered.frame_of(y)[1], first[0])))
+        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (layer.colour_idx, (layer.src[fy] % layer.height, fx)))
 
     @staticmethod
     def _detections(rows: list[tuple]) -> sv.Detections:
@@ -246,10 +243,24 @@ class MotionDetector(Detector):
         )
 
 
-def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray) -> np.ndarray:
+class _Layer:
+    """One colour layer's gathered rows (see `layers.py`): its components, stray and strong
+    pixels, and per gathered row its run's bounds and its row in the stack (as lists: read
+    once per object)."""
+
+    def __init__(self, gathered: LayerRows, layer: np.ndarray, stray: np.ndarray, strong: np.ndarray, colour_idx: int) -> None:
+        self.comps = LayerComponents.of(layer, gathered)
+        self.stray, self.strong, self.colour_idx = stray, strong, colour_idx
+        self.has_stray = bool(cv2.countNonZero(stray.view(np.uint8)))
+        self.top, self.bottom, self.src = gathered.top.tolist(), gathered.bottom.tolist(), gathered.src.tolist()
+        self.height, self.width = gathered.height, layer.shape[1]
+
+
+def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
     """An opened component's `raw` component (opening trims thin tips and corners) within 4 pixels
     of it, plus `stray` foreground pixels right next to that (edge pixels whose blended colour was
     named after another, absent, palette colour)."""
     grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
-    grown |= stray & cv2.dilate(grown.view(np.uint8), KERNEL).view(bool)
+    if stray is not None:
+        grown |= stray & cv2.dilate(grown.view(np.uint8), KERNEL).view(bool)
     return grown

@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import partial
 from typing import Any
 
-from videoutr.engine.steps import process_item_dict
+from videoutr.engine.steps import batch_size, process_item_dicts
 
 
 def run_local(
@@ -23,27 +23,32 @@ def run_local(
     workers: int = 1,
     **_: Any,
 ) -> None:
-    """Process `items`, calling `on_record` in this process for each finished video.
+    """Process `items` in batches (see `steps.batch_size`),
+    calling `on_record` in this process for each finished video.
 
-    At most `2 * workers` videos are in flight, so memory stays bounded on long lists.
+    At most `2 * workers` batches are in flight, so memory stays bounded on long lists.
     """
-    fn = partial(process_item_dict, cfg=cfg)
+    fn = partial(process_item_dicts, cfg=cfg)
+    size = batch_size(len(items), workers)
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
     if workers <= 1:
-        for item in items:
-            on_record(fn(item))
+        for batch in batches:
+            for record in fn(batch):
+                on_record(record)
         return
     context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = set()
-        queue = iter(items)
-        for item in queue:
-            pending.add(pool.submit(fn, item))
+        queue = iter(batches)
+        for batch in queue:
+            pending.add(pool.submit(fn, batch))
             if len(pending) >= 2 * workers:
                 break
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                on_record(future.result())
+                for record in future.result():
+                    on_record(record)
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.add(pool.submit(fn, nxt))

@@ -9,15 +9,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from videoutr.engine.steps import process_item_dict
+from videoutr.engine.steps import batch_size, process_item_dicts
 from videoutr.errors import ConfigError
 
 MAX_BLOCKS = 1000
 
 
-def _map_row(row: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
-    item = {"video_id": row["video_id"], "path": row["path"], "rel": row["rel"]}
-    return {"video_id": row["video_id"], "record": json.dumps(process_item_dict(item, cfg))}
+def _map_batch(batch: dict[str, Any], cfg: dict[str, Any]) -> dict[str, list[str]]:
+    items = [{"video_id": str(v), "path": str(p), "rel": str(r)} for v, p, r in zip(batch["video_id"], batch["path"], batch["rel"])]
+    return {"video_id": [i["video_id"] for i in items], "record": [json.dumps(r) for r in process_item_dicts(items, cfg)]}
 
 
 def run_ray(
@@ -45,9 +45,10 @@ def run_ray(
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
-        # small blocks: finished videos stream back (and are recorded) soon after they are done
-        dataset = ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
-        mapped = dataset.map(_map_row, fn_kwargs={"cfg": cfg}, concurrency=max(1, workers), num_cpus=1)
+        # one block per batch: finished videos stream back (and are recorded) soon after they are done
+        size = batch_size(len(items), workers)
+        dataset = ray.data.from_items(items, override_num_blocks=min(-(-len(items) // size), MAX_BLOCKS))
+        mapped = dataset.map_batches(_map_batch, batch_size=size, fn_kwargs={"cfg": cfg}, concurrency=max(1, workers), num_cpus=1)
         for row in mapped.iter_rows():
             on_record(json.loads(row["record"]))
     finally:

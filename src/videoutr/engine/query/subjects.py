@@ -30,9 +30,16 @@ def reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     detected = [p for p in traj.points if not p.interpolated]
     if not detected:
         return []
-    typical = float(np.median([_area(p) for p in detected]))
-    return [p for p in detected if p.confidence >= cfg.min_claim_conf and _area(p) >= cfg.min_visible * typical
-            and not p.contact]
+    areas = [_area(p) for p in detected]
+    least = cfg.min_visible * _median(areas)
+    return [p for p, area in zip(detected, areas) if p.confidence >= cfg.min_claim_conf and area >= least and not p.contact]
+
+
+def _median(values: list[float]) -> float:
+    """`numpy.median` of a non-empty list, without numpy's overhead on short lists."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def is_reliable(traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
