@@ -178,10 +178,13 @@ def main() -> None:
     parser.add_argument("--start", default=None, help="checkpoint to start from (default: a fresh tiny model)")
     parser.add_argument("overrides", nargs="*", help="recipe overrides for every phase, e.g. run.batch_size=8")
     args = parser.parse_args()
-    print(build_base(args.out, args.work, args.overrides, tuple(args.phases.split(",")), args.start))
+    phases = tuple(args.phases.split(","))
+    summaries = build_base(args.out, args.work, args.overrides, phases, args.start)
+    write_json(Path(args.out) / "phases.json", {"start": args.start or "fresh tiny model",
+                                                "phases": dict(zip(phases, summaries))})
     from videoutr.demo.base_probe import probe_base
 
-    probe = probe_base(args.out)
+    probe = probe_base(args.out, videos=200)
     write_json(Path(args.out) / "probe.json", probe)
     print(probe)
 

@@ -47,8 +47,8 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
 class DemoConfig:
     """Everything one demo run decides. Same config and seeds: same numbers."""
 
-    world_videos: int = 240  # original videos; test_fraction of them (+ reversed twins) form the bench
-    test_fraction: float = 0.1  # 24 test videos + 24 reversed twins: about 250 questions
+    world_videos: int = 960  # original videos; test_fraction of them (+ reversed twins) form the bench
+    test_fraction: float = 0.025  # 24 test videos + 24 reversed twins: about 370 questions
     world_seed: int = 0
     core_fraction: float = 0.25  # share of train videos whose captions/UTR data every arm uses
     arms: tuple[str, ...] = ("captions", "utr", "utr_50", "utr_25", "captions_x4", "captions_tpl")
@@ -111,12 +111,12 @@ class DemoConfig:
 
 PRESETS: dict[str, dict[str, Any]] = {
     # the test suite: every stage runs, on a handful of videos and a few steps
-    "smallest": dict(world_videos=16, arms=("captions", "utr", "captions_tpl"), steps=4, batch_size=4,
-                     eval_limit=24, conditions=("full", "shuffled", "none"), attention_videos=2, bootstrap=200),
+    "smallest": dict(world_videos=16, test_fraction=0.1, arms=("captions", "utr", "captions_tpl"), steps=4,
+                     batch_size=4, eval_limit=24, conditions=("full", "shuffled", "none"), attention_videos=2, bootstrap=200),
     # `make demo`: <= 10 minutes on 2 CPU cores
     "default": {},
     # tighter intervals: three seeds, twice the steps, a bigger world
-    "full": dict(world_videos=400, test_fraction=0.1, seeds=3, steps=300,
+    "full": dict(world_videos=1920, seeds=3, steps=300,
                  ablation_arms=("captions", "utr", "utr_50", "utr_25", "captions_x4", "captions_tpl")),
 }
 
