@@ -84,8 +84,8 @@ def _stream_fps(stream: av.video.stream.VideoStream) -> float:
     return float(rate) if rate else 0.0
 
 
-def to_rgb(frame: av.VideoFrame) -> np.ndarray:
-    """(H, W, 3) uint8 RGB of a decoded frame.
+def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None) -> np.ndarray:
+    """(H, W, 3) uint8 RGB of a decoded frame (written into `out` when given).
 
     Even-sized 8-bit yuv420p frames in BT.601 limited range (what H.264 writers produce unless told
     otherwise) are converted by OpenCV from the decoder's planes: libswscale's per-frame set-up
@@ -94,8 +94,12 @@ def to_rgb(frame: av.VideoFrame) -> np.ndarray:
     """
     if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
-        return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420)
-    return frame.to_ndarray(format="rgb24")
+        return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420, dst=out)
+    rgb = frame.to_ndarray(format="rgb24")
+    if out is None:
+        return rgb
+    out[...] = rgb
+    return out
 
 
 def _is_bt601_limited(frame: av.VideoFrame) -> bool:
@@ -104,9 +108,8 @@ def _is_bt601_limited(frame: av.VideoFrame) -> bool:
     return int(frame.colorspace) in (2, 5, 6) and int(frame.color_range) in (0, 1)
 
 
-def _decode(path: Path, container, keep: set[int] | None, last: int | None = None
-            ) -> Iterator[tuple[int, float, np.ndarray | None]]:
-    """Decode an open container's video stream, yielding `(frame_idx, time_s, rgb or None)`."""
+def _decode(path: Path, container, last: int | None = None) -> Iterator[tuple[int, float, av.VideoFrame]]:
+    """Decode an open container's video stream, yielding `(frame_idx, time_s, frame)`."""
     stream = container.streams.video[0]
     if stream.codec_context.width * stream.codec_context.height >= THREAD_PIXELS:
         stream.thread_type = "AUTO"  # frame threads pay off only for large frames
@@ -114,9 +117,7 @@ def _decode(path: Path, container, keep: set[int] | None, last: int | None = Non
     index = -1
     try:
         for index, frame in enumerate(container.decode(stream)):
-            time_s = float(frame.time) if frame.time is not None else (index / fps if fps else 0.0)
-            wanted = keep is None or index in keep
-            yield index, time_s, to_rgb(frame) if wanted else None
+            yield index, float(frame.time) if frame.time is not None else (index / fps if fps else 0.0), frame
             if last is not None and index >= last:
                 return
     except av.error.FFmpegError as exc:
@@ -134,7 +135,8 @@ def iter_frames(path: str | Path, keep: set[int] | None = None) -> Iterator[tupl
     path = Path(path)
     container = _open(path)
     try:
-        yield from _decode(path, container, keep)
+        for index, time_s, frame in _decode(path, container):
+            yield index, time_s, to_rgb(frame) if keep is None or index in keep else None
     finally:
         container.close()
 
@@ -201,19 +203,25 @@ def sample_frames(
             info = probe_video(path)
             container = _open(path)
         wanted = _wanted_indices(info, num_frames, fps, max_frames)
-        picked = {index: (time_s, rgb) for index, time_s, rgb in _decode(path, container, set(wanted), max(wanted))
-                  if rgb is not None}
+        slot = {index: k for k, index in enumerate(wanted)}
+        frames: np.ndarray | None = None
+        timestamps, seen = [0.0] * len(wanted), [False] * len(wanted)
+        for index, time_s, frame in _decode(path, container, max(wanted)):
+            k = slot.get(index)
+            if k is None:
+                continue
+            if frames is None:  # sized by the first frame: the header's size may be the coded one
+                frames = np.empty((len(wanted), frame.height, frame.width, 3), np.uint8)
+            elif (frame.height, frame.width) != frames.shape[1:3]:
+                raise VideoReadError(path, f"frame size changes at frame {index}")
+            to_rgb(frame, out=frames[k])
+            timestamps[k], seen[k] = time_s, True
     finally:
         container.close()
-    missing = [i for i in wanted if i not in picked]
+    missing = [i for i, ok in zip(wanted, seen) if not ok]
     if missing:
         raise VideoReadError(path, f"truncated: header says {info.num_frames} frames, frame {missing[0]} missing")
-    return SampledFrames(
-        frames=np.stack([picked[i][1] for i in wanted]),
-        frame_idx=wanted,
-        timestamps_s=[picked[i][0] for i in wanted],
-        info=info,
-    )
+    return SampledFrames(frames=frames, frame_idx=wanted, timestamps_s=timestamps, info=info)
 
 
 def _wanted_indices(info: VideoInfo, num_frames: int | None, fps: float | None, max_frames: int | None) -> list[int]:

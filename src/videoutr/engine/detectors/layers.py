@@ -1,14 +1,14 @@
-"""One colour layer of a clip, processed on the rows where it appears.
+"""The colour layers of a clip, each processed on the rows where it appears.
 
-A (T, H, W) label stack holds the colour layers of every frame. For one layer, the rows of each
-frame that hold its pixels (plus a margin) are gathered into one compact image, with a separator
-row after each frame's run, so that one OpenCV call (erosion, dilation, connected components)
-serves the layer in the whole clip while the work stays proportional to the layer's size. Each
-frame is treated as if it were alone: erosion sees a frame's edges as OpenCV's border does, and
-components never cross from one run into the next.
+A (T, H, W) label stack holds the colour layers of every frame. For each layer, the rows of each
+frame that hold its pixels (plus a margin) are gathered into one compact image, a separator row
+after each run, so that one OpenCV call (erosion, dilation, connected components) serves every
+layer of the whole clip while the work stays proportional to the layers' size. Each run is
+treated as if its frame and layer were alone: erosion sees a frame's edges as OpenCV's border
+does, and components never cross from one run into the next.
 
-    >>> rows = gather_rows(labels.reshape(-1, W) == 3)     # rows holding colour 3, T * H of them
-    >>> layer = take_rows(labels.reshape(-1, W), rows, fill=NONE) == 3
+    >>> rows = gather_rows(present, H)     # present: (T * H, colours) bool, the rows holding each colour
+    >>> layer = take_rows(labels.reshape(-1, W), rows, fill=NONE) == rows.layer[:, None]
     >>> cores = LayerComponents.of(layer.view(np.uint8), rows)
 """
 
@@ -25,25 +25,27 @@ MARGIN = 5  # rows kept above and below a layer's pixels: 4 to grow a component 
 
 @dataclass(frozen=True)
 class LayerRows:
-    """Rows gathered from a (T * H, W) stack: `src[i]` is gathered row i's row in the stack
-    (-1 on separators), `top[i]` / `bottom[i]` bound the rows of its frame's run (bottom
-    exclusive), `sep` lists the separator rows."""
+    """Rows gathered from a (T * H, W) label stack, one run per frame and layer it holds: `src[i]`
+    is gathered row i's row in the stack (-1 on separators), `layer[i]` the layer of its run (-1
+    on separators), `top[i]` / `bottom[i]` bound its run's rows (bottom exclusive); `sep` lists
+    the separator rows."""
 
     src: np.ndarray
+    layer: np.ndarray
     top: np.ndarray
     bottom: np.ndarray
     sep: np.ndarray
-    height: int
 
 
 def gather_rows(present: np.ndarray, height: int, margin: int = MARGIN) -> LayerRows | None:
-    """The rows to gather for a layer present on the `present` rows ((T * H,) bool), `margin`
-    rows around them, one run per frame (from the frame's first to its last present row)."""
-    per_frame = present.reshape(-1, height)
-    frames = np.flatnonzero(per_frame.any(axis=1))
+    """The rows to gather for layers present on the rows of a stack (`present`: (T * H, layers)
+    bool), `margin` rows around them: for each layer, one run per frame holding it (from the
+    frame's first to its last row holding it), layer after layer."""
+    per_frame = present.reshape(-1, height, present.shape[1])
+    layers, frames = np.nonzero(per_frame.any(axis=1).T)
     if len(frames) == 0:
         return None
-    hits = per_frame[frames]
+    hits = per_frame[frames, :, layers]
     top = np.maximum(0, hits.argmax(axis=1) - margin)
     bottom = np.minimum(height, height - hits[:, ::-1].argmax(axis=1) + margin)
     lengths = bottom - top + 1  # plus the separator
@@ -53,7 +55,9 @@ def gather_rows(present: np.ndarray, height: int, margin: int = MARGIN) -> Layer
     src = frames[run] * height + top[run] + np.arange(ends[-1]) - starts[run]
     sep = ends - 1
     src[sep] = -1
-    return LayerRows(src, starts[run], sep[run], sep, height)
+    layer = layers[run]
+    layer[sep] = -1
+    return LayerRows(src, layer, starts[run], sep[run], sep)
 
 
 def take_rows(stack2d: np.ndarray, rows: LayerRows, fill: int = 0) -> np.ndarray:

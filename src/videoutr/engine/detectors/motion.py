@@ -30,7 +30,7 @@ import supervision as sv
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
 from videoutr.engine.detectors.base import Detector, empty_detections
 from videoutr.engine.detectors.layers import KERNEL, LayerComponents, LayerRows, gather_rows, take_rows
-from videoutr.engine.detectors.stack import NONE, lower_median, masked_median, max_channel_diff, saturated
+from videoutr.engine.detectors.stack import NONE, differs, lower_median, masked_median, saturated
 
 _REACH = np.ones((9, 9), np.uint8)  # 4 pixels around: how far a component is grown back
 
@@ -131,24 +131,23 @@ class MotionDetector(Detector):
         saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
         height, width = frames.shape[1:3]
-        diff = max_channel_diff(frames, background)
-        mask = diff > self.diff_threshold
+        mask, strong = differs(frames, background, self.diff_threshold)
         if self.saturation_min is not None:
             mask |= saturated(frames, self.saturation_min) if sat is None else sat
         if self.split_by_colour:
             labels, stray, present = self._colour_layers(frames, mask)
         else:
             labels, stray, present = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2).reshape(-1, 1)
-        labels, stray, strong = labels.reshape(-1, width), stray.reshape(-1, width), (diff > 2 * self.diff_threshold).reshape(-1, width)
         rows: list[list[tuple]] = [[] for _ in frames]
-        for colour_idx in np.flatnonzero(present.any(axis=0)).tolist():
-            gathered = gather_rows(present[:, colour_idx], height)
-            layer = _Layer(gathered, (take_rows(labels, gathered, NONE) == colour_idx).view(np.uint8),
-                           take_rows(stray, gathered), take_rows(strong, gathered), colour_idx if self.split_by_colour else -1)
-            for box, first in layer.comps.boxes:
-                found = self._component(layer, box, first, frames)
-                if found is not None:
-                    rows[found[0]].append(found[1])
+        gathered = gather_rows(present, height)
+        if gathered is None:
+            return [self._detections(r) for r in rows]
+        layer = take_rows(labels.reshape(-1, width), gathered, NONE) == gathered.layer[:, None]
+        clip = _Clip(gathered, LayerComponents.of(layer.view(np.uint8), gathered), stray, strong, frames)
+        for box, first in clip.comps.boxes:
+            found = self._component(clip, box, first)
+            if found is not None:
+                rows[found[0]].append(found[1])
         return [self._detections(r) for r in rows]
 
     def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -158,17 +157,17 @@ class MotionDetector(Detector):
         colour's layer ((T * H, palette) bool)."""
         palette = len(self._names)
         index = np.flatnonzero(mask)
-        if len(index) == 0:
-            return np.full(mask.shape, NONE, np.uint8), mask, np.zeros((mask.shape[0] * mask.shape[1], palette), bool)
-        nearest = self._nearest(frames.reshape(-1, 3)[index])
-        which = index // (mask.shape[1] * mask.shape[2])
-        counts = np.bincount(which * palette + nearest, minlength=len(frames) * palette).reshape(len(frames), palette)
-        kept = (counts >= self.min_area)[which, nearest]
         labels = np.full(mask.shape, NONE, np.uint8)
-        labels[mask] = np.where(kept, nearest, NONE)
-        row = index[kept] // mask.shape[2]
-        present = np.bincount(row * palette + nearest[kept], minlength=mask.shape[0] * mask.shape[1] * palette) > 0
-        return labels, mask & (labels == NONE), present.reshape(-1, palette)
+        if len(index) == 0:
+            return labels, mask, np.zeros((mask.shape[0] * mask.shape[1], palette), bool)
+        nearest = self._nearest(np.take(frames.reshape(-1, 3), index, axis=0))
+        key = index // (mask.shape[1] * mask.shape[2]) * palette + nearest  # (frame, colour)
+        kept = np.bincount(key, minlength=len(frames) * palette)[key] >= self.min_area
+        labels.reshape(-1)[index] = np.where(kept, nearest, NONE)
+        stray = np.zeros(mask.shape, bool)
+        stray.reshape(-1)[index[~kept]] = True
+        present = np.bincount(index[kept] // mask.shape[2] * palette + nearest[kept], minlength=mask.shape[0] * mask.shape[1] * palette)
+        return labels, stray, present.reshape(-1, palette) > 0
 
     def _nearest(self, pixels: np.ndarray) -> np.ndarray:
         """Index of the nearest palette colour (in LAB) of each (N, 3) RGB pixel. Results are
@@ -196,32 +195,35 @@ class MotionDetector(Detector):
         dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
         return dist.argmin(axis=1)
 
-    def _component(self, layer: _Layer, box: tuple[int, int, int, int], first: tuple[int, int], frames: np.ndarray) -> tuple[int, tuple] | None:
-        """One opened component (`box`, `first` pixel, in the layer's gathered rows) grown back to
-        its raw layer (opening trims corners), boxed, scored, named; returns its frame and its row,
-        or None when it is smaller than `min_area`."""
+    def _component(self, clip: _Clip, box: tuple[int, int, int, int], first: tuple[int, int]) -> tuple[int, tuple] | None:
+        """One opened component (`box`, `first` pixel, in gathered rows) grown back to its raw
+        layer (opening trims corners), boxed, scored, named; returns its frame and its row, or
+        None when it is smaller than `min_area`."""
         x, y, w, h = box
         fx, fy = first
-        y0, y1 = max(layer.top[y], y - 4), min(layer.bottom[y], y + h + 4)
-        x0, x1 = max(0, x - 4), min(layer.width, x + w + 4)
-        core = layer.comps.core[y0:y1, x0:x1] == layer.comps.core[fy, fx]
+        rows = clip.rows
+        y0, y1 = max(rows.top[y].item(), y - 4), min(rows.bottom[y].item(), y + h + 4)
+        x0, x1 = max(0, x - 4), min(clip.width, x + w + 4)
+        core = clip.comps.core[y0:y1, x0:x1] == clip.comps.core[fy, fx]
         if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
             return None
-        grown = _grow(core, layer.comps.raw[y0:y1, x0:x1] == layer.comps.raw[fy, fx], layer.stray[y0:y1, x0:x1] if layer.has_stray else None)
+        t, top = divmod(rows.src[y0].item(), clip.height)  # the window's frame and first row there
+        stray = clip.stray[t, top : top + y1 - y0, x0:x1] if clip.has_stray[t] else None
+        grown = _grow(core, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
         blob = grown[by : by + h, bx : bx + w]
+        x, top = x0 + bx, top + by
         area = cv2.countNonZero(blob.view(np.uint8))
-        strength = cv2.countNonZero((layer.strong[y0 + by : y0 + by + h, x0 + bx : x0 + bx + w] & blob).view(np.uint8)) / area
+        strength = cv2.countNonZero((clip.strong[t, top : top + h, x : x + w] & blob).view(np.uint8)) / area
         size_term = min(1.0, area / (3.0 * self.min_area))
         confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
-        t, top = divmod(layer.src[y0 + by], layer.height)
-        x = x0 + bx
-        if layer.colour_idx >= 0:
-            colour = self._names[layer.colour_idx]
+        colour_idx = rows.layer[y].item() if self.split_by_colour else -1
+        if colour_idx >= 0:
+            colour = self._names[colour_idx]
         else:
-            colour = colour_name(np.median(frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
+            colour = colour_name(np.median(clip.frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
         shape = shape_of_blob(blob, area, origin=(x, top), block=self._block)
-        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (layer.colour_idx, (layer.src[fy] % layer.height, fx)))
+        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (rows.src[fy].item() % clip.height, fx)))
 
     @staticmethod
     def _detections(rows: list[tuple]) -> sv.Detections:
@@ -243,17 +245,14 @@ class MotionDetector(Detector):
         )
 
 
-class _Layer:
-    """One colour layer's gathered rows (see `layers.py`): its components, stray and strong
-    pixels, and per gathered row its run's bounds and its row in the stack (as lists: read
-    once per object)."""
+class _Clip:
+    """A clip's gathered colour layers (see `layers.py`) with their components, and the clip's
+    stray and strong pixels and frames."""
 
-    def __init__(self, gathered: LayerRows, layer: np.ndarray, stray: np.ndarray, strong: np.ndarray, colour_idx: int) -> None:
-        self.comps = LayerComponents.of(layer, gathered)
-        self.stray, self.strong, self.colour_idx = stray, strong, colour_idx
-        self.has_stray = bool(cv2.countNonZero(stray.view(np.uint8)))
-        self.top, self.bottom, self.src = gathered.top.tolist(), gathered.bottom.tolist(), gathered.src.tolist()
-        self.height, self.width = gathered.height, layer.shape[1]
+    def __init__(self, gathered: LayerRows, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray) -> None:
+        self.rows, self.comps, self.stray, self.strong, self.frames = gathered, comps, stray, strong, frames
+        self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
+        self.height, self.width = stray.shape[1:]
 
 
 def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:

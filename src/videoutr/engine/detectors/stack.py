@@ -2,7 +2,7 @@
 
     >>> sat = saturated(frames, 0.4)                     # (T, H, W) bool
     >>> background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
-    >>> diff = max_channel_diff(frames, background)      # (T, H, W) uint8
+    >>> over, strong = differs(frames, background, 30)   # (T, H, W) bool: some channel off by > 30, > 60
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import cv2
 import numpy as np
 
 NONE = 255  # label of pixels that belong to no layer
-_CHANNELS = np.ones((1, 3), np.uint8)
 
 
 def saturated(frames: np.ndarray, saturation_min: float) -> np.ndarray:
@@ -92,10 +91,23 @@ def _select(planes: list[np.ndarray], k: int) -> np.ndarray:
     return wires[k]
 
 
-def max_channel_diff(frames: np.ndarray, background: np.ndarray) -> np.ndarray:
-    """max over R, G, B of |frame - background| for a (T, H, W, 3) stack -> (T, H, W) uint8 (a
-    1x3 maximum filter over each row's interleaved channels puts each pixel's max at its G)."""
+def differs(frames: np.ndarray, background: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where some channel of a (T, H, W, 3) stack differs from the background by more than
+    `threshold`, and by more than twice that -> two (T, H, W) bool.
+
+    Each channel's difference is mapped to 0, 9 or 255 (within, over, over twice) and the three
+    are combined by OpenCV's fixed-point grey conversion, (4899 R + 9617 G + 1868 B + 2^13) >> 14:
+    the grey is at least 29 exactly when some channel is 255, and at least 1 when some is 9.
+    """
     length, height, width = frames.shape[:3]
-    rows = np.ascontiguousarray(frames).reshape(-1, width * 3)
-    diff = cv2.absdiff(rows, np.tile(background.reshape(height, width * 3), (length, 1)))
-    return cv2.dilate(diff, _CHANNELS)[:, 1::3].reshape(length, height, width)
+    diff = cv2.absdiff(np.ascontiguousarray(frames).reshape(-1, width, 3), np.tile(background, (length, 1, 1)))
+    grey = cv2.cvtColor(cv2.LUT(diff, _levels(threshold)), cv2.COLOR_RGB2GRAY).reshape(length, height, width)
+    return grey > 0, grey >= 29
+
+
+@lru_cache(maxsize=4)
+def _levels(threshold: int) -> np.ndarray:
+    lut = np.zeros(256, np.uint8)
+    lut[threshold + 1 :] = 9
+    lut[2 * threshold + 1 :] = 255
+    return lut
