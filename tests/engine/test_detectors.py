@@ -133,3 +133,26 @@ def test_masked_median_is_the_median_of_kept_samples(length):
             kept = stack[~skip[:, y, x], y, x] if (~skip[:, y, x]).any() else stack[:, y, x]
             lower_median = np.sort(kept, axis=0)[(len(kept) - 1) // 2]
             assert np.array_equal(got[y, x], lower_median), (y, x)
+
+
+@pytest.mark.parametrize("threshold", [0, 30, 100, 127, 200])
+def test_differs_is_the_channel_max_difference_against_thresholds(threshold):
+    from videoutr.engine.detectors.stack import differs
+
+    rng = np.random.default_rng(threshold)
+    frames = rng.integers(0, 256, (3, 17, 33, 3), dtype=np.uint8)
+    background = rng.integers(0, 256, (17, 33, 3), dtype=np.uint8)
+    diff = np.abs(frames.astype(int) - background).max(axis=-1)
+    over, strong = differs(frames, background, threshold)
+    assert np.array_equal(over, diff > threshold) and np.array_equal(strong, diff > 2 * threshold)
+
+
+def test_clip_background_gives_the_detections_of_the_full_median(scene_dir):
+    """The median is computed only where a pixel's values span more than diff_threshold."""
+    detector = make_detector("motion", palette="basic")
+    frames = sample_frames(scene_dir / "videos" / "s001.mp4").frames
+    quick, full = detector.clip_background(frames), detector.background(frames)
+    assert not np.array_equal(quick, full)  # the shortcut is taken somewhere ...
+    for a, b in zip(detector.detect_stack(frames, quick), detector.detect_stack(frames, full)):  # ... to no effect
+        assert np.array_equal(a.xyxy, b.xyxy) and np.array_equal(a.confidence, b.confidence)
+        assert list(a.data["colour"]) == list(b.data["colour"]) and list(a.data["shape"]) == list(b.data["shape"])
