@@ -15,6 +15,7 @@ video's resolution.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Any
@@ -36,7 +37,7 @@ class TrackPoint:
     contact: bool = False  # touches another subject's box: it may be partly hidden
 
     def __post_init__(self) -> None:
-        self.box_norm = tuple(float(v) for v in self.box_norm)  # type: ignore[assignment]
+        self.box_norm = tuple(map(float, self.box_norm))  # type: ignore[assignment]
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -89,10 +90,9 @@ class Trajectory:
         return self.points[-1].frame_idx
 
     def point_at(self, frame_idx: int) -> TrackPoint | None:
-        for point in self.points:
-            if point.frame_idx == frame_idx:
-                return point
-        return None
+        """The point at `frame_idx` (points are sorted by frame, one per frame), or None."""
+        k = bisect_left(self.points, frame_idx, key=_frame_of)
+        return self.points[k] if k < len(self.points) and self.points[k].frame_idx == frame_idx else None
 
     def colours(self) -> list[str]:
         """Colour names in order of appearance, without repeats (changes show as several)."""
@@ -145,6 +145,10 @@ class ClipTrajectories:
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
         return cls(**fields, tracks=tracks, dropped=dict(record.get("dropped", {})),
                    uncertain_frames=list(record.get("uncertain_frames", [])))
+
+
+def _frame_of(point: TrackPoint) -> int:
+    return point.frame_idx
 
 
 @lru_cache(maxsize=None)

@@ -9,11 +9,11 @@ With `split_by_colour`, foreground pixels are labelled with their nearest palett
 before the connected components, so touching objects of different colours stay apart.
 
 The whole clip is processed at once: the foreground of all frames in a few OpenCV calls (see
-`stack.py`; the median background only where a pixel's values vary enough to matter), then each
-colour layer on the rows where it appears (see `layers.py`: opening, connected components of
-all frames in a few calls); only growing each component back to its raw pixels, scoring and
-naming it remain per object (a shape is named once per distinct blob). Each frame's detections
-are those of the frame alone against the same background.
+`stack.py`; the median background only where a pixel's values vary enough to matter), then the
+colour layers of all frames, cut out and packed into one canvas (see `layers.py`: opening,
+connected components, contours in one call each); only growing each component back to its raw
+pixels, scoring and naming it remain per object (a shape is named once per distinct blob). Each
+frame's detections are those of the frame alone against the same background.
 
     >>> det = MotionDetector()
     >>> per_frame = det.detect_clip(frames)   # (T, H, W, 3) uint8 RGB
@@ -29,7 +29,7 @@ import supervision as sv
 
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
 from videoutr.engine.detectors.base import Detector, empty_detections
-from videoutr.engine.detectors.layers import KERNEL, LayerComponents, LayerRows, gather_rows, take_rows
+from videoutr.engine.detectors.layers import KERNEL, Crops, LayerComponents, pack_crops
 from videoutr.engine.detectors.stack import NONE, differs, lower_median, masked_median, saturated
 
 _REACH = np.ones((9, 9), np.uint8)  # 4 pixels around: how far a component is grown back
@@ -126,22 +126,28 @@ class MotionDetector(Detector):
 
     def detect_stack(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None) -> list[sv.Detections]:
         """Detect in every frame of a (T, H, W, 3) stack against one background: the foreground
-        of the whole stack at once, then each colour layer on the rows where it appears (see
-        `layers.py`); each opened component is grown back, scored and named (`sat`: the frames'
-        saturation masks, if known)."""
+        of the whole stack at once, then every frame's colour layers cut out and packed into one
+        canvas (see `layers.py`); each opened component is grown back, scored and named (`sat`:
+        the frames' saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
-        height, width = frames.shape[1:3]
         mask, strong = differs(frames, background, self.diff_threshold)
         if self.saturation_min is not None:
             mask |= saturated(frames, self.saturation_min) if sat is None else sat
         if self.split_by_colour:
-            labels, stray, present = self._colour_layers(frames, mask)
+            labels, stray, rows_of, cols_of = self._colour_layers(frames, mask)
         else:
-            labels, stray, present = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2).reshape(-1, 1)
+            labels, stray, rows_of, cols_of = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2)[..., None], mask.any(axis=1)[..., None]
         rows: list[list[tuple]] = [[] for _ in frames]
-        gathered = gather_rows(present, height)
-        if gathered is None:
+        crops = pack_crops(rows_of, cols_of)
+        if crops is None:
             return [self._detections(r) for r in rows]
+        layer = crops.paste(lambda i, t, c, ys, xs: labels[t, ys, xs] == c)
+        clip = _Clip(crops, LayerComponents.of(layer, crops), stray, strong, frames)
+        for box, first in clip.comps.boxes:
+            found = self._component(clip, box, first)
+            if found is not None:
+                rows[found[0]].append(found[1])
+        return [self._detections(r) for r in rows]
         layer = take_rows(labels.reshape(-1, width), gathered, NONE) == gathered.layer[:, None]
         clip = _Clip(gathered, LayerComponents.of(layer.view(np.uint8), gathered), stray, strong, frames)
         for box, first in clip.comps.boxes:
@@ -150,24 +156,29 @@ class MotionDetector(Detector):
                 rows[found[0]].append(found[1])
         return [self._detections(r) for r in rows]
 
-    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each foreground pixel labelled with its nearest palette colour (LAB), kept when its
         colour covers at least `min_area` pixels of its frame (`NONE` elsewhere); the `stray`
-        foreground pixels of colours too rare to hold an object; and which rows hold each
-        colour's layer ((T * H, palette) bool)."""
+        foreground pixels of colours too rare to hold an object; and which rows and columns of
+        each frame hold each colour's layer ((T, H, palette) and (T, W, palette) bool)."""
         palette = len(self._names)
         index = np.flatnonzero(mask)
         labels = np.full(mask.shape, NONE, np.uint8)
         if len(index) == 0:
-            return labels, mask, np.zeros((mask.shape[0] * mask.shape[1], palette), bool)
+            return labels, mask, np.zeros((*mask.shape[:2], palette), bool), np.zeros((mask.shape[0], mask.shape[2], palette), bool)
         nearest = self._nearest(np.take(frames.reshape(-1, 3), index, axis=0))
-        key = index // (mask.shape[1] * mask.shape[2]) * palette + nearest  # (frame, colour)
-        kept = np.bincount(key, minlength=len(frames) * palette)[key] >= self.min_area
+        length, height, width = mask.shape
+        frame = index // (height * width)
+        key = frame * palette + nearest  # (frame, colour)
+        kept = np.bincount(key, minlength=length * palette)[key] >= self.min_area
         labels.reshape(-1)[index] = np.where(kept, nearest, NONE)
         stray = np.zeros(mask.shape, bool)
         stray.reshape(-1)[index[~kept]] = True
-        present = np.bincount(index[kept] // mask.shape[2] * palette + nearest[kept], minlength=mask.shape[0] * mask.shape[1] * palette)
-        return labels, stray, present.reshape(-1, palette) > 0
+        index, frame, nearest = index[kept], frame[kept], nearest[kept]
+        row = index // width  # frame * height + y
+        rows = np.bincount(row * palette + nearest, minlength=length * height * palette)
+        cols = np.bincount(((frame * width) + (index - row * width)) * palette + nearest, minlength=length * width * palette)
+        return labels, stray, rows.reshape(length, height, palette) > 0, cols.reshape(length, width, palette) > 0
 
     def _nearest(self, pixels: np.ndarray) -> np.ndarray:
         """Index of the nearest palette colour (in LAB) of each (N, 3) RGB pixel. Results are
@@ -196,34 +207,36 @@ class MotionDetector(Detector):
         return dist.argmin(axis=1)
 
     def _component(self, clip: _Clip, box: tuple[int, int, int, int], first: tuple[int, int]) -> tuple[int, tuple] | None:
-        """One opened component (`box`, `first` pixel, in gathered rows) grown back to its raw
-        layer (opening trims corners), boxed, scored, named; returns its frame and its row, or
-        None when it is smaller than `min_area`."""
+        """One opened component (`box`, `first` pixel, on the canvas) grown back to its raw layer
+        (opening trims corners), boxed, scored, named; returns its frame and its row, or None when
+        it is smaller than `min_area`."""
         x, y, w, h = box
         fx, fy = first
-        rows = clip.rows
-        y0, y1 = max(rows.top[y].item(), y - 4), min(rows.bottom[y].item(), y + h + 4)
-        x0, x1 = max(0, x - 4), min(clip.width, x + w + 4)
+        crops = clip.crops
+        i = clip.crops.owner[fy, fx].item()
+        left, top = crops.cx[i], crops.cy[i]
+        y0, y1 = max(top, y - 4), min(top + crops.h[i], y + h + 4)
+        x0, x1 = max(left, x - 4), min(left + crops.w[i], x + w + 4)
         core = clip.comps.core[y0:y1, x0:x1] == clip.comps.core[fy, fx]
         if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
             return None
-        t, top = divmod(rows.src[y0].item(), clip.height)  # the window's frame and first row there
-        stray = clip.stray[t, top : top + y1 - y0, x0:x1] if clip.has_stray[t] else None
+        t, dx, dy = crops.frame[i], crops.x[i] - left, crops.y[i] - top  # canvas + (dx, dy): frame position
+        stray = clip.stray[t, y0 + dy : y1 + dy, x0 + dx : x1 + dx] if clip.has_stray[t] else None
         grown = _grow(core, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
         blob = grown[by : by + h, bx : bx + w]
-        x, top = x0 + bx, top + by
+        x, top = x0 + bx + dx, y0 + by + dy
         area = cv2.countNonZero(blob.view(np.uint8))
         strength = cv2.countNonZero((clip.strong[t, top : top + h, x : x + w] & blob).view(np.uint8)) / area
         size_term = min(1.0, area / (3.0 * self.min_area))
         confidence = round(min(1.0, 0.35 + 0.35 * size_term + 0.3 * strength), 4)
-        colour_idx = rows.layer[y].item() if self.split_by_colour else -1
+        colour_idx = crops.layer[i] if self.split_by_colour else -1
         if colour_idx >= 0:
             colour = self._names[colour_idx]
         else:
             colour = colour_name(np.median(clip.frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
         shape = shape_of_blob(blob, area, origin=(x, top), block=self._block)
-        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (rows.src[fy].item() % clip.height, fx)))
+        return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (fy + dy, fx + dx)))
 
     @staticmethod
     def _detections(rows: list[tuple]) -> sv.Detections:
@@ -246,13 +259,12 @@ class MotionDetector(Detector):
 
 
 class _Clip:
-    """A clip's gathered colour layers (see `layers.py`) with their components, and the clip's
+    """A clip's packed colour layers (see `layers.py`) with their components, and the clip's
     stray and strong pixels and frames."""
 
-    def __init__(self, gathered: LayerRows, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray) -> None:
-        self.rows, self.comps, self.stray, self.strong, self.frames = gathered, comps, stray, strong, frames
+    def __init__(self, crops: Crops, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray) -> None:
+        self.crops, self.comps, self.stray, self.strong, self.frames = crops, comps, stray, strong, frames
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
-        self.height, self.width = stray.shape[1:]
 
 
 def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
