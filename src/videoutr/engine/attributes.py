@@ -231,7 +231,7 @@ def shape_of_blob(blob: np.ndarray, area: int, origin: tuple[int, int] = (0, 0),
     """`shape_of_mask` of a blob already cropped to its box, with `area` pixels."""
     if area < min_area:
         return "blob"
-    crop = np.ascontiguousarray(blob, dtype=bool)
+    crop = blob if blob.dtype == bool else blob.astype(bool)
     return _shape_of_crop(crop.tobytes(), crop.shape, (origin[0] % block, origin[1] % block), block)
 
 
