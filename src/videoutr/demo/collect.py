@@ -87,6 +87,14 @@ def shuffle_drop(pq: dict, resamples: int, cond: str = "shuffled") -> dict:
     return diff_ci([pq["full"][i]["correct"] for i in ids], [pq[cond][i]["correct"] for i in ids], resamples)
 
 
+def drop_difference(pq_a: dict, pq_b: dict, cond: str, resamples: int) -> dict:
+    """(full - `cond`) temporal accuracy drop of model a minus that of model b, paired over questions."""
+    ids = [i for i in _temporal_ids(pq_a, "full") if i in pq_a[cond] and i in pq_b.get(cond, {})]
+    da = [pq_a["full"][i]["correct"] - pq_a[cond][i]["correct"] for i in ids]
+    db = [pq_b["full"][i]["correct"] - pq_b[cond][i]["correct"] for i in ids]
+    return {**diff_ci(da, db, resamples), "a": shuffle_drop(pq_a, resamples, cond), "b": shuffle_drop(pq_b, resamples, cond)}
+
+
 def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, str], timings: dict) -> dict:
     from videoutr.demo.findings import findings
 
@@ -114,14 +122,11 @@ def _comparisons(pqs: dict, scores: dict, n: int) -> dict:
     comp = {}
     if "utr" in pqs and "captions" in pqs:
         comp["utr_minus_captions_temporal_full"] = paired(pqs["utr"], pqs["captions"], "full", n)
-        if "shuffled" in pqs["utr"]:
-            a, b = shuffle_drop(pqs["utr"], n), shuffle_drop(pqs["captions"], n)
-            ids = [i for i in _temporal_ids(pqs["utr"], "full") if i in pqs["utr"]["shuffled"] and i in pqs["captions"].get("shuffled", {})]
-            da = [pqs["utr"]["full"][i]["correct"] - pqs["utr"]["shuffled"][i]["correct"] for i in ids]
-            db = [pqs["captions"]["full"][i]["correct"] - pqs["captions"]["shuffled"][i]["correct"] for i in ids]
-            comp["shuffle_drop_utr_minus_captions"] = {**diff_ci(da, db, n), "utr": a, "captions": b}
+        for cond, key in (("shuffled", "shuffle_drop_utr_minus_captions"), ("single", "single_drop_utr_minus_captions")):
+            if cond in pqs["utr"] and cond in pqs["captions"]:
+                comp[key] = drop_difference(pqs["utr"], pqs["captions"], cond, n)
     if "utr" in pqs:
-        for cond in ("shuffled", "none", "reversed"):
+        for cond in ("shuffled", "single", "none", "reversed"):
             if cond in pqs["utr"]:
                 comp[f"utr_full_minus_{cond}_temporal"] = shuffle_drop(pqs["utr"], n, cond)
     if "captions_x4" in pqs and "captions" in pqs:
