@@ -156,3 +156,31 @@ def test_clip_background_gives_the_detections_of_the_full_median(scene_dir):
     for a, b in zip(detector.detect_stack(frames, quick), detector.detect_stack(frames, full)):  # ... to no effect
         assert np.array_equal(a.xyxy, b.xyxy) and np.array_equal(a.confidence, b.confidence)
         assert list(a.data["colour"]) == list(b.data["colour"]) and list(a.data["shape"]) == list(b.data["shape"])
+
+
+def test_packed_layers_open_and_label_each_frame_and_colour_as_if_alone():
+    """Crops of every (frame, colour) packed into one canvas: opening and components per crop equal
+    OpenCV's on that colour in the whole frame, at the frame's edges too."""
+    import cv2
+
+    from videoutr.engine.detectors.layers import KERNEL, LayerComponents, pack_crops
+
+    rng = np.random.default_rng(0)
+    labels = rng.choice([0, 1, 2, 255], size=(4, 24, 32), p=[0.25, 0.25, 0.1, 0.4]).astype(np.uint8)
+    labels[:, :7, :9] = 1  # blocks against the frame's edges
+    labels[:, 15:, 26:] = 0
+    rows = np.stack([(labels == c).any(axis=2) for c in range(3)], axis=-1)
+    cols = np.stack([(labels == c).any(axis=1) for c in range(3)], axis=-1)
+    crops = pack_crops(rows, cols)
+    comps = LayerComponents.of(crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c), crops)
+    assert len(crops.frame) == 12
+    for i, (t, c) in enumerate(zip(crops.frame, crops.layer)):
+        alone = cv2.morphologyEx((labels[t] == c).astype(np.uint8), cv2.MORPH_OPEN, KERNEL)
+        ys, xs = slice(crops.y[i], crops.y[i] + crops.h[i]), slice(crops.x[i], crops.x[i] + crops.w[i])
+        assert alone[ys, xs].sum() == alone.sum()  # the crop holds all of it
+        canvas = (slice(crops.cy[i], crops.cy[i] + crops.h[i]), slice(crops.cx[i], crops.cx[i] + crops.w[i]))
+        assert np.array_equal(comps.core[canvas] > 0, alone[ys, xs] > 0)
+        found = sorted((bx - crops.cx[i] + crops.x[i], by - crops.cy[i] + crops.y[i], w, h)
+                       for (bx, by, w, h), _ in comps.boxes if crops.owner[by, bx] == i)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(alone, connectivity=8)
+        assert found == sorted(tuple(s[:4]) for s in stats[1:count].tolist())

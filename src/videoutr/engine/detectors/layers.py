@@ -9,7 +9,7 @@ edges as OpenCV's border does (a crop's other edges lie in its margin, where the
 absent), and nothing crosses from one crop into the next.
 
     >>> crops = pack_crops(rows, cols)    # rows: (T, H, colours), cols: (T, W, colours) bool presence
-    >>> layer = crops.paste(lambda i, t, c, ys, xs: labels[t, ys, xs] == c)
+    >>> layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)   # 0/1 canvas of every layer
     >>> cores = LayerComponents.of(layer, crops)
 """
 
@@ -40,11 +40,11 @@ class Crops:
     cy: list[int]
     owner: np.ndarray
 
-    def paste(self, crop: Callable[[int, int, int, slice, slice], np.ndarray], fill: int = 0) -> np.ndarray:
-        """A uint8 canvas holding `crop(i, frame, layer, rows, cols)` (0/1) of every crop, `fill` elsewhere."""
-        canvas = np.full(self.owner.shape, fill, np.uint8)
-        for i, (t, c, x, y, w, h, cx, cy) in enumerate(zip(self.frame, self.layer, self.x, self.y, self.w, self.h, self.cx, self.cy)):
-            canvas[cy : cy + h, cx : cx + w] = crop(i, t, c, slice(y, y + h), slice(x, x + w))
+    def paste(self, crop: Callable[[int, int, slice, slice], np.ndarray]) -> np.ndarray:
+        """A uint8 canvas holding `crop(frame, layer, rows, cols)` (0/1) of every crop, 0 elsewhere."""
+        canvas = np.zeros(self.owner.shape, np.uint8)
+        for t, c, x, y, w, h, cx, cy in zip(self.frame, self.layer, self.x, self.y, self.w, self.h, self.cx, self.cy):
+            canvas[cy : cy + h, cx : cx + w] = crop(t, c, slice(y, y + h), slice(x, x + w))
         return canvas
 
 

@@ -141,15 +141,8 @@ class MotionDetector(Detector):
         crops = pack_crops(rows_of, cols_of)
         if crops is None:
             return [self._detections(r) for r in rows]
-        layer = crops.paste(lambda i, t, c, ys, xs: labels[t, ys, xs] == c)
+        layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)
         clip = _Clip(crops, LayerComponents.of(layer, crops), stray, strong, frames)
-        for box, first in clip.comps.boxes:
-            found = self._component(clip, box, first)
-            if found is not None:
-                rows[found[0]].append(found[1])
-        return [self._detections(r) for r in rows]
-        layer = take_rows(labels.reshape(-1, width), gathered, NONE) == gathered.layer[:, None]
-        clip = _Clip(gathered, LayerComponents.of(layer.view(np.uint8), gathered), stray, strong, frames)
         for box, first in clip.comps.boxes:
             found = self._component(clip, box, first)
             if found is not None:
