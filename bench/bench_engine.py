@@ -15,7 +15,8 @@
     .venv/bin/python bench/bench_engine.py --world runs/world    # an existing world folder
     .venv/bin/python bench/bench_engine.py --size 480 640 --num-videos 8 --no-quality   # VGA frames
 
-Prints one line per figure; run on an idle machine for speed figures worth comparing.
+Prints one line per figure (`--steps`: also each engine step's share); run on an idle machine
+for speed figures worth comparing.
 """
 
 from __future__ import annotations
@@ -115,6 +116,44 @@ def report(count: int, total: int, rate: dict[str, float], pool: dict[str, float
           f"raw PyAV decode to RGB in {workers} processes ({pool['decode']:.0f} frames/s; both incl. pool start)")
 
 
+def step_times(videos: list[Path], repeats: int) -> None:
+    """ms per frame of each engine step, the videos in the engine's batches (best of `repeats`)."""
+    from videoutr.engine import EngineConfig
+    from videoutr.engine import steps as S
+
+    cfg, clock = EngineConfig(), time.perf_counter
+    items = [S.VideoItem(p.stem, str(p), p.name) for p in videos]
+    names = ("decode", "detect", "attributes", "track", "query + record")
+    best, frames = dict.fromkeys(names, float("inf")), 0
+    for _ in range(repeats):
+        spent, frames = dict.fromkeys(names, 0.0), 0
+        for i in range(0, len(items), S.BATCH_VIDEOS):
+            batch, clips = items[i : i + S.BATCH_VIDEOS], []
+            for item in batch:
+                t = [clock()]
+                clip = S.decode(item, cfg)
+                t.append(clock())
+                per_frame = S.detect(clip, cfg)
+                t.append(clock())
+                clips.append(S.to_track(item, clip, S.attributes(clip, per_frame, cfg), cfg))
+                t.append(clock())
+                for name, start, end in zip(names, t, t[1:]):
+                    spent[name] += end - start
+                frames += clip.num_frames
+            start = clock()
+            trajectories = S.track(clips, cfg)
+            spent["track"] += clock() - start
+            start = clock()
+            for item, clip in zip(batch, trajectories):
+                S.query(clip, item, cfg)
+                clip.to_dict()
+            spent["query + record"] += clock() - start
+        best = {name: min(best[name], spent[name]) for name in names}
+    for name in names:
+        print(f"  step {name:16s} {1000 * best[name] / frames:6.3f} ms/frame")
+    print(f"  steps together        {1000 * sum(best.values()) / frames:6.3f} ms/frame")
+
+
 def quality(world: Path) -> None:
     from videoutr.data.llava import load_samples
     from videoutr.engine import EngineConfig, run_engine
@@ -144,6 +183,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--size", type=int, nargs=2, metavar=("H", "W"), help="frame size of a generated world")
     parser.add_argument("--no-quality", action="store_true", help="speed figures only")
+    parser.add_argument("--steps", action="store_true", help="also time each engine step")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         world = args.world
@@ -154,6 +194,8 @@ def main() -> None:
             world = generate_world(world_default(num_videos=args.num_videos, seed=args.seed, **size), Path(tmp) / "world")
         videos = sorted((world / "videos").glob("*.mp4"))
         speed(videos, args.repeats, args.fps, args.workers)
+        if args.steps:
+            step_times(videos, args.repeats)
         if not args.no_quality:
             quality(world)
 
