@@ -136,3 +136,23 @@ def test_shards_end_with_the_unsharded_output(make_scenes, tmp_path):
         assert data == expected, name
     with pytest.raises(ConfigError, match="INDEX/COUNT"):
         run_engine(videos, tmp_path / "x", EngineConfig(), progress=False, shard=(2, 2))
+
+
+def test_a_video_that_breaks_the_shared_tracking_pass_fails_alone(scene_dir, monkeypatch):
+    """The videos of a batch share one ByteTrack pass; when it fails, each is tracked alone, so only
+    the culprit gets an error record and the others come out as they would in any batch."""
+    from videoutr.engine import steps, tracking
+
+    items = [steps.VideoItem(p.stem, str(p), p.name) for p in sorted((scene_dir / "videos").glob("*.mp4"))]
+    alone = [steps.process_videos([item], EngineConfig())[0] for item in items]
+    real = tracking.track_clips
+
+    def broken(clips, cfg):
+        if any(c.video_id == "s001" for c in clips):
+            raise ValueError("bad boxes")
+        return real(clips, cfg)
+
+    monkeypatch.setattr(tracking, "track_clips", broken)
+    records = steps.process_videos(items, EngineConfig())
+    assert [r["status"] for r in records] == ["ok", "error", "ok", "ok"] and "bad boxes" in records[1]["error"]
+    assert [r for k, r in enumerate(records) if k != 1] == [r for k, r in enumerate(alone) if k != 1]
