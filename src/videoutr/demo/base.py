@@ -150,16 +150,18 @@ def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides:
         init_tiny_model(model, preset="tiny", seed=0, extra_text=tuple(GRID_PLACES))
     summaries = []
     for phase in (p for p in PHASES if p.name in phases):
-        data = build_base_data(work / "data" / phase.name, num_videos, phase.world_seed, caption=phase.caption,
-                               max_questions=phase.max_questions, kinds=phase.kinds)
         train = work / phase.name
-        recipe = load_recipe(RECIPE, [
-            f"model.path={model}", f"run.output_dir={train}", f"run.max_steps={phase.steps}",
-            f"optim.warmup_steps={phase.warmup_steps}",
-            f"data.datasets=[{{json_path: {data / 'still.json'}, sampling_strategy: all}}]",
-            f"data.video_root=[{data}]", *(overrides or [])])
         done = train / "train_summary.json"
-        summaries.append(read_json(done) if done.is_file() else run_training(recipe))
+        if done.is_file():
+            summaries.append(read_json(done))
+        else:
+            data = build_base_data(work / "data" / phase.name, num_videos, phase.world_seed, caption=phase.caption,
+                                   max_questions=phase.max_questions, kinds=phase.kinds)
+            summaries.append(run_training(load_recipe(RECIPE, [
+                f"model.path={model}", f"run.output_dir={train}", f"run.max_steps={phase.steps}",
+                f"optim.warmup_steps={phase.warmup_steps}",
+                f"data.datasets=[{{json_path: {data / 'still.json'}, sampling_strategy: all}}]",
+                f"data.video_root=[{data}]", *(overrides or [])])))
         model = train
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
