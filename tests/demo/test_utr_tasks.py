@@ -37,3 +37,35 @@ def test_ambiguous_names_are_left_out():
     clip = _clip()
     clip.tracks.append(_track(3, "circle", ["red"] * 2, [0, 1], ["center", "center"]))
     assert 1 not in track_names(clip) and 3 not in track_names(clip)
+
+
+def test_unnamed_subjects_and_turn_counts_are_not_asked():
+    clip = _clip()
+    clip.tracks.append(_track(3, "object", ["orange"] * 2, [2, 3], ["center", "center"],
+                              events=[Event("enter", 2, 0.25)]))
+    qa = dict(trajectory_questions(clip))
+    assert 3 not in track_names(clip)
+    # the unnamed subject appears last: the question would need its name, so it is dropped
+    assert "Which object is the last to appear?" not in qa
+    assert not any("change direction" in q for q in qa)
+
+
+def test_agreement_counts_answers_against_the_world():
+    from videoutr.demo.utr_tasks import answer_agreement
+    from videoutr.world.captions import stable_rng
+    from videoutr.world.config import WorldConfig
+    from videoutr.world.questions import bench_questions
+    from videoutr.world.simulate import sample_scene
+
+    cfg = WorldConfig(num_videos=1, frames=8, height=64, width=64, min_objects=1, max_objects=1).validate()
+    scenes = (sample_scene(cfg, "v", "train", stable_rng(seed, "scene", "v")) for seed in range(50))
+    ann, location = next((a, q) for a in scenes for q in bench_questions(a, 0) if q.task == "location_start")
+    name = location.question.removeprefix("Where is ").removesuffix(" at the start of the video?")
+    colour, shape = name.removeprefix("the ").split(" ")
+    right = _track(1, shape, [colour], [0], [location.answer])
+    wrong_place = next(p for p in ("top left", "bottom right") if p != location.answer)
+    wrong = _track(1, shape, [colour], [0], [wrong_place])
+    for track, agree in ((right, 1), (wrong, 0)):
+        clip = ClipTrajectories("v", "videos/v.mp4", 8.0, 8, 64, 64, [0], [track])
+        rows = answer_agreement([clip], {"v": ann})
+        assert rows["location_start"] == {"asked": 1, "agree": agree}

@@ -56,13 +56,17 @@ def caption_pool(world_dir: Path, video_ids: set[str], seed: int = 0) -> list[Sa
     return out
 
 
+def engine_clips(engine_dir: Path, video_ids: set[str]) -> list[ClipTrajectories]:
+    """The engine's trajectories (`trajectories.jsonl`) of `video_ids`."""
+    clips = (ClipTrajectories.from_dict(json.loads(line))
+             for line in (engine_dir / "trajectories.jsonl").read_text(encoding="utf-8").splitlines())
+    return [clip for clip in clips if Path(clip.video).stem in video_ids]
+
+
 def utr_pool(engine_dir: Path, video_ids: set[str]) -> list[Sample]:
     """Engine dialogues of `video_ids` plus one trajectory-question dialogue per video."""
     out = [s for s in load_samples(engine_dir / "utr.json") if Path(s.video or "").stem in video_ids]
-    for line in (engine_dir / "trajectories.jsonl").read_text(encoding="utf-8").splitlines():
-        clip = ClipTrajectories.from_dict(json.loads(line))
-        if Path(clip.video).stem not in video_ids:
-            continue
+    for clip in engine_clips(engine_dir, video_ids):
         qa = trajectory_questions(clip)
         if not qa:
             continue

@@ -87,6 +87,19 @@ def _wall(results: dict) -> str:
             f"(sum of stage times {stage_sum:.0f} s; arms train two at a time)")
 
 
+def _agreement(results: dict) -> list[str]:
+    rows = results.get("data", {}).get("utr_agreement")
+    if not rows:
+        return []
+    checked = {task: r for task, r in rows.items() if task != "unchecked"}
+    asked, agree = sum(r["asked"] for r in checked.values()), sum(r["agree"] for r in checked.values())
+    per_task = ", ".join(f"{task} {r['agree']}/{r['asked']}" for task, r in checked.items())
+    unchecked = rows.get("unchecked", {}).get("asked", 0)
+    return [f"- The UTR short-form answers (from the tracker, not the truth) agree with the world's truth on "
+            f"{agree} of {asked} questions the benchmark also asks ({per_task}); {unchecked} more have no "
+            "benchmark counterpart.", ""]
+
+
 def render_markdown(results: dict, images: list[str]) -> str:
     cfg = results["config"]
     verdicts = [f["verdict"] for f in results["findings"]]
@@ -102,7 +115,7 @@ def render_markdown(results: dict, images: list[str]) -> str:
         " first); differences are paired over the same questions. Every number is computed from this run's files.", "",
         "## What reproduced", "", summary, "", *_findings(results), "",
         *[f"- {note}" for note in caveats(results)], "",
-        "## Temporal accuracy per arm and condition", "", *_headline(results), "",
+        "## Temporal accuracy per arm and condition", "", *_agreement(results), *_headline(results), "",
         "## Accuracy per task (full video)", "", *_tasks(results), "",
         "## TPL and frame activation", "", *_other(results), "",
     ]

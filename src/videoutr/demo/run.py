@@ -100,13 +100,19 @@ def stage_engine(cfg: DemoConfig, out: Path) -> dict:
 
 
 def stage_data(cfg: DemoConfig, out: Path) -> dict:
-    from videoutr.demo.data import build_pools, core_videos, train_split, write_arm
+    """The training pools and arms, and how far the UTR short-form answers agree with the truth."""
+    from videoutr.demo.data import build_pools, core_videos, engine_clips, train_split, write_arm
+    from videoutr.demo.utr_tasks import answer_agreement
+    from videoutr.world.annotation import load_annotations
 
     train = train_split(out / "world")
     core = core_videos(train, cfg.core_fraction)
     pools = build_pools(out / "world", out / "engine" / "out", core, train, out / "data")
     arms = {arm: str(write_arm(arm, pools, out / "data", cfg.world_seed)) for arm in cfg.arms if arm != "captions_tpl"}
-    return {"pools": {k: str(v) for k, v in pools.items()}, "arms": arms, "core": len(core), "train": len(train)}
+    agreement = answer_agreement(engine_clips(out / "engine" / "out", set(core)),
+                                 {a.id: a for a in load_annotations(out / "world")})
+    return {"pools": {k: str(v) for k, v in pools.items()}, "arms": arms, "core": len(core), "train": len(train),
+            "utr_agreement": agreement}
 
 
 def stage_train(cfg: DemoConfig, out: Path, arm: str, seed: int, data_json: str) -> dict:
