@@ -26,7 +26,7 @@ import numpy as np
 
 from videoutr.errors import VideoReadError
 
-THREAD_PIXELS = 1280 * 720  # frame threading helps from 720p up; below it costs more than it gains
+THREAD_PIXELS = 1280 * 720  # frame threading helps from 720p up; below it, decoding is single-threaded
 
 
 @dataclass(frozen=True)
@@ -90,12 +90,13 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None) -> np.ndarray:
     Even-sized 8-bit yuv420p frames in BT.601 limited range (what H.264 writers produce unless told
     otherwise) are converted by OpenCV from the decoder's planes: libswscale's per-frame set-up
     costs more than decoding a 128 px frame (OpenCV is ~14x faster there; the two differ by at
-    most 3 levels). Anything else goes through libswscale.
+    most 3 levels). Anything else goes through libswscale, in one thread (PyAV's default starts a
+    pool of threads for every frame; the pixels are the same).
     """
     if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
         return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420, dst=out)
-    rgb = frame.to_ndarray(format="rgb24")
+    rgb = frame.to_ndarray(format="rgb24", threads=1)
     if out is None:
         return rgb
     out[...] = rgb
@@ -111,8 +112,10 @@ def _is_bt601_limited(frame: av.VideoFrame) -> bool:
 def _decode(path: Path, container, last: int | None = None) -> Iterator[tuple[int, float, av.VideoFrame]]:
     """Decode an open container's video stream, yielding `(frame_idx, time_s, frame)`."""
     stream = container.streams.video[0]
-    if stream.codec_context.width * stream.codec_context.height >= THREAD_PIXELS:
-        stream.thread_type = "AUTO"  # frame threads pay off only for large frames
+    # frame threads pay off only for large frames; PyAV's default (slice threads, as many as
+    # cores) starts and joins threads for every video and slows small ones (128 px: by 30 %)
+    large = stream.codec_context.width * stream.codec_context.height >= THREAD_PIXELS
+    stream.thread_type = "AUTO" if large else "NONE"
     fps = _stream_fps(stream)
     index = -1
     try:
