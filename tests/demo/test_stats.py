@@ -30,3 +30,23 @@ def test_unpaired_difference_and_pearson():
     assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
     assert pearson([1, 2], [1, 2]) is None
     assert pearson([1, 1, 1], [1, 2, 3]) is None
+
+
+def test_seed_variance_widens_the_interval():
+    from videoutr.demo.stats import seeds_diff_ci
+
+    rng = __import__("numpy").random.default_rng(0)
+    questions = rng.integers(0, 2, 400).astype(float)
+    # three training seeds that agree vs three that differ as whole models
+    agree = [questions, questions, questions]
+    disagree = [questions * 0.6, questions, questions * 0.6 + 0.4]
+    base = [questions * 0.5]
+    tight, wide = seeds_diff_ci(agree, base, 2000), seeds_diff_ci(disagree, base, 2000)
+    assert tight["seeds"] == [3, 1] and tight["n"] == 400
+    assert wide["hi"] - wide["lo"] > 1.5 * (tight["hi"] - tight["lo"])
+    # one seed each: the question bootstrap alone, centred on the paired mean difference
+    one = seeds_diff_ci([questions], base, 2000)
+    assert one["mean"] == pytest.approx(questions.mean() * 0.5)
+    assert one["lo"] < one["mean"] < one["hi"]
+    with pytest.raises(ValueError):
+        seeds_diff_ci([[1, 0]], [[1, 0, 1]])

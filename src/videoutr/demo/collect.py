@@ -2,8 +2,9 @@
 
 Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition), `tpl/<pool>.jsonl`
 (per-sample TPL under the reference model), `data/arm_<arm>.json` (what each arm trained on),
-`attention/<arm>.json` (frame activation). Accuracy per question is averaged over seeds first;
-intervals bootstrap over benchmark questions (paired between arms: the same questions).
+`attention/<arm>.json` (frame activation). Accuracy per question is averaged over seeds; the
+intervals of the comparisons resample training seeds and benchmark questions (paired between arms:
+the same questions), those of single accuracies resample questions.
 
     >>> results = collect_results(cfg, Path("runs/demo"), data, tpl, timings)
     >>> results["arms"]["utr"]["eval"]["full"]["temporal"]["mean"]
@@ -17,12 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from videoutr.demo.config import DemoConfig
-from videoutr.demo.stats import diff_ci, excludes_zero, mean_ci, pearson, unpaired_diff_ci
+from videoutr.demo.stats import diff_ci, excludes_zero, mean_ci, pearson, seeds_diff_ci, unpaired_diff_ci
 from videoutr.jsonio import iter_jsonl, read_json
 
 
 def per_question(out: Path, arm: str, seeds: int) -> dict[str, dict[str, dict]]:
-    """condition -> question id -> {"correct": mean over seeds, "task", "temporal"}."""
+    """condition -> question id -> {"correct": mean over seeds, "per_seed": [score per seed], "task", "temporal"}."""
     acc: dict[str, dict[str, dict]] = defaultdict(dict)
     for seed in range(seeds):
         for r in iter_jsonl(out / "eval" / arm / f"seed{seed}" / "samples.jsonl"):
@@ -32,7 +33,8 @@ def per_question(out: Path, arm: str, seeds: int) -> dict[str, dict[str, dict]]:
             entry["scores"].append(r["correct_loglik"])
     for by_id in acc.values():
         for entry in by_id.values():
-            entry["correct"] = float(np.mean(entry.pop("scores")))
+            entry["per_seed"] = entry.pop("scores")
+            entry["correct"] = float(np.mean(entry["per_seed"]))
     return dict(acc)
 
 
@@ -75,24 +77,39 @@ def _temporal_ids(pq: dict, cond: str) -> list[str]:
     return sorted(k for k, v in pq.get(cond, {}).items() if v["temporal"])
 
 
+def _scores(pq: dict, cond: str, ids: list[str]) -> np.ndarray:
+    """(seeds x questions) scores of `ids` under `cond` (a recorded result without seeds: one row)."""
+    return np.array([pq[cond][i].get("per_seed", [pq[cond][i]["correct"]]) for i in ids], dtype=float).T
+
+
+def _complete(ids: list[str], *tables: dict) -> list[str]:
+    """The ids scored under every seed in every table (an errored question is left out everywhere)."""
+    lengths = [len(t[i].get("per_seed", [0])) if i in t else 0 for t in tables for i in ids]
+    most = max(lengths, default=0)
+    return [i for i in ids if all(i in t and len(t[i].get("per_seed", [0])) == most for t in tables)]
+
+
 def paired(pq_a: dict, pq_b: dict, cond: str, resamples: int) -> dict:
-    """Temporal accuracy of a minus b on the same questions."""
-    ids = [i for i in _temporal_ids(pq_a, cond) if i in pq_b.get(cond, {})]
-    return diff_ci([pq_a[cond][i]["correct"] for i in ids], [pq_b[cond][i]["correct"] for i in ids], resamples)
+    """Temporal accuracy of a minus b on the same questions (interval over seeds and questions)."""
+    ids = _complete(_temporal_ids(pq_a, cond), pq_a.get(cond, {}), pq_b.get(cond, {}))
+    return seeds_diff_ci(_scores(pq_a, cond, ids), _scores(pq_b, cond, ids), resamples)
+
+
+def _drops(pq: dict, cond: str, ids: list[str]) -> np.ndarray:
+    return _scores(pq, "full", ids) - _scores(pq, cond, ids)
 
 
 def shuffle_drop(pq: dict, resamples: int, cond: str = "shuffled") -> dict:
-    """Temporal accuracy full minus `cond`, paired over questions."""
-    ids = [i for i in _temporal_ids(pq, "full") if i in pq.get(cond, {})]
-    return diff_ci([pq["full"][i]["correct"] for i in ids], [pq[cond][i]["correct"] for i in ids], resamples)
+    """Temporal accuracy full minus `cond` of one model, paired over questions and seeds."""
+    ids = _complete(_temporal_ids(pq, "full"), pq["full"], pq.get(cond, {}))
+    return seeds_diff_ci(_drops(pq, cond, ids), None, resamples)
 
 
 def drop_difference(pq_a: dict, pq_b: dict, cond: str, resamples: int) -> dict:
     """(full - `cond`) temporal accuracy drop of model a minus that of model b, paired over questions."""
-    ids = [i for i in _temporal_ids(pq_a, "full") if i in pq_a[cond] and i in pq_b.get(cond, {})]
-    da = [pq_a["full"][i]["correct"] - pq_a[cond][i]["correct"] for i in ids]
-    db = [pq_b["full"][i]["correct"] - pq_b[cond][i]["correct"] for i in ids]
-    return {**diff_ci(da, db, resamples), "a": shuffle_drop(pq_a, resamples, cond), "b": shuffle_drop(pq_b, resamples, cond)}
+    ids = _complete(_temporal_ids(pq_a, "full"), pq_a["full"], pq_a.get(cond, {}), pq_b["full"], pq_b.get(cond, {}))
+    return {**seeds_diff_ci(_drops(pq_a, cond, ids), _drops(pq_b, cond, ids), resamples),
+            "a": shuffle_drop(pq_a, resamples, cond), "b": shuffle_drop(pq_b, resamples, cond)}
 
 
 def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, str], timings: dict) -> dict:

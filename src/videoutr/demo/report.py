@@ -111,8 +111,10 @@ def render_markdown(results: dict, images: list[str]) -> str:
         f"Command: `videoutr demo` with {cfg['seeds']} seed(s), {cfg['steps']} steps per arm (batch "
         f"{cfg['batch_size']}), {cfg['frames']} frames per video, TPL key frame `{cfg['tpl_key_frame']}`. "
         f"Wall time: {_wall(results)}.",
-        "Intervals are 95% bootstrap intervals over benchmark questions (accuracy per question averaged over seeds"
-        " first); differences are paired over the same questions. Every number is computed from this run's files.", "",
+        "Intervals are 95% bootstrap intervals. Differences between models and conditions are paired over the same"
+        " benchmark questions and resample both the questions and each model's training seeds (so, with several"
+        " seeds, they hold training-run variance); single accuracies resample questions, averaged over seeds."
+        " Every number is computed from this run's files.", "",
         "## What reproduced", "", summary, "", *_findings(results), "",
         *[f"- {note}" for note in caveats(results)], "",
         "## Temporal accuracy per arm and condition", "", *_agreement(results), *_headline(results), "",
