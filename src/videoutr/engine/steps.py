@@ -2,9 +2,12 @@
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
 one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
-reason); the executors only decide where `process_videos` runs, on batches of `BATCH_VIDEOS`.
+reason); the executors only decide where `process_videos` runs, on batches of `BATCH_VIDEOS`
+(`process_batches`: several batches one after another in this process).
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
+While a video is detected, the next one is decoded in a background thread (PyAV and OpenCV
+release the GIL while they work), across batches too in `process_batches`.
 
     >>> item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
     >>> [record] = process_videos([item], EngineConfig())
@@ -17,13 +20,16 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain, islice
 from typing import Any
 
 import supervision as sv
 
+from videoutr.engine.ahead import ahead
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.tracking import ClipDetections
 from videoutr.engine.types import ClipTrajectories
@@ -101,11 +107,29 @@ def query(trajectories: ClipTrajectories, item: VideoItem, cfg: EngineConfig) ->
 
 def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[dict[str, Any]]:
     """Run every step on a few videos; a bad video gives an error record instead of raising."""
-    records: list[dict[str, Any]] = [{} for _ in items]
+    [records] = process_batches([items], cfg)
+    return records
+
+
+def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1) -> Iterator[list[dict[str, Any]]]:
+    """`process_videos` on each batch in turn, the next `decode_ahead` videos (of this batch or the
+    next ones) decoded in a background thread meanwhile (each one more clip of frames in memory;
+    0: one step after the other)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="videoutr-decode") as pool:
+        clips = ahead(pool, partial(decode, cfg=cfg), chain.from_iterable(batches), decode_ahead)
+        for batch in batches:
+            yield _process_batch(islice(clips, len(batch)), cfg)
+
+
+def _process_batch(decoding: Iterator[tuple[VideoItem, Future[SampledFrames]]], cfg: EngineConfig) -> list[dict[str, Any]]:
+    """The steps after decoding for one batch of videos; `decoding`: each video with its decoding,
+    started ahead (pulling the next video starts another)."""
+    records: list[dict[str, Any]] = []
     found: list[tuple[int, VideoItem, ClipDetections]] = []
-    for n, item in enumerate(items):
+    for n, (item, decoded) in enumerate(decoding):
+        records.append({})
         with _errors_recorded(records, n, item):
-            clip = decode(item, cfg)
+            clip = decoded.result()
             found.append((n, item, to_track(item, clip, attributes(clip, detect(clip, cfg), cfg), cfg)))
     try:
         tracked: list[ClipTrajectories | None] = list(track([clip for *_, clip in found], cfg))
@@ -142,7 +166,13 @@ def _errors_recorded(records: list, n: int, item: VideoItem) -> Iterator[None]:
 
 def process_item_dicts(items: list[dict[str, str]], cfg: dict[str, Any]) -> list[dict[str, Any]]:
     """`process_videos` over plain dicts (what process pools and Ray ship between processes)."""
-    return process_videos([VideoItem(**item) for item in items], EngineConfig.from_dict(cfg))
+    [records] = process_batch_dicts([items], cfg)
+    return records
+
+
+def process_batch_dicts(batches: list[list[dict[str, str]]], cfg: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+    """`process_batches` over plain dicts."""
+    return process_batches([[VideoItem(**item) for item in batch] for batch in batches], EngineConfig.from_dict(cfg))
 
 
 def item_to_dict(item: VideoItem) -> dict[str, str]:

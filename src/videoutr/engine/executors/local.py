@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from functools import partial
 from typing import Any
 
-from videoutr.engine.steps import batch_size, process_item_dicts
+from videoutr.engine.steps import batch_size, process_batch_dicts, process_item_dicts
 
 
 def run_local(
@@ -26,16 +26,17 @@ def run_local(
     """Process `items` in batches (see `steps.batch_size`),
     calling `on_record` in this process for each finished video.
 
-    At most `2 * workers` batches are in flight, so memory stays bounded on long lists.
+    In this process, one batch after another (the next video decoded meanwhile, across batches);
+    with a pool, at most `2 * workers` batches are in flight, so memory stays bounded on long lists.
     """
-    fn = partial(process_item_dicts, cfg=cfg)
     size = batch_size(len(items), workers)
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     if workers <= 1:
-        for batch in batches:
-            for record in fn(batch):
+        for records in process_batch_dicts(batches, cfg):
+            for record in records:
                 on_record(record)
         return
+    fn = partial(process_item_dicts, cfg=cfg)
     context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = set()
