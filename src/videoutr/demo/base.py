@@ -3,7 +3,7 @@
 The world's analogue of the pretrained SigLIP + projector stage: it learns to see colours, shapes,
 counts and 3x3 places, and the words of every answer, but never sees time (each sample is one
 frame shown as a still video). The demo's arms fine-tune from it, so their differences come from
-the temporal content of their data alone. It is built in three phases (`PHASES`): still-frame
+the temporal content of their data alone. It is built in five phases (`PHASES`): still-frame
 dialogues with captions; place questions alone (mixed with the other kinds, place never leaves the
 text prior: docs/demo.md); every kind again; then place alone and every kind once more, on fresh
 frames. `videoutr.demo.base_probe` checks what it learned.
