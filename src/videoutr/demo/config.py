@@ -116,7 +116,8 @@ PRESETS: dict[str, dict[str, Any]] = {
                      batch_size=4, eval_limit=24, conditions=("full", "shuffled", "none"), attention_videos=2, bootstrap=200),
     # `make demo`: <= 10 minutes on 2 CPU cores
     "default": {},
-    # tighter intervals: three seeds, twice the steps (the frame-order effect needs them), every
+    # tighter intervals: three seeds, twice the steps (the frame-order effect appeared with them on the
+    # session-2 base, not on the current one), every
     # arm under every frame condition; about 45 minutes on 2 CPU cores
     "full": dict(seeds=3, steps=300,
                  ablation_arms=("captions", "utr", "utr_50", "utr_25", "captions_x4", "captions_tpl")),
