@@ -36,6 +36,12 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     assert all(f["verdict"] in ("reproduced", "inconclusive", "contradicted", "not measured")
                for f in results["findings"])
 
+    # the UTR short-form answers were checked against the world's truth, and the report says so
+    agreement = results["data"]["utr_agreement"]
+    assert agreement and all(0 <= row["agree"] <= row["asked"] for row in agreement.values())
+    assert agreement.get("unchecked", {"agree": 0})["agree"] == 0
+    assert "agree with the world's truth" in report
+
     # a rerun skips every stage and rewrites the same numbers
     again: list[str] = []
     rerun = run_demo(cfg, out, log=again.append)

@@ -47,3 +47,12 @@ def test_missing_numbers_render_as_dashes():
         v["eval"]["full"]["temporal"] = {"mean": None, "lo": None, "hi": None, "n": 0}
     text = render_markdown(results, [])
     assert "| - |" in text
+
+
+def test_the_utr_answer_check_is_summed_over_checked_tasks():
+    results = _results()
+    results["data"]["utr_agreement"] = {"count_enter": {"asked": 4, "agree": 3}, "direction": {"asked": 2, "agree": 2},
+                                        "unchecked": {"asked": 7, "agree": 0}}
+    text = render_markdown(results, [])
+    line = next(line for line in text.splitlines() if "agree with the world's truth" in line)
+    assert "on 5 of 6 questions" in line and "count_enter 3/4" in line and "7 more" in line
