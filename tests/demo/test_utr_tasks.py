@@ -39,7 +39,7 @@ def test_ambiguous_names_are_left_out():
     assert 1 not in track_names(clip) and 3 not in track_names(clip)
 
 
-def test_unnamed_subjects_and_turn_counts_are_not_asked():
+def test_unnamed_subjects_and_unsure_turn_counts_are_not_asked():
     clip = _clip()
     clip.tracks.append(_track(3, "object", ["orange"] * 2, [2, 3], ["center", "center"],
                               events=[Event("enter", 2, 0.25)]))
@@ -48,6 +48,16 @@ def test_unnamed_subjects_and_turn_counts_are_not_asked():
     # the unnamed subject appears last: the question would need its name, so it is dropped
     assert "Which object is the last to appear?" not in qa
     assert not any("change direction" in q for q in qa)
+
+
+def test_sure_turn_counts_are_asked():
+    clip = _clip()
+    circle = clip.tracks[0]
+    circle.turns_sure = True
+    circle.events = [Event("turn", 1, 0.125, {"direction": "down"}), Event("turn", 2, 0.25, {"direction": "right"})]
+    qa = dict(trajectory_questions(clip))
+    assert qa["How many times does the red circle change direction?"] == "2"
+    assert not any("the star change direction" in q for q in qa)
 
 
 def test_agreement_counts_answers_against_the_world():

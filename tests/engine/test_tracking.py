@@ -13,12 +13,13 @@ SIZE = 128
 
 
 def dets(rows):
-    """rows: (x, y, conf, colour) of 16 px boxes."""
+    """rows: (x, y, conf, colour) of 16 px boxes (cut by the frame's left edge when x < 0, as a
+    detector sees a subject that is coming in)."""
     if not rows:
         return sv.Detections(xyxy=np.empty((0, 4), np.float32), confidence=np.empty(0, np.float32),
                              class_id=np.empty(0, int), data={"colour": np.empty(0, object), "shape": np.empty(0, object)})
     return sv.Detections(
-        xyxy=np.array([[x, y, x + 16, y + 16] for x, y, _, _ in rows], np.float32),
+        xyxy=np.array([[max(0, x), y, x + 16, y + 16] for x, y, _, _ in rows], np.float32),
         confidence=np.array([c for _, _, c, _ in rows], np.float32),
         class_id=np.zeros(len(rows), int),
         data={"colour": np.array([k for *_, k in rows], object), "shape": np.array(["square"] * len(rows), object)},
@@ -92,7 +93,7 @@ def test_stop_start_and_turn_events():
 
 
 def test_enter_and_exit_only_at_the_border():
-    frames = [dets([(max(0, -10 + 6 * t), 50, 0.9, "red")] if t * 6 - 10 < SIZE - 16 else []) for t in range(26)]
+    frames = [dets([(-10 + 6 * t, 50, 0.9, "red")] if t * 6 - 10 < SIZE - 16 else []) for t in range(26)]
     clip = run(frames)
     types = [e.type for e in clip.tracks[0].events]
     assert types == ["exit"] and clip.tracks[0].events[-1].frame_idx == clip.tracks[0].last_frame + 1

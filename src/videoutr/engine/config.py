@@ -29,7 +29,8 @@ class TrackConfig:
     stitch_gap_s: float = 2.0  # join a track to one starting at most this long after it ends ...
     stitch_dist: float = 0.12  # ... whose start lies this close (frame sides) to its extrapolated end
     still_speed: float = 0.05  # centre speed (image widths / s) below which a subject is stationary
-    min_segment: int = 3  # shorter moving/stationary runs are merged into their neighbours
+    centre_noise_px: float = 0.5  # typical error of a detected box centre, in pixels ...
+    split_penalty: float = 20.0  # ... a motion piece must explain this many squared noise units to be cut off
 
 
 @dataclass

@@ -1,12 +1,13 @@
 """Per-track motion: moving / stationary segments, direction and speed, and events.
 
-Velocities are central differences of the box centre (normalised units per second). A point is
-moving when its speed exceeds `still_speed`; a moving run is split where the heading turns by
-more than `TURN_DEG`; runs shorter than `min_segment` points merge into their neighbour. Events
-follow from the runs (start, stop, turn), from the track's ends (enter, exit) and from its
-colour runs (colour_change).
+The box-centre path is cut into straight constant-velocity pieces where it bends more than the
+centre's noise explains (`path.CentrePath`). Every step between consecutive points of that
+smoothed path is moving when its speed exceeds `still_speed`, with the 8-way compass name of its
+displacement as direction - the rule the synthetic world's own events follow; runs of equal steps
+are the segments. Events follow from the segments (start, stop, turn), from the track's ends
+(enter, exit) and from its colour runs (colour_change).
 
-    >>> describe_track(traj, frame_idx=list(range(32)), fps=8.0, cfg=TrackConfig())
+    >>> describe_track(traj, frame_idx=list(range(32)), fps=8.0, cfg=TrackConfig(), frame_size=(64, 64))
     >>> [(e.type, e.frame_idx) for e in traj.events]
     [('start', 0), ('stop', 12)]
 """
@@ -18,9 +19,10 @@ import math
 import numpy as np
 
 from videoutr.engine.config import TrackConfig
+from videoutr.engine.path import CentrePath, clean_mask
 from videoutr.engine.types import Event, Segment, Trajectory
 
-TURN_DEG = 60.0
+TURNS_CHECK = (1 / 3, 3.0)  # cut-penalty scales under which a sure turn count must not change
 SURE_OBSERVED = 0.7  # a start / stop / turn is sure when both segments around it are mostly clean
 # Compass names as in the synthetic world (image coordinates, y down), counter-clockwise from right.
 _DIRECTIONS = ("right", "up-right", "up", "up-left", "left", "down-left", "down", "down-right")
@@ -32,106 +34,55 @@ def direction_name(dx: float, dy: float) -> str:
     return _DIRECTIONS[int(round(angle / 45.0)) % 8]
 
 
-def clean_mask(traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01) -> np.ndarray:
-    """Points whose box shows the whole subject: detected, not shrunken, not touching another subject
-    (either may hide the other), not cut by the border."""
-    boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
-    detected = np.array([not p.interpolated for p in traj.points], dtype=bool)
-    apart = np.array([not p.contact for p in traj.points], dtype=bool)
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    typical = float(np.median(areas[detected])) if detected.any() else 0.0
-    inside = (margin < boxes[:, 0]) & (margin < boxes[:, 1]) & (boxes[:, 2] < 1 - margin) & (boxes[:, 3] < 1 - margin)
-    return detected & (areas >= min_area_frac * typical) & inside & apart
+def step_labels(path: np.ndarray, times: np.ndarray, still_speed: float) -> tuple[list[tuple[str, str | None]], np.ndarray]:
+    """(state, direction) and speed of every step between consecutive points of a (smoothed) path.
+    A lone step one compass point off the moving run beside it, with the same run or a standstill
+    on its other side, is that run's: it joins two pieces of the path whose lines the noise set a
+    little apart (a real one-step turn and back, or a turn just before a stop, is a quarter turn or more)."""
+    steps = np.diff(path, axis=0)
+    speeds = np.hypot(steps[:, 0], steps[:, 1]) / np.maximum(np.diff(times), 1e-6)
+    labels = [("moving", direction_name(dx, dy)) if v > still_speed else ("stationary", None)
+              for v, (dx, dy) in zip(speeds.tolist(), steps.tolist())]
+    for i in range(1, len(labels) - 1):
+        before, lone, after = labels[i - 1], labels[i], labels[i + 1]
+        if lone[0] != "moving" or before == lone or after == lone:
+            continue
+        runs = [run for run in (before, after) if run[0] == "moving"]
+        if runs and (before == after or len(runs) == 1) and _compass_steps(runs[0][1], lone[1]) == 1:
+            labels[i] = runs[0]
+    return labels, speeds
 
 
-def velocities(traj: Trajectory, clean: np.ndarray | None = None) -> np.ndarray:
-    """(N, 2) centre velocity per point, normalised units per second: central differences over
-    clean points (see `clean_mask`, if known); other points take the velocity of the nearest clean one."""
-    centres = np.array([p.centre for p in traj.points], dtype=np.float64)
-    times = np.array([p.time_s for p in traj.points], dtype=np.float64)
-    clean = np.flatnonzero(clean_mask(traj) if clean is None else clean)
-    if len(clean) < 2:
-        clean = np.arange(len(centres))
-    if len(clean) < 2:
-        return np.zeros((len(centres), 2))
-    c, t = centres[clean], times[clean]
-    lo = np.maximum(np.arange(len(c)) - 1, 0)
-    hi = np.minimum(np.arange(len(c)) + 1, len(c) - 1)
-    v = (c[hi] - c[lo]) / np.maximum(t[hi] - t[lo], 1e-6)[:, None]
-    nearest = np.abs(np.arange(len(centres))[:, None] - clean[None, :]).argmin(axis=1)
-    return v[nearest]
+def _compass_steps(a: str, b: str) -> int:
+    """How many of the 8 compass points lie between two directions (0-4)."""
+    d = abs(_DIRECTIONS.index(a) - _DIRECTIONS.index(b)) % 8
+    return min(d, 8 - d)
 
 
-def _angle_diff(a: float, b: float) -> float:
-    d = abs(a - b) % 360
-    return min(d, 360 - d)
+def count_turns(labels: list[tuple[str, str | None]]) -> int:
+    """Direction changes between consecutive moving steps (a stop between two moves is no turn)."""
+    return sum(a != b and a[0] == b[0] == "moving" for a, b in zip(labels, labels[1:]))
 
 
-def motion_runs(traj: Trajectory, cfg: TrackConfig, vel: np.ndarray | None = None) -> list[list[int]]:
-    """Point indices grouped into runs of one state (and, when moving, one heading: a moving
-    point joins the run when its heading is within `TURN_DEG` of the run's mean heading).
-    `vel`: the track's `velocities`, if known."""
-    vel = velocities(traj) if vel is None else vel
-    speed = np.hypot(vel[:, 0], vel[:, 1]).tolist()
-    heading = np.degrees(np.arctan2(vel[:, 1], vel[:, 0]))
-    unit = np.stack([np.sin(np.radians(heading)), np.cos(np.radians(heading))], axis=1).tolist()
-    runs: list[list[int]] = []
-    sums: list[list[float]] = []  # per run: sum of sin and cos of its headings
-    for i, s in enumerate(speed):
-        moving = s > cfg.still_speed
-        if runs:
-            same = moving == (speed[runs[-1][0]] > cfg.still_speed)
-            if same and moving:
-                mean = math.degrees(math.atan2(sums[-1][0], sums[-1][1]))  # atan2 of the sums = of the means
-                same = _angle_diff(float(heading[i]), mean) <= TURN_DEG
-            if same:
-                runs[-1].append(i)
-                sums[-1][0] += unit[i][0]
-                sums[-1][1] += unit[i][1]
-                continue
-        runs.append([i])
-        sums.append(list(unit[i]))
-    return _merge_short(runs, cfg.min_segment)
-
-
-def _merge_short(runs: list[list[int]], min_len: int) -> list[list[int]]:
-    changed = True
-    while changed and len(runs) > 1:
-        changed = False
-        for k, run in enumerate(runs):
-            if len(run) < min_len:
-                target = k - 1 if k > 0 else k + 1
-                runs[target] = sorted(runs[target] + run)
-                del runs[k]
-                changed = True
-                break
-    return runs
-
-
-def segments_of(traj: Trajectory, cfg: TrackConfig, clean: np.ndarray | None = None) -> list[Segment]:
-    """Moving / stationary segments with direction and mean speed (`clean`: the track's `clean_mask`, if known)."""
-    vel = velocities(traj, clean)
-    segments = []
-    for run in motion_runs(traj, cfg, vel):
-        speed = float(np.mean(np.hypot(vel[run, 0], vel[run, 1])))
-        first, last = traj.points[run[0]], traj.points[run[-1]]
-        moving = speed > cfg.still_speed
-        direction = None
-        if moving:
-            mean_v = vel[run].mean(axis=0)
-            direction = direction_name(float(mean_v[0]), float(mean_v[1]))
-        segments.append(Segment("moving" if moving else "stationary", first.frame_idx, last.frame_idx, direction, round(speed, 4)))
-    return _join_equal(segments)
-
-
-def _join_equal(segments: list[Segment]) -> list[Segment]:
-    out: list[Segment] = []
-    for seg in segments:
-        if out and out[-1].state == seg.state and out[-1].direction == seg.direction:
-            out[-1].end_frame = seg.end_frame
-        else:
-            out.append(seg)
-    return out
+def segments_of(traj: Trajectory, labels: list[tuple[str, str | None]], speeds: np.ndarray) -> list[Segment]:
+    """Moving / stationary segments with direction and mean speed: runs of equal step labels (a
+    segment starts at the point where its first step starts; the last point belongs to the last step's)."""
+    points = traj.points
+    if len(points) < 2:
+        return [Segment("stationary", points[0].frame_idx, points[0].frame_idx, None, 0.0)] if points else []
+    segments: list[Segment] = []
+    runs: list[list[float]] = []
+    for i, ((state, direction), speed) in enumerate(zip(labels, speeds.tolist())):
+        if i and labels[i - 1] == (state, direction):
+            runs[-1].append(speed)
+            continue
+        if segments:
+            segments[-1].end_frame = points[i].frame_idx - 1
+        segments.append(Segment(state, points[i].frame_idx, points[-1].frame_idx, direction))
+        runs.append([speed])
+    for seg, run in zip(segments, runs):
+        seg.speed = round(float(np.mean(run)), 4)
+    return segments
 
 
 def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> float:
@@ -139,11 +90,21 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
     return round(float(np.mean(inside)), 4) if inside else 0.0
 
 
-def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, clean: np.ndarray | None = None) -> None:
-    """Fill `traj.segments` and `traj.events` (in frame order), in place (`clean`: the track's
-    `clean_mask`, if known)."""
+def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
+                   clean: np.ndarray | None = None) -> None:
+    """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
+    track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turn count
+    is sure when the track spans the whole clip (turns near the edges, where the box is cut, are
+    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`)."""
     clean = clean_mask(traj) if clean is None else clean
-    traj.segments = segments_of(traj, cfg, clean)
+    path = CentrePath(traj, cfg, frame_size, clean)
+    pieces = path.pieces()
+    labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
+    traj.segments = segments_of(traj, labels, speeds)
+    whole = bool(traj.points) and traj.first_frame == frame_idx[0] and traj.last_frame == frame_idx[-1]
+    traj.turns_sure = whole and all(
+        other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
+        for other in (path.pieces(scale) for scale in TURNS_CHECK))
     traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
     for seg in traj.segments:
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)

@@ -195,7 +195,7 @@ def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
     mark_contacts(kept)
     uncertain = uncertain_frames(clip.per_frame, frame_idx, kept)
-    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg) for new_id, points in enumerate(kept, start=1)]
+    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height)) for new_id, points in enumerate(kept, start=1)]
     return ClipTrajectories(clip.video_id, clip.video, fps, clip.num_frames or (frame_idx[-1] + 1), clip.width, clip.height,
                             list(frame_idx), tracks, dict(sorted(dropped.items())), uncertain)
 
@@ -216,10 +216,11 @@ def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
 MIN_SHAPE_VOTES = 3  # clean points needed to name a subject's shape; else it is an "object"
 
 
-def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig) -> Trajectory:
+def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig,
+                frame_size: tuple[int, int]) -> Trajectory:
     """Per-track attributes; shape and size are voted by clean points only (hidden or cut-off
     views mislead), and a subject with too few clean views is just an "object"."""
-    from videoutr.engine.kinematics import clean_mask
+    from videoutr.engine.path import clean_mask
 
     traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
                       mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
@@ -228,7 +229,7 @@ def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: Tr
     if len(clean) >= MIN_SHAPE_VOTES:
         traj.category = _majority([p.shape for p in clean])
     traj.size = _majority([p.size for p in clean or points])
-    describe_track(traj, frame_idx, fps, cfg, mask)
+    describe_track(traj, frame_idx, fps, cfg, frame_size, mask)
     return traj
 
 

@@ -64,7 +64,7 @@ class Segment:
     end_frame: int
     direction: str | None = None
     speed: float | None = None  # box-centre displacement per second, in image widths
-    observed: float = 1.0  # share of its points that show the whole subject (see kinematics.clean_mask)
+    observed: float = 1.0  # share of its points that show the whole subject (see path.clean_mask)
 
 
 @dataclass
@@ -80,6 +80,7 @@ class Trajectory:
     segments: list[Segment] = field(default_factory=list)
     mean_confidence: float = 0.0
     observed: float = 1.0  # share of points showing the whole subject (not hidden, not cut by the border)
+    turns_sure: bool = False  # the number of turn events can be claimed (see kinematics.describe_track)
 
     @property
     def first_frame(self) -> int:
@@ -140,6 +141,7 @@ class ClipTrajectories:
                     segments=[Segment(**s) for s in t.get("segments", [])],
                     mean_confidence=t.get("mean_confidence", 0.0),
                     observed=t.get("observed", 1.0),
+                    turns_sure=t.get("turns_sure", False),
                 )
             )
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
