@@ -1,18 +1,20 @@
 """The base checkpoint: a tiny LLaVA-OneVision pre-trained on STILL frames of the demo world.
 
 The world's analogue of the pretrained SigLIP + projector stage: it learns to see colours, shapes,
-counts and 3x3 places, and the words of every answer, but never sees time (each sample is one
-frame shown as a still video). The demo's arms fine-tune from it, so their differences come from
-the temporal content of their data alone. It is built in five phases (`PHASES`): still-frame
-dialogues with captions; place questions alone (mixed with the other kinds, place never leaves the
-text prior: docs/demo.md); every kind again; then place alone and every kind once more, on fresh
-frames. `videoutr.demo.base_probe` checks what it learned.
+counts and 3x3 places, and the words of every answer, and to address a video's first and last
+frames, but never sees motion or events (a sample is one frame shown as a still video, or a cut
+video: two moments of a scene, `base_cut`). The demo's arms fine-tune from it, so their
+differences come from the temporal content of their data alone. It is built in seven phases
+(`PHASES`): still-frame dialogues with captions; place questions alone (mixed with the other
+kinds, place never leaves the text prior: docs/demo.md); every kind again; place alone and every
+kind once more, on fresh frames; place by frame on cut videos, then cut videos and still frames
+mixed. `videoutr.demo.base_probe` checks what it learned.
 
-Rebuild the committed checkpoint from scratch (about 55 minutes on 2 CPU cores), or run only
-the later phases from an existing checkpoint (about 7 minutes for the last two):
+Rebuild the committed checkpoint from scratch (about an hour on 2 CPU cores), or run only
+the later phases from an existing checkpoint:
 
     python -m videoutr.demo.base --out src/videoutr/assets/tiny_base
-    python -m videoutr.demo.base --phases place2,mix2 --start CHECKPOINT
+    python -m videoutr.demo.base --phases cut,cutmix --start CHECKPOINT
 
     >>> samples = still_samples(ann, t=0, rng=random.Random(0))
     >>> samples[0].conversations[-1].value
@@ -28,22 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
+from videoutr.demo.base_cut import box_place, build_cut_data
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import PROMPTS, describe_frame, stable_rng, visible_objects
-from videoutr.world.palette import GRID_PLACES, grid_place, near_grid_line
+from videoutr.world.palette import GRID_PLACES
 
 RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
 BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"
 MAX_QUESTIONS = 5
 WHEN = ("", " at the start of the video", " at the end of the video")  # a still video: all the same
 QUESTION_KINDS = ("count", "shape", "colour", "place")
-
-
-def _place(ann: VideoAnnotation, box: list[int]) -> str | None:
-    cx, cy = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
-    return None if near_grid_line(cx, cy, ann.width, ann.height) else grid_place(cx, cy, ann.width, ann.height)
 
 
 def still_questions(ann: VideoAnnotation, t: int, rng: random.Random,
@@ -59,7 +57,7 @@ def still_questions(ann: VideoAnnotation, t: int, rng: random.Random,
             qa.append(("shape", f"What shape is the {colour} object?", obj.shape))
         if sum(o.shape == obj.shape for o in objects) == 1:
             qa.append(("colour", f"What colour is the {obj.shape}?", colour))
-        place = _place(ann, obj.box_xyxy[t])
+        place = box_place(ann, obj.box_xyxy[t])
         if place is not None and len(same_colour) == 1:
             qa.append(("place", f"Where is the {colour} {obj.shape}{rng.choice(WHEN)}?", place))
     wanted = [(question, answer) for kind, question, answer in qa if kind in kinds]
@@ -111,7 +109,9 @@ def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 100
 
 @dataclass(frozen=True)
 class Phase:
-    """One stage of the base build: still-frame data of its own world seed, trained for `steps`."""
+    """One stage of the base build: data of its own world seed, trained for `steps`. `data`: still
+    frames (questions of `kinds`, up to `max_questions`, a caption if `caption`), cut videos
+    (`base_cut`), or both."""
 
     name: str
     steps: int
@@ -120,6 +120,7 @@ class Phase:
     caption: bool
     warmup_steps: int
     world_seed: int
+    data: tuple[str, ...] = ("still",)
 
 
 PHASES = (
@@ -133,8 +134,26 @@ PHASES = (
     # 0.39 -> 0.63, count 0.69 -> 0.89), and the arms cannot time what they cannot see
     Phase("place2", 1000, ("place",), 1, False, 50, 1003),
     Phase("mix2", 500, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1004),
+    # frame addressing: place "in the first / last frame" of cut videos (the committed base before
+    # it placed a square that moves halfway through in its first position 6 times of 9, in its
+    # second never, whatever it was asked: docs/demo.md), then cut videos and still frames mixed
+    Phase("cut", 800, ("place",), 1, False, 50, 1007, ("cut",)),
+    Phase("cutmix", 800, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1008, ("cut", "still")),
 )
 PHASE_NAMES = tuple(phase.name for phase in PHASES)
+
+
+def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
+    """Build a phase's data sets (one folder each, with its `still.json`)."""
+    sets = []
+    for kind in phase.data:
+        folder = out / kind if len(phase.data) > 1 else out
+        if kind == "cut":
+            sets.append(build_cut_data(folder, num_videos, phase.world_seed))
+        else:
+            sets.append(build_base_data(folder, num_videos, phase.world_seed, caption=phase.caption,
+                                        max_questions=phase.max_questions, kinds=phase.kinds))
+    return sets
 
 
 def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides: list[str] | None = None,
@@ -160,13 +179,12 @@ def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides:
         if done.is_file():
             summaries.append(read_json(done))
         else:
-            data = build_base_data(work / "data" / phase.name, num_videos, phase.world_seed, caption=phase.caption,
-                                   max_questions=phase.max_questions, kinds=phase.kinds)
+            sets = phase_data(work / "data" / phase.name, phase, num_videos)
+            datasets = ", ".join(f"{{json_path: {path / 'still.json'}, sampling_strategy: all}}" for path in sets)
             summaries.append(run_training(load_recipe(RECIPE, [
                 f"model.path={model}", f"run.output_dir={train}", f"run.max_steps={phase.steps}",
-                f"optim.warmup_steps={phase.warmup_steps}",
-                f"data.datasets=[{{json_path: {data / 'still.json'}, sampling_strategy: all}}]",
-                f"data.video_root=[{data}]", *(overrides or [])])))
+                f"optim.warmup_steps={phase.warmup_steps}", f"data.datasets=[{datasets}]",
+                f"data.video_root=[{', '.join(str(path) for path in sets)}]", *(overrides or [])])))
         model = train
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

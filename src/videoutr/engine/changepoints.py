@@ -70,9 +70,9 @@ def linear_pieces(costs: np.ndarray, penalty: float, min_points: int = 2) -> lis
     best = [0.0] + [math.inf] * n  # best[k]: points 0..k-1 segmented
     start = [0] * (n + 1)
     for end in range(min_points - 1, n):
-        column = columns[end]
-        k = min(range(end - min_points + 2), key=lambda s: best[s] + column[s])
-        best[end + 1], start[end + 1] = best[k] + column[k] + penalty, k
+        totals = [b + c for b, c in zip(best[:end - min_points + 2], columns[end])]
+        k = totals.index(min(totals))
+        best[end + 1], start[end + 1] = totals[k] + penalty, k
     pieces = []
     end = n
     while end > 0:

@@ -81,7 +81,7 @@ def segments_of(traj: Trajectory, labels: list[tuple[str, str | None]], speeds: 
         segments.append(Segment(state, points[i].frame_idx, points[-1].frame_idx, direction))
         runs.append([speed])
     for seg, run in zip(segments, runs):
-        seg.speed = round(float(np.mean(run)), 4)
+        seg.speed = round(sum(run) / len(run), 4)
     return segments
 
 
