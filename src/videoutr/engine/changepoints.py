@@ -16,6 +16,7 @@ than the noise can explain.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class LineRuns:
     def costs(self) -> np.ndarray:
         """(n, n): [i, j] is the residual sum of squares of run i..j (0 for one point; inf for i > j)."""
         n_points = len(self._sums[0]) - 1
-        i, j = np.triu_indices(n_points)
+        i, j = _upper(n_points)
         n, st, stt, sx, sxx, sxt = self._runs(i, j)
         var_t = np.maximum(stt - st * st / n, 1e-12)
         cov = sxt - (st / n)[:, None] * sx
@@ -52,6 +53,11 @@ class LineRuns:
         var_t = stt - st * st / n
         velocity = (sxt - st * sx / n) / var_t if var_t > 1e-12 else np.zeros_like(sx)
         return sx / n - velocity * (st / n + self.t0), velocity
+
+
+@lru_cache(maxsize=64)
+def _upper(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n)
 
 
 def line_costs(t: np.ndarray, xy: np.ndarray) -> np.ndarray:

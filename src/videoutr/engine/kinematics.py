@@ -14,8 +14,6 @@ are the segments. Events follow from the segments (start, stop, turn), from the 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from videoutr.engine.config import TrackConfig
@@ -28,10 +26,10 @@ SURE_OBSERVED = 0.7  # a start / stop / turn is sure when both segments around i
 _DIRECTIONS = ("right", "up-right", "up", "up-left", "left", "down-left", "down", "down-right")
 
 
-def direction_name(dx: float, dy: float) -> str:
-    """8-way direction of a displacement in image coordinates (y grows downwards)."""
-    angle = math.degrees(math.atan2(-dy, dx)) % 360
-    return _DIRECTIONS[int(round(angle / 45.0)) % 8]
+def direction_names(steps: np.ndarray) -> list[str]:
+    """8-way direction of each (dx, dy) displacement in image coordinates (y grows downwards)."""
+    angles = np.degrees(np.arctan2(-steps[:, 1], steps[:, 0])) % 360
+    return [_DIRECTIONS[k] for k in (np.rint(angles / 45.0).astype(np.int64) % 8).tolist()]
 
 
 def step_labels(path: np.ndarray, times: np.ndarray, still_speed: float) -> tuple[list[tuple[str, str | None]], np.ndarray]:
@@ -41,8 +39,7 @@ def step_labels(path: np.ndarray, times: np.ndarray, still_speed: float) -> tupl
     little apart (a real one-step turn and back, or a turn just before a stop, is a quarter turn or more)."""
     steps = np.diff(path, axis=0)
     speeds = np.hypot(steps[:, 0], steps[:, 1]) / np.maximum(np.diff(times), 1e-6)
-    labels = [("moving", direction_name(dx, dy)) if v > still_speed else ("stationary", None)
-              for v, (dx, dy) in zip(speeds.tolist(), steps.tolist())]
+    labels = [("moving", d) if v > still_speed else ("stationary", None) for v, d in zip(speeds.tolist(), direction_names(steps))]
     for i in range(1, len(labels) - 1):
         before, lone, after = labels[i - 1], labels[i], labels[i + 1]
         if lone[0] != "moving" or before == lone or after == lone:

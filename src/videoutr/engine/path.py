@@ -44,7 +44,7 @@ def fit_mask(traj: Trajectory, pixel: np.ndarray, clean: np.ndarray, slack_px: f
     boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
     detected = np.array([not p.interpolated for p in traj.points], dtype=bool)
     sides = boxes[:, 2:] - boxes[:, :2]
-    typical = np.median(sides[clean], axis=0)
+    typical = np.sort(sides[clean], axis=0)[(int(clean.sum()) - 1) // 2]  # the lower median: one sort, no np.median overhead
     return clean | (detected & (sides >= typical - slack_px * pixel).all(axis=1))
 
 
@@ -53,8 +53,10 @@ def centre_noise(centres: np.ndarray) -> float:
     difference, which is pure noise (variance 6 sigma^2) wherever the motion is straight and steady."""
     if len(centres) < 3:
         return 0.0
-    second = np.abs(centres[2:] - 2 * centres[1:-1] + centres[:-2]).ravel()
-    return float(1.4826 * np.median(second) / math.sqrt(6.0))
+    second = np.sort(np.abs(centres[2:] - 2 * centres[1:-1] + centres[:-2]).ravel())
+    middle = len(second) // 2
+    median = second[middle] if len(second) % 2 else (second[middle - 1] + second[middle]) / 2
+    return float(1.4826 * median / math.sqrt(6.0))
 
 
 class CentrePath:
