@@ -160,7 +160,7 @@ def _plain(value: Any) -> Any:
     """Dataclasses to dicts (field order), lists, tuples and dicts rebuilt, other values as they are."""
     kind = type(value)
     if kind is TrackPoint or kind is Segment:  # the most numerous; their fields hold numbers, strings, a tuple of floats
-        return {name: getattr(value, name) for name in _field_names(kind)}
+        return value.__dict__.copy()  # their attributes are their fields, set in field order by __init__
     if hasattr(kind, "__dataclass_fields__"):
         return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, list):
