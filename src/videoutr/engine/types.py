@@ -91,8 +91,13 @@ class Trajectory:
 
     def point_at(self, frame_idx: int) -> TrackPoint | None:
         """The point at `frame_idx` (points are sorted by frame, one per frame), or None."""
-        k = bisect_left(self.points, frame_idx, key=_frame_of)
-        return self.points[k] if k < len(self.points) and self.points[k].frame_idx == frame_idx else None
+        points = self.points
+        if not points or not points[0].frame_idx <= frame_idx <= points[-1].frame_idx:
+            return None
+        k = frame_idx - points[0].frame_idx  # its place when the track holds every frame since its first
+        if k >= len(points) or points[k].frame_idx != frame_idx:
+            k = bisect_left(points, frame_idx, key=_frame_of)
+        return points[k] if points[k].frame_idx == frame_idx else None
 
     def colours(self) -> list[str]:
         """Colour names in order of appearance, without repeats (changes show as several)."""
