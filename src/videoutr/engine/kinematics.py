@@ -75,15 +75,15 @@ def motion_runs(traj: Trajectory, cfg: TrackConfig, vel: np.ndarray | None = Non
     speed = np.hypot(vel[:, 0], vel[:, 1]).tolist()
     heading = np.degrees(np.arctan2(vel[:, 1], vel[:, 0]))
     unit = np.stack([np.sin(np.radians(heading)), np.cos(np.radians(heading))], axis=1).tolist()
+    moving, heading = [s > cfg.still_speed for s in speed], heading.tolist()
     runs: list[list[int]] = []
     sums: list[list[float]] = []  # per run: sum of sin and cos of its headings
-    for i, s in enumerate(speed):
-        moving = s > cfg.still_speed
+    for i, move in enumerate(moving):
         if runs:
-            same = moving == (speed[runs[-1][0]] > cfg.still_speed)
-            if same and moving:
+            same = move == moving[runs[-1][0]]
+            if same and move:
                 mean = math.degrees(math.atan2(sums[-1][0], sums[-1][1]))  # atan2 of the sums = of the means
-                same = _angle_diff(float(heading[i]), mean) <= TURN_DEG
+                same = _angle_diff(heading[i], mean) <= TURN_DEG
             if same:
                 runs[-1].append(i)
                 sums[-1][0] += unit[i][0]
