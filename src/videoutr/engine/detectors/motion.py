@@ -207,11 +207,12 @@ class MotionDetector(Detector):
         y0, y1 = max(top, y - 4), min(top + crops.h[i], y + h + 4)
         x0, x1 = max(left, x - 4), min(left + crops.w[i], x + w + 4)
         core = clip.comps.core[y0:y1, x0:x1] == clip.comps.core[fy, fx]
-        if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
+        core_area = cv2.countNonZero(core.view(np.uint8))
+        if core_area < self.min_area:
             return None
         t, dx, dy = crops.frame[i], crops.x[i] - left, crops.y[i] - top  # canvas + (dx, dy): frame position
         stray = clip.stray[t, y0 + dy : y1 + dy, x0 + dx : x1 + dx] if clip.has_stray[t] else None
-        grown = _grow(core, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
+        grown = _grow(core, core_area, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
         blob = grown[by : by + h, bx : bx + w]
         x, top = x0 + bx + dx, y0 + by + dy
@@ -265,11 +266,15 @@ class _Clip:
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
 
 
-def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
+def _grow(core: np.ndarray, core_area: int, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
     """An opened component's `raw` component (opening trims thin tips and corners) within 4 pixels
     of it, plus `stray` foreground pixels right next to that (edge pixels whose blended colour was
-    named after another, absent, palette colour)."""
-    grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
-    if stray is not None:
+    named after another, absent, palette colour). `core_area`: the opened component's pixels; the
+    raw component holds it, so when it holds no more pixels here, opening trimmed nothing."""
+    if cv2.countNonZero(raw.view(np.uint8)) == core_area:
+        grown = raw
+    else:
+        grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
+    if stray is not None and stray.any():
         grown |= stray & cv2.dilate(grown.view(np.uint8), KERNEL).view(bool)
     return grown
