@@ -251,20 +251,34 @@ def _shape_of_crop(data: bytes, shape: tuple[int, int], phase: tuple[int, int], 
     return best
 
 
-def annotate_detections(
-    rgb_frame: np.ndarray, detections: sv.Detections, palette: dict[str, tuple[int, int, int]]
-) -> sv.Detections:
-    """Fill `data` with `colour`, `shape`, `location`, `size` (keeps what the detector set)."""
-    height, width = rgb_frame.shape[:2]
-    n = len(detections)
-    data = detections.data
-    if "colour" not in data:
-        data["colour"] = np.array([colour_name(region_colour(rgb_frame, b), palette) for b in detections.xyxy], dtype=object)
-    if "shape" not in data:
-        names = data.get("class_name", np.array(["object"] * n, dtype=object))
-        data["shape"] = np.array(list(names), dtype=object)
-    boxes_norm = detections.xyxy / np.array([width, height, width, height], dtype=np.float32)
-    data["location"] = np.array([location_phrase(b) for b in boxes_norm], dtype=object)
+def annotate_clip(
+    frames: np.ndarray, per_frame: list[sv.Detections], palette: dict[str, tuple[int, int, int]]
+) -> list[sv.Detections]:
+    """Fill each frame's `data` with `colour`, `shape`, `location`, `size` (keeps what the detector
+    set); places and sizes of the whole clip's boxes at once (`location_phrase`, `size_class`)."""
+    height, width = frames.shape[1:3]
+    xyxy = np.concatenate([d.xyxy for d in per_frame]) if per_frame else np.empty((0, 4), np.float32)
+    boxes_norm = xyxy / np.array([width, height, width, height], dtype=np.float32)
+    locations = _PLACES[_grid_cells(boxes_norm)]
     areas = (boxes_norm[:, 2] - boxes_norm[:, 0]) * (boxes_norm[:, 3] - boxes_norm[:, 1])
-    data["size"] = np.array([size_class(float(a)) for a in areas], dtype=object)
-    return detections
+    sizes = _SIZES[np.searchsorted(SIZE_BOUNDS, np.sqrt(np.maximum(areas.astype(np.float64), 0.0)), side="right")]
+    start = 0
+    for frame, dets in zip(frames, per_frame):
+        data, end = dets.data, start + len(dets)
+        if "colour" not in data:
+            data["colour"] = np.array([colour_name(region_colour(frame, b), palette) for b in dets.xyxy], dtype=object)
+        if "shape" not in data:
+            data["shape"] = np.array(list(data.get("class_name", ["object"] * len(dets))), dtype=object)
+        data["location"], data["size"], start = locations[start:end], sizes[start:end], end
+    return per_frame
+
+
+_PLACES = np.array(GRID_PLACES, dtype=object)
+_SIZES = np.array(["small", "medium", "large"], dtype=object)
+
+
+def _grid_cells(boxes_norm: np.ndarray) -> np.ndarray:
+    """`location_phrase`'s grid cell of every (N, 4) box, in the boxes' own float type."""
+    col = np.clip(((boxes_norm[:, 0] + boxes_norm[:, 2]) / 2 * 3).astype(np.int64), 0, 2)
+    row = np.clip(((boxes_norm[:, 1] + boxes_norm[:, 3]) / 2 * 3).astype(np.int64), 0, 2)
+    return 3 * row + col

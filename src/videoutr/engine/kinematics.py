@@ -83,8 +83,8 @@ def segments_of(traj: Trajectory, labels: list[tuple[str, str | None]], speeds: 
 
 
 def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> float:
-    inside = [c for p, c in zip(traj.points, clean) if start <= p.frame_idx <= end]
-    return round(float(np.mean(inside)), 4) if inside else 0.0
+    inside = [c for p, c in zip(traj.points, clean.tolist()) if start <= p.frame_idx <= end]
+    return round(sum(inside) / len(inside), 4) if inside else 0.0  # as np.mean: the count over the length
 
 
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],

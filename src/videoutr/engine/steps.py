@@ -71,10 +71,9 @@ def detect(clip: SampledFrames, cfg: EngineConfig) -> list[sv.Detections]:
 
 def attributes(clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> list[sv.Detections]:
     """Colour, shape/category, location and size for every detection."""
-    from videoutr.engine.attributes import annotate_detections, resolve_palette
+    from videoutr.engine.attributes import annotate_clip, resolve_palette
 
-    palette = resolve_palette(cfg.detector_args.get("palette", "auto"))
-    return [annotate_detections(frame, dets, palette) for frame, dets in zip(clip.frames, per_frame)]
+    return annotate_clip(clip.frames, per_frame, resolve_palette(cfg.detector_args.get("palette", "auto")))
 
 
 BATCH_VIDEOS = 8  # videos tracked in one ByteTrack pass: its cost per frame is mostly fixed (8 halve it)

@@ -42,11 +42,12 @@ def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, l
     boxes = np.round(np.clip(np.concatenate([d.xyxy for d in per_frame])[rows] / scale, 0.0, 1.0), 4).tolist()
     conf = np.concatenate([d.confidence if d.confidence is not None else np.ones(len(d)) for d in per_frame])[rows].tolist()
     frames = np.repeat(frame_idx, [len(d) for d in per_frame])[rows].tolist()
-    attrs = {a: column(per_frame, a)[rows].tolist() for a in _ATTRS if any(a in d.data for d in per_frame)}
+    none = [None] * len(rows)
+    attrs = [[None if v is None else str(v) for v in column(per_frame, a)[rows].tolist()]
+             if any(a in d.data for d in per_frame) else none for a in _ATTRS]
     points: dict[int, list[TrackPoint]] = {}
-    for j, (tid, frame) in enumerate(zip(tids[rows].tolist(), frames)):
-        named = {a: str(v[j]) for a, v in attrs.items() if v[j] is not None}
-        points.setdefault(tid, []).append(TrackPoint(frame, round(frame / fps, 4), tuple(boxes[j]), round(conf[j], 4), **named))
+    for tid, frame, box, c, *named in zip(tids[rows].tolist(), frames, boxes, conf, *attrs):
+        points.setdefault(tid, []).append(TrackPoint(frame, round(frame / fps, 4), tuple(box), round(c, 4), False, *named))
     return points
 
 
@@ -207,6 +208,9 @@ def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
         for p in points:
             by_frame.setdefault(p.frame_idx, []).append(p)
     for group in by_frame.values():
+        if len(group) == 1:
+            group[0].contact = False
+            continue
         for a in group:
             x1, y1, x2, y2 = a.box_norm
             a.contact = any(b is not a and b.box_norm[0] < x2 + margin and x1 - margin < b.box_norm[2]

@@ -92,8 +92,13 @@ class Trajectory:
 
     def point_at(self, frame_idx: int) -> TrackPoint | None:
         """The point at `frame_idx` (points are sorted by frame, one per frame), or None."""
-        k = bisect_left(self.points, frame_idx, key=_frame_of)
-        return self.points[k] if k < len(self.points) and self.points[k].frame_idx == frame_idx else None
+        points = self.points
+        if not points or not points[0].frame_idx <= frame_idx <= points[-1].frame_idx:
+            return None
+        k = frame_idx - points[0].frame_idx  # its place when the track holds every frame since its first
+        if k >= len(points) or points[k].frame_idx != frame_idx:
+            k = bisect_left(points, frame_idx, key=_frame_of)
+        return points[k] if points[k].frame_idx == frame_idx else None
 
     def colours(self) -> list[str]:
         """Colour names in order of appearance, without repeats (changes show as several)."""
@@ -162,7 +167,7 @@ def _plain(value: Any) -> Any:
     """Dataclasses to dicts (field order), lists, tuples and dicts rebuilt, other values as they are."""
     kind = type(value)
     if kind is TrackPoint or kind is Segment:  # the most numerous; their fields hold numbers, strings, a tuple of floats
-        return {name: getattr(value, name) for name in _field_names(kind)}
+        return value.__dict__.copy()  # their attributes are their fields, set in field order by __init__
     if hasattr(kind, "__dataclass_fields__"):
         return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, list):

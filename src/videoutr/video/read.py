@@ -95,12 +95,21 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None) -> np.ndarray:
     """
     if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
-        return cv2.cvtColor(frame.to_ndarray(), cv2.COLOR_YUV2RGB_I420, dst=out)
+        return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
     rgb = frame.to_ndarray(format="rgb24", threads=1)
     if out is None:
         return rgb
     out[...] = rgb
     return out
+
+
+def _i420(frame: av.VideoFrame) -> np.ndarray:
+    """A yuv420p frame's planes one after the other, (H * 3 / 2, W) uint8 (as `to_ndarray()`):
+    joined in one copy when no plane has padding (a third of `to_ndarray`'s time at 128 px)."""
+    y, u, v = frame.planes
+    if y.line_size == frame.width and u.line_size == v.line_size == frame.width // 2:
+        return np.frombuffer(b"".join((y, u, v)), np.uint8).reshape(-1, frame.width)
+    return frame.to_ndarray()
 
 
 def _is_bt601_limited(frame: av.VideoFrame) -> bool:

@@ -137,17 +137,13 @@ class MotionDetector(Detector):
             labels, stray, rows_of, cols_of = self._colour_layers(frames, mask)
         else:
             labels, stray, rows_of, cols_of = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2)[..., None], mask.any(axis=1)[..., None]
-        rows: list[list[tuple]] = [[] for _ in frames]
         crops = pack_crops(rows_of, cols_of)
         if crops is None:
-            return [self._detections(r) for r in rows]
+            return [empty_detections() for _ in frames]
         layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)
         clip = _Clip(crops, LayerComponents.of(layer, crops), stray, strong, frames)
-        for box, first in clip.comps.boxes:
-            found = self._component(clip, box, first)
-            if found is not None:
-                rows[found[0]].append(found[1])
-        return [self._detections(r) for r in rows]
+        found = [self._component(clip, box, first) for box, first in clip.comps.boxes]
+        return self._detections([f for f in found if f is not None], len(frames))
 
     def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each foreground pixel labelled with its nearest palette colour (LAB), kept when its
@@ -211,11 +207,12 @@ class MotionDetector(Detector):
         y0, y1 = max(top, y - 4), min(top + crops.h[i], y + h + 4)
         x0, x1 = max(left, x - 4), min(left + crops.w[i], x + w + 4)
         core = clip.comps.core[y0:y1, x0:x1] == clip.comps.core[fy, fx]
-        if cv2.countNonZero(core.view(np.uint8)) < self.min_area:
+        core_area = cv2.countNonZero(core.view(np.uint8))
+        if core_area < self.min_area:
             return None
         t, dx, dy = crops.frame[i], crops.x[i] - left, crops.y[i] - top  # canvas + (dx, dy): frame position
         stray = clip.stray[t, y0 + dy : y1 + dy, x0 + dx : x1 + dx] if clip.has_stray[t] else None
-        grown = _grow(core, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
+        grown = _grow(core, core_area, clip.comps.raw[y0:y1, x0:x1] == clip.comps.raw[fy, fx], stray)
         bx, by, w, h = cv2.boundingRect(grown.view(np.uint8))
         blob = grown[by : by + h, bx : bx + w]
         x, top = x0 + bx + dx, y0 + by + dy
@@ -232,23 +229,32 @@ class MotionDetector(Detector):
         return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (fy + dy, fx + dx)))
 
     @staticmethod
-    def _detections(rows: list[tuple]) -> sv.Detections:
-        """One frame's rows in reading order (top to bottom, then left to right; ties by layer,
-        then by the component's first pixel, as per-layer labelling orders them)."""
-        if not rows:
-            return empty_detections()
-        rows.sort(key=lambda r: (r[0][1], r[0][0], r[5]))
-        return sv.Detections(
-            xyxy=np.array([r[0] for r in rows], dtype=np.float32),
-            confidence=np.array([r[1] for r in rows], dtype=np.float32),
-            class_id=np.zeros(len(rows), dtype=int),
-            data={
-                "colour": np.array([r[2] for r in rows], dtype=object),
-                "shape": np.array([r[3] for r in rows], dtype=object),
-                "class_name": np.array([r[3] for r in rows], dtype=object),
-                "area_px": np.array([r[4] for r in rows], dtype=np.int64),
-            },
-        )
+    def _detections(found: list[tuple[int, tuple]], length: int) -> list[sv.Detections]:
+        """Each of `length` frames' rows (`found`: (frame, row) pairs) in reading order (top to
+        bottom, then left to right; ties by layer, then by the component's first pixel, as
+        per-layer labelling orders them); the clip's columns are built once and sliced per frame."""
+        found.sort(key=lambda f: (f[0], f[1][0][1], f[1][0][0], f[1][5]))
+        rows = [row for _, row in found]
+        xyxy = np.array([r[0] for r in rows], dtype=np.float32)
+        confidence = np.array([r[1] for r in rows], dtype=np.float32)
+        colour = np.array([r[2] for r in rows], dtype=object)
+        shape = np.array([r[3] for r in rows], dtype=object)
+        class_name = np.array([r[3] for r in rows], dtype=object)
+        area = np.array([r[4] for r in rows], dtype=np.int64)
+        counts = np.bincount([t for t, _ in found], minlength=length).tolist()
+        out, start = [], 0
+        for count in counts:
+            if count == 0:
+                out.append(empty_detections())
+                continue
+            end = start + count
+            out.append(sv.Detections(
+                xyxy=xyxy[start:end], confidence=confidence[start:end], class_id=np.zeros(count, dtype=int),
+                data={"colour": colour[start:end], "shape": shape[start:end], "class_name": class_name[start:end],
+                      "area_px": area[start:end]},
+            ))
+            start = end
+        return out
 
 
 class _Clip:
@@ -260,11 +266,15 @@ class _Clip:
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
 
 
-def _grow(core: np.ndarray, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
+def _grow(core: np.ndarray, core_area: int, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
     """An opened component's `raw` component (opening trims thin tips and corners) within 4 pixels
     of it, plus `stray` foreground pixels right next to that (edge pixels whose blended colour was
-    named after another, absent, palette colour)."""
-    grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
-    if stray is not None:
+    named after another, absent, palette colour). `core_area`: the opened component's pixels; the
+    raw component holds it, so when it holds no more pixels here, opening trimmed nothing."""
+    if cv2.countNonZero(raw.view(np.uint8)) == core_area:
+        grown = raw
+    else:
+        grown = raw & cv2.dilate(core.view(np.uint8), _REACH).view(bool)
+    if stray is not None and stray.any():
         grown |= stray & cv2.dilate(grown.view(np.uint8), KERNEL).view(bool)
     return grown

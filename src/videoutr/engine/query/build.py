@@ -15,6 +15,7 @@ from collections import Counter
 
 from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.query.memo import clip_memo
 from videoutr.engine.query.tasks import QA, TASKS
 from videoutr.engine.types import ClipTrajectories
 from videoutr.errors import ConfigError
@@ -57,15 +58,16 @@ def build_samples(clip: ClipTrajectories, cfg: QueryConfig, video: str) -> tuple
     check_tasks(cfg.tasks)
     skipped: Counter[str] = Counter()
     samples = []
-    for k in range(cfg.samples_per_video):
-        rng = random.Random(f"{cfg.seed}:{clip.video_id}:{k}")
-        qas = _qas_for_sample(clip, rng, cfg, skipped)
-        if not qas:
-            continue
-        turns = []
-        for i, qa in enumerate(qas):
-            question = f"{VIDEO_TOKEN}\n{qa.question}" if i == 0 else qa.question
-            turns += [Turn(HUMAN, question), Turn(ASSISTANT, qa.answer)]
-        extra = {"utr": [{"task": qa.task, "claims": qa.claims} for qa in qas]}
-        samples.append(Sample(id=f"{clip.video_id}-utr{k}", conversations=turns, video=video, source="utr", extra=extra))
+    with clip_memo():
+        for k in range(cfg.samples_per_video):
+            rng = random.Random(f"{cfg.seed}:{clip.video_id}:{k}")
+            qas = _qas_for_sample(clip, rng, cfg, skipped)
+            if not qas:
+                continue
+            turns = []
+            for i, qa in enumerate(qas):
+                question = f"{VIDEO_TOKEN}\n{qa.question}" if i == 0 else qa.question
+                turns += [Turn(HUMAN, question), Turn(ASSISTANT, qa.answer)]
+            extra = {"utr": [{"task": qa.task, "claims": qa.claims} for qa in qas]}
+            samples.append(Sample(id=f"{clip.video_id}-utr{k}", conversations=turns, video=video, source="utr", extra=extra))
     return samples, skipped

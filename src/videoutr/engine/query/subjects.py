@@ -16,6 +16,7 @@ import numpy as np
 
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.geometry import box_iou
+from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
@@ -26,7 +27,11 @@ def _area(p: TrackPoint) -> float:
 
 
 def reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
-    """The points an answer may assert (see the module doc)."""
+    """The points an answer may assert (see the module doc); the list is shared (see `memo.py`)."""
+    return memoized(("reliable", id(traj), id(cfg)), lambda: _reliable_points(traj, cfg))
+
+
+def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     detected = [p for p in traj.points if not p.interpolated]
     if not detected:
         return []

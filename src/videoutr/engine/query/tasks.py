@@ -21,6 +21,7 @@ from typing import Any
 
 from videoutr.engine.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
     actions_text, appearance, name_of, reliable_points, trajectory_text, unambiguous, visibility_text,
@@ -69,10 +70,14 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
 
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
     """A random (track, frame) where the track is reliable, alone, and nothing is unaccounted for."""
-    uncertain = set(clip.uncertain_frames)
-    options = [(t, p.frame_idx) for t in clip.tracks if well_observed(t, cfg) for p in reliable_points(t, cfg)
-               if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
+    options = memoized(("moments", id(clip), id(cfg)), lambda: _moments(clip, cfg))
     return rng.choice(options) if options else None
+
+
+def _moments(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, int]]:
+    uncertain = set(clip.uncertain_frames)
+    return [(t, p.frame_idx) for t in clip.tracks if well_observed(t, cfg) for p in reliable_points(t, cfg)
+            if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
 
 
 @register_task("box_to_track")
