@@ -5,8 +5,9 @@ import random
 import numpy as np
 
 from videoutr.data.llava import load_samples
-from videoutr.demo.base_cut import CUT_FRAMES, FRAME_PHRASES, box_place, build_cut_data, cut_questions
+from videoutr.demo.base_cut import CUT_FRAMES, FRAME_PHRASES, build_cut_data, cut_questions
 from videoutr.world.config import WorldConfig
+from videoutr.world.palette import box_place
 from videoutr.world.captions import stable_rng
 from videoutr.world.simulate import sample_scene
 
@@ -18,7 +19,7 @@ def _moving_scene():
         ann = sample_scene(cfg, "v", "train", stable_rng(seed, "scene", "v"))
         obj = ann.objects[0]
         if len(set(obj.colour)) == 1 and all(b is not None for b in (obj.box_xyxy[0], obj.box_xyxy[15])):
-            first, last = box_place(ann, obj.box_xyxy[0]), box_place(ann, obj.box_xyxy[15])
+            first, last = box_place(obj.box_xyxy[0], 64, 64), box_place(obj.box_xyxy[15], 64, 64)
             if first and last and first != last:
                 return ann, first, last
     raise AssertionError("no scene whose object changes place")

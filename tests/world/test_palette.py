@@ -80,3 +80,10 @@ def test_grid_place(x, y, place):
 def test_near_grid_line():
     assert near_grid_line(43, 10, 128, 128) and near_grid_line(10, 86, 128, 128)
     assert not near_grid_line(20, 20, 128, 128)
+
+
+def test_box_place_is_the_centre_place_and_none_near_a_grid_line():
+    from videoutr.world.palette import box_place
+
+    assert box_place((4, 4, 24, 24), 128, 128) == grid_place(14, 14, 128, 128) == "top left"
+    assert box_place((33, 4, 53, 24), 128, 128) is None  # centre x = 43, on the first grid line

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
-from videoutr.demo.base_cut import box_place, build_cut_data
+from videoutr.demo.base_cut import build_cut_data
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import PROMPTS, describe_frame, stable_rng, visible_objects
-from videoutr.world.palette import GRID_PLACES
+from videoutr.world.palette import GRID_PLACES, box_place
 
 RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
 BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"
@@ -57,7 +57,7 @@ def still_questions(ann: VideoAnnotation, t: int, rng: random.Random,
             qa.append(("shape", f"What shape is the {colour} object?", obj.shape))
         if sum(o.shape == obj.shape for o in objects) == 1:
             qa.append(("colour", f"What colour is the {obj.shape}?", colour))
-        place = box_place(ann, obj.box_xyxy[t])
+        place = box_place(obj.box_xyxy[t], ann.width, ann.height)
         if place is not None and len(same_colour) == 1:
             qa.append(("place", f"Where is the {colour} {obj.shape}{rng.choice(WHEN)}?", place))
     wanted = [(question, answer) for kind, question, answer in qa if kind in kinds]

@@ -23,17 +23,11 @@ import numpy as np
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import visible_objects
-from videoutr.world.palette import grid_place, near_grid_line
+from videoutr.world.palette import box_place
 
 FRAME_PHRASES = ("in the first frame", "in the last frame")
 MAX_CUT_QUESTIONS = 3
 CUT_FRAMES = 8  # the model's frames per video: every frame of a cut video is seen
-
-
-def box_place(ann: VideoAnnotation, box: list[int]) -> str | None:
-    """The 3x3 place of a box's centre; None on a grid line (where the answer is unclear)."""
-    cx, cy = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
-    return None if near_grid_line(cx, cy, ann.width, ann.height) else grid_place(cx, cy, ann.width, ann.height)
 
 
 def _places(ann: VideoAnnotation, t: int) -> dict[str, str]:
@@ -41,7 +35,7 @@ def _places(ann: VideoAnnotation, t: int) -> dict[str, str]:
     objects = visible_objects(ann, t)
     out = {}
     for obj in objects:
-        place = box_place(ann, obj.box_xyxy[t])
+        place = box_place(obj.box_xyxy[t], ann.width, ann.height)
         if place is not None and sum(o.colour[t] == obj.colour[t] for o in objects) == 1:
             out[f"the {obj.colour[t]} {obj.shape}"] = place
     return out

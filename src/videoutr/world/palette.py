@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import colorsys
 import math
+from collections.abc import Sequence
 
 # name -> RGB; ordered by hue.
 PALETTE: dict[str, tuple[int, int, int]] = {
@@ -109,3 +110,10 @@ def near_grid_line(x: float, y: float, width: int, height: int, margin: float = 
             if abs(value - line) < margin * side:
                 return True
     return False
+
+
+def box_place(box: Sequence[float], width: int, height: int) -> str | None:
+    """The 3x3 grid place of an (x1, y1, x2, y2) pixel box's centre; None near a grid line, where
+    the answer would be unclear."""
+    cx, cy = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+    return None if near_grid_line(cx, cy, width, height) else grid_place(cx, cy, width, height)

@@ -33,7 +33,7 @@ from videoutr.errors import DataFormatError
 from videoutr.jsonio import read_json
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.captions import stable_rng
-from videoutr.world.palette import COLOURS, DIRECTIONS, GRID_PLACES, OPPOSITE, SHAPES, direction_name, grid_place, near_grid_line
+from videoutr.world.palette import COLOURS, DIRECTIONS, GRID_PLACES, OPPOSITE, SHAPES, box_place, direction_name
 
 NUM_CANDIDATES = 4
 MAX_PER_TASK = 2  # questions per task and video (objects taken in id order, so twins match)
@@ -118,9 +118,7 @@ def task_direction(ann: VideoAnnotation) -> list[Raw]:
 def _place(ann: VideoAnnotation, obj: ObjectTrack, t: int) -> str | None:
     if obj.visible_fraction[t] < PLACE_MIN_VISIBLE:
         return None
-    x1, y1, x2, y2 = obj.box_xyxy[t]
-    cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
-    return None if near_grid_line(cx, cy, ann.width, ann.height) else grid_place(cx, cy, ann.width, ann.height)
+    return box_place(obj.box_xyxy[t], ann.width, ann.height)
 
 
 def _task_location(ann: VideoAnnotation, at_end: bool) -> list[Raw]:
