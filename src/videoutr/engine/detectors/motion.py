@@ -1,7 +1,8 @@
 """`motion`: background modelling plus connected components, for static-camera video.
 
-The background is the per-pixel median of the clip (pixels that look like colourful foreground
-are left out of the median, so an object that stands still most of the clip leaves no ghost).
+The background is the per-pixel median of the clip (of at most `max_background_frames` frames
+spread evenly over it; pixels that look like colourful foreground are left out of the median, so
+an object that stands still most of the clip leaves no ghost).
 A pixel is foreground when it differs from the background by more than `diff_threshold`, or,
 with `saturation_min` set, when it is strongly saturated (flat coloured objects over a
 low-saturation scene, like the synthetic world, are then found even when they never move).
@@ -47,7 +48,7 @@ class MotionDetector(Detector):
         min_area: int = 12,
         split_by_colour: bool = True,
         palette: str | dict = "auto",
-        max_background_frames: int = 48,
+        max_background_frames: int = 16,
         shape_block: int = 2,
         work_side: int | None = 256,
     ) -> None:
