@@ -40,9 +40,14 @@ def write_json(path: str | Path, obj: Any, indent: int | None = 2) -> None:
     atomic_write_text(path, json.dumps(obj, indent=indent, ensure_ascii=False) + "\n")
 
 
+def jsonl_line(record: dict) -> str:
+    """One JSON object as a JSONL line, newline included (how every JSONL file here is written)."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
 def write_jsonl(path: str | Path, records: Iterable[dict]) -> None:
     """Write one JSON object per line, atomically."""
-    atomic_write_text(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    atomic_write_text(path, "".join(map(jsonl_line, records)))
 
 
 def read_json(path: str | Path) -> Any:

@@ -17,12 +17,11 @@ one.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from videoutr.jsonio import iter_jsonl, write_jsonl
+from videoutr.jsonio import atomic_write_text, iter_jsonl, jsonl_line, write_jsonl
 
 
 class ResumableJsonl:
@@ -33,6 +32,7 @@ class ResumableJsonl:
         self.partial = self.path.with_name(self.path.name + ".partial")
         self.key = key
         self.records: dict[str, dict] = {}
+        self._lines: dict[str, str] = {}  # lines appended in this run: `finalize` does not encode them again
         if self.partial.is_file():
             for record in iter_jsonl(self.partial, skip_torn_tail=True):
                 self.records[str(record[key])] = record
@@ -52,19 +52,21 @@ class ResumableJsonl:
         """Record one finished item durably."""
         if self._handle is None:
             self._handle = self.partial.open("a", encoding="utf-8")
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = jsonl_line(record)
+        self._handle.write(line)
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        self.records[str(record[self.key])] = record
+        key = str(record[self.key])
+        self.records[key], self._lines[key] = record, line
 
     def finalize(self, order: Iterable[str] | None = None) -> list[dict]:
         """Write the final file atomically (in `order` of keys, else insertion order) and clean up."""
         self.close()
         keys = [str(k) for k in order] if order is not None else list(self.records)
-        final = [self.records[k] for k in dict.fromkeys(keys) if k in self.records]
-        write_jsonl(self.path, final)
+        keys = [k for k in dict.fromkeys(keys) if k in self.records]
+        atomic_write_text(self.path, "".join(self._lines.get(k) or jsonl_line(self.records[k]) for k in keys))
         self.partial.unlink(missing_ok=True)
-        return final
+        return [self.records[k] for k in keys]
 
     def close(self) -> None:
         if self._handle is not None:
