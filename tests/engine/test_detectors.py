@@ -107,6 +107,26 @@ def test_large_frames_are_detected_shrunk_and_boxed_at_full_size(tmp_path):
         assert _iou(a.xyxy[0], truth) >= 0.9 and _iou(b.xyxy[0], truth) >= 0.85
 
 
+def test_the_engine_decodes_large_frames_halved_and_keeps_boxes_in_video_pixels(tmp_path):
+    from videoutr.engine import EngineConfig
+    from videoutr.engine import steps as S
+    from videoutr.video import write_video
+
+    frames = np.full((10, 240, 320, 3), 128, np.uint8)
+    for t in range(10):
+        frames[t, 100:160, 40 + 10 * t : 100 + 10 * t] = (30, 70, 230)
+    write_video(tmp_path / "big.mp4", frames, fps=8)
+    cfg = EngineConfig(detector_args={"palette": "basic", "work_side": 128})
+    item = S.VideoItem("big", str(tmp_path / "big.mp4"), "big.mp4")
+    clip = S.decode(item, cfg)
+    assert clip.scale == 0.25 and clip.frames.shape[1:3] == (60, 80)
+    found = S.to_track(item, clip, S.attributes(clip, S.detect(clip, cfg), cfg), cfg)
+    assert (found.width, found.height) == (320, 240)
+    for t, dets in enumerate(found.per_frame):
+        assert len(dets) == 1 and dets.data["colour"][0] == "blue"
+        assert _iou(dets.xyxy[0], (40 + 10 * t, 100, 100 + 10 * t, 160)) >= 0.85
+
+
 def test_large_frames_are_halved_until_they_fit():
     """2 x 2 means, rounded, level by level; an odd last row or column dropped; small clips untouched."""
     from videoutr.engine.detectors.motion import halved_to

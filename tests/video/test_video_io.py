@@ -160,6 +160,42 @@ def test_opencv_colour_conversion_matches_libswscale_and_falls_back_elsewhere():
     assert np.abs(to_rgb(even).astype(int) - even.to_ndarray(format="rgb24")).max() <= 3
 
 
+def test_frames_halved_while_decoding_match_the_decoded_frames_halved(tmp_path):
+    """yuv420p planes halved before the conversion (all but the last time) give the pixels of the
+    full frames halved after it; other formats are halved after; sides cropped to whole blocks."""
+    from av import VideoFrame
+
+    from videoutr.video.halve import halve_stack
+    from videoutr.video.read import to_rgb
+
+    frames = np.zeros((6, 200, 328, 3), np.uint8)
+    for t in range(6):
+        frames[t, 40:120, 30 + 20 * t : 110 + 20 * t] = (220, 40, 40)
+        frames[t, 130:190, 200:260] = (30, 60 + 20 * t, 200)
+    write_video(tmp_path / "big.mp4", frames, fps=8)
+    full, small = sample_frames(tmp_path / "big.mp4"), sample_frames(tmp_path / "big.mp4", max_side=60)
+    assert small.scale == 0.125 and small.frames.shape == (6, 24, 40, 3)  # 328 -> 41 <= 60; 200 -> 192 -> 24
+    assert small.frame_idx == full.frame_idx
+    expected = halve_stack(full.frames, 3).astype(int)
+    error = np.abs(small.frames - expected)  # differs only at a colour's edge, where the conversion clips
+    assert error.mean() < 0.3 and np.percentile(error, 99) <= 2
+    assert sample_frames(tmp_path / "big.mp4", max_side=328).scale == 1.0
+
+    rgb = np.random.default_rng(1).integers(0, 255, (50, 70, 3), dtype=np.uint8)
+    other = VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv444p")
+    assert np.array_equal(to_rgb(other, times=2), halve_stack(to_rgb(other)[None], 2)[0])
+
+
+def test_halvings_stop_at_the_side_or_before_a_side_vanishes():
+    from videoutr.video.halve import halved_size, halvings
+
+    assert halvings(1280, 720, 320) == 2 and (halved_size(720, 2), halved_size(1280, 2)) == (180, 320)
+    assert halvings(1920, 1080, 320) == 3 and halved_size(1080, 3) == 134  # cropped to 1072 rows first
+    assert halvings(128, 128, 320) == halvings(4000, 3000, None) == 0
+    times = halvings(4000, 6, 320)
+    assert times == 1 and halved_size(6, times) == 2
+
+
 def test_video_without_frame_count_in_its_header_is_counted(tmp_path):
     frames = moving_square_frames(12)
     path = tmp_path / "clip.mkv"  # Matroska records no frame count

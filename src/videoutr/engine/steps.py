@@ -47,10 +47,12 @@ class VideoItem:
 
 
 def decode(item: VideoItem, cfg: EngineConfig) -> SampledFrames:
-    """Sample the frames the engine looks at (`num_frames` uniform, or `fps`, else every frame)."""
+    """Sample the frames the engine looks at (`num_frames` uniform, or `fps`, else every frame),
+    halved while decoding down to the detector's working size when it has one (`work_side`)."""
+    side = getattr(get_detector(cfg), "work_side", None)
     if cfg.num_frames is None and cfg.fps is None:
-        return sample_frames(item.path, max_frames=cfg.max_frames)
-    return sample_frames(item.path, num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames)
+        return sample_frames(item.path, max_frames=cfg.max_frames, max_side=side)
+    return sample_frames(item.path, num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames, max_side=side)
 
 
 @lru_cache(maxsize=4)
@@ -85,8 +87,11 @@ def batch_size(videos: int, workers: int) -> int:
 
 
 def to_track(item: VideoItem, clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> ClipDetections:
-    """What tracking needs of a video (not its frames)."""
+    """What tracking needs of a video (not its frames), boxes in the video's pixels."""
+    from videoutr.engine.detectors.base import rescale_detections
+
     info, partition = clip.info, getattr(get_detector(cfg), "track_partition", None)
+    rescale_detections(per_frame, clip.scale, info.width, info.height)
     return ClipDetections(per_frame, clip.frame_idx, info.fps, info.width, info.height, item.video_id, item.rel, info.num_frames, partition)
 
 
@@ -114,6 +119,7 @@ def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ah
     """`process_videos` on each batch in turn, the next `decode_ahead` videos (of this batch or the
     next ones) decoded in a background thread meanwhile (each one more clip of frames in memory;
     0: one step after the other)."""
+    get_detector(cfg)  # built here, not first in the decoding thread (it asks for the working size)
     with ThreadPoolExecutor(1, thread_name_prefix="videoutr-decode") as pool:
         clips = ahead(pool, partial(decode, cfg=cfg), chain.from_iterable(batches), decode_ahead)
         for batch in batches:

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from videoutr.errors import VideoReadError
+from videoutr.video.halve import halve, halved_size, halvings, i420
 
 THREAD_PIXELS = 1280 * 720  # frame threading helps from 720p up; below it, decoding is single-threaded
 
@@ -46,12 +47,14 @@ class VideoInfo:
 
 @dataclass
 class SampledFrames:
-    """Frames sampled from a video: `frames` is (T, H, W, 3) uint8 RGB."""
+    """Frames sampled from a video: `frames` is (T, H, W, 3) uint8 RGB; `scale`: their size over
+    the video's (0.5 ** halvings when decoded for a `max_side`: pixel (x, y) covers (x, y) / scale)."""
 
     frames: np.ndarray
     frame_idx: list[int]
     timestamps_s: list[float]
     info: VideoInfo
+    scale: float = 1.0
 
     @property
     def num_frames(self) -> int:
@@ -84,23 +87,38 @@ def _stream_fps(stream: av.video.stream.VideoStream) -> float:
     return float(rate) if rate else 0.0
 
 
-def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None) -> np.ndarray:
-    """(H, W, 3) uint8 RGB of a decoded frame (written into `out` when given).
+def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0) -> np.ndarray:
+    """(H, W, 3) uint8 RGB of a decoded frame (written into `out` when given), halved `times`
+    times (see `halve.py`: cropped to `halved_size` first).
 
     Even-sized 8-bit yuv420p frames in BT.601 limited range (what H.264 writers produce unless told
-    otherwise) are converted by OpenCV from the decoder's planes: libswscale's per-frame set-up
-    costs more than decoding a 128 px frame (OpenCV is ~14x faster there; the two differ by at
-    most 3 levels). Anything else goes through libswscale, in one thread (PyAV's default starts a
-    pool of threads for every frame; the pixels are the same).
+    otherwise) are converted by OpenCV from the decoder's planes, halved first but once: libswscale's
+    per-frame set-up costs more than decoding a 128 px frame (OpenCV is ~14x faster there; the two
+    differ by at most 3 levels). Anything else goes through libswscale, in one thread (PyAV's
+    default starts a pool of threads for every frame; the pixels are the same), then is halved.
     """
     if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
-        return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
-    rgb = frame.to_ndarray(format="rgb24", threads=1)
+        if times == 0:
+            return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
+        height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times
+        y, u, v = _planes(frame)
+        yuv = i420(*(halve(p, times - 1) for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])))
+        rgb = halve(cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420), 1)
+    else:
+        rgb = frame.to_ndarray(format="rgb24", threads=1)
+        rgb = halve(rgb[: halved_size(frame.height, times) << times, : halved_size(frame.width, times) << times], times)
     if out is None:
         return rgb
     out[...] = rgb
     return out
+
+
+def _planes(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A yuv420p frame's Y, U and V planes as (H, W), (H / 2, W / 2), (H / 2, W / 2) views."""
+    sizes = ((frame.height, frame.width), *2 * ((frame.height // 2, frame.width // 2),))
+    y, u, v = (np.frombuffer(p, np.uint8).reshape(-1, p.line_size)[:h, :w] for p, (h, w) in zip(frame.planes, sizes))
+    return y, u, v
 
 
 def _i420(frame: av.VideoFrame) -> np.ndarray:
@@ -199,8 +217,11 @@ def sample_frames(
     num_frames: int | None = None,
     fps: float | None = None,
     max_frames: int | None = None,
+    max_side: int | None = None,
 ) -> SampledFrames:
     """Sample frames uniformly (`num_frames`) or at `fps` capped by `max_frames`; all frames if neither.
+    With `max_side`, frames whose longer side exceeds it are halved until it does not (see
+    `halve.py`; `scale` on the result says by how much), before their conversion to RGB.
 
     A video with fewer frames than requested returns the frames that exist (`num_frames` on the
     result tells how many). A video that decodes fewer frames than its header promises raises
@@ -218,22 +239,24 @@ def sample_frames(
         slot = {index: k for k, index in enumerate(wanted)}
         frames: np.ndarray | None = None
         timestamps, seen = [0.0] * len(wanted), [False] * len(wanted)
+        size, times = (0, 0), 0
         for index, time_s, frame in _decode(path, container, max(wanted)):
             k = slot.get(index)
             if k is None:
                 continue
             if frames is None:  # sized by the first frame: the header's size may be the coded one
-                frames = np.empty((len(wanted), frame.height, frame.width, 3), np.uint8)
-            elif (frame.height, frame.width) != frames.shape[1:3]:
+                size, times = (frame.height, frame.width), halvings(frame.width, frame.height, max_side)
+                frames = np.empty((len(wanted), halved_size(frame.height, times), halved_size(frame.width, times), 3), np.uint8)
+            elif (frame.height, frame.width) != size:
                 raise VideoReadError(path, f"frame size changes at frame {index}")
-            to_rgb(frame, out=frames[k])
+            to_rgb(frame, out=frames[k], times=times)
             timestamps[k], seen[k] = time_s, True
     finally:
         container.close()
     missing = [i for i, ok in zip(wanted, seen) if not ok]
     if missing:
         raise VideoReadError(path, f"truncated: header says {info.num_frames} frames, frame {missing[0]} missing")
-    return SampledFrames(frames=frames, frame_idx=wanted, timestamps_s=timestamps, info=info)
+    return SampledFrames(frames=frames, frame_idx=wanted, timestamps_s=timestamps, info=info, scale=0.5**times)
 
 
 def _wanted_indices(info: VideoInfo, num_frames: int | None, fps: float | None, max_frames: int | None) -> list[int]:

@@ -31,3 +31,15 @@ def empty_detections() -> sv.Detections:
         confidence=np.empty((0,), dtype=np.float32),
         class_id=np.empty((0,), dtype=int),
     )
+
+
+def rescale_detections(per_frame: list[sv.Detections], scale: float, width: int, height: int) -> list[sv.Detections]:
+    """Detections found in frames shrunk by `scale`, in place, back in the pixels of (`width`,
+    `height`) frames: boxes (clipped to the frame) and `data["area_px"]`."""
+    if scale == 1.0:
+        return per_frame
+    for dets in per_frame:
+        dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
+        if "area_px" in dets.data:
+            dets.data["area_px"] = np.round(dets.data["area_px"] / scale**2).astype(np.int64)
+    return per_frame

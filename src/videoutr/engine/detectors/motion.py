@@ -29,9 +29,10 @@ import numpy as np
 import supervision as sv
 
 from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
-from videoutr.engine.detectors.base import Detector, empty_detections
+from videoutr.engine.detectors.base import Detector, empty_detections, rescale_detections
 from videoutr.engine.detectors.layers import KERNEL, Crops, LayerComponents, pack_crops
 from videoutr.engine.detectors.stack import NONE, differs, lower_median, masked_median, saturated
+from videoutr.video.halve import halve_stack, halvings
 
 _REACH = np.ones((9, 9), np.uint8)  # 4 pixels around: how far a component is grown back
 
@@ -73,17 +74,13 @@ class MotionDetector(Detector):
             return []
         height, width = frames.shape[1:3]
         frames, scale = halved_to(frames, self.work_side)
-        self._block = self.shape_block if scale == 1.0 else 1  # chroma blocks are averaged away by the shrink
+        # chroma blocks are averaged away by the shrink (clips the engine halved while decoding come
+        # at scale 1 and keep `shape_block`: their shapes and answers came out the same either way)
+        self._block = self.shape_block if scale == 1.0 else 1
         frames = np.ascontiguousarray(frames)
         sat = saturated(frames, self.saturation_min) if self.saturation_min is not None else None
         background = self.clip_background(frames, sat)
-        per_frame = self.detect_stack(frames, background, sat)
-        if scale < 1.0:
-            for dets in per_frame:
-                dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
-                if "area_px" in dets.data:
-                    dets.data["area_px"] = np.round(dets.data["area_px"] / scale**2).astype(np.int64)
-        return per_frame
+        return rescale_detections(self.detect_stack(frames, background, sat), scale, width, height)
 
     def background(self, frames: np.ndarray, sat: np.ndarray | None = None) -> np.ndarray:
         """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
@@ -266,18 +263,10 @@ class _Clip:
 
 
 def halved_to(frames: np.ndarray, side: int | None) -> tuple[np.ndarray, float]:
-    """A (T, H, W, 3) stack halved (2 x 2 pixel means) until its longer side is at most `side`,
-    with the scale it was shrunk by (1.0: untouched; None: never shrink); an odd last row or
-    column is dropped first. Halving the clip as one image takes OpenCV's fast area path: VGA to
-    320 x 240 in 0.034 ms per frame, against 0.63 for an area shrink of each frame to 256 x 192."""
-    scale = 1.0
-    while side and max(frames.shape[1:3]) > side and min(frames.shape[1:3]) >= 2:
-        length, height, width = frames.shape[:3]
-        height, width = height - height % 2, width - width % 2
-        rows = np.ascontiguousarray(frames[:, :height, :width]).reshape(length * height, width, 3)  # pairs of rows stay in their frame
-        frames = cv2.resize(rows, (width // 2, length * height // 2), interpolation=cv2.INTER_AREA).reshape(length, height // 2, width // 2, 3)
-        scale /= 2
-    return frames, scale
+    """A (T, H, W, 3) stack halved until its longer side is at most `side` (see `video/halve.py`),
+    with the scale it was shrunk by (1.0: untouched; None: never shrink)."""
+    times = halvings(frames.shape[2], frames.shape[1], side)
+    return halve_stack(frames, times), 0.5**times
 
 
 def _grow(core: np.ndarray, core_area: int, raw: np.ndarray, stray: np.ndarray | None) -> np.ndarray:
