@@ -55,7 +55,3 @@ def halve_stack(frames: np.ndarray, times: int) -> np.ndarray:
     rows = np.ascontiguousarray(frames[:, :height, :width]).reshape(length * height, width, 3)  # blocks stay in their frame
     return halve(rows, times).reshape(length, height >> times, width >> times, 3)
 
-
-def i420(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Y (H, W), U and V (H / 2, W / 2) planes one after the other, as OpenCV's I420 layout: (H * 3 / 2, W)."""
-    return np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(-1, y.shape[1])

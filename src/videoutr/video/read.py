@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from videoutr.errors import VideoReadError
-from videoutr.video.halve import halve, halved_size, halvings, i420
+from videoutr.video.halve import halve, halved_size, halvings
 
 THREAD_PIXELS = 1280 * 720  # frame threading helps from 720p up; below it, decoding is single-threaded
 
@@ -103,7 +103,7 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0) 
             return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
         height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times
         y, u, v = _planes(frame)
-        yuv = i420(*(halve(p, times - 1) for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])))
+        yuv = _stacked(*(halve(p, times - 1) for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])))
         rgb = halve(cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420), 1)
     else:
         rgb = frame.to_ndarray(format="rgb24", threads=1)
@@ -127,7 +127,12 @@ def _i420(frame: av.VideoFrame) -> np.ndarray:
     y, u, v = frame.planes
     if y.line_size == frame.width and u.line_size == v.line_size == frame.width // 2:
         return np.frombuffer(b"".join((y, u, v)), np.uint8).reshape(-1, frame.width)
-    return frame.to_ndarray()
+    return _stacked(*_planes(frame))
+
+
+def _stacked(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Y (H, W), U and V (H / 2, W / 2) planes one after the other: OpenCV's I420 layout, (H * 3 / 2, W)."""
+    return np.concatenate([y.reshape(-1), u.reshape(-1), v.reshape(-1)]).reshape(-1, y.shape[1])
 
 
 def _is_bt601_limited(frame: av.VideoFrame) -> bool:
