@@ -97,17 +97,16 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0) 
     differ by at most 3 levels). Anything else goes through libswscale, in one thread (PyAV's
     default starts a pool of threads for every frame; the pixels are the same), then is halved.
     """
+    height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times  # cropped
     if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
         if times == 0:
             return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
-        height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times
         y, u, v = _planes(frame)
         yuv = _stacked(*(halve(p, times - 1) for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])))
         rgb = halve(cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420), 1)
     else:
-        rgb = frame.to_ndarray(format="rgb24", threads=1)
-        rgb = halve(rgb[: halved_size(frame.height, times) << times, : halved_size(frame.width, times) << times], times)
+        rgb = halve(frame.to_ndarray(format="rgb24", threads=1)[:height, :width], times)
     if out is None:
         return rgb
     out[...] = rgb
