@@ -159,7 +159,7 @@ def step_times(videos: list[Path], repeats: int) -> None:
 
     cfg, clock = EngineConfig(), time.perf_counter
     items = [S.VideoItem(p.stem, str(p), p.name) for p in videos]
-    names = ("decode", "detect", "attributes", "track", "query + record")
+    names = ("decode", "prepare", "detect", "attributes", "track", "query + record")
     best, frames = dict.fromkeys(names, float("inf")), 0
     for _ in range(repeats):
         spent, frames = dict.fromkeys(names, 0.0), 0
@@ -169,7 +169,9 @@ def step_times(videos: list[Path], repeats: int) -> None:
                 t = [clock()]
                 clip = S.decode(item, cfg)
                 t.append(clock())
-                per_frame = S.detect(clip, cfg)
+                prepared = S.prepare(clip, cfg)
+                t.append(clock())
+                per_frame = S.detect(prepared, cfg)
                 t.append(clock())
                 clips.append(S.to_track(item, clip, S.attributes(clip, per_frame, cfg), cfg))
                 t.append(clock())

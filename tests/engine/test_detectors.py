@@ -120,7 +120,7 @@ def test_the_engine_decodes_large_frames_halved_and_keeps_boxes_in_video_pixels(
     item = S.VideoItem("big", str(tmp_path / "big.mp4"), "big.mp4")
     clip = S.decode(item, cfg)
     assert clip.scale == 0.25 and clip.frames.shape[1:3] == (60, 80)
-    found = S.to_track(item, clip, S.attributes(clip, S.detect(clip, cfg), cfg), cfg)
+    found = S.to_track(item, clip, S.attributes(clip, S.detect(S.prepare(clip, cfg), cfg), cfg), cfg)
     assert (found.width, found.height) == (320, 240)
     for t, dets in enumerate(found.per_frame):
         assert len(dets) == 1 and dets.data["colour"][0] == "blue"

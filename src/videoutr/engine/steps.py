@@ -1,4 +1,4 @@
-"""The pipeline steps, one function each: decode -> detect -> attributes -> track -> query.
+"""The pipeline steps, one function each: decode -> prepare -> detect -> attributes -> track -> query.
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
 one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
@@ -6,8 +6,9 @@ reason); the executors only decide where `process_videos` runs, on batches of `B
 (`process_batches`: several batches one after another in this process).
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
-While a video is detected, the next one is decoded in a background thread (PyAV and OpenCV
-release the GIL while they work), across batches too in `process_batches`.
+While a video is detected, the next one is decoded and prepared (the detector's whole-clip
+OpenCV calls) in a background thread (PyAV and OpenCV release the GIL while they work), across
+batches too in `process_batches`.
 
     >>> item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
     >>> [record] = process_videos([item], EngineConfig())
@@ -67,8 +68,20 @@ def get_detector(cfg: EngineConfig):
     return _detector(cfg.detector, json.dumps(cfg.detector_args, sort_keys=True))
 
 
-def detect(clip: SampledFrames, cfg: EngineConfig) -> list[sv.Detections]:
-    return get_detector(cfg).detect_clip(clip.frames)
+def prepare(clip: SampledFrames, cfg: EngineConfig) -> Any:
+    """The detector's work on a clip that can run ahead, beside detection (`Detector.prepare_clip`)."""
+    return get_detector(cfg).prepare_clip(clip.frames)
+
+
+def detect(prepared: Any, cfg: EngineConfig) -> list[sv.Detections]:
+    """Each frame's detections of a prepared clip."""
+    return get_detector(cfg).detect_prepared(prepared)
+
+
+def decode_and_prepare(item: VideoItem, cfg: EngineConfig) -> tuple[SampledFrames, Any]:
+    """What the background thread does for a video ahead: `decode`, then `prepare`."""
+    clip = decode(item, cfg)
+    return clip, prepare(clip, cfg)
 
 
 def attributes(clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> list[sv.Detections]:
@@ -121,25 +134,25 @@ def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[dict[str, 
 
 def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1) -> Iterator[list[dict[str, Any]]]:
     """`process_videos` on each batch in turn, the next `decode_ahead` videos (of this batch or the
-    next ones) decoded in a background thread meanwhile (each one more clip of frames in memory;
-    0: one step after the other)."""
+    next ones) decoded and prepared in a background thread meanwhile (each one more clip of frames
+    in memory; 0: one step after the other)."""
     get_detector(cfg)  # built here, not first in the decoding thread (it asks for the working size)
     with ThreadPoolExecutor(1, thread_name_prefix="videoutr-decode") as pool:
-        clips = ahead(pool, partial(decode, cfg=cfg), chain.from_iterable(batches), decode_ahead)
+        clips = ahead(pool, partial(decode_and_prepare, cfg=cfg), chain.from_iterable(batches), decode_ahead)
         for batch in batches:
             yield _process_batch(islice(clips, len(batch)), cfg)
 
 
-def _process_batch(decoding: Iterator[tuple[VideoItem, Future[SampledFrames]]], cfg: EngineConfig) -> list[dict[str, Any]]:
-    """The steps after decoding for one batch of videos; `decoding`: each video with its decoding,
-    started ahead (pulling the next video starts another)."""
+def _process_batch(decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrames, Any]]]], cfg: EngineConfig) -> list[dict[str, Any]]:
+    """The steps after `decode_and_prepare` for one batch of videos; `decoding`: each video with
+    its decoding, started ahead (pulling the next video starts another)."""
     records: list[dict[str, Any]] = []
     found: list[tuple[int, VideoItem, ClipDetections]] = []
     for n, (item, decoded) in enumerate(decoding):
         records.append({})
         with _errors_recorded(records, n, item):
-            clip = decoded.result()
-            found.append((n, item, to_track(item, clip, attributes(clip, detect(clip, cfg), cfg), cfg)))
+            clip, prepared = decoded.result()
+            found.append((n, item, to_track(item, clip, attributes(clip, detect(prepared, cfg), cfg), cfg)))
     try:
         tracked: list[ClipTrajectories | None] = list(track([clip for *_, clip in found], cfg))
     except Exception:  # noqa: BLE001 - some video broke the shared pass: track each alone to know which

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import supervision as sv
 
 
 class Detector:
     """Base class. Subclasses implement `detect_frame`, or `detect_clip` when they need the clip
-    (a background model does).
+    (a background model does). A detector whose clip-level pixel work can run apart splits
+    `detect_clip` into `prepare_clip` (which the engine runs ahead, beside decoding) and
+    `detect_prepared`.
 
     Every returned `Detections` has `xyxy` in pixels, `confidence` in [0, 1] and `class_id`;
     `data["class_name"]` names the category when the detector knows it.
     """
 
     name = "detector"
+
+    def prepare_clip(self, frames: np.ndarray) -> Any:
+        """The work on a (T, H, W, 3) clip that can run apart, ahead of `detect_prepared`
+        (default: none, the frames themselves)."""
+        return frames
+
+    def detect_prepared(self, prepared: Any) -> list[sv.Detections]:
+        """`detect_clip` of a clip that went through `prepare_clip`."""
+        return self.detect_clip(prepared)
 
     def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
         raise NotImplementedError

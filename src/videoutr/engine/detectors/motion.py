@@ -24,6 +24,8 @@ frame's detections are those of the frame alone against the same background.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 import supervision as sv
@@ -62,7 +64,6 @@ class MotionDetector(Detector):
         self.track_partition = "colour" if split_by_colour else None  # colour labels are exact here
         self.shape_block = int(shape_block)  # compare shapes at chroma resolution (2 for yuv420p video)
         self.work_side = work_side  # larger frames are halved until their longer side is at most this (boxes scaled back)
-        self._block = self.shape_block
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
         self._palette_sq = (self._palette_lab**2).sum(axis=1)
@@ -70,17 +71,28 @@ class MotionDetector(Detector):
         self._lut: np.ndarray | None = None  # RGB -> palette index, filled lazily (see `_nearest`)
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
-        if len(frames) == 0:
-            return []
+        return self.detect_prepared(self.prepare_clip(frames))
+
+    def prepare_clip(self, frames: np.ndarray) -> PreparedClip:
+        """The frames halved to the working size and their saturation masks: a few OpenCV calls on
+        the whole stack, which release the GIL (the engine runs them in its decoding thread)."""
         height, width = frames.shape[1:3]
         frames, scale = halved_to(frames, self.work_side)
+        frames = np.ascontiguousarray(frames)
+        sat = saturated(frames, self.saturation_min) if self.saturation_min is not None and len(frames) else None
+        return PreparedClip(frames, sat, scale, width, height)
+
+    def detect_prepared(self, prepared: PreparedClip) -> list[sv.Detections]:
+        """Detections of a prepared clip, boxes in the clip's own pixels."""
+        frames, sat = prepared.frames, prepared.sat
+        if len(frames) == 0:
+            return []
         # chroma blocks are averaged away by the shrink (clips the engine halved while decoding come
         # at scale 1 and keep `shape_block`: their shapes and answers came out the same either way)
-        self._block = self.shape_block if scale == 1.0 else 1
-        frames = np.ascontiguousarray(frames)
-        sat = saturated(frames, self.saturation_min) if self.saturation_min is not None else None
-        background = self.clip_background(frames, sat)
-        return rescale_detections(self.detect_stack(frames, background, sat), scale, width, height)
+        block = self.shape_block if prepared.scale == 1.0 else 1
+        mask, strong = self._foreground(frames, self.clip_background(frames, sat), sat)
+        found = self._detect_foreground(frames, mask, strong, block)
+        return rescale_detections(found, prepared.scale, prepared.width, prepared.height)
 
     def background(self, frames: np.ndarray, sat: np.ndarray | None = None) -> np.ndarray:
         """Per-pixel median over (a uniform subset of) the clip, ignoring saturated pixels.
@@ -121,14 +133,22 @@ class MotionDetector(Detector):
         return self.detect_stack(rgb[None], background)[0]
 
     def detect_stack(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None) -> list[sv.Detections]:
-        """Detect in every frame of a (T, H, W, 3) stack against one background: the foreground
-        of the whole stack at once, then every frame's colour layers cut out and packed into one
-        canvas (see `layers.py`); each opened component is grown back, scored and named (`sat`:
-        the frames' saturation masks, if known)."""
+        """Detect in every frame of a (T, H, W, 3) stack against one background (`sat`: the
+        frames' saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
+        return self._detect_foreground(frames, *self._foreground(frames, background, sat), self.shape_block)
+
+    def _foreground(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Foreground and strong-difference (T, H, W) masks of a contiguous stack."""
         mask, strong = differs(frames, background, self.diff_threshold)
         if self.saturation_min is not None:
             mask |= saturated(frames, self.saturation_min) if sat is None else sat
+        return mask, strong
+
+    def _detect_foreground(self, frames: np.ndarray, mask: np.ndarray, strong: np.ndarray, block: int) -> list[sv.Detections]:
+        """Every frame's colour layers of the foreground cut out and packed into one canvas (see
+        `layers.py`); each opened component is grown back, scored and named (shapes compared at
+        `block` resolution)."""
         if self.split_by_colour:
             labels, stray, rows_of, cols_of = self._colour_layers(frames, mask)
         else:
@@ -137,7 +157,7 @@ class MotionDetector(Detector):
         if crops is None:
             return [empty_detections() for _ in frames]
         layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)
-        clip = _Clip(crops, LayerComponents.of(layer, crops), stray, strong, frames)
+        clip = _Clip(crops, LayerComponents.of(layer, crops), stray, strong, frames, block)
         found = [self._component(clip, box, first) for box, first in clip.comps.boxes]
         return self._detections([f for f in found if f is not None], len(frames))
 
@@ -221,7 +241,7 @@ class MotionDetector(Detector):
             colour = self._names[colour_idx]
         else:
             colour = colour_name(np.median(clip.frames[t, top : top + h, x : x + w][blob], axis=0), self.palette)
-        shape = shape_of_blob(blob, area, origin=(x, top), block=self._block)
+        shape = shape_of_blob(blob, area, origin=(x, top), block=clip.block)
         return t, ((x, top, x + w, top + h), confidence, colour, shape, area, (colour_idx, (fy + dy, fx + dx)))
 
     @staticmethod
@@ -253,12 +273,25 @@ class MotionDetector(Detector):
         return out
 
 
-class _Clip:
-    """A clip's packed colour layers (see `layers.py`) with their components, and the clip's
-    stray and strong pixels and frames."""
+@dataclass
+class PreparedClip:
+    """A clip ready for `MotionDetector.detect_prepared`: its frames at working size, their
+    saturation masks ((T, H, W) bool; None without a saturation cue), the scale they were shrunk
+    by and the original frame size."""
 
-    def __init__(self, crops: Crops, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray) -> None:
-        self.crops, self.comps, self.stray, self.strong, self.frames = crops, comps, stray, strong, frames
+    frames: np.ndarray
+    sat: np.ndarray | None
+    scale: float
+    width: int
+    height: int
+
+
+class _Clip:
+    """A clip's packed colour layers (see `layers.py`) with their components, the clip's stray
+    and strong pixels and frames, and the block size shapes are compared at."""
+
+    def __init__(self, crops: Crops, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray, block: int) -> None:
+        self.crops, self.comps, self.stray, self.strong, self.frames, self.block = crops, comps, stray, strong, frames, block
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
 
 
