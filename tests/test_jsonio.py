@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from videoutr.errors import DataFormatError
-from videoutr.jsonio import iter_jsonl, read_json, read_yaml, write_json, write_jsonl
+from videoutr.jsonio import iter_jsonl, read_json, read_yaml, write_json, write_json_array, write_jsonl
 
 
 def test_write_then_read_round_trip_leaves_no_temp_files(tmp_path):
@@ -14,6 +14,14 @@ def test_write_then_read_round_trip_leaves_no_temp_files(tmp_path):
     assert read_json(tmp_path / "a.json") == {"x": [1, 2]}
     assert list(iter_jsonl(tmp_path / "b.jsonl")) == [{"i": 0}, {"i": 1}]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.jsonl"]
+
+
+@pytest.mark.parametrize("items", [[], [{"x": "é", "y": [1, {"z": None}]}, [1, 2], "three"]])
+def test_json_array_is_written_one_item_per_line(tmp_path, items):
+    write_json_array(tmp_path / "a.json", items)
+    text = (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert read_json(tmp_path / "a.json") == items and text.count("\n") == len(items) + 2 - (not items)
+    assert "é" in text or not items
 
 
 def test_malformed_jsonl_line_is_named(tmp_path):

@@ -35,3 +35,23 @@ def test_finished_items_are_not_redone(tmp_path):
     again = ResumableJsonl(path, key="id")
     assert again.done == set(KEYS)
     assert [r["id"] for r in again.finalize(order=KEYS)] == KEYS
+
+
+def test_records_extended_in_batches_end_as_appended_one_by_one(tmp_path, monkeypatch):
+    """`extend` writes a batch's lines with one fsync; a rerun sees them all as done."""
+    import os
+
+    syncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: syncs.append(fd) or real_fsync(fd))
+    run(tmp_path / "one.jsonl")
+    syncs.clear()
+    batched = ResumableJsonl(tmp_path / "batched.jsonl", key="id")
+    records = [{"id": key, "value": int(key[1:]) ** 2} for key in KEYS]
+    batched.extend(records[:4])
+    batched.extend([])
+    assert len(syncs) == 1
+    assert (tmp_path / "batched.jsonl.partial").read_text().count("\n") == 4  # on disk, as a rerun reads it
+    batched.extend(records[4:])
+    batched.finalize(order=KEYS)
+    assert (tmp_path / "batched.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()

@@ -40,6 +40,13 @@ def write_json(path: str | Path, obj: Any, indent: int | None = 2) -> None:
     atomic_write_text(path, json.dumps(obj, indent=indent, ensure_ascii=False) + "\n")
 
 
+def write_json_array(path: str | Path, items: Iterable[Any]) -> None:
+    """Write a JSON array atomically, one item per line: compact items go through the json
+    module's C encoder (`indent` takes its pure-Python one, ~5x slower on large outputs)."""
+    lines = [json.dumps(item, ensure_ascii=False) for item in items]
+    atomic_write_text(path, "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
+
+
 def jsonl_line(record: dict) -> str:
     """One JSON object as a JSONL line, newline included (how every JSONL file here is written)."""
     return json.dumps(record, ensure_ascii=False) + "\n"

@@ -50,14 +50,21 @@ class ResumableJsonl:
 
     def append(self, record: dict) -> None:
         """Record one finished item durably."""
+        self.extend([record])
+
+    def extend(self, records: list[dict]) -> None:
+        """Record several finished items durably, in one write and one fsync."""
+        if not records:
+            return
         if self._handle is None:
             self._handle = self.partial.open("a", encoding="utf-8")
-        line = jsonl_line(record)
-        self._handle.write(line)
+        lines = [jsonl_line(record) for record in records]
+        self._handle.write("".join(lines))
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        key = str(record[self.key])
-        self.records[key], self._lines[key] = record, line
+        for record, line in zip(records, lines):
+            key = str(record[self.key])
+            self.records[key], self._lines[key] = record, line
 
     def finalize(self, order: Iterable[str] | None = None) -> list[dict]:
         """Write the final file atomically (in `order` of keys, else insertion order) and clean up."""

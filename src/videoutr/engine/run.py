@@ -73,12 +73,12 @@ def run_engine(
     bar = _progress(len(mine), len(mine) - len(todo), progress)
     started = time.perf_counter()
 
-    def on_record(record: dict[str, Any]) -> None:
-        outputs.add(record)
-        bar.update(1)
+    def on_records(records: list[dict[str, Any]]) -> None:
+        outputs.add(records)
+        bar.update(len(records))
 
     try:
-        run(todo, cfg.to_dict(), on_record, workers=workers, ray_address=ray_address)
+        run(todo, cfg.to_dict(), on_records, workers=workers, ray_address=ray_address)
     finally:
         bar.close()
         outputs.records.close()

@@ -29,7 +29,7 @@ import yaml
 
 from videoutr.engine.config import EngineConfig
 from videoutr.errors import ConfigError
-from videoutr.jsonio import atomic_write_text, iter_jsonl, read_json, write_json, write_jsonl
+from videoutr.jsonio import atomic_write_text, iter_jsonl, read_json, write_json, write_json_array, write_jsonl
 from videoutr.resume import ResumableJsonl
 
 
@@ -65,8 +65,9 @@ class EngineOutputs:
     def done(self) -> set[str]:
         return self.records.done
 
-    def add(self, record: dict[str, Any]) -> None:
-        self.records.append(record)
+    def add(self, records: list[dict[str, Any]]) -> None:
+        """Record a finished batch's records (one fsync)."""
+        self.records.extend(records)
 
     def finalize(self, order: list[str]) -> dict[str, Any] | None:
         """Write the final files in `order` of video ids and return the run's stats; with shards,
@@ -81,7 +82,7 @@ class EngineOutputs:
             records = [by_id[k] for k in order if k in by_id]
         ok = [r for r in records if r["status"] == "ok"]
         write_jsonl(self.out / "trajectories.jsonl", [r["trajectories"] for r in ok])
-        write_json(self.out / "utr.json", [s for r in ok for s in r["samples"]])
+        write_json_array(self.out / "utr.json", [s for r in ok for s in r["samples"]])
         write_jsonl(self.out / "errors.jsonl", [{"video_id": r["video_id"], "video": r["video"], "error": r["error"]}
                                                 for r in records if r["status"] == "error"])
         # relative: the mixture loader resolves it against this file's folder, so OUT can be moved

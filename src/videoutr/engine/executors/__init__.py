@@ -1,6 +1,6 @@
-"""Executors run `process_item_dicts` over batches of videos and hand each record back as it finishes.
+"""Executors run `process_item_dicts` over batches of videos and hand each batch's records back as it finishes.
 
-Both have the signature `run(items, cfg_dict, on_record, workers)`; neither knows the steps.
+Both have the signature `run(items, cfg_dict, on_records, workers)`; neither knows the steps.
 `local`: in-process (workers <= 1) or a process pool. `ray`: Ray Data, local or on a cluster.
 """
 

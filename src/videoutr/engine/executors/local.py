@@ -19,12 +19,12 @@ from videoutr.engine.steps import batch_size, process_batch_dicts, process_item_
 def run_local(
     items: list[dict[str, str]],
     cfg: dict[str, Any],
-    on_record: Callable[[dict[str, Any]], None],
+    on_records: Callable[[list[dict[str, Any]]], None],
     workers: int = 1,
     **_: Any,
 ) -> None:
     """Process `items` in batches (see `steps.batch_size`),
-    calling `on_record` in this process for each finished video.
+    calling `on_records` in this process with each finished batch's records.
 
     In this process, one batch after another (the next video decoded meanwhile, across batches);
     with a pool, at most `2 * workers` batches are in flight, so memory stays bounded on long lists.
@@ -33,8 +33,7 @@ def run_local(
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     if workers <= 1:
         for records in process_batch_dicts(batches, cfg):
-            for record in records:
-                on_record(record)
+            on_records(records)
         return
     fn = partial(process_item_dicts, cfg=cfg)
     context = multiprocessing.get_context(_start_method())
@@ -48,8 +47,7 @@ def run_local(
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                for record in future.result():
-                    on_record(record)
+                on_records(future.result())
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.add(pool.submit(fn, nxt))

@@ -23,7 +23,7 @@ def _map_batch(batch: dict[str, Any], cfg: dict[str, Any]) -> dict[str, list[str
 def run_ray(
     items: list[dict[str, str]],
     cfg: dict[str, Any],
-    on_record: Callable[[dict[str, Any]], None],
+    on_records: Callable[[list[dict[str, Any]]], None],
     workers: int = 1,
     ray_address: str | None = None,
     **_: Any,
@@ -49,8 +49,8 @@ def run_ray(
         size = batch_size(len(items), workers)
         dataset = ray.data.from_items(items, override_num_blocks=min(-(-len(items) // size), MAX_BLOCKS))
         mapped = dataset.map_batches(_map_batch, batch_size=size, fn_kwargs={"cfg": cfg}, concurrency=max(1, workers), num_cpus=1)
-        for row in mapped.iter_rows():
-            on_record(json.loads(row["record"]))
+        for batch in mapped.iter_batches(batch_size=None, batch_format="numpy"):  # a block: one batch
+            on_records([json.loads(record) for record in batch["record"]])
     finally:
         if started_here:
             ray.shutdown()
