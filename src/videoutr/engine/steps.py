@@ -2,7 +2,7 @@
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
 one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
-reason); the executors only decide where `process_videos` runs, on batches of `BATCH_VIDEOS`
+reason); the executors only decide where `process_videos` runs, on batches of up to `BATCH_VIDEOS`
 (`process_batches`: several batches one after another in this process).
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
