@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
-from videoutr.demo.base_cut import build_cut_data
+from videoutr.demo.base_cut import build_cut_data, build_two_scene_data
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 from videoutr.world.annotation import VideoAnnotation
@@ -40,7 +40,7 @@ from videoutr.world.palette import GRID_PLACES, box_place
 RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
 BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"
 MAX_QUESTIONS = 5
-WHEN = ("", " at the start of the video", " at the end of the video")  # a still video: all the same
+WHEN = ("",)  # still frames carry no time: no "at the start / end" phrases
 QUESTION_KINDS = ("count", "shape", "colour", "place")
 
 
@@ -139,6 +139,9 @@ PHASES = (
     # second never, whatever it was asked: docs/demo.md), then cut videos and still frames mixed
     Phase("cut", 800, ("place",), 1, False, 50, 1007, ("cut",)),
     Phase("cutmix", 800, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1008, ("cut", "still")),
+    # the 8-frame demo world: what the first and the last frame of two-scene cuts show (colour,
+    # count, place), mixed with still frames of it
+    Phase("ends", 1000, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1009, ("two_scene", "still")),
 )
 PHASE_NAMES = tuple(phase.name for phase in PHASES)
 
@@ -150,6 +153,8 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
         folder = out / kind if len(phase.data) > 1 else out
         if kind == "cut":
             sets.append(build_cut_data(folder, num_videos, phase.world_seed))
+        elif kind == "two_scene":
+            sets.append(build_two_scene_data(folder, num_videos, phase.world_seed))
         else:
             sets.append(build_base_data(folder, num_videos, phase.world_seed, caption=phase.caption,
                                         max_questions=phase.max_questions, kinds=phase.kinds))
