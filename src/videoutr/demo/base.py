@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
-from videoutr.demo.base_cut import build_cut_data, build_two_scene_data
+from videoutr.demo.base_cut import build_cut_data
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 from videoutr.world.annotation import VideoAnnotation
@@ -87,11 +87,11 @@ def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 100
     """Render `frames_per_video` still frames per video of a fresh demo world; write PNGs + `name`."""
     from PIL import Image
 
-    from videoutr.demo.config import demo_world
+    from videoutr.demo.config import base_world
     from videoutr.world.render import render_frame
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
+    cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     (out / "frames").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -139,9 +139,6 @@ PHASES = (
     # second never, whatever it was asked: docs/demo.md), then cut videos and still frames mixed
     Phase("cut", 800, ("place",), 1, False, 50, 1007, ("cut",)),
     Phase("cutmix", 800, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1008, ("cut", "still")),
-    # the 8-frame demo world: what the first and the last frame of two-scene cuts show (colour,
-    # count, place), mixed with still frames of it
-    Phase("ends", 1000, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1009, ("two_scene", "still")),
 )
 PHASE_NAMES = tuple(phase.name for phase in PHASES)
 
@@ -153,8 +150,6 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
         folder = out / kind if len(phase.data) > 1 else out
         if kind == "cut":
             sets.append(build_cut_data(folder, num_videos, phase.world_seed))
-        elif kind == "two_scene":
-            sets.append(build_two_scene_data(folder, num_videos, phase.world_seed))
         else:
             sets.append(build_base_data(folder, num_videos, phase.world_seed, caption=phase.caption,
                                         max_questions=phase.max_questions, kinds=phase.kinds))

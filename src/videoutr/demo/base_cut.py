@@ -52,62 +52,15 @@ def cut_questions(ann: VideoAnnotation, t_first: int, t_last: int, rng: random.R
     return [(question, place) for question, place, _ in qa[:MAX_CUT_QUESTIONS]]
 
 
-def _frame_facts(ann: VideoAnnotation, t: int, when: str) -> list[tuple[str, str]]:
-    """Questions about frame t of `ann`, addressed as `when` ("in the first frame"): how many
-    objects, the colour of the only object or of a shape no other object has, and places."""
-    objects = visible_objects(ann, t)
-    qa = [(f"How many objects are there {when}?", str(len(objects)))]
-    if len(objects) == 1:
-        qa.append((f"What colour is the object {when}?", objects[0].colour[t]))
-    for obj in objects:
-        if sum(o.shape == obj.shape for o in objects) == 1:
-            qa.append((f"What colour is the {obj.shape} {when}?", obj.colour[t]))
-    qa += [(f"Where is {name} {when}?", place) for name, place in _places(ann, t).items()]
-    return qa
-
-
-def build_two_scene_data(out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2,
-                         max_questions: int = 4, name: str = "still.json") -> Path:
-    """Cut videos of TWO scenes (frames 0..k-1 from one world video, k..7 from another), with
-    questions on what the first and the last frame show: the base learns to address a video's
-    ends, without a word of motion or change."""
-    from videoutr.demo.config import demo_world
-    from videoutr.video.write import write_video
-    from videoutr.world.captions import stable_rng
-    from videoutr.world.render import render_frame
-    from videoutr.world.simulate import sample_scene
-
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
-    out = Path(out_dir)
-    rng = random.Random(seed)
-    scenes = [sample_scene(cfg, f"s{i:05d}", "train", stable_rng(cfg.seed, "scene", f"s{i:05d}")) for i in range(num_videos)]
-    samples = []
-    for i, first in enumerate(scenes):
-        for j in range(per_video):
-            last = scenes[rng.randrange(num_videos)]
-            t_first, t_last = rng.randrange(first.num_frames), rng.randrange(last.num_frames)
-            qa = _frame_facts(first, t_first, FRAME_PHRASES[0]) + _frame_facts(last, t_last, FRAME_PHRASES[1])
-            rng.shuffle(qa)
-            cut = rng.randint(1, CUT_FRAMES - 1)
-            video = f"videos/{first.id}_{j}.mp4"
-            frames = np.stack([render_frame(first, t_first)] * cut + [render_frame(last, t_last)] * (CUT_FRAMES - cut))
-            write_video(out / video, frames, fps=cfg.fps)
-            turns = [turn for question, answer in qa[:max_questions] for turn in (Turn("human", question), Turn("gpt", answer))]
-            turns[0] = Turn("human", f"{VIDEO_TOKEN}\n{turns[0].value}")
-            samples.append(Sample(id=f"{first.id}_{j}", conversations=turns, video=video, source="two_scene"))
-    save_samples(out / name, samples)
-    return out
-
-
 def build_cut_data(out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2, name: str = "still.json") -> Path:
     """`per_video` cut videos (MP4) per scene of a fresh demo world, with their place questions, in `name`."""
-    from videoutr.demo.config import demo_world
+    from videoutr.demo.config import base_world
     from videoutr.video.write import write_video
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
+    cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     rng = random.Random(seed)
     samples = []

@@ -19,6 +19,17 @@ from typing import Any
 from videoutr.errors import ConfigError
 from videoutr.world.config import WorldConfig
 
+def base_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
+    """The world the committed base checkpoint was pre-trained on (`videoutr.demo.base`): frames of
+    64x64 with 1-3 medium or large objects over any background, every heading and event - a broader
+    world than the demo's, of which the base only ever sees still frames and cuts."""
+    return WorldConfig(
+        num_videos=num_videos, seed=seed, frames=16, fps=8.0, height=64, width=64,
+        min_objects=1, max_objects=3, sizes=("medium", "large"), test_fraction=test_fraction,
+        captions_per_video=2,
+    ).validate()
+
+
 # arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
 ARMS: dict[str, str] = {
     "captions": "captions of the core train videos (the hackable baseline)",
@@ -67,6 +78,7 @@ class DemoConfig:
     warmup_steps: int = 20
     frames: int = 8  # frames the model sees per video (every frame of a demo world video)
     tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
+    tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
     tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x4 caption pool
     conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
     ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none
@@ -98,6 +110,8 @@ class DemoConfig:
         bad_keys = [k for k in self.tpl_key_frames if k not in ("first", "last", "middle", "random")]
         if bad_keys or not self.tpl_key_frames:
             problems.append(f"tpl_key_frames: expected some of first|last|middle|random, got {list(self.tpl_key_frames)}")
+        if self.tpl_key_view not in ("frame", "still"):
+            problems.append(f"tpl_key_view: expected frame|still, got {self.tpl_key_view!r}")
         from videoutr.eval.probes import CONDITIONS
 
         bad_conditions = [c for c in self.conditions if c not in CONDITIONS]

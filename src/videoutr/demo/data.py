@@ -1,8 +1,8 @@
 """The demo's training sets, built from the world (captions) and the engine (UTR data).
 
-- caption pool: each world caption (what one middle or last frame shows) followed by still-frame
-  questions about that same frame - the web-caption analogue, with the answer words of the
-  benchmark (`videoutr.demo.base.still_questions`);
+- caption pool: each world caption (what one middle or last frame shows) followed by questions that
+  frame answers for the whole video - how many objects, their colours and shapes - the web-caption
+  analogue (`videoutr.demo.base.still_questions`);
 - UTR pool: the engine's dialogues (`utr.json`) of the core videos, exactly as `videoutr engine`
   wrote them (its short-answer tasks, `videoutr.engine.query.short`);
 - format-control pool: the UTR pool's text, each dialogue shown a still video of ONE frame of its
@@ -27,6 +27,10 @@ from videoutr.demo.base import still_questions
 from videoutr.world.annotation import load_annotations
 
 CAPTION_QUESTIONS = 3  # still-frame questions appended to each caption
+# what one frame tells about the whole (moving) video: how many objects, their colours and shapes;
+# a place is true of the caption's frame only, and asked over the moving video it teaches the model
+# to answer "where" with a blur of the frames
+CAPTION_KINDS = ("count", "shape", "colour")
 UTR_SHARES = {"utr": 1.0, "utr_50": 0.5, "utr_25": 0.25}
 STILL_DIR = "still"  # format-control videos, under the data folder
 
@@ -52,7 +56,7 @@ def caption_pool(world_dir: Path, video_ids: set[str], seed: int = 0) -> list[Sa
         rng = random.Random(f"{seed}:{sample.id}")
         t = int(sample.extra.get("caption_frame", anns[video_id].num_frames - 1))
         turns = list(sample.conversations)
-        for question, answer in still_questions(anns[video_id], t, rng)[:CAPTION_QUESTIONS]:
+        for question, answer in still_questions(anns[video_id], t, rng, CAPTION_KINDS)[:CAPTION_QUESTIONS]:
             turns += [Turn("human", question), Turn("gpt", answer)]
         out.append(Sample(id=sample.id, conversations=turns, video=sample.video, source="captions",
                           extra={"caption_frame": t}))

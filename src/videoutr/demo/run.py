@@ -118,7 +118,8 @@ def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) 
     root = {"captions": "world", "captions_x4": "world", "utr": "engine/videos", "control": "data"}[pool]
     scores = out / "tpl" / f"{pool}.{key_frame}.jsonl"
     run_tpl(TplRunConfig(model=str(base_checkpoint(cfg)), data=data, out=str(scores), video_root=str(out / root),
-                         frames=cfg.frames, key_frame=key_frame, batch_size=8), progress=False)
+                         frames=cfg.frames, key_frame=key_frame, key_view=cfg.tpl_key_view, batch_size=8),
+            progress=False)
     return {"scores": str(scores)}
 
 

@@ -54,11 +54,13 @@ SHORT_QUESTIONS: dict[str, list[str]] = {
         "Where is {name} when the video starts?",
         "At the start, where is {name}?",
         "Where does {name} start out?",
+        "Where is {name} in the first frame?",
     ],
     "place_at_end": [
         "Where is {name} when the video ends?",
         "At the end, where is {name}?",
         "Where does {name} end up?",
+        "Where is {name} in the last frame?",
     ],
     "move_direction": [
         "Which way does {name} move?",
@@ -69,11 +71,13 @@ SHORT_QUESTIONS: dict[str, list[str]] = {
         "Which colour does {name} have before the change?",
         "Before {name} changes colour, what colour is it?",
         "What was the colour of {name} before it changed?",
+        "What colour is {name} in the first frame?",
     ],
     "colour_after": [
         "Which colour does {name} turn into?",
         "After the change, what colour is {name}?",
         "What colour is {name} once it has changed?",
+        "What colour is {name} in the last frame?",
     ],
     "subject_count": [
         "How many objects does the video show?",
