@@ -37,10 +37,10 @@ ARMS: dict[str, str] = {
     "utr": "captions + 100% of the UTR data of the core videos",
     "utr_50": "captions + 50% of the UTR data",
     "utr_25": "captions + 25% of the UTR data",
-    "captions_x4": "captions of 4x as many videos (all train videos)",
-    "captions_tpl": "the highest-TPL half of the x4 caption pool (TPL-filtered captions)",
+    "captions_x2": "captions of 2x as many videos (all train videos)",
+    "captions_tpl": "the highest-TPL half of the x2 caption pool (TPL-filtered captions)",
 }
-TPL_POOLS = ("captions", "captions_x4", "control", "utr")  # scored under the base (no arm)
+TPL_POOLS = ("captions", "captions_x2", "control", "utr")  # scored under the base (no arm)
 
 
 BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", "count")
@@ -65,21 +65,21 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
 class DemoConfig:
     """Everything one demo run decides. Same config and seeds: same numbers."""
 
-    world_videos: int = 960  # original videos; test_fraction of them (+ reversed twins) form the bench
-    test_fraction: float = 0.05  # 48 test videos + their reversed twins
+    world_videos: int = 480  # original videos; test_fraction of them (+ reversed twins) form the bench
+    test_fraction: float = 0.1  # 48 test videos + their reversed twins
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
-    core_fraction: float = 0.25  # share of train videos whose captions/UTR data every arm uses
+    core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
     arms: tuple[str, ...] = ("captions", "control", "utr_25", "utr_50", "utr", "captions_tpl")
     seeds: int = 1  # training seeds per arm (intervals over seeds when > 1)
-    steps: int = 200  # optimizer steps per arm (the same budget for every arm)
+    steps: int = 150  # optimizer steps per arm (the same budget for every arm)
     batch_size: int = 16
     lr: float = 5e-4
     warmup_steps: int = 20
     frames: int = 8  # frames the model sees per video (every frame of a demo world video)
     tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
     tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
-    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x4 caption pool
+    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x2 caption pool
     conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
     ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none
     eval_limit: int | None = None  # score only the first N benchmark questions (tests)

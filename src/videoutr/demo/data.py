@@ -89,12 +89,12 @@ def control_pool(utr: list[Sample], video_dir: Path, data_dir: Path, seed: int =
 
 def build_pools(world_dir: Path, engine_in: Path, engine_out: Path, core: list[str], train: list[str],
                 out_dir: Path) -> dict[str, Path]:
-    """Write captions.json (core), captions_x4.json (all train videos), utr.json (core; the engine
+    """Write captions.json (core), captions_x2.json (all train videos: twice the core), utr.json (core; the engine
     read `engine_in`, wrote `engine_out`) and control.json (UTR's text over one-frame still videos)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.json" for name in ("captions", "captions_x4", "utr", "control")}
+    paths = {name: out_dir / f"{name}.json" for name in ("captions", "captions_x2", "utr", "control")}
     save_samples(paths["captions"], caption_pool(world_dir, set(core)))
-    save_samples(paths["captions_x4"], caption_pool(world_dir, set(train)))
+    save_samples(paths["captions_x2"], caption_pool(world_dir, set(train)))
     utr = utr_pool(engine_out, set(core))
     save_samples(paths["utr"], utr)
     save_samples(paths["control"], control_pool(utr, engine_in, out_dir))
@@ -103,7 +103,7 @@ def build_pools(world_dir: Path, engine_in: Path, engine_out: Path, core: list[s
 
 def arm_samples(arm: str, pools: dict[str, Path], seed: int = 0) -> list[Sample]:
     """What arm `arm` trains on (captions_tpl is written by the TPL stage instead)."""
-    if arm in ("captions", "captions_x4"):
+    if arm in ("captions", "captions_x2"):
         return load_samples(pools[arm])
     if arm == "control":
         return load_samples(pools["captions"]) + load_samples(pools["control"])
@@ -111,7 +111,7 @@ def arm_samples(arm: str, pools: dict[str, Path], seed: int = 0) -> list[Sample]
         utr = load_samples(pools["utr"])
         keep = sorted(random.Random(seed).sample(range(len(utr)), max(1, round(len(utr) * UTR_SHARES[arm]))))
         return load_samples(pools["captions"]) + [utr[i] for i in keep]
-    raise KeyError(f"arm {arm!r} has no fixed data (known: captions, captions_x4, control, {', '.join(UTR_SHARES)})")
+    raise KeyError(f"arm {arm!r} has no fixed data (known: captions, captions_x2, control, {', '.join(UTR_SHARES)})")
 
 
 def write_arm(arm: str, pools: dict[str, Path], out_dir: Path, seed: int = 0) -> Path:

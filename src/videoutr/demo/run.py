@@ -115,7 +115,7 @@ def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) 
     """TPL of one pool under the base checkpoint (none of the arms) with one key frame."""
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
-    root = {"captions": "world", "captions_x4": "world", "utr": "engine/videos", "control": "data"}[pool]
+    root = {"captions": "world", "captions_x2": "world", "utr": "engine/videos", "control": "data"}[pool]
     scores = out / "tpl" / f"{pool}.{key_frame}.jsonl"
     run_tpl(TplRunConfig(model=str(base_checkpoint(cfg)), data=data, out=str(scores), video_root=str(out / root),
                          frames=cfg.frames, key_frame=key_frame, key_view=cfg.tpl_key_view, batch_size=8),
@@ -124,13 +124,13 @@ def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) 
 
 
 def stage_filter(cfg: DemoConfig, out: Path, tpl: dict[str, dict[str, str]], pool: str) -> dict:
-    """captions_tpl: the top share of the x4 caption pool by TPL (mean over the key frames)."""
+    """captions_tpl: the top share of the x2 caption pool by TPL (mean over the key frames)."""
     from videoutr.demo.collect import combine_tpl
     from videoutr.jsonio import write_jsonl
     from videoutr.tpl.filter import filter_by_tpl
 
-    combined = out / "tpl" / "captions_x4.mean.jsonl"
-    write_jsonl(combined, [{"id": k, "tpl": v} for k, v in combine_tpl(tpl["captions_x4"]).items()])
+    combined = out / "tpl" / "captions_x2.mean.jsonl"
+    write_jsonl(combined, [{"id": k, "tpl": v} for k, v in combine_tpl(tpl["captions_x2"]).items()])
     path = out / "data" / "arm_captions_tpl.json"
     res = filter_by_tpl(combined, pool, path, top_fraction=cfg.tpl_keep_fraction)
     return {"path": str(path), "kept": res.kept, "dropped": res.dropped}
@@ -255,7 +255,7 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     tpl = {pool: {key: tpl_done[f"tpl/{pool}/{key}"]["scores"] for key in cfg.tpl_key_frames} for pool in pools}
     if "captions_tpl" in cfg.arms:
         data["arms"]["captions_tpl"] = stages.run("filter", lambda: stage_filter(
-            cfg, out, tpl, data["pools"]["captions_x4"]))["path"]
+            cfg, out, tpl, data["pools"]["captions_x2"]))["path"]
     trained = jobs.run("train", {
         f"train/{arm}/seed{seed}": ((stage_train, cfg, out, arm, seed, data["arms"][arm]),
                                     (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps))
