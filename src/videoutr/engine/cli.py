@@ -94,11 +94,17 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     try:
+        if detector is not None:  # checked apart: a bad --set must not hide a bad --detector
+            check_detector_name(detector)
+    except ConfigError as exc:
+        checks.add(str(exc))
+    try:
         cfg = build_config(config, set_, flags, detector_arg)
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:
-        checks.add(str(exc))
+        if str(exc) not in checks.problems:
+            checks.add(str(exc))
     checks.done()
     stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress,
                        shard=(int(index), int(count)))

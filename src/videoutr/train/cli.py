@@ -26,8 +26,9 @@ def train_command(
     cfg = load_recipe(recipe, [*(overrides or []), *extra])
     if dry_run:
         from videoutr.train.mixture import Skips
-        from videoutr.train.trainer import prepare_data
+        from videoutr.train.trainer import check_paths, prepare_data
 
+        check_paths(cfg)
         skips = Skips()
         samples, held = prepare_data(cfg, skips)
         typer.echo(json.dumps({"recipe": recipe_to_dict(cfg), "train_samples": len(samples),

@@ -141,7 +141,7 @@ def load_recipe(path: str | Path | None, overrides: list[str] | None = None, sem
     if not problems and semantic:
         problems.extend(validate(recipe))
     if problems:
-        raise ConfigError(f"{where}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+        raise ConfigError(f"{where}: {len(problems)} problem(s): " + "; ".join(problems))
     return recipe
 
 
