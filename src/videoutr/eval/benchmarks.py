@@ -159,6 +159,8 @@ def _guarded(report: Callable[[str, str], None] | None):
     """`build(fn, raw, where, ...)`: the item `fn` makes, or, with `report`, None for a malformed one
     (reported as (where, reason)) so that the other items are still scored."""
     def build(fn, raw, where, *args):
+        if isinstance(raw, dict) and isinstance(raw.get("id", raw.get("question_id")), (str, int)):
+            where = f"{where} (id {raw.get('id', raw.get('question_id'))})"
         if report is None:
             return fn(raw, where, *args)
         try:
