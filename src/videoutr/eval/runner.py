@@ -94,7 +94,8 @@ class EvalConfig:
 def _check_out_dir(cfg: EvalConfig, out: Path) -> None:
     saved = out / "config.json"
     current = {k: asdict(cfg)[k] for k in _SCORING_KEYS}
-    if saved.is_file():
+    scored = any((out / name).is_file() for name in ("samples.jsonl", "samples.jsonl.partial"))
+    if saved.is_file() and scored:  # a run that scored nothing locks nothing
         previous = {k: read_json(saved).get(k) for k in _SCORING_KEYS}
         diff = [k for k in _SCORING_KEYS if previous[k] != current[k]]
         if diff:
