@@ -62,7 +62,7 @@ class Checks:
 
     def model(self, option: str, name: str) -> None:
         """A model that looks like a local path must exist (it is never tried as a hub id)."""
-        if not Path(name).expanduser().exists() and looks_local(name):
+        if not Path(name).exists() and looks_local(name):
             self.add(f"{option} {name}: no such model folder")
 
     def input_file(self, option: str, path: str | Path) -> None:

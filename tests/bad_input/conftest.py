@@ -41,6 +41,7 @@ def world(tmp_path_factory) -> Path:
     good = (root / "videos/v00000.mp4").read_bytes()
     (bad / "zero.mp4").write_bytes(b"")
     (bad / "truncated.mp4").write_bytes(good[: len(good) // 3])
+    (bad / "corrupt.mp4").write_bytes(good[:40] + bytes(200) + good[240:])  # its header zeroed
     (bad / "text.mp4").write_text("this is not a video\n")
     from PIL import Image
 

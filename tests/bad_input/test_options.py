@@ -104,6 +104,10 @@ CASES = {
                                  {"run/trajectories.jsonl": "", "run/utr.json": "[]"}, ["--tol", "-5"]),
     "engine-eval-not-a-run": (["engine-eval", "--out", "{T}/run", "--truth", "{W}"], {"run/x": ""},
                               ["trajectories.jsonl", "not found"]),
+    "overlay-to-suffix": (["overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.gif"],
+                          {"run/trajectories.jsonl": ""}, ["--to", "out.gif", ".png or .mp4"]),
+    "overlay-num-frames-0": (["overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.png",
+                              "--num-frames", "0"], {"run/trajectories.jsonl": ""}, ["--num-frames"]),
     # attention
     "attention-layers-last-0": (ATTN + ["--layers", "last:0"], {}, ["--layers", "last:0"]),
     "attention-layers-junk": (ATTN + ["--layers", "1,x"], {}, ["--layers", "1,x"]),

@@ -16,6 +16,7 @@ BAD_SAMPLES = {  # id -> (what is wrong with the record, words its error must co
     "missing": ({"video": "videos/nope.mp4"}, ["nope.mp4", "file not found"]),
     "zero-byte": ({"video": "bad/zero.mp4"}, ["zero.mp4", "0 bytes"]),
     "truncated": ({"video": "bad/truncated.mp4"}, ["truncated.mp4"]),
+    "corrupt": ({"video": "bad/corrupt.mp4"}, ["corrupt.mp4", "not a readable video"]),
     "text-as-video": ({"video": "bad/text.mp4"}, ["text.mp4", "not a readable video"]),
     "image-as-video": ({"video": "bad/image.mp4"}, ["image.mp4", "still image"]),
     "no-conversations": ({"conversations": None}, ["'conversations'"]),
@@ -58,7 +59,7 @@ def _invoke(main, args):
 def test_tpl_bad_record_is_named_and_the_rest_is_scored(tpl_run, key, captions):
     (code, stdout, stderr), folder = tpl_run
     assert code == 1, stderr
-    assert "scored 6 samples (15 errors)" in stdout and "15 of 21 samples failed" in stderr
+    assert "scored 6 samples (16 errors)" in stdout and "16 of 22 samples failed" in stderr
     errors = ["error: " + part for line in stderr.splitlines() for part in line.split("error: ")[1:]]  # bars share lines
     marker = "duplicate id" if key == "duplicate" else (f"sample {key}:", f"(id {key})")
     lines = [line for line in errors if any(m in line for m in ([marker] if isinstance(marker, str) else marker))]
@@ -73,8 +74,8 @@ def test_tpl_bad_record_is_named_and_the_rest_is_scored(tpl_run, key, captions):
 
 def test_tpl_record_that_is_not_an_object_or_has_a_bad_id(tpl_run):
     (_, _, stderr), folder = tpl_run
-    assert "data.json[19]: expected a JSON object" in stderr
-    assert "data.json[20]: 'id' must be a string or an integer" in stderr
+    assert "data.json[20]: expected a JSON object" in stderr
+    assert "data.json[21]: 'id' must be a string or an integer" in stderr
 
 
 def test_tpl_odd_videos_are_scored_with_what_they_have(tpl_run):
@@ -119,6 +120,7 @@ BAD_ITEMS = {  # id -> (what is wrong with the benchmark item, words its error m
     "absolute": ({"video": "/etc/hostname"}, ["/etc/hostname", "leaves the root"]),
     "image-as-video": ({"video": "bad/image.mp4"}, ["image.mp4", "still image"]),
     "truncated": ({"video": "bad/truncated.mp4"}, ["truncated.mp4"]),
+    "corrupt": ({"video": "bad/corrupt.mp4"}, ["corrupt.mp4", "not a readable video"]),
     "zero-byte": ({"video": "bad/zero.mp4"}, ["zero.mp4", "0 bytes"]),
 }
 
@@ -145,7 +147,7 @@ def eval_run(world, model, tmp_path_factory):
 def test_eval_bad_item_is_named_and_the_rest_is_scored(eval_run, key):
     (code, stdout, stderr), folder, good = eval_run
     assert code == 1, stderr
-    assert "11 of 17 items failed" in stderr
+    assert "12 of 18 items failed" in stderr
     errors = [json.loads(x) for x in (folder / "out/errors.jsonl").read_text().splitlines()]
     mine = [e for e in errors if key in json.dumps(e)]
     assert len(mine) == 1, errors
@@ -160,7 +162,7 @@ def test_eval_bad_item_is_named_and_the_rest_is_scored(eval_run, key):
 
 def test_eval_item_that_is_not_an_object(eval_run):
     (_, _, stderr), folder, _ = eval_run
-    assert "bench.json[16]: expected a JSON object per question" in stderr
+    assert "bench.json[17]: expected a JSON object per question" in stderr
 
 
 def test_eval_nothing_usable_exits_2(cli, world, model, tmp_path):
@@ -179,16 +181,16 @@ def engine_videos(world, tmp_path_factory):
     folder = tmp_path_factory.mktemp("engine-videos")
     for name in ("v00000.mp4", "v00001.mp4"):
         shutil.copy(world / "videos" / name, folder / name)
-    for name in ("zero.mp4", "truncated.mp4", "text.mp4", "image.mp4"):
+    for name in ("zero.mp4", "truncated.mp4", "corrupt.mp4", "text.mp4", "image.mp4"):
         shutil.copy(world / "bad" / name, folder / name)
     return folder
 
 
 def test_engine_bad_videos_are_listed_and_the_rest_is_processed(cli, engine_videos, tmp_path):
     code, stdout, stderr = cli("engine", "--videos", engine_videos, "--out", tmp_path / "out", "--no-progress")
-    assert code == 1 and "4 of 6 videos failed" in stderr, stderr
+    assert code == 1 and "5 of 7 videos failed" in stderr, stderr
     errors = {e["video_id"]: e["error"] for e in map(json.loads, (tmp_path / "out/errors.jsonl").read_text().splitlines())}
-    assert set(errors) == {"zero", "truncated", "text", "image"}
+    assert set(errors) == {"zero", "truncated", "corrupt", "text", "image"}
     assert "still image" in errors["image"] and "0 bytes" in errors["zero"]
     samples = json.loads((tmp_path / "out/utr.json").read_text())
     assert {s["video"] for s in samples} == {"v00000.mp4", "v00001.mp4"}

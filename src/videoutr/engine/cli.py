@@ -165,10 +165,17 @@ def overlay_command(
 
     Example: videoutr overlay --out runs/utr --video v00003 --to v00003.png
     """
+    from videoutr.checks import Checks
     from videoutr.engine.overlay import find_clip, overlay_strip, overlay_video, track_summary
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
 
+    checks = Checks("overlay")
+    checks.input_file("--out", out / "trajectories.jsonl")
+    checks.need(to.suffix.lower() in (".png", ".mp4"), "--to", "a .png or .mp4 path", str(to))
+    checks.output("--to", to, inputs={"--out": out / "trajectories.jsonl"})
+    checks.at_least("--num-frames", num_frames, 1)
+    checks.done()
     clip = find_clip(out, video_id)
     root = videos or Path(read_json(out / "run.json")["videos_root"])
     source = root / clip.video
