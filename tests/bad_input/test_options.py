@@ -38,6 +38,7 @@ CASES = {
     "tpl-out-is-data": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/./d.json"], {"d.json": "[]"},
                         ["--out", "overwrite the input --data"]),
     "tpl-out-unwritable": (TPL[:-1] + ["{T}/afile/out.jsonl"], {"afile": "x"}, ["--out", "cannot be written"]),
+    "tpl-out-read-only": (TPL[:-1] + ["/proc/1/out.jsonl"], {}, ["--out /proc/1/out.jsonl", "cannot be written"]),
     "tpl-video-root-missing": (TPL + ["--video-root", "{T}/nowhere"], {}, ["--video-root", "nowhere"]),
     "tpl-data-not-a-list": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
                             {"d.json": '{"id": 1}'}, ["d.json", "expected a JSON list"]),
