@@ -1,5 +1,5 @@
-from videoutr.demo.collect import drop_difference
-from videoutr.demo.findings import findings
+from videoutr.demo.claims import claims
+from videoutr.demo.collect import answer_prior, drop_difference
 
 
 def _pq(full: list[int], other: list[int], cond: str = "single") -> dict:
@@ -15,8 +15,35 @@ def test_drop_difference_is_the_drop_of_a_minus_the_drop_of_b_on_the_same_questi
     assert result["a"]["mean"] == 0.5 and result["b"]["mean"] == 0.0
 
 
-def test_single_frame_claim_reads_its_own_comparison():
-    results = {"comparisons": {"single_drop_utr_minus_captions": {"mean": 0.1, "lo": 0.02, "hi": 0.2, "n": 300}}}
-    verdict = {f["claim"]: f["verdict"] for f in findings(results)}
-    assert verdict["The UTR model is hurt more by seeing one key frame (the caption model's answers are hackable)"] \
-        == "reproduced"
+def _verdicts(comparisons: dict) -> dict:
+    return {c["id"]: c["verdict"] for c in claims({"comparisons": comparisons})}
+
+
+def test_a_claim_is_reproduced_only_when_its_interval_is_clear_and_its_target_met():
+    ci = lambda m, lo, hi: {"mean": m, "lo": lo, "hi": hi, "n": 500}  # noqa: E731
+    assert _verdicts({"utr_minus_captions_full": ci(0.25, 0.2, 0.3)})["utr_minus_captions"] == "reproduced"
+    assert _verdicts({"utr_minus_captions_full": ci(0.1, 0.05, 0.15)})["utr_minus_captions"] == "below target"
+    assert _verdicts({"utr_minus_captions_full": ci(0.1, -0.05, 0.25)})["utr_minus_captions"] == "inconclusive"
+    assert _verdicts({"utr_minus_captions_full": ci(-0.2, -0.3, -0.1)})["utr_minus_captions"] == "contradicted"
+    assert _verdicts({})["utr_minus_captions"] == "not measured"
+
+
+def test_the_lead_is_lost_when_less_than_half_of_it_remains():
+    full = {"mean": 0.3, "lo": 0.2, "hi": 0.4, "n": 500}
+    verdicts = _verdicts({"utr_minus_captions_full": full, "utr_minus_captions_first": {"mean": 0.1, "lo": 0, "hi": 0.2},
+                          "utr_minus_captions_last": {"mean": 0.2, "lo": 0.1, "hi": 0.3}})
+    assert verdicts["utr_lead_kept_first"] == "reproduced" and verdicts["utr_lead_kept_last"] == "below target"
+
+
+def test_the_answer_prior_picks_the_option_its_training_answers_give_most(tmp_path):
+    import json
+
+    arm = tmp_path / "arm.json"
+    turns = [{"from": "human", "value": "<video>\nq"}, {"from": "gpt", "value": "left"}]
+    arm.write_text(json.dumps([{"id": str(i), "conversations": turns} for i in range(3)]
+                              + [{"id": "x", "conversations": [turns[0], {"from": "gpt", "value": "up"}]}]))
+    bench = {"a": {"candidates": ["up", "left"], "answer": "left", "temporal": True},
+             "b": {"candidates": ["up", "down"], "answer": "down", "temporal": True},
+             "c": {"candidates": ["right", "down"], "answer": "down", "temporal": True}}
+    # a: "left" (3) wins and is right; b: "up" (1) wins and is wrong; c: a tie of two, right half the time
+    assert answer_prior(str(arm), {"a": {}, "b": {}, "c": {}}, bench) == (1 + 0 + 0.5) / 3

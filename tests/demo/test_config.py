@@ -15,9 +15,9 @@ def test_unknown_keys_and_bad_values_are_reported_together():
     with pytest.raises(ConfigError, match="unknown keys"):
         DemoConfig.from_dict({"nope": 1})
     with pytest.raises(ConfigError) as err:
-        DemoConfig(arms=("captions", "bogus"), steps=0, lr=-1.0).validate()
+        DemoConfig(arms=("captions", "bogus"), steps=0, lr=-1.0, conditions=("first",), world_seed=-1).validate()
     text = str(err.value)
-    assert "bogus" in text and "steps" in text and "lr" in text and "reference arm" in text
+    assert all(key in text for key in ("bogus", "steps", "lr", "conditions", "world_seed"))
 
 
 def test_unknown_preset_lists_known():
@@ -27,5 +27,11 @@ def test_unknown_preset_lists_known():
 
 def test_demo_world_is_small_and_valid():
     world = demo_preset("default").world()
-    assert (world.height, world.width, world.frames) == (64, 64, 16)
-    assert set(world.sizes) == {"medium", "large"}
+    assert (world.height, world.width, world.frames) == (64, 64, 8)
+    assert world.max_objects == 2 and set(world.directions) == {"left", "right", "up", "down"}
+    assert "count" in world.bench_tasks and "direction" in world.bench_tasks
+
+
+def test_world_and_training_seeds_are_separate():
+    cfg = demo_preset("default", world_seed=3, train_seed=7, seeds=2)
+    assert cfg.world().seed == 3 and cfg.train_seeds() == [7, 8]

@@ -9,14 +9,16 @@ from videoutr.demo.config import demo_preset
 from videoutr.demo.run import run_demo
 from videoutr.jsonio import iter_jsonl
 
+CLAIM_IDS = {"utr_minus_captions", "utr_minus_format_control", "utr_acc_minus_chance", "utr_twins_both_right",
+             "tpl_utr_minus_captions", "tpl_accuracy_r", "frames_used_utr_minus_captions"}
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     cfg = demo_preset("smallest", base=str(random_base))
     out = tmp_path / "demo"
-    logs: list[str] = []
-    results = run_demo(cfg, out, log=logs.append)
+    results = run_demo(cfg, out, show_progress=False)
     report = (out / "report.md").read_text()
     for name in ("finding1.png", "accuracy.png", "attention.png", "tpl_hist.png"):
         assert (out / name).is_file()
@@ -30,22 +32,30 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     utr_row = next(line for line in report.splitlines() if line.startswith("| utr | "))
     assert f"{expected:.3f} [" in utr_row
 
-    # TPL of the UTR pool, recomputed from the scores under the reference model
-    tpl = [r["tpl"] for r in iter_jsonl(out / "tpl" / "utr.jsonl")]
-    assert results["tpl_pools"]["utr"]["mean"] == pytest.approx(float(np.mean(tpl)))
-    assert all(f["verdict"] in ("reproduced", "inconclusive", "contradicted", "not measured")
-               for f in results["findings"])
+    # TPL of the UTR pool under the base: the mean over the key frames, recomputed from the scores
+    per_key = [{r["id"]: r["tpl"] for r in iter_jsonl(out / "tpl" / f"utr.{k}.jsonl")} for k in ("first", "last")]
+    combined = [np.mean([k[i] for k in per_key]) for i in per_key[0]]
+    assert results["tpl_pools"]["utr"]["mean"] == pytest.approx(float(np.mean(combined)))
 
-    # the UTR short-form answers were checked against the world's truth, and the report says so
-    agreement = results["data"]["utr_agreement"]
-    assert agreement and all(0 <= row["agree"] <= row["asked"] for row in agreement.values())
-    assert agreement.get("unchecked", {"agree": 0})["agree"] == 0
+    # the claims the report is judged by, each with a value, an interval and a verdict
+    claims = {c["id"]: c for c in results["claims"]}
+    assert CLAIM_IDS <= set(claims)
+    assert all(set(c) >= {"id", "claim", "value", "ci", "verdict"} for c in claims.values())
+    assert results["wall_s"] > 0
+
+    # the UTR data is the engine's output: its answers were checked against the world's truth
+    assert results["engine"]["correctness"]["answers"] > 0
     assert "agree with the world's truth" in report
+    assert results["data"]["bench_questions_in_training"]["found_in_training"] == 0
+
+    # the format control trains on UTR's text over one-frame stills
+    control = json.loads((out / "data" / "control.json").read_text())
+    utr = {s["id"]: s for s in json.loads((out / "data" / "utr.json").read_text())}
+    assert control and all(s["conversations"] == utr[s["id"].removesuffix("_still")]["conversations"] for s in control)
 
     # a rerun skips every stage and rewrites the same numbers
-    again: list[str] = []
-    rerun = run_demo(cfg, out, log=again.append)
-    assert not [m for m in again if m.startswith("[run ]")]
+    rerun = run_demo(cfg, out, show_progress=False)
+    assert rerun["calls"][-1]["ran_stages"] is False
     strip = lambda r: json.dumps({k: v for k, v in r.items() if k not in ("wall_seconds_this_call", "calls")}, sort_keys=True)  # noqa: E731
     assert strip(rerun) == strip(results)
 
@@ -57,4 +67,4 @@ def test_a_rerun_with_another_config_is_refused(tmp_path, random_base):
     out.mkdir()
     (out / "demo_config.json").write_text(json.dumps(demo_preset("smallest", base=str(random_base), steps=99).to_dict()))
     with pytest.raises(ConfigError, match="steps"):
-        run_demo(demo_preset("smallest", base=str(random_base)), out, log=lambda m: None)
+        run_demo(demo_preset("smallest", base=str(random_base)), out, show_progress=False)

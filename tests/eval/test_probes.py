@@ -61,3 +61,10 @@ def test_verdict_says_when_time_is_ignored():
     assert v["drops"]["shuffled"]["accuracy_drop"] == pytest.approx(0.35)
     assert time_verdict({"full": {"accuracy": 0.5, "n": 3}, "shuffled": {"accuracy": 0.5, "n": 3}})[
         "statement"].startswith("inconclusive")
+
+
+def test_first_and_last_show_one_moment_for_the_whole_length():
+    from videoutr.eval.probes import condition_indices
+
+    assert condition_indices(4, "first") == [0, 0, 0, 0]
+    assert condition_indices(4, "last") == [3, 3, 3, 3]

@@ -24,7 +24,7 @@ REVERSED = {
     "count_enter": ("count_exit", str), "count_exit": ("count_enter", str),
     "which_stops": ("which_starts", str), "which_starts": ("which_stops", str),
     "appears_last": ("disappears_first", str), "disappears_first": ("appears_last", str),
-    "count_turns": ("count_turns", str), "shape": ("shape", str),
+    "count_turns": ("count_turns", str), "shape": ("shape", str), "count": ("count", str),
 }
 
 
@@ -99,6 +99,9 @@ def rederive(ann, q) -> str:
     if q.task == "count_turns":
         s = _signs(obj)
         return str(sum(bool(s[t - 1] and s[t] and s[t - 1] != s[t] and obj.box_xyxy[t]) for t in range(1, T - 1)))
+    if q.task == "count":
+        assert all(o.box_xyxy[t] is not None for o in ann.objects for t in range(T))
+        return str(len(ann.objects))
     if q.task == "shape":
         colour = q.question.split("the ")[1].split(" object")[0]
         return next(o.shape for o in ann.objects if o.colour == [colour] * T)
@@ -107,7 +110,7 @@ def rederive(ann, q) -> str:
 
 @pytest.fixture(scope="module")
 def asked(scenes):
-    return [(ann, bench_questions(ann, seed=0)) for pair in scenes for ann in pair]
+    return [(ann, bench_questions(ann, seed=0, tasks=list(TASKS))) for pair in scenes for ann in pair]
 
 
 def test_every_answer_is_rederived_independently(asked):
@@ -124,7 +127,7 @@ def test_candidates_are_well_formed(asked):
         for q in questions:
             assert 3 <= len(q.candidates) <= 5 and len(set(q.candidates)) == len(q.candidates)
             assert q.answer in q.candidates
-            assert q.temporal == (q.task != "shape")
+            assert q.temporal == (q.task not in ("shape", "count"))
             if q.task == "direction":
                 assert OPPOSITE[q.answer] in q.candidates
 
@@ -158,3 +161,24 @@ def test_bench_file_matches_the_annotations(tiny_world):
         ann = anns[q.video.removeprefix("videos/").removesuffix(".mp4")]
         assert ann.split == "test" and rederive(ann, q) == q.answer
     assert {q.video for q in bench} == {a.video for a in anns.values() if a.split == "test"}
+
+
+def test_a_world_can_restrict_headings_and_benchmark_tasks():
+    from videoutr.world.config import WorldConfig
+    from videoutr.world.questions import bench_questions
+    from videoutr.world.simulate import sample_scene
+    from videoutr.world.captions import stable_rng
+
+    axis = ("right", "up", "left", "down")
+    cfg = WorldConfig(num_videos=30, frames=8, height=64, width=64, max_objects=2, directions=axis,
+                      p_turn=0.0, p_enter=0.0, p_exit=0.0, p_stop=0.0, bench_tasks=("direction", "count"))
+    questions = []
+    for i in range(30):
+        ann = sample_scene(cfg, f"v{i}", "test", stable_rng(0, "scene", f"v{i}"))
+        questions += bench_questions(ann, 0, list(cfg.bench_tasks), cfg.directions)
+    assert {q.task for q in questions} == {"direction", "count"}
+    for q in questions:
+        if q.task == "direction":
+            assert set(q.candidates) <= set(axis) and q.answer in axis
+        else:
+            assert not q.temporal and q.question == "How many objects are in the video?"

@@ -40,7 +40,7 @@ from videoutr.world.palette import GRID_PLACES, box_place
 RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
 BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"
 MAX_QUESTIONS = 5
-WHEN = ("", " at the start of the video", " at the end of the video")  # a still video: all the same
+WHEN = ("",)  # still frames carry no time: no "at the start / end" phrases
 QUESTION_KINDS = ("count", "shape", "colour", "place")
 
 
@@ -87,11 +87,11 @@ def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 100
     """Render `frames_per_video` still frames per video of a fresh demo world; write PNGs + `name`."""
     from PIL import Image
 
-    from videoutr.demo.config import demo_world
+    from videoutr.demo.config import base_world
     from videoutr.world.render import render_frame
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
+    cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     (out / "frames").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)

@@ -54,13 +54,13 @@ def cut_questions(ann: VideoAnnotation, t_first: int, t_last: int, rng: random.R
 
 def build_cut_data(out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2, name: str = "still.json") -> Path:
     """`per_video` cut videos (MP4) per scene of a fresh demo world, with their place questions, in `name`."""
-    from videoutr.demo.config import demo_world
+    from videoutr.demo.config import base_world
     from videoutr.video.write import write_video
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
+    cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     rng = random.Random(seed)
     samples = []

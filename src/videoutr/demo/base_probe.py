@@ -56,14 +56,14 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
     """Still-frame accuracy per question kind on `videos` held-out frames, plus the cell test."""
     import torch
 
-    from videoutr.demo.config import demo_world
+    from videoutr.demo.config import base_world
     from videoutr.models.load import load_video_model
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
     from videoutr.world.simulate import sample_scene
 
     model, processor = load_video_model(model_dir)
-    cfg = demo_world(videos, seed=seed, test_fraction=0.0)
+    cfg = base_world(videos, seed=seed, test_fraction=0.0)
     rng = random.Random(seed)
     correct: dict[str, list[int]] = {kind: [] for kind in QUESTION_KINDS}
     with torch.no_grad():

@@ -1,8 +1,9 @@
 """Gather a demo run's numbers into results.json: every figure is recomputed from the run's files.
 
-Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition), `tpl/<pool>.jsonl`
-(per-sample TPL under the reference model), `data/arm_<arm>.json` (what each arm trained on),
-`attention/<arm>.json` (frame activation). Accuracy per question is averaged over seeds; the
+Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition),
+`tpl/<pool>.<key>.jsonl` (per-sample TPL under the base checkpoint, one file per key frame),
+`data/arm_<arm>.json` (what each arm trained on), `probes/<arm>.masking.json` (frame use) and
+`probes/<arm>.attention.json` (frame activation). Accuracy per question is averaged over seeds; the
 intervals of the comparisons resample training seeds and benchmark questions (paired between arms:
 the same questions), those of single accuracies resample questions.
 
@@ -22,10 +23,10 @@ from videoutr.demo.stats import diff_ci, excludes_zero, mean_ci, pearson, seeds_
 from videoutr.jsonio import iter_jsonl, read_json
 
 
-def per_question(out: Path, arm: str, seeds: int) -> dict[str, dict[str, dict]]:
+def per_question(out: Path, arm: str, seeds: list[int]) -> dict[str, dict[str, dict]]:
     """condition -> question id -> {"correct": mean over seeds, "per_seed": [score per seed], "task", "temporal"}."""
     acc: dict[str, dict[str, dict]] = defaultdict(dict)
-    for seed in range(seeds):
+    for seed in seeds:
         for r in iter_jsonl(out / "eval" / arm / f"seed{seed}" / "samples.jsonl"):
             if r.get("error") or r.get("correct_loglik") is None:
                 continue
@@ -51,18 +52,26 @@ def _accuracy_table(pq: dict, resamples: int) -> dict:
     return table
 
 
-def twin_consistency(pq: dict) -> dict:
+def twin_consistency(pq: dict, resamples: int = 1000) -> dict:
     """Share of temporal questions answered right on BOTH a video and its reversed twin."""
     by_id = pq.get("full", {})
     pairs = [(v["correct"], by_id[k.replace("_rev_", "_", 1)]["correct"]) for k, v in by_id.items()
              if "_rev_" in k and v["temporal"] and k.replace("_rev_", "_", 1) in by_id]
-    return {"pairs": len(pairs), "both_right": float(np.mean([a * b for a, b in pairs])) if pairs else None}
+    both = mean_ci([a * b for a, b in pairs], resamples)
+    return {"pairs": len(pairs), "both_right": both["mean"], "ci": [both["lo"], both["hi"]]}
 
 
-def tpl_scores(tpl: dict[str, str]) -> dict[str, dict[str, float]]:
-    """pool -> sample id -> TPL."""
-    return {name: {r["id"]: r["tpl"] for r in iter_jsonl(path) if r.get("tpl") is not None}
-            for name, path in tpl.items()}
+def tpl_by_key(paths: dict[str, str]) -> dict[str, dict[str, float]]:
+    """key frame -> sample id -> TPL, from one pool's per-key score files."""
+    return {key: {r["id"]: r["tpl"] for r in iter_jsonl(path) if r.get("tpl") is not None}
+            for key, path in paths.items()}
+
+
+def combine_tpl(paths: dict[str, str]) -> dict[str, float]:
+    """sample id -> TPL averaged over the key frames (samples scored under every key)."""
+    by_key = list(tpl_by_key(paths).values())
+    ids = [i for i in by_key[0] if all(i in k for k in by_key)] if by_key else []
+    return {i: float(np.mean([k[i] for k in by_key])) for i in ids}
 
 
 def arm_tpl(arm_json: str, scores: dict[str, dict[str, float]], resamples: int) -> dict:
@@ -71,6 +80,23 @@ def arm_tpl(arm_json: str, scores: dict[str, dict[str, float]], resamples: int) 
     values = [lookup[s["id"]] for s in read_json(arm_json) if s["id"] in lookup]
     ci = mean_ci(values, resamples)
     return {**ci, "median": float(np.median(values)) if values else None}
+
+
+def answer_prior(arm_json: str, pq_full: dict, bench: dict[str, dict]) -> float | None:
+    """Accuracy of answering from the arm's training answers alone: on each question, the option
+    its training data gives most often as an answer (ties split evenly)."""
+    from collections import Counter
+
+    counts = Counter(t["value"] for s in read_json(arm_json) for t in s["conversations"] if t["from"] == "gpt")
+    scores = []
+    for qid in pq_full:
+        q = bench.get(qid)
+        if q is None or not q["temporal"]:
+            continue
+        freq = [counts.get(c, 0) for c in q["candidates"]]
+        best = [c for c, f in zip(q["candidates"], freq) if f == max(freq)]
+        scores.append((q["answer"] in best) / len(best))
+    return float(np.mean(scores)) if scores else None
 
 
 def _temporal_ids(pq: dict, cond: str) -> list[str]:
@@ -112,63 +138,85 @@ def drop_difference(pq_a: dict, pq_b: dict, cond: str, resamples: int) -> dict:
             "a": shuffle_drop(pq_a, resamples, cond), "b": shuffle_drop(pq_b, resamples, cond)}
 
 
-def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, str], timings: dict) -> dict:
-    from videoutr.demo.findings import findings
+def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, dict[str, str]], timings: dict) -> dict:
+    from videoutr.demo.claims import claims
 
     n = cfg.bootstrap
-    scores = tpl_scores(tpl)
-    pqs = {arm: per_question(out, arm, cfg.seeds) for arm in cfg.arms}
+    bench = {q["id"]: q for q in read_json(out / "world" / "bench.json")}
+    scores = {pool: combine_tpl(paths) for pool, paths in tpl.items()}
+    pqs = {arm: per_question(out, arm, cfg.train_seeds()) for arm in cfg.arms}
     arms = {}
     for arm in cfg.arms:
-        arms[arm] = {"n_train_samples": len(read_json(data["arms"][arm])) if arm in data["arms"] else None,
-                     "tpl": arm_tpl(data["arms"][arm], scores, n) if arm in data["arms"] else None,
-                     "eval": _accuracy_table(pqs[arm], n), "twins": twin_consistency(pqs[arm])}
-        if "shuffled" in pqs[arm]:
-            arms[arm]["shuffle_drop"] = shuffle_drop(pqs[arm], n)
-    pools = {name: {**mean_ci(list(v.values()), n), "median": float(np.median(list(v.values()))) if v else None,
-                    "values": [round(x, 5) for x in v.values()]} for name, v in scores.items()}
+        arm_json = data["arms"].get(arm)
+        arms[arm] = {"n_train_samples": len(read_json(arm_json)) if arm_json else None,
+                     "tpl": arm_tpl(arm_json, scores, n) if arm_json else None,
+                     "answer_prior": answer_prior(arm_json, pqs[arm].get("full", {}), bench) if arm_json else None,
+                     "eval": _accuracy_table(pqs[arm], n), "twins": twin_consistency(pqs[arm], n)}
+    pools = {}
+    for name, paths in tpl.items():
+        values = list(scores[name].values())
+        pools[name] = {**mean_ci(values, n), "median": float(np.median(values)) if values else None,
+                       "by_key": {k: mean_ci(list(v.values()), n) for k, v in tpl_by_key(paths).items()},
+                       "values": [round(x, 5) for x in values]}
     results = {"config": cfg.to_dict(), "data": {k: v for k, v in data.items() if k != "arms"},
-               "arms": arms, "tpl_pools": pools, "timings_s": timings,
-               "attention": _attention(out, n), "comparisons": _comparisons(pqs, scores, n)}
-    results["finding1"] = _finding1(arms)
-    results["findings"] = findings(results)
+               "arms": arms, "tpl_pools": pools, "timings_s": timings, "chance": _chance(pqs, bench),
+               "probes": _probes(out, n), "comparisons": _comparisons(pqs, scores, n, bench)}
+    results["finding1"] = _finding1(arms, pqs, n)
+    results["claims"] = claims(results)
     return results
 
 
-def _comparisons(pqs: dict, scores: dict, n: int) -> dict:
+def _chance(pqs: dict, bench: dict) -> float | None:
+    """Expected accuracy of a uniform guess over the temporal questions scored."""
+    ids = next((set(pq.get("full", {})) for pq in pqs.values() if pq.get("full")), set())
+    values = [1 / len(bench[i]["candidates"]) for i in ids if i in bench and bench[i]["temporal"]]
+    return float(np.mean(values)) if values else None
+
+
+def _comparisons(pqs: dict, scores: dict, n: int, bench: dict) -> dict:
     comp = {}
-    if "utr" in pqs and "captions" in pqs:
-        comp["utr_minus_captions_temporal_full"] = paired(pqs["utr"], pqs["captions"], "full", n)
-        for cond, key in (("shuffled", "shuffle_drop_utr_minus_captions"), ("single", "single_drop_utr_minus_captions")):
-            if cond in pqs["utr"] and cond in pqs["captions"]:
-                comp[key] = drop_difference(pqs["utr"], pqs["captions"], cond, n)
-    if "utr" in pqs:
-        for cond in ("shuffled", "single", "none", "reversed"):
-            if cond in pqs["utr"]:
-                comp[f"utr_full_minus_{cond}_temporal"] = shuffle_drop(pqs["utr"], n, cond)
-    if "captions_x4" in pqs and "captions" in pqs:
-        comp["captions_x4_minus_captions_temporal_full"] = paired(pqs["captions_x4"], pqs["captions"], "full", n)
-    if "captions_x4" in pqs and "utr" in pqs:
-        comp["utr_minus_captions_x4_temporal_full"] = paired(pqs["utr"], pqs["captions_x4"], "full", n)
+    utr, captions, control = pqs.get("utr"), pqs.get("captions"), pqs.get("control")
+    if utr and captions:
+        for cond in utr:
+            if cond in captions:
+                comp[f"utr_minus_captions_{cond}"] = paired(utr, captions, cond, n)
+    if utr and control:
+        comp["utr_minus_control_full"] = paired(utr, control, "full", n)
+    if utr:
+        for cond in utr:
+            if cond != "full":
+                comp[f"utr_full_minus_{cond}"] = shuffle_drop(utr, n, cond)
+        ids = _complete(_temporal_ids(utr, "full"), utr["full"])
+        chance = np.array([1 / len(bench[i]["candidates"]) for i in ids])
+        comp["utr_minus_chance_full"] = seeds_diff_ci(_scores(utr, "full", ids), chance[None, :], n)
     if "utr" in scores and "captions" in scores:
         comp["tpl_utr_minus_captions"] = unpaired_diff_ci(list(scores["utr"].values()), list(scores["captions"].values()), n)
     return comp
 
 
-def _attention(out: Path, n: int) -> dict:
-    result = {}
-    for path in sorted((out / "attention").glob("*.json")):
+def _probes(out: Path, n: int) -> dict:
+    """Frame use (masking) and frame activation (attention) per probed arm, and UTR - captions."""
+    result: dict = {"masking": {}, "attention": {}}
+    for path in sorted((out / "probes").glob("*.masking.json")):
         probe = read_json(path)
         rows = probe["questions"]
-        result[path.stem] = {"effective_frames": mean_ci([r["effective_frames"] for r in rows], n),
-                             "active_frames": mean_ci([r["active_frames"] for r in rows], n),
-                             "frames": probe["frames"], "ids": [r["id"] for r in rows],
-                             "per_question": {r["id"]: r["effective_frames"] for r in rows},
-                             "example": _example_map(probe)}
-    if {"utr", "captions"} <= set(result):
-        ids = [i for i in result["utr"]["per_question"] if i in result["captions"]["per_question"]]
-        result["utr_minus_captions_effective_frames"] = diff_ci(
-            [result["utr"]["per_question"][i] for i in ids], [result["captions"]["per_question"][i] for i in ids], n)
+        result["masking"][path.name.split(".")[0]] = {
+            "frames_used": mean_ci([r["frames_used"] for r in rows], n), "frames": probe["frames"],
+            "per_question": {r["id"]: r["frames_used"] for r in rows},
+            "mean_drop_by_frame": np.mean([r["drops"] for r in rows], axis=0).round(4).tolist() if rows else []}
+    for path in sorted((out / "probes").glob("*.attention.json")):
+        probe = read_json(path)
+        rows = probe["questions"]
+        result["attention"][path.name.split(".")[0]] = {
+            "effective_frames": mean_ci([r["effective_frames"] for r in rows], n),
+            "active_frames": mean_ci([r["active_frames"] for r in rows], n), "frames": probe["frames"],
+            "per_question": {r["id"]: r["effective_frames"] for r in rows}, "example": _example_map(probe)}
+    for kind, key in (("masking", "frames_used"), ("attention", "effective_frames")):
+        found = result[kind]
+        if {"utr", "captions"} <= set(found):
+            ids = [i for i in found["utr"]["per_question"] if i in found["captions"]["per_question"]]
+            found["utr_minus_captions"] = diff_ci([found["utr"]["per_question"][i] for i in ids],
+                                                  [found["captions"]["per_question"][i] for i in ids], n)
     return result
 
 
@@ -180,12 +228,22 @@ def _example_map(probe: dict) -> dict:
     return {"id": qid, **probe["maps"][qid]}
 
 
-def _finding1(arms: dict) -> dict:
-    points = [(a, v["tpl"]["mean"], v["eval"].get("full", {}).get("temporal", {}).get("mean"))
-              for a, v in arms.items() if v.get("tpl") and v["tpl"]["mean"] is not None]
-    points = [p for p in points if p[2] is not None]
-    return {"points": [{"arm": a, "tpl": x, "temporal_accuracy": y} for a, x, y in points],
-            "pearson_r": pearson([p[1] for p in points], [p[2] for p in points])}
+def _finding1(arms: dict, pqs: dict, n: int) -> dict:
+    """Pearson r of each arm's mean training TPL with its temporal accuracy (full video), with an
+    interval that resamples the benchmark questions (each arm's accuracy recomputed per resample)."""
+    names = [a for a, v in arms.items() if v.get("tpl") and v["tpl"]["mean"] is not None and pqs[a].get("full")]
+    if len(names) < 3:
+        return {"points": [], "pearson_r": None, "ci": None}
+    ids = _complete(_temporal_ids(pqs[names[0]], "full"), *[pqs[a]["full"] for a in names])
+    acc = np.array([[pqs[a]["full"][i]["correct"] for i in ids] for a in names])  # arms x questions
+    tpl = [arms[a]["tpl"]["mean"] for a in names]
+    rng = np.random.default_rng(0)
+    rs = [pearson(tpl, acc[:, rng.integers(0, len(ids), len(ids))].mean(axis=1).tolist()) for _ in range(n)]
+    rs = [r for r in rs if r is not None]
+    r = pearson(tpl, acc.mean(axis=1).tolist())
+    return {"points": [{"arm": a, "tpl": t, "temporal_accuracy": float(x)} for a, t, x in zip(names, tpl, acc.mean(axis=1))],
+            "pearson_r": r, "ci": [float(np.quantile(rs, 0.025)), float(np.quantile(rs, 0.975))] if rs else None,
+            "n": len(names)}
 
 
-__all__ = ["collect_results", "excludes_zero", "per_question"]
+__all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question"]

@@ -1,9 +1,8 @@
 """`DemoConfig`: the typed schema of `videoutr demo`, with `smallest` / `default` / `full` presets.
 
 The demo world is the project's world scaled to what a 0.8 M-parameter LLaVA-OneVision can see at
-48 px: 64x64 frames, 1-3 objects of medium or large size, 16 frames at 8 fps (the model samples 8).
-The base checkpoint (`videoutr.demo.base`) is pre-trained on still frames of a world made with the
-same settings and another seed, so the demo's arms only fine-tune.
+48 px (`demo_world`). The base checkpoint (`videoutr.demo.base`) is pre-trained on frames of worlds
+made with the same settings and other seeds, so the demo's arms only fine-tune.
 
     >>> cfg = demo_preset("smallest")
     >>> cfg.arms[0], cfg.seeds
@@ -20,22 +19,10 @@ from typing import Any
 from videoutr.errors import ConfigError
 from videoutr.world.config import WorldConfig
 
-# arm name -> (caption share, UTR share, caption pool): captions of the core videos (x1) or of
-# all train videos (x4); UTR dialogues of the core videos at a share; "captions_tpl" keeps the
-# highest-TPL half of the x4 caption pool (scored by the reference model).
-ARMS: dict[str, str] = {
-    "captions": "captions of the core train videos (the hackable baseline)",
-    "utr": "captions + 100% of the UTR data of the core videos",
-    "utr_50": "captions + 50% of the UTR data",
-    "utr_25": "captions + 25% of the UTR data",
-    "captions_x4": "captions of 4x as many videos (all train videos)",
-    "captions_tpl": "the highest-TPL half of the x4 caption pool (TPL-filtered captions)",
-}
-REFERENCE_ARM = "utr"  # TPL of every training set is scored under this arm's first-seed model
-
-
-def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
-    """The world the demo (and the base checkpoint) uses: small frames, big objects, 1-3 of them."""
+def base_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
+    """The world the committed base checkpoint was pre-trained on (`videoutr.demo.base`): frames of
+    64x64 with 1-3 medium or large objects over any background, every heading and event - a broader
+    world than the demo's, of which the base only ever sees still frames and cuts."""
     return WorldConfig(
         num_videos=num_videos, seed=seed, frames=16, fps=8.0, height=64, width=64,
         min_objects=1, max_objects=3, sizes=("medium", "large"), test_fraction=test_fraction,
@@ -43,28 +30,60 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
     ).validate()
 
 
+# arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
+ARMS: dict[str, str] = {
+    "captions": "captions of the core train videos (the hackable baseline)",
+    "control": "captions + the UTR dialogues over a still video of one frame (format-matched control)",
+    "utr": "captions + 100% of the UTR data of the core videos",
+    "utr_50": "captions + 50% of the UTR data",
+    "utr_25": "captions + 25% of the UTR data",
+    "captions_x2": "captions of 2x as many videos (all train videos)",
+    "captions_tpl": "the highest-TPL half of the x2 caption pool (TPL-filtered captions)",
+}
+TPL_POOLS = ("captions", "captions_x2", "control", "utr")  # scored under the base (no arm)
+
+
+BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", "count")
+
+
+def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
+    """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
+    48 px. 8 frames of 64x64 (the model sees every frame), 1-2 large objects on a plain background,
+    each moving left, right, up or down (bouncing off the walls) and changing colour at times; the
+    benchmark asks direction, place at the start / end, colour before / after a change, and the
+    object count as the non-temporal control."""
+    return WorldConfig(
+        num_videos=num_videos, seed=seed, frames=8, fps=4.0, height=64, width=64,
+        min_objects=1, max_objects=2, sizes=("large",), test_fraction=test_fraction,
+        captions_per_video=2, backgrounds=("plain",), directions=("right", "up", "left", "down"),
+        p_enter=0.0, p_exit=0.0, p_stop=0.0, p_turn=0.0, p_colour_change=0.35,
+        min_travel=0.35, max_travel=0.6, bench_tasks=BENCH_TASKS,
+    ).validate()
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     """Everything one demo run decides. Same config and seeds: same numbers."""
 
-    world_videos: int = 960  # original videos; test_fraction of them (+ reversed twins) form the bench
-    test_fraction: float = 0.05  # 48 test videos + 48 reversed twins: about 600 temporal questions (24 videos
-    # gave a UTR lead of +0.049 that vanished, -0.003, on 48: docs/demo.md)
+    world_videos: int = 480  # original videos; test_fraction of them (+ reversed twins) form the bench
+    test_fraction: float = 0.1  # 48 test videos + their reversed twins
     world_seed: int = 0
-    core_fraction: float = 0.25  # share of train videos whose captions/UTR data every arm uses
-    arms: tuple[str, ...] = ("captions", "utr", "utr_50", "utr_25", "captions_x4", "captions_tpl")
+    train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
+    core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
+    arms: tuple[str, ...] = ("captions", "control", "utr_25", "utr_50", "utr", "captions_tpl")
     seeds: int = 1  # training seeds per arm (intervals over seeds when > 1)
     steps: int = 150  # optimizer steps per arm (the same budget for every arm)
     batch_size: int = 16
     lr: float = 5e-4
     warmup_steps: int = 20
-    frames: int = 8  # frames the model sees per video
-    tpl_key_frame: str = "last"  # Eq. 6's V_{T:T}; captions describe the middle or last frame
-    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x4 caption pool
-    conditions: tuple[str, ...] = ("full", "single", "shuffled", "reversed", "none")
-    ablation_arms: tuple[str, ...] = ("captions", "utr")  # all conditions; other arms: full + shuffled
+    frames: int = 8  # frames the model sees per video (every frame of a demo world video)
+    tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
+    tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
+    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x2 caption pool
+    conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
+    ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none
     eval_limit: int | None = None  # score only the first N benchmark questions (tests)
-    attention_videos: int = 16  # held-out videos for frame activation numbers
+    probe_videos: int = 16  # held-out videos for frame use (masking) and frame activation (attention)
     bootstrap: int = 1000  # resamples for the confidence intervals
     base: str = "builtin"  # "builtin" (the committed checkpoint) or a checkpoint folder
     workers: int = 2  # arms trained / evaluated side by side (one process per core)
@@ -76,21 +95,36 @@ class DemoConfig:
         unknown = [a for a in self.arms if a not in ARMS]
         if unknown:
             problems.append(f"arms: unknown {unknown}; known: {sorted(ARMS)}")
-        if REFERENCE_ARM not in self.arms:
-            problems.append(f"arms: the reference arm {REFERENCE_ARM!r} is required (TPL is scored under it)")
-        for key, low in (("world_videos", 8), ("seeds", 1), ("steps", 1), ("batch_size", 1), ("frames", 2)):
+        for key, low in (("world_videos", 8), ("seeds", 1), ("steps", 1), ("batch_size", 1), ("frames", 2),
+                         ("workers", 1), ("threads", 1), ("probe_videos", 0), ("bootstrap", 10)):
             if getattr(self, key) < low:
                 problems.append(f"{key}: expected >= {low}, got {getattr(self, key)}")
+        for key in ("world_seed", "train_seed"):
+            if getattr(self, key) < 0:
+                problems.append(f"{key}: expected >= 0, got {getattr(self, key)}")
         for key in ("test_fraction", "core_fraction", "tpl_keep_fraction"):
             if not 0.0 < getattr(self, key) < 1.0 + (key != "test_fraction"):
                 problems.append(f"{key}: expected in (0, 1], got {getattr(self, key)}")
         if not self.lr > 0:
             problems.append(f"lr: expected > 0, got {self.lr}")
-        if self.tpl_key_frame not in ("first", "last", "middle", "random"):
-            problems.append(f"tpl_key_frame: expected first|last|middle|random, got {self.tpl_key_frame!r}")
+        bad_keys = [k for k in self.tpl_key_frames if k not in ("first", "last", "middle", "random")]
+        if bad_keys or not self.tpl_key_frames:
+            problems.append(f"tpl_key_frames: expected some of first|last|middle|random, got {list(self.tpl_key_frames)}")
+        if self.tpl_key_view not in ("frame", "still"):
+            problems.append(f"tpl_key_view: expected frame|still, got {self.tpl_key_view!r}")
+        from videoutr.eval.probes import CONDITIONS
+
+        bad_conditions = [c for c in self.conditions if c not in CONDITIONS]
+        if bad_conditions or "full" not in self.conditions:
+            problems.append(f"conditions: need 'full' and names from {list(CONDITIONS)}, got {list(self.conditions)}")
+        if self.eval_limit is not None and self.eval_limit < 1:
+            problems.append(f"eval_limit: expected >= 1 or none, got {self.eval_limit}")
         if problems:
             raise ConfigError("demo config:\n  " + "\n  ".join(problems))
         return self
+
+    def train_seeds(self) -> list[int]:
+        return [self.train_seed + k for k in range(self.seeds)]
 
     def world(self) -> WorldConfig:
         return demo_world(self.world_videos, self.world_seed, self.test_fraction)
@@ -112,15 +146,13 @@ class DemoConfig:
 
 PRESETS: dict[str, dict[str, Any]] = {
     # the test suite: every stage runs, on a handful of videos and a few steps
-    "smallest": dict(world_videos=16, test_fraction=0.1, arms=("captions", "utr", "captions_tpl"), steps=4,
-                     batch_size=4, eval_limit=24, conditions=("full", "shuffled", "none"), attention_videos=2, bootstrap=200),
+    "smallest": dict(world_videos=16, test_fraction=0.1, arms=("captions", "control", "utr", "captions_tpl"), steps=4,
+                     batch_size=4, eval_limit=24, conditions=("full", "last", "shuffled", "none"), probe_videos=2,
+                     bootstrap=200),
     # `make demo`: <= 10 minutes on 2 CPU cores
     "default": {},
-    # tighter intervals: three seeds, twice the steps (the frame-order effect appeared with them on the
-    # session-2 base, not on the current one), every
-    # arm under every frame condition; about 45 minutes on 2 CPU cores
-    "full": dict(seeds=3, steps=300,
-                 ablation_arms=("captions", "utr", "utr_50", "utr_25", "captions_x4", "captions_tpl")),
+    # tighter intervals: three training seeds, every arm under every frame condition
+    "full": dict(seeds=3, ablation_arms=("captions", "control", "utr_25", "utr_50", "utr", "captions_tpl")),
 }
 
 

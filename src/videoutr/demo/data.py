@@ -1,31 +1,38 @@
 """The demo's training sets, built from the world (captions) and the engine (UTR data).
 
-- caption pool: each world caption (what one middle or last frame shows) followed by still-frame
-  questions about that same frame - the web-caption analogue with the benchmark's answer words,
-  so that every arm can be scored on the benchmark (`videoutr.demo.base.still_questions`);
-- UTR pool: per core video, the engine's own dialogue(s) plus one dialogue of the engine's
-  trajectories asked in the benchmark's short form (`videoutr.demo.utr_tasks`);
-- one materialised JSON per arm (`arm_<name>.json`), so the TPL of exactly what an arm trained
-  on can be averaged afterwards.
+- caption pool: each world caption (what one middle or last frame shows) followed by questions that
+  frame answers for the whole video - how many objects, their colours and shapes - the web-caption
+  analogue (`videoutr.demo.base.still_questions`);
+- UTR pool: the engine's dialogues (`utr.json`) of the core videos, exactly as `videoutr engine`
+  wrote them (its short-answer tasks, `videoutr.engine.query.short`);
+- format-control pool: the UTR pool's text, each dialogue shown a still video of ONE frame of its
+  video (a seeded random frame): the same question templates and answer distribution, but every
+  answer has to come from one moment - what a model can learn from UTR's wording alone;
+- one materialised JSON per arm (`arm_<name>.json`), so the TPL of exactly what an arm trained on
+  can be averaged afterwards.
 
-    >>> pools = build_pools(world_dir, engine_dir, core_ids, out_dir)
+    >>> pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
     >>> write_arm("utr_50", pools, out_dir, seed=0)
 """
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
-from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, load_samples, save_samples
+import numpy as np
+
+from videoutr.data.llava import Sample, Turn, load_samples, save_samples
 from videoutr.demo.base import still_questions
-from videoutr.demo.utr_tasks import trajectory_questions
-from videoutr.engine.types import ClipTrajectories
 from videoutr.world.annotation import load_annotations
 
 CAPTION_QUESTIONS = 3  # still-frame questions appended to each caption
+# what one frame tells about the whole (moving) video: how many objects, their colours and shapes;
+# a place is true of the caption's frame only, and asked over the moving video it teaches the model
+# to answer "where" with a blur of the frames
+CAPTION_KINDS = ("count", "shape", "colour")
 UTR_SHARES = {"utr": 1.0, "utr_50": 0.5, "utr_25": 0.25}
+STILL_DIR = "still"  # format-control videos, under the data folder
 
 
 def train_split(world_dir: Path) -> list[str]:
@@ -49,61 +56,76 @@ def caption_pool(world_dir: Path, video_ids: set[str], seed: int = 0) -> list[Sa
         rng = random.Random(f"{seed}:{sample.id}")
         t = int(sample.extra.get("caption_frame", anns[video_id].num_frames - 1))
         turns = list(sample.conversations)
-        for question, answer in [qa for qa in still_questions(anns[video_id], t, rng) if " the video" not in qa[0]][:CAPTION_QUESTIONS]:
+        for question, answer in still_questions(anns[video_id], t, rng, CAPTION_KINDS)[:CAPTION_QUESTIONS]:
             turns += [Turn("human", question), Turn("gpt", answer)]
         out.append(Sample(id=sample.id, conversations=turns, video=sample.video, source="captions",
                           extra={"caption_frame": t}))
     return out
 
 
-def engine_clips(engine_dir: Path, video_ids: set[str]) -> list[ClipTrajectories]:
-    """The engine's trajectories (`trajectories.jsonl`) of `video_ids`."""
-    clips = (ClipTrajectories.from_dict(json.loads(line))
-             for line in (engine_dir / "trajectories.jsonl").read_text(encoding="utf-8").splitlines())
-    return [clip for clip in clips if Path(clip.video).stem in video_ids]
-
-
 def utr_pool(engine_dir: Path, video_ids: set[str]) -> list[Sample]:
-    """Engine dialogues of `video_ids` plus one trajectory-question dialogue per video."""
-    out = [s for s in load_samples(engine_dir / "utr.json") if Path(s.video or "").stem in video_ids]
-    for clip in engine_clips(engine_dir, video_ids):
-        qa = trajectory_questions(clip)
-        if not qa:
-            continue
-        turns = []
-        for question, answer in qa:
-            turns += [Turn("human", question), Turn("gpt", answer)]
-        turns[0] = Turn("human", f"{VIDEO_TOKEN}\n{turns[0].value}")
-        out.append(Sample(id=f"{Path(clip.video).stem}_trajqa", conversations=turns, video=clip.video,
-                          source="utr", extra={"subset": "utr_trajectory_qa"}))
-    return sorted(out, key=lambda s: s.id)
+    """The engine's dialogues (`utr.json`) of `video_ids`, unchanged."""
+    return sorted((s for s in load_samples(engine_dir / "utr.json") if Path(s.video or "").stem in video_ids),
+                  key=lambda s: s.id)
 
 
-def build_pools(world_dir: Path, engine_dir: Path, core: list[str], train: list[str], out_dir: Path) -> dict[str, Path]:
-    """Write captions.json (core), captions_x4.json (all train videos) and utr.json (core)."""
+def control_pool(utr: list[Sample], video_dir: Path, data_dir: Path, seed: int = 0) -> list[Sample]:
+    """UTR's dialogues, each over a still video of one seeded random frame of its video (relative
+    to `video_dir`); the still videos are written under `data_dir/still` (paths relative to it)."""
+    from videoutr.video import sample_frames
+    from videoutr.video.write import write_video
+
+    out = []
+    for sample in utr:
+        frames = sample_frames(video_dir / sample.video).frames
+        t = random.Random(f"{seed}:control:{sample.id}").randrange(len(frames))
+        video = f"{STILL_DIR}/{sample.id}_t{t}.mp4"
+        if not (data_dir / video).is_file():
+            write_video(data_dir / video, np.repeat(frames[t][None], len(frames), axis=0), fps=4.0)
+        out.append(Sample(id=f"{sample.id}_still", conversations=sample.conversations, video=video,
+                          source="format_control", extra={"still_frame": t, "of": sample.video}))
+    return out
+
+
+def build_pools(world_dir: Path, engine_in: Path, engine_out: Path, core: list[str], train: list[str],
+                out_dir: Path) -> dict[str, Path]:
+    """Write captions.json (core), captions_x2.json (all train videos: twice the core), utr.json (core; the engine
+    read `engine_in`, wrote `engine_out`) and control.json (UTR's text over one-frame still videos)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"captions": out_dir / "captions.json", "captions_x4": out_dir / "captions_x4.json",
-             "utr": out_dir / "utr.json"}
+    paths = {name: out_dir / f"{name}.json" for name in ("captions", "captions_x2", "utr", "control")}
     save_samples(paths["captions"], caption_pool(world_dir, set(core)))
-    save_samples(paths["captions_x4"], caption_pool(world_dir, set(train)))
-    save_samples(paths["utr"], utr_pool(engine_dir, set(core)))
+    save_samples(paths["captions_x2"], caption_pool(world_dir, set(train)))
+    utr = utr_pool(engine_out, set(core))
+    save_samples(paths["utr"], utr)
+    save_samples(paths["control"], control_pool(utr, engine_in, out_dir))
     return paths
 
 
 def arm_samples(arm: str, pools: dict[str, Path], seed: int = 0) -> list[Sample]:
     """What arm `arm` trains on (captions_tpl is written by the TPL stage instead)."""
-    if arm == "captions":
-        return load_samples(pools["captions"])
-    if arm == "captions_x4":
-        return load_samples(pools["captions_x4"])
+    if arm in ("captions", "captions_x2"):
+        return load_samples(pools[arm])
+    if arm == "control":
+        return load_samples(pools["captions"]) + load_samples(pools["control"])
     if arm in UTR_SHARES:
         utr = load_samples(pools["utr"])
         keep = sorted(random.Random(seed).sample(range(len(utr)), max(1, round(len(utr) * UTR_SHARES[arm]))))
         return load_samples(pools["captions"]) + [utr[i] for i in keep]
-    raise KeyError(f"arm {arm!r} has no fixed data (known: captions, captions_x4, {', '.join(UTR_SHARES)})")
+    raise KeyError(f"arm {arm!r} has no fixed data (known: captions, captions_x2, control, {', '.join(UTR_SHARES)})")
 
 
 def write_arm(arm: str, pools: dict[str, Path], out_dir: Path, seed: int = 0) -> Path:
     path = out_dir / f"arm_{arm}.json"
     save_samples(path, arm_samples(arm, pools, seed))
     return path
+
+
+def paraphrase_overlap(bench_json: Path, pools: list[Path]) -> dict[str, int]:
+    """How many of the benchmark's question sentences appear verbatim as a human turn of any pool
+    (the demo's paraphrase split: 0 is expected), and how many distinct ones there are."""
+    from videoutr.jsonio import read_json
+
+    bench = {q["question"] for q in read_json(bench_json)}
+    asked = {turn.value.split("\n")[-1] for pool in pools for s in load_samples(pool)
+             for turn in s.conversations if turn.role == "human"}
+    return {"bench_questions": len(bench), "found_in_training": len(bench & asked)}

@@ -3,7 +3,7 @@
 - `finding1.png`: mean TPL of each arm's training data vs its temporal accuracy (Finding 1);
 - `accuracy.png`: temporal accuracy per arm and condition, and per task on the full video;
 - `attention.png`: frame x answer-token attention of the caption and UTR models, same question;
-- `tpl_hist.png`: TPL of every training pool under the reference model.
+- `tpl_hist.png`: TPL of every training pool under the base checkpoint.
 
     >>> paths = draw_all(results, Path("runs/demo"))
 """
@@ -39,7 +39,7 @@ def finding1(results: dict, path: Path) -> None:
         ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", capsize=3, markersize=4 + (v["n_train_samples"] or 0) ** 0.5 / 3)
         ax.annotate(arm, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
     r = results.get("finding1", {}).get("pearson_r")
-    ax.set_xlabel("mean TPL of the arm's training data (reference model)")
+    ax.set_xlabel("mean TPL of the arm's training data (under the base)")
     ax.set_ylabel("temporal accuracy, full video")
     ax.set_title("Finding 1: TPL vs temporal accuracy" + (f" (r = {r:+.2f})" if r is not None else ""))
     fig.tight_layout()
@@ -74,7 +74,7 @@ def accuracy(results: dict, path: Path) -> None:
 
 
 def attention(results: dict, path: Path) -> bool:
-    shown = [(arm, v["example"]) for arm, v in results.get("attention", {}).items()
+    shown = [(arm, v["example"]) for arm, v in results.get("probes", {}).get("attention", {}).items()
              if isinstance(v, dict) and v.get("example", {}).get("map")]
     if not shown:
         return False
@@ -99,7 +99,8 @@ def tpl_hist(results: dict, path: Path) -> bool:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.8))
     ax.hist(list(pools.values()), bins=30, label=list(pools), histtype="step", linewidth=1.5)
-    ax.set_xlabel(f"TPL = PPL(key frame '{results['config']['tpl_key_frame']}') - PPL(all frames)")
+    ax.set_xlabel("TPL = PPL(key frame) - PPL(all frames), mean over the key frames "
+                  + "/".join(results["config"]["tpl_key_frames"]))
     ax.set_ylabel("samples")
     ax.set_yscale("log")
     ax.legend(fontsize=8)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoutr.demo.collect import collect_results
-from videoutr.demo.findings import caveats
 from videoutr.demo.plots import draw_all
 from videoutr.jsonio import atomic_write_text, write_json
 
@@ -24,19 +23,31 @@ def pct(ci: dict | None) -> str:
     return f"{ci['mean']:.3f} [{ci['lo']:.2f}, {ci['hi']:.2f}]"
 
 
-def _headline(results: dict) -> list[str]:
+def _num(value: float | None, fmt: str = "+.3f") -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def _claims(results: dict) -> list[str]:
+    lines = ["| id | claim | value [95% CI] | target | verdict |", "|---|---|---|---|---|"]
+    for c in results["claims"]:
+        lo, hi = c["ci"]
+        ci = f" [{lo:+.3f}, {hi:+.3f}]" if lo is not None and hi is not None else ""
+        lines.append(f"| `{c['id']}` | {c['claim']} | {_num(c['value'])}{ci} | {c['target']:g} | **{c['verdict']}** |")
+    return lines
+
+
+def _arms(results: dict) -> list[str]:
     conds = results["config"]["conditions"]
     lines = ["| arm | train samples | mean TPL of its data | " + " | ".join(f"temporal acc, {c}" for c in conds)
-             + " | shape (control), full | twins both right |",
-             "|---|---:|---:|" + "---:|" * len(conds) + "---:|---:|"]
+             + " | answer prior | count (control), full | twins both right |",
+             "|---|---:|---:|" + "---:|" * len(conds) + "---:|---:|---:|"]
     for arm, v in results["arms"].items():
         ev = v["eval"]
         cells = [pct(ev.get(c, {}).get("temporal")) for c in conds]
-        shape = ev.get("full", {}).get("tasks", {}).get("shape")
+        control = ev.get("full", {}).get("tasks", {}).get("count")
         twins = v.get("twins", {}).get("both_right")
-        tpl = v.get("tpl") or {}
-        lines.append(f"| {arm} | {v.get('n_train_samples') or '-'} | {pct(tpl) if tpl else '-'} | " + " | ".join(cells)
-                     + f" | {pct(shape)} | {'-' if twins is None else f'{twins:.3f}'} |")
+        lines.append(f"| {arm} | {v.get('n_train_samples') or '-'} | {pct(v.get('tpl'))} | " + " | ".join(cells)
+                     + f" | {_num(v.get('answer_prior'), '.3f')} | {pct(control)} | {_num(twins, '.3f')} |")
     return lines
 
 
@@ -54,72 +65,73 @@ def _tasks(results: dict) -> list[str]:
     return lines
 
 
-def _findings(results: dict) -> list[str]:
-    lines = ["| claim (paper) | measure | result: difference [95% CI] | verdict |", "|---|---|---|---|"]
-    for f in results["findings"]:
-        lines.append(f"| {f['claim']} | {f['measure']} | {f['evidence']} | **{f['verdict']}** |")
+def _tpl(results: dict) -> list[str]:
+    pools = results.get("tpl_pools", {})
+    if not pools:
+        return []
+    keys = list(results["config"]["tpl_key_frames"])
+    lines = ["| training pool | samples | mean TPL [95% CI] | " + " | ".join(f"key frame {k}" for k in keys)
+             + " | median |", "|---|---:|---:|" + "---:|" * len(keys) + "---:|"]
+    for name, p in pools.items():
+        by_key = [pct(p.get("by_key", {}).get(k)) for k in keys]
+        lines.append(f"| {name} | {p['n']} | {pct(p)} | " + " | ".join(by_key) + f" | {_num(p.get('median'), '.3f')} |")
     return lines
 
 
-def _other(results: dict) -> list[str]:
+def _probes(results: dict) -> list[str]:
+    probes = results.get("probes", {})
+    lines = ["| model | frames used (masking) | effective frames (attention) | mean drop per frame (nats) |",
+             "|---|---:|---:|---|"]
+    masking, attention = probes.get("masking", {}), probes.get("attention", {})
+    for arm in [a for a in masking if a != "utr_minus_captions"]:
+        drops = ", ".join(f"{d:.2f}" for d in masking[arm].get("mean_drop_by_frame", []))
+        lines.append(f"| {arm} | {pct(masking[arm]['frames_used'])} | "
+                     f"{pct(attention.get(arm, {}).get('effective_frames'))} | {drops} |")
+    return lines
+
+
+def _data(results: dict) -> list[str]:
+    data = results.get("data", {})
     lines = []
-    pools = results.get("tpl_pools", {})
-    if pools:
-        lines += ["| training pool | samples | mean TPL [95% CI] | median TPL |", "|---|---:|---:|---:|"]
-        for name, p in pools.items():
-            med = "-" if p.get("median") is None else f"{p['median']:.4f}"
-            lines.append(f"| {name} | {p['n']} | {pct(p)} | {med} |")
-        lines.append("")
-    att = {k: v for k, v in results.get("attention", {}).items() if isinstance(v, dict) and "effective_frames" in v}
-    if att:
-        lines += ["| model | effective frames (exp entropy) | frames >= 1/T share | questions |", "|---|---:|---:|---:|"]
-        for arm, v in att.items():
-            lines.append(f"| {arm} | {pct(v['effective_frames'])} | {pct(v['active_frames'])} | {v['effective_frames']['n']} |")
+    overlap = data.get("bench_questions_in_training")
+    if overlap:
+        lines.append(f"- Paraphrase split: {overlap['found_in_training']} of the benchmark's "
+                     f"{overlap['bench_questions']} question sentences appear in any training pool.")
+    engine = (results.get("engine") or {}).get("correctness") or {}
+    if engine.get("by_task"):
+        per_task = ", ".join(f"{t} {v['correct']}/{v['answers']}" for t, v in engine["by_task"].items())
+        lines.append(f"- The UTR data is `videoutr engine`'s output, unchanged: its answers agree with the world's "
+                     f"truth on {engine['accuracy']:.1%} of {engine['answers']} ({per_task}).")
     return lines
 
 
 def _wall(results: dict) -> str:
     calls = [c for c in results.get("calls", []) if c.get("ran_stages")]
-    stage_sum = sum(v or 0 for v in results.get("timings_s", {}).values())
-    if not calls:
-        return f"sum of stage times {stage_sum:.0f} s (stages run two at a time)"
-    return (f"{sum(c['wall_s'] for c in calls):.0f} s over {len(calls)} call(s) that ran stages "
-            f"(sum of stage times {stage_sum:.0f} s; arms train two at a time)")
-
-
-def _agreement(results: dict) -> list[str]:
-    rows = results.get("data", {}).get("utr_agreement")
-    if not rows:
-        return []
-    checked = {task: r for task, r in rows.items() if task != "unchecked"}
-    asked, agree = sum(r["asked"] for r in checked.values()), sum(r["agree"] for r in checked.values())
-    per_task = ", ".join(f"{task} {r['agree']}/{r['asked']}" for task, r in checked.items())
-    unchecked = rows.get("unchecked", {}).get("asked", 0)
-    return [f"- The UTR short-form answers (from the tracker, not the truth) agree with the world's truth on "
-            f"{agree} of {asked} questions the benchmark also asks ({per_task}); {unchecked} more have no "
-            "benchmark counterpart.", ""]
+    return f"{results.get('wall_s', 0):.0f} s over {len(calls)} call(s) that ran stages"
 
 
 def render_markdown(results: dict, images: list[str]) -> str:
     cfg = results["config"]
-    verdicts = [f["verdict"] for f in results["findings"]]
-    summary = (f"{verdicts.count('reproduced')} of {len(verdicts)} expected effects reproduced, "
-               f"{verdicts.count('inconclusive')} inconclusive, {verdicts.count('contradicted')} contradicted, "
-               f"{verdicts.count('not measured')} not measured.")
+    verdicts = [c["verdict"] for c in results["claims"]]
+    summary = ", ".join(f"{verdicts.count(v)} {v}" for v in ("reproduced", "below target", "inconclusive",
+                                                            "contradicted", "not measured") if verdicts.count(v))
+    chance = results.get("chance")
     parts = [
         "# videoutr demo: temporal hacking and its cure on the synthetic world", "",
-        f"Command: `videoutr demo` with {cfg['seeds']} seed(s), {cfg['steps']} steps per arm (batch "
-        f"{cfg['batch_size']}), {cfg['frames']} frames per video, TPL key frame `{cfg['tpl_key_frame']}`. "
-        f"Wall time: {_wall(results)}.",
-        "Intervals are 95% bootstrap intervals. Differences between models and conditions are paired over the same"
-        " benchmark questions and resample both the questions and each model's training seeds (so, with several"
-        " seeds, they hold training-run variance); single accuracies resample questions, averaged over seeds."
-        " Every number is computed from this run's files.", "",
-        "## What reproduced", "", summary, "", *_findings(results), "",
-        *[f"- {note}" for note in caveats(results)], "",
-        "## Temporal accuracy per arm and condition", "", *_agreement(results), *_headline(results), "",
+        f"Command: `videoutr demo --world-seed {cfg['world_seed']} --train-seed {cfg['train_seed']}` "
+        f"({cfg['seeds']} training seed(s), {cfg['steps']} steps per arm at batch {cfg['batch_size']}, "
+        f"{cfg['frames']} frames per video). Wall time: {_wall(results)}.",
+        "Intervals are 95% bootstrap intervals; differences between models and conditions are paired over the"
+        " same benchmark questions. Every number is computed from this run's files.", "",
+        f"## Claims ({summary})", "", *_claims(results), "",
+        *_data(results), "",
+        "## Temporal accuracy per arm and condition", "",
+        f"Chance on the temporal questions: {_num(chance, '.3f')}. `first` / `last`: the first / last frame shown"
+        " as a still video; `none`: no video. The answer prior answers from the arm's training answers alone.", "",
+        *_arms(results), "",
         "## Accuracy per task (full video)", "", *_tasks(results), "",
-        "## TPL and frame activation", "", *_other(results), "",
+        "## TPL of the training pools (under the base checkpoint)", "", *_tpl(results), "",
+        "## Frame use", "", *_probes(results), "",
     ]
     parts += [f"![{name}]({name})" for name in images]
     return "\n".join(parts) + "\n"

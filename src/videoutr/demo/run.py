@@ -1,12 +1,14 @@
 """`videoutr demo`: the whole experiment, top to bottom, resumable stage by stage.
 
-    world -> engine (train core videos) -> data pools -> train the reference arm -> TPL of every
-    training set under it + TPL-filtered captions -> train the other arms -> evaluate every model
-    under full / single / shuffled / reversed / none -> frame activation -> report.
+    world -> engine (train core videos) -> data pools -> TPL of every pool under the base (no arm)
+    + TPL-filtered captions -> train every arm -> evaluate every arm under full / first / last /
+    shuffled / none -> frame use (masking) and frame activation (attention) -> report.
 
 Every stage writes its outputs atomically, then `DIR/stages/<name>.done` (a JSON with what it
 produced); a rerun of `videoutr demo --out DIR` skips finished stages and resumes unfinished ones
-(training from its last checkpoint, evaluation and TPL from their per-item JSONL).
+(training from its last checkpoint, evaluation and TPL from their per-item JSONL). Jobs that run
+side by side (training, evaluation, probes) write their logs to `DIR/logs/`; the terminal shows
+one progress display.
 
     >>> results = run_demo(demo_preset("smallest"), "runs/demo-small")
     >>> (Path("runs/demo-small") / "report.md").is_file()
@@ -17,42 +19,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from videoutr.demo.config import REFERENCE_ARM, DemoConfig
+from videoutr.demo.config import TPL_POOLS, DemoConfig
+from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 
 ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
-
-
-class Stages:
-    """Done-markers under DIR/stages: run a stage once, remember what it returned."""
-
-    def __init__(self, out: Path, log: Callable[[str], None]) -> None:
-        self.dir = out / "stages"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.log = log
-        self.timings: dict[str, float] = {}
-
-    def run(self, name: str, fn: Callable[[], Any]) -> Any:
-        marker = self.dir / f"{name.replace('/', '__')}.done"
-        if marker.is_file():
-            self.log(f"[skip] {name} (done)")
-            return read_json(marker)["result"]
-        self.log(f"[run ] {name}")
-        start = time.perf_counter()
-        result = fn()
-        seconds = round(time.perf_counter() - start, 2)
-        self.timings[name] = seconds
-        write_json(marker, {"result": result, "seconds": seconds})
-        self.log(f"[done] {name} in {seconds:.1f}s")
-        return result
-
-    def all_timings(self) -> dict[str, float]:
-        return {p.stem.replace("__", "/"): read_json(p).get("seconds") for p in sorted(self.dir.glob("*.done"))}
+ENGINE_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:
@@ -81,83 +55,118 @@ def stage_world(cfg: DemoConfig, out: Path) -> dict:
     return {"dir": str(out / "world")}
 
 
+def engine_config(cfg: DemoConfig):
+    """The engine as the demo runs it: its short-answer tasks, several per dialogue."""
+    from videoutr.engine import EngineConfig
+
+    return EngineConfig.from_dict({"query": {"samples_per_video": 2, "turns_per_sample": len(ENGINE_TASKS),
+                                             "summary": False, "tasks": list(ENGINE_TASKS),
+                                             "seed": cfg.world_seed}}).validate()
+
+
 def stage_engine(cfg: DemoConfig, out: Path) -> dict:
-    """Run the data engine on the core train videos (links to them in engine/videos/videos/)."""
+    """Run the data engine on the core train videos (links to them in engine/videos/), then check
+    its answers against the world's truth (`videoutr engine-eval`'s correctness)."""
     from videoutr.demo.data import core_videos, train_split
-    from videoutr.engine import EngineConfig, run_engine
+    from videoutr.engine import run_engine
 
     core = core_videos(train_split(out / "world"), cfg.core_fraction)
-    links = out / "engine" / "videos" / "videos"
+    links = out / "engine" / "videos"
     links.mkdir(parents=True, exist_ok=True)
     for video_id in core:
         link = links / f"{video_id}.mp4"
         if not link.exists():
             os.symlink((out / "world" / "videos" / f"{video_id}.mp4").resolve(), link)
-    engine_cfg = EngineConfig.from_dict({"query": {"samples_per_video": 1, "turns_per_sample": 1,
-                                                   "max_boxes": 4, "seed": cfg.world_seed}}).validate()
-    stats = run_engine(out / "engine" / "videos", out / "engine" / "out", engine_cfg, progress=False)
-    return {"core_videos": len(core), "samples": stats.get("samples"), "ok": stats.get("ok")}
+    stats = run_engine(links, out / "engine" / "out", engine_config(cfg), progress=False)
+    return {"core_videos": len(core), "samples": stats.get("samples"), "ok": stats.get("ok"),
+            "correctness": _engine_correctness(out)}
+
+
+def _engine_correctness(out: Path) -> dict:
+    from videoutr.engine.correctness import answer_correctness
+    from videoutr.engine.types import ClipTrajectories
+    from videoutr.data.llava import load_samples
+    from videoutr.jsonio import iter_jsonl
+    from videoutr.world.annotation import load_annotations
+
+    clips = [ClipTrajectories.from_dict(r) for r in iter_jsonl(out / "engine" / "out" / "trajectories.jsonl")]
+    truth = {a.id: a.to_json() for a in load_annotations(out / "world")}
+    return answer_correctness(load_samples(out / "engine" / "out" / "utr.json"), clips, truth)
 
 
 def stage_data(cfg: DemoConfig, out: Path) -> dict:
-    """The training pools and arms, and how far the UTR short-form answers agree with the truth."""
-    from videoutr.demo.data import build_pools, core_videos, engine_clips, train_split, write_arm
-    from videoutr.demo.utr_tasks import answer_agreement
-    from videoutr.world.annotation import load_annotations
+    """The training pools and arms; checks that no benchmark question appears in any of them."""
+    from videoutr.demo.data import build_pools, core_videos, paraphrase_overlap, train_split, write_arm
 
     train = train_split(out / "world")
     core = core_videos(train, cfg.core_fraction)
-    pools = build_pools(out / "world", out / "engine" / "out", core, train, out / "data")
+    pools = build_pools(out / "world", out / "engine" / "videos", out / "engine" / "out", core, train, out / "data")
     arms = {arm: str(write_arm(arm, pools, out / "data", cfg.world_seed)) for arm in cfg.arms if arm != "captions_tpl"}
-    agreement = answer_agreement(engine_clips(out / "engine" / "out", set(core)),
-                                 {a.id: a for a in load_annotations(out / "world")})
     return {"pools": {k: str(v) for k, v in pools.items()}, "arms": arms, "core": len(core), "train": len(train),
-            "utr_agreement": agreement}
+            "bench_questions_in_training": paraphrase_overlap(out / "world" / "bench.json", list(pools.values()))}
+
+
+def video_roots(out: Path) -> list[Path]:
+    """Where the pools' relative video paths resolve: world (captions), engine links (UTR), data (stills)."""
+    return [out / "world", out / "engine" / "videos", out / "data"]
+
+
+def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) -> dict:
+    """TPL of one pool under the base checkpoint (none of the arms) with one key frame."""
+    from videoutr.tpl.run import TplRunConfig, run_tpl
+
+    root = {"captions": "world", "captions_x2": "world", "utr": "engine/videos", "control": "data"}[pool]
+    scores = out / "tpl" / f"{pool}.{key_frame}.jsonl"
+    run_tpl(TplRunConfig(model=str(base_checkpoint(cfg)), data=data, out=str(scores), video_root=str(out / root),
+                         frames=cfg.frames, key_frame=key_frame, key_view=cfg.tpl_key_view, batch_size=8),
+            progress=False)
+    return {"scores": str(scores)}
+
+
+def stage_filter(cfg: DemoConfig, out: Path, tpl: dict[str, dict[str, str]], pool: str) -> dict:
+    """captions_tpl: the top share of the x2 caption pool by TPL (mean over the key frames)."""
+    from videoutr.demo.collect import combine_tpl
+    from videoutr.jsonio import write_jsonl
+    from videoutr.tpl.filter import filter_by_tpl
+
+    combined = out / "tpl" / "captions_x2.mean.jsonl"
+    write_jsonl(combined, [{"id": k, "tpl": v} for k, v in combine_tpl(tpl["captions_x2"]).items()])
+    path = out / "data" / "arm_captions_tpl.json"
+    res = filter_by_tpl(combined, pool, path, top_fraction=cfg.tpl_keep_fraction)
+    return {"path": str(path), "kept": res.kept, "dropped": res.dropped}
+
+
+def train_dir(out: Path, arm: str, seed: int) -> Path:
+    return out / "models" / arm / f"seed{seed}"
 
 
 def stage_train(cfg: DemoConfig, out: Path, arm: str, seed: int, data_json: str) -> dict:
     from videoutr.train import load_recipe, run_training
+    from videoutr.train.config import DatasetEntry, validate
 
-    run_dir = out / "models" / arm / f"seed{seed}"
-    recipe = load_recipe(ARM_RECIPE, [
-        f"model.path={base_checkpoint(cfg)}", f"run.output_dir={run_dir}",
-        f"data.datasets=[{{json_path: {data_json}, sampling_strategy: all}}]", f"data.video_root=[{out / 'world'}]",
-        f"data.num_frames={cfg.frames}", "data.eval_fraction=0", f"run.max_steps={cfg.steps}",
-        f"run.batch_size={cfg.batch_size}", f"run.seed={seed}", f"optim.lr={cfg.lr}",
-        f"optim.warmup_steps={cfg.warmup_steps}", "optim.scheduler=constant_with_warmup",
-        f"run.save_steps={max(cfg.steps // 2, 1)}", "run.save_total_limit=1", "run.logging_steps=10",
-    ])
+    run_dir = train_dir(out, arm, seed)
+    recipe = load_recipe(ARM_RECIPE, semantic=False)
+    recipe.model.path = str(base_checkpoint(cfg))
+    recipe.data.datasets = [DatasetEntry(json_path=data_json, sampling_strategy="all")]
+    recipe.data.video_root = [str(p) for p in video_roots(out)]
+    recipe.data.num_frames, recipe.data.eval_fraction = cfg.frames, 0.0
+    recipe.optim.lr, recipe.optim.warmup_steps = cfg.lr, cfg.warmup_steps
+    run = recipe.run
+    run.output_dir, run.max_steps, run.batch_size, run.seed = str(run_dir), cfg.steps, cfg.batch_size, seed
+    run.save_steps = max(cfg.steps // 2, 1)
+    problems = validate(recipe)
+    if problems:
+        raise ConfigError(f"{ARM_RECIPE}: " + "; ".join(problems))
     summary = run_training(recipe)
     return {"model": str(run_dir), "seconds": summary["seconds"], "loss_first": summary["train_loss_first"],
             "loss_last": summary["train_loss_last"], "data": data_json}
 
 
-def stage_tpl(cfg: DemoConfig, out: Path, reference: str, datasets: dict[str, str]) -> dict:
-    from videoutr.tpl.run import TplRunConfig, run_tpl
-
-    result = {}
-    for name, data in datasets.items():
-        scores = out / "tpl" / f"{name}.jsonl"
-        tcfg = TplRunConfig(model=reference, data=data, out=str(scores), video_root=str(out / "world"),
-                            frames=cfg.frames, key_frame=cfg.tpl_key_frame, batch_size=8)
-        run_tpl(tcfg, progress=False)
-        result[name] = str(scores)
-    return result
-
-
-def stage_filter(cfg: DemoConfig, out: Path, scores: str, pool: str) -> dict:
-    from videoutr.tpl.filter import filter_by_tpl
-
-    path = out / "data" / "arm_captions_tpl.json"
-    res = filter_by_tpl(scores, pool, path, top_fraction=cfg.tpl_keep_fraction)
-    return {"path": str(path), "kept": res.kept, "dropped": res.dropped}
-
-
 def eval_conditions(cfg: DemoConfig, arm: str) -> list[str]:
-    """Every condition for the ablation arms; full (+ shuffled) for the others."""
+    """Every condition for the ablation arms; full (+ none, against the answer prior) for the others."""
     if arm in cfg.ablation_arms:
         return list(cfg.conditions)
-    return [c for c in cfg.conditions if c in ("full", "shuffled")]
+    return [c for c in cfg.conditions if c in ("full", "none")]
 
 
 def stage_eval(cfg: DemoConfig, out: Path, model: str, arm: str, seed: int) -> dict:
@@ -171,19 +180,26 @@ def stage_eval(cfg: DemoConfig, out: Path, model: str, arm: str, seed: int) -> d
     return {"samples": str(out / "eval" / name / "samples.jsonl")}
 
 
-def stage_attention(cfg: DemoConfig, out: Path, models: dict[str, str]) -> dict:
-    from videoutr.demo.attention import attention_probe
+def probe_questions(cfg: DemoConfig, out: Path) -> list:
+    """The temporal questions (originals, not twins) of the first `probe_videos` test videos."""
     from videoutr.world import load_bench
 
     bench = [q for q in load_bench(out / "world") if q.temporal and "_rev" not in q.id]
-    videos = sorted({q.video for q in bench})[: cfg.attention_videos]
-    questions = [q for q in bench if q.video in videos]
-    result = {}
-    for arm, model in models.items():
-        probe = attention_probe(model, questions, str(out / "world"), cfg.frames)
-        write_json(out / "attention" / f"{arm}.json", probe, indent=None)
-        result[arm] = str(out / "attention" / f"{arm}.json")
-    return result
+    videos = sorted({q.video for q in bench})[: cfg.probe_videos]
+    return [q for q in bench if q.video in videos]
+
+
+def stage_probe(cfg: DemoConfig, out: Path, arm: str, model: str) -> dict:
+    """Frame use (masking each frame) and frame activation (attention) of one arm's model."""
+    from videoutr.demo.attention import attention_probe, masking_probe
+
+    questions = probe_questions(cfg, out)
+    masking = masking_probe(model, questions, str(out / "world"), cfg.frames)
+    write_json(out / "probes" / f"{arm}.masking.json", masking, indent=None)
+    attention = attention_probe(model, questions, str(out / "world"), cfg.frames)
+    write_json(out / "probes" / f"{arm}.attention.json", attention, indent=None)
+    return {"masking": str(out / "probes" / f"{arm}.masking.json"),
+            "attention": str(out / "probes" / f"{arm}.attention.json")}
 
 
 def _record_call(out: Path, wall_s: float, ran: bool) -> list[dict]:
@@ -195,69 +211,26 @@ def _record_call(out: Path, wall_s: float, ran: bool) -> list[dict]:
     return calls
 
 
-def _init_worker(threads: int) -> None:
-    import torch
+def _steps_done(run_dir: Path) -> int:
+    """The last logged optimizer step of a training run (0 before the first log line)."""
+    import json
 
-    torch.set_num_threads(threads)
-
-
-class Jobs:
-    """Stage jobs run `workers` at a time in spawned processes (1 torch thread each); markers as
-    in `Stages`, written by the parent when a job returns, so a killed run redoes only unfinished
-    jobs (and those resume from their own checkpoints / per-item JSONL)."""
-
-    def __init__(self, stages: Stages, workers: int, threads: int) -> None:
-        self.stages, self.workers, self.threads = stages, workers, threads
-
-    def run(self, jobs: dict[str, tuple]) -> dict[str, Any]:
-        """jobs: name -> (function, *args). Returns name -> result."""
-        results, todo = {}, {}
-        for name, job in jobs.items():
-            marker = self.stages.dir / f"{name.replace('/', '__')}.done"
-            if marker.is_file():
-                self.stages.log(f"[skip] {name} (done)")
-                results[name] = read_json(marker)["result"]
-            else:
-                todo[name] = job
-        if self.workers <= 1 or len(todo) <= 1:
-            for name, (fn, *args) in todo.items():
-                results[name] = self.stages.run(name, lambda: fn(*args))
-            return results
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(min(self.workers, len(todo)), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(self.threads,)) as pool:
-            started = {name: (pool.submit(_timed, fn, *args), name) for name, (fn, *args) in todo.items()}
-            for name in todo:
-                self.stages.log(f"[run ] {name}")
-            for name, (future, _) in started.items():
-                result, seconds = future.result()
-                self.stages.timings[name] = seconds
-                write_json(self.stages.dir / f"{name.replace('/', '__')}.done", {"result": result, "seconds": seconds})
-                self.stages.log(f"[done] {name} in {seconds:.1f}s")
-                results[name] = result
-        return results
+    log = run_dir / "log.jsonl"
+    if not log.is_file():
+        return 0
+    for line in reversed(log.read_text(encoding="utf-8").splitlines()):
+        try:
+            return int(json.loads(line).get("step", 0))
+        except (ValueError, AttributeError):
+            continue
+    return 0
 
 
-def _timed(fn: Callable, *args) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = fn(*args)
-    return result, round(time.perf_counter() - start, 2)
+def _lines(path: Path) -> int:
+    return sum(1 for _ in path.open(encoding="utf-8")) if path.is_file() else 0
 
 
-def _train_jobs(cfg: DemoConfig, out: Path, arms: list[str], data: dict) -> dict[str, tuple]:
-    return {f"train/{arm}/seed{seed}": (stage_train, cfg, out, arm, seed, data["arms"][arm])
-            for arm in arms for seed in range(cfg.seeds)}
-
-
-def _eval_jobs(cfg: DemoConfig, out: Path, arms: list[str], trained: dict) -> dict[str, tuple]:
-    return {f"eval/{arm}/seed{seed}": (stage_eval, cfg, out, trained[f"train/{arm}/seed{seed}"]["model"], arm, seed)
-            for arm in arms for seed in range(cfg.seeds)}
-
-
-def run_demo(cfg: DemoConfig, out_dir: str | Path, log: Callable[[str], None] = print) -> dict:
+def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool = True) -> dict:
     """Run (or resume) the demo in `out_dir`; returns results.json's content."""
     import torch
 
@@ -269,29 +242,39 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log: Callable[[str], None] = 
     out.mkdir(parents=True, exist_ok=True)
     _check_config(out, cfg)
     base_checkpoint(cfg)
-    stages = Stages(out, log)
+    stages = Stages(out, show_progress, log)
     jobs = Jobs(stages, cfg.workers, cfg.threads)
     started = time.perf_counter()
     stages.run("world", lambda: stage_world(cfg, out))
-    stages.run("engine", lambda: stage_engine(cfg, out))
+    engine = stages.run("engine", lambda: stage_engine(cfg, out))
     data = stages.run("data", lambda: stage_data(cfg, out))
-    first = [a for a in cfg.arms if a != "captions_tpl"]  # captions_tpl needs the reference's TPL
-    trained = jobs.run(_train_jobs(cfg, out, first, data))
-    reference = trained[f"train/{REFERENCE_ARM}/seed0"]["model"]
-    tpl = stages.run("tpl", lambda: stage_tpl(cfg, out, reference, dict(data["pools"])))
-    later = []
+    pools = {p: data["pools"][p] for p in TPL_POOLS}
+    tpl_jobs = {f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None)
+                for pool, path in pools.items() for key in cfg.tpl_key_frames}
+    tpl_done = jobs.run("tpl", tpl_jobs)
+    tpl = {pool: {key: tpl_done[f"tpl/{pool}/{key}"]["scores"] for key in cfg.tpl_key_frames} for pool in pools}
     if "captions_tpl" in cfg.arms:
         data["arms"]["captions_tpl"] = stages.run("filter", lambda: stage_filter(
-            cfg, out, tpl["captions_x4"], data["pools"]["captions_x4"]))["path"]
-        later = ["captions_tpl"]
-    both = jobs.run({**_train_jobs(cfg, out, later, data), **_eval_jobs(cfg, out, first, trained)})
-    trained.update(both)
-    jobs.run(_eval_jobs(cfg, out, later, trained))
-    shown = {a: trained[f"train/{a}/seed0"]["model"] for a in ("captions", REFERENCE_ARM) if a in cfg.arms}
-    stages.run("attention", lambda: stage_attention(cfg, out, shown))
+            cfg, out, tpl, data["pools"]["captions_x2"]))["path"]
+    trained = jobs.run("train", {
+        f"train/{arm}/seed{seed}": ((stage_train, cfg, out, arm, seed, data["arms"][arm]),
+                                    (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps))
+        for arm in cfg.arms for seed in cfg.train_seeds()})
+    jobs.run("eval", {
+        f"eval/{arm}/seed{seed}": ((stage_eval, cfg, out, trained[f"train/{arm}/seed{seed}"]["model"], arm, seed),
+                                   (lambda a=arm, s=seed: _lines(out / "eval" / a / f"seed{s}" / "samples.jsonl"),
+                                    None))
+        for arm in cfg.arms for seed in cfg.train_seeds()})
+    first_seed = cfg.train_seeds()[0]
+    probed = [a for a in ("captions", "control", "utr") if a in cfg.arms]
+    jobs.run("probe", {f"probe/{arm}": ((stage_probe, cfg, out, arm, trained[f"train/{arm}/seed{first_seed}"]["model"]),
+                                        None) for arm in probed})
     results = collect_results(cfg, out, data, tpl, stages.all_timings())
+    results["engine"] = engine
     results["wall_seconds_this_call"] = round(time.perf_counter() - started, 1)
     results["calls"] = _record_call(out, results["wall_seconds_this_call"], ran=bool(stages.timings))
+    results["wall_s"] = round(sum(c["wall_s"] for c in results["calls"] if c["ran_stages"]), 1)
     write_report(results, out)
-    log(f"report: {out / 'report.md'}")
+    stages.close()
     return results
+

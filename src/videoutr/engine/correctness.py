@@ -25,6 +25,7 @@ from videoutr.data.llava import Sample
 from videoutr.engine.kinematics import _DIRECTIONS
 from videoutr.engine.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
 from videoutr.engine.types import ClipTrajectories
+from videoutr.world.palette import grid_place
 
 STILL_MOVE = 0.02  # a "stationary" claim allows this much true centre travel (frame sides)
 
@@ -175,7 +176,29 @@ def check_summary(c: Check, claims: dict[str, Any]) -> bool:
     return bool(ok)
 
 
+def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
+    """The short-answer tasks (`engine.query.short`): one fact of one subject, or the count."""
+    if task == "subject_count":
+        must, may = c.present(c.clip.frame_idx)
+        return len(must) <= claims["count"] <= len(may) or c.fail("count")
+    obj = c.obj(claims["subject_id"])
+    if obj is None:
+        return c.fail("unmatched_track")
+    if task in ("place_at_start", "place_at_end"):
+        x, y = c.centre(obj, claims["frame"])
+        return grid_place(x, y, 1.0, 1.0) == claims["location"] or c.fail("location")
+    if task == "move_direction":
+        return c.segment(obj, "moving", c.clip.frame_idx[0], c.clip.frame_idx[-1], claims["direction"])
+    seen = [col for col, box in zip(obj["colour"], obj["box_xyxy"]) if box is not None]
+    return list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
+
+
+SHORT_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
+
+
 def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
+    if task in SHORT_TASKS:
+        return check_short(c, task, claims)
     if task in ("box_to_track", "location_to_track", "appearance_to_track"):
         return check_track_claims(c, claims)
     if task == "span_to_subjects":

@@ -35,7 +35,7 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Results folder (resumabl
 VideoRoot = Annotated[list[Path] | None, typer.Option("--video-root", help="Folder(s) the videos are relative to.")]
 Format = Annotated[str, typer.Option("--format", help="auto | world | mcq | tempcompass | openqa")]
 Method = Annotated[str, typer.Option(help="MCQ scoring: loglik | generate | both")]
-Conditions = Annotated[str, typer.Option(help=f"Comma list from {ALL_CONDITIONS}")]
+Conditions = Annotated[str, typer.Option(help="Comma list from full, single, first, last, shuffled, reversed, none")]
 KeyFrame = Annotated[str, typer.Option(help="Frame of the `single` condition: first|middle|last|random")]
 Frames = Annotated[int | None, typer.Option(help="Frames per video (default: the model's own policy).")]
 LlTarget = Annotated[str, typer.Option(help="Log-likelihood of the option text, or of its letter.")]

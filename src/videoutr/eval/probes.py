@@ -3,6 +3,8 @@
 Conditions (registry by short name):
 - `full`      the T sampled frames, in order;
 - `single`    one key frame only, as a one-frame video (`key_frame`: first | middle | last | random);
+- `first` / `last`  the first / last frame shown T times: a still video of one moment, as long as
+                the full one (so the prompt keeps its length and positions);
 - `shuffled`  the T frames in a seeded random order that is never the identity (T > 1);
 - `reversed`  the T frames in reverse order;
 - `none`      no video at all: the prompt carries no video tokens.
@@ -24,7 +26,7 @@ import numpy as np
 from videoutr.errors import ConfigError
 from videoutr.video.keyframe import key_frame_index
 
-CONDITIONS = ("full", "single", "shuffled", "reversed", "none")
+CONDITIONS = ("full", "single", "first", "last", "shuffled", "reversed", "none")
 
 
 def parse_conditions(text: str | list[str]) -> list[str]:
@@ -54,6 +56,8 @@ def condition_indices(num_frames: int, condition: str, key_frame: str = "first",
         return list(range(num_frames))
     if condition == "single":
         return [key_frame_index(num_frames, key_frame, sample_id=str(seed))]
+    if condition in ("first", "last"):
+        return [0 if condition == "first" else num_frames - 1] * num_frames
     if condition == "shuffled":
         return shuffle_order(num_frames, seed)
     if condition == "reversed":
@@ -98,7 +102,7 @@ def time_verdict(scores: dict[str, dict]) -> dict:
     if n < MIN_ITEMS:
         out.update(ignores_time=None, ignores_video=None,
                    statement=f"inconclusive: only {n} items scored (need >= {MIN_ITEMS} per condition)")
-    for cond in ("shuffled", "reversed", "single", "none"):
+    for cond in ("shuffled", "reversed", "single", "first", "last", "none"):
         if cond in scores and scores[cond].get("accuracy") is not None:
             drop = p - scores[cond]["accuracy"]
             out["drops"][cond] = {"accuracy_drop": drop, "margin": _margin(p, n),

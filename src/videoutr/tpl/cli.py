@@ -14,6 +14,8 @@ def tpl_command(
     video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the 'video' paths are relative to."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
     key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, middle, last or random."),
+    key_view: str = typer.Option("frame", "--key-view", help="frame: the key frame as a one-frame video (the paper); "
+                                 "still: the key frame repeated T times (models never shown one frame)."),
     mode: str = typer.Option("diff", "--mode", help="diff: PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."),
     batch_size: int = typer.Option(4, "--batch-size", help="Samples per forward."),
     seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
@@ -29,8 +31,8 @@ def tpl_command(
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
     cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
-                       key_frame=key_frame, mode=mode, batch_size=batch_size, seed=seed, dtype=dtype, device=device,
-                       allow_outside_root=allow_outside_root)
+                       key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
+                       dtype=dtype, device=device, allow_outside_root=allow_outside_root)
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")

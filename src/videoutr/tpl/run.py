@@ -39,6 +39,7 @@ class TplRunConfig:
     video_root: str = "."
     frames: int | None = None  # None: the model's own frame policy (processor / videoutr.json)
     key_frame: str = "first"  # the paper's chart is "TPL (frame1-frame32)"
+    key_view: str = "frame"  # the key frame as a one-frame video (the paper), or "still": repeated T times
     mode: str = "diff"
     batch_size: int = 4
     seed: int = 0  # for key_frame="random"
@@ -53,7 +54,7 @@ class TplRunConfig:
 
     def validate(self) -> TplRunConfig:
         """Raise `ConfigError` listing every invalid option at once; return self when valid."""
-        from videoutr.tpl.score import MODES
+        from videoutr.tpl.score import KEY_VIEWS, MODES
         from videoutr.video.keyframe import KEY_FRAMES
 
         checks = Checks("tpl")
@@ -63,6 +64,7 @@ class TplRunConfig:
         checks.output("--out", self.out, inputs={"--data": self.data})
         checks.at_least("--frames", self.frames, 1)
         checks.choice("--key-frame", self.key_frame, KEY_FRAMES)
+        checks.choice("--key-view", self.key_view, KEY_VIEWS)
         checks.choice("--mode", self.mode, MODES)
         checks.at_least("--batch-size", self.batch_size, 1)
         checks.dtype("--dtype", self.dtype)
@@ -176,7 +178,7 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     if model is None:
         model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
     policy = frame_policy(cfg.model, processor, cfg.frames)
-    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed)
+    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed, key_view=cfg.key_view)
     store = ResumableJsonl(out, key="id")
     todo = sorted((s for s in samples if s.id not in store.done), key=lambda s: str(s.video))  # stable
     buckets: dict[int, list[tuple]] = {}

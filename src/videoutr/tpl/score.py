@@ -12,6 +12,11 @@ large; a text about what any single frame shows has TPL near 0 (diff) or 1 (rati
 less temporal hacking possible (Video-UTR, Finding 1). The key frame is the first by default: the
 paper's per-subset chart is labelled "TPL (frame1-frame32)" (docs/tpl.md).
 
+The key frame is shown as the paper shows it, a one-frame video (`key_view="frame"`), or as a still
+video of the key frame repeated T times (`key_view="still"`): the same number of video tokens at
+the same positions, for models that never saw a one-frame video, whose one-frame perplexity would
+measure that surprise rather than the text's need for time.
+
 Efficient by design: all assistant turns of a dialogue are scored in one forward; samples are
 batched; for LLaVA-OneVision the vision tower runs once per video, because each frame is encoded
 and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
@@ -44,6 +49,9 @@ MODES = ("diff", "ratio")
 def perplexity(nll_sum: float, n_tokens: int) -> float:
     """exp(mean NLL); nan for zero tokens."""
     return math.exp(nll_sum / n_tokens) if n_tokens else float("nan")
+
+
+KEY_VIEWS = ("frame", "still")
 
 
 def tpl_value(ppl_single: float, ppl_full: float, mode: str = "diff") -> float:
@@ -91,11 +99,13 @@ class TplScorer:
     """
 
     def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0,
-                 cache_videos: int = 8):
+                 cache_videos: int = 8, key_view: str = "frame"):
         key_frame_index(1, key_frame)
         tpl_value(1.0, 1.0, mode)
+        if key_view not in KEY_VIEWS:
+            raise ConfigError(f"unknown key view {key_view!r}; use one of {', '.join(KEY_VIEWS)}")
         self.model, self.processor = model, processor
-        self.key_frame, self.mode, self.seed = key_frame, mode, seed
+        self.key_frame, self.mode, self.seed, self.key_view = key_frame, mode, seed, key_view
         self.pad_id = processor.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = processor.tokenizer.eos_token_id
@@ -117,7 +127,7 @@ class TplScorer:
             full, single = self._score_reusing_vision(encoded, keys, videos)
         else:
             full = assistant_nll(self.model, collate(encoded, self.pad_id))
-            singles = [encode_sample(self.processor, s, f[k:k + 1]) for (s, f, _), k in zip(items, keys)]
+            singles = [encode_sample(self.processor, s, self._key_view(f, k)) for (s, f, _), k in zip(items, keys)]
             single = assistant_nll(self.model, collate(singles, self.pad_id))
         for _, _, video_key in items:
             if video_key[0] == "frames":  # identity keys are only valid within this call
@@ -126,6 +136,11 @@ class TplScorer:
             self._cache.popitem(last=False)
         return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
                 for row, ((s, f, _), k) in enumerate(zip(items, keys))]
+
+    def _key_view(self, frames: np.ndarray, key: int) -> np.ndarray:
+        """The frames the single-frame pass sees: the key frame alone, or repeated T times."""
+        one = np.asarray(frames)[key:key + 1]
+        return np.repeat(one, len(frames), axis=0) if self.key_view == "still" else one
 
     def _video(self, video_key, frames: np.ndarray) -> list:
         """The cache entry [encode_video(...), pooled features or None] of one video."""
@@ -154,7 +169,10 @@ class TplScorer:
         n_frames = encoded[0].num_frames
         per_frame = feats[:, :-1].reshape(feats.shape[0], n_frames, -1, feats.shape[-1])
         rows = torch.arange(feats.shape[0], device=device)
-        single_feats = torch.cat([per_frame[rows, torch.tensor(keys, device=device)], feats[:, -1:]], dim=1)
+        key_feats = per_frame[rows, torch.tensor(keys, device=device)]  # (B, n, D)
+        if self.key_view == "still":
+            key_feats = key_feats.repeat(1, n_frames, 1)
+        single_feats = torch.cat([key_feats, feats[:, -1:]], dim=1)
         singles = [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded]
         video_ids = [id(v) for v in videos]
         full = self._nll(encoded, feats, video_ids)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
-from videoutr.world.palette import BACKGROUNDS, COLOURS, SHAPES, SIZE_CLASSES
+from videoutr.world.palette import BACKGROUNDS, COLOURS, DIRECTIONS, SHAPES, SIZE_CLASSES
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class WorldConfig:
     shapes: tuple[str, ...] = SHAPES
     colours: tuple[str, ...] = COLOURS
     sizes: tuple[str, ...] = tuple(SIZE_CLASSES)
+    directions: tuple[str, ...] = tuple(DIRECTIONS)  # headings an object may take (bounces keep axis ones)
+    bench_tasks: tuple[str, ...] = ()  # benchmark tasks asked (`world.questions.TASKS`); empty: the default set
     captions_per_video: int = 2
     reversed_twins: bool = True  # write a time-reversed twin of every test video
     crf: int = 12  # libx264 quality: 12 keeps flat colours within a few levels
@@ -76,7 +78,11 @@ class WorldConfig:
             need(0.0 <= getattr(self, key) <= 1.0, key, "a probability in [0, 1]")
         need(0.0 < self.min_travel <= self.max_travel, "min_travel", f"0 < min_travel <= max_travel ({self.max_travel})")
         need(self.max_travel <= 3.0, "max_travel", "<= 3 frame sides per clip")
-        for key, known in (("backgrounds", BACKGROUNDS), ("shapes", SHAPES), ("colours", COLOURS), ("sizes", SIZE_CLASSES)):
+        from videoutr.world.questions import TASKS
+
+        need(all(t in TASKS for t in self.bench_tasks), "bench_tasks", f"names from {sorted(TASKS)}")
+        for key, known in (("backgrounds", BACKGROUNDS), ("shapes", SHAPES), ("colours", COLOURS), ("sizes", SIZE_CLASSES),
+                           ("directions", DIRECTIONS)):
             values = getattr(self, key)
             need(bool(values) and all(v in known for v in values), key, f"a non-empty subset of {list(known)}")
         need(self.captions_per_video >= 0, "captions_per_video", ">= 0")

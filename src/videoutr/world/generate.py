@@ -132,5 +132,5 @@ def write_outputs(cfg: WorldConfig, out: Path, annotations: list[VideoAnnotation
     """Write captions.json (train originals) and bench.json (test originals and twins)."""
     captions = [s for a in annotations if a.split == "train" for s in caption_samples(a, cfg.seed, cfg.captions_per_video)]
     save_samples(out / "captions.json", captions)
-    bench = [q.to_json() for a in annotations if a.split == "test" for q in bench_questions(a, cfg.seed)]
+    bench = [q.to_json() for a in annotations if a.split == "test" for q in bench_questions(a, cfg.seed, list(cfg.bench_tasks) or None, cfg.directions)]
     write_json(out / "bench.json", bench)

@@ -15,7 +15,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 | which_stops / which_starts | the one object that stops / starts again | swapped |
 | appears_last / disappears_first | the last object to appear / the first to leave | swapped |
 | count_turns | how often an object changes direction | the same |
-| shape (control, not temporal) | an object's shape | the same |
+| shape, count (controls, not temporal) | an object's shape; how many objects | the same |
 
     >>> items = bench_questions(ann, seed=0)
     >>> items[0].task, items[0].answer in items[0].candidates
@@ -101,7 +101,7 @@ def _named(ann: VideoAnnotation) -> list[tuple[ObjectTrack, str]]:
     return [(o, names[o.id]) for o in ann.objects if o.id in names]
 
 
-def task_direction(ann: VideoAnnotation) -> list[Raw]:
+def task_direction(ann: VideoAnnotation, directions: tuple[str, ...] = tuple(DIRECTIONS)) -> list[Raw]:
     out = []
     for obj, name in _named(ann):
         dirs = set()
@@ -111,7 +111,7 @@ def task_direction(ann: VideoAnnotation) -> list[Raw]:
                 dirs.add(direction_name(x1 - x0, y1 - y0))
         if len(dirs) == 1:
             answer = dirs.pop()
-            out.append((f"In which direction does {name} move?", answer, [OPPOSITE[answer]], list(DIRECTIONS)))
+            out.append((f"In which direction does {name} move?", answer, [OPPOSITE[answer]], list(directions)))
     return out
 
 
@@ -200,6 +200,14 @@ def task_count_turns(ann: VideoAnnotation) -> list[Raw]:
     return out
 
 
+def task_count(ann: VideoAnnotation) -> list[Raw]:
+    """How many objects the video shows, when every object is in view all along (not temporal)."""
+    if any(not all(o.in_frame(t) for t in range(ann.num_frames)) for o in ann.objects):
+        return []
+    answer = len(ann.objects)
+    return [("How many objects are in the video?", str(answer), [], _count_candidates(answer))]
+
+
 def task_shape(ann: VideoAnnotation) -> list[Raw]:
     out = []
     for obj in ann.objects:
@@ -223,7 +231,9 @@ TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "disappears_first": (lambda a: _task_order(a, appear_last=False), True),
     "count_turns": (task_count_turns, True),
     "shape": (task_shape, False),
+    "count": (task_count, False),
 }
+DEFAULT_TASKS = tuple(t for t in TASKS if t != "count")  # what a world asks unless told (`count` is opt-in)
 
 
 def _candidates(answer: str, preferred: list[str], pool: list[str], rng) -> list[str]:
@@ -234,12 +244,15 @@ def _candidates(answer: str, preferred: list[str], pool: list[str], rng) -> list
     return [chosen[int(i)] for i in rng.permutation(len(chosen))]
 
 
-def bench_questions(ann: VideoAnnotation, seed: int, tasks: list[str] | None = None) -> list[BenchQuestion]:
-    """All well-defined questions about one video (at most `MAX_PER_TASK` per task)."""
+def bench_questions(ann: VideoAnnotation, seed: int, tasks: list[str] | None = None,
+                    directions: tuple[str, ...] = tuple(DIRECTIONS)) -> list[BenchQuestion]:
+    """All well-defined questions about one video (at most `MAX_PER_TASK` per task); direction
+    candidates come from the `directions` the world's objects may take."""
     out = []
-    for task in tasks or list(TASKS):
+    for task in tasks or DEFAULT_TASKS:
         generate, temporal = TASKS[task]
-        for k, (question, answer, preferred, pool) in enumerate(generate(ann)[:MAX_PER_TASK]):
+        raws = task_direction(ann, directions) if task == "direction" else generate(ann)
+        for k, (question, answer, preferred, pool) in enumerate(raws[:MAX_PER_TASK]):
             rng = stable_rng(seed, "bench", ann.id, task, str(k))
             out.append(BenchQuestion(
                 id=f"{ann.id}_{task}_{k}", video=ann.video, question=question,

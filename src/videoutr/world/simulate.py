@@ -1,6 +1,6 @@
 """Sample one scene: background, objects, and their motion scripts, simulated frame by frame.
 
-Objects move in straight lines along the 8 compass directions at a constant speed, bounce off the
+Objects move in straight lines along the config's compass directions (all 8 by default) at a constant speed, bounce off the
 walls, and - by the config's event probabilities - enter from an edge, leave through one, stop
 for a while and start again (with a new speed), turn, and change colour. Scripted changes wait
 until the object is fully inside the frame, so every event can be seen. Colours are unique within
@@ -85,7 +85,7 @@ class _Mover:
             self._place_entering(script.enter_frame)
         else:
             self.mode = "inside"
-            self.direction = str(rng.choice(list(DIRECTIONS)))
+            self.direction = str(rng.choice(list(cfg.directions)))
             self.pos = np.array([rng.uniform(self.r, self.W - self.r), rng.uniform(self.r, self.H - self.r)])
 
     def _new_speed(self) -> float:
@@ -134,7 +134,7 @@ class _Mover:
         elif self.resume_at is not None and t >= self.resume_at:
             self.moving, self.resume_at, self.speed = True, None, self._new_speed()
         elif s.turn_frame is not None and t >= s.turn_frame and inside and self.moving and self._fully_inside(2 * self.speed):
-            self.direction = str(self.rng.choice([d for d in DIRECTIONS if d != self.direction]))
+            self.direction = str(self.rng.choice([d for d in self.cfg.directions if d != self.direction]))
             self.speed, s.turn_frame = self._new_speed(), None
         if s.exit_frame is not None and t >= s.exit_frame and inside and self.moving and self.resume_at is None:
             self._head_out(T - 2 - t)

@@ -46,6 +46,46 @@ QUESTIONS: dict[str, list[str]] = {
     ],
 }
 
+# The short-answer tasks (`short.py`). Benchmarks word the same facts their own way: the world's
+# benchmark (`world.questions`) uses none of these sentences, so a model trained on engine data is
+# scored on paraphrases it never saw.
+SHORT_QUESTIONS: dict[str, list[str]] = {
+    "place_at_start": [
+        "Where is {name} when the video starts?",
+        "At the start, where is {name}?",
+        "Where does {name} start out?",
+        "Where is {name} in the first frame?",
+    ],
+    "place_at_end": [
+        "Where is {name} when the video ends?",
+        "At the end, where is {name}?",
+        "Where does {name} end up?",
+        "Where is {name} in the last frame?",
+    ],
+    "move_direction": [
+        "Which way does {name} move?",
+        "What direction is {name} moving in?",
+        "Where is {name} heading?",
+    ],
+    "colour_before": [
+        "Which colour does {name} have before the change?",
+        "Before {name} changes colour, what colour is it?",
+        "What was the colour of {name} before it changed?",
+        "What colour is {name} in the first frame?",
+    ],
+    "colour_after": [
+        "Which colour does {name} turn into?",
+        "After the change, what colour is {name}?",
+        "What colour is {name} once it has changed?",
+        "What colour is {name} in the last frame?",
+    ],
+    "subject_count": [
+        "How many objects does the video show?",
+        "Count the objects in this video.",
+        "How many objects can be seen in the video?",
+    ],
+}
+
 VERBS = {
     "start": ("starts moving", "start moving", "starts moving"),
     "stop": ("stops", "stop", "stops"),

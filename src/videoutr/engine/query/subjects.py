@@ -64,6 +64,25 @@ def name_of(traj: Trajectory, frame_idx: int | None = None) -> str:
     return f"the {appearance(traj, frame_idx)}"
 
 
+def short_names(clip: ClipTrajectories) -> dict[int, str]:
+    """Track id -> a name that picks out one subject, as benchmarks word it: "the red circle", or
+    "the star" for a subject whose colour changes (when no other subject is a star). A subject whose
+    shape the engine could not name, or whose name another subject shares, gets none."""
+    def name(traj: Trajectory) -> str | None:
+        if traj.category == "object":
+            return None
+        colours = traj.colours()
+        if len(colours) == 1:
+            return f"the {colours[0]} {traj.category}"
+        if sum(other.category == traj.category for other in clip.tracks) == 1:
+            return f"the {traj.category}"
+        return None
+
+    names = {traj.track_id: name(traj) for traj in clip.tracks}
+    given = [n for n in names.values() if n]
+    return {i: n for i, n in names.items() if n and given.count(n) == 1}
+
+
 def trajectory_text(traj: Trajectory, cfg: QueryConfig) -> tuple[str, list[tuple[int, list[float]]]]:
     """Every `box_stride`-th reliable point (at most `max_boxes`, ends kept), as text and claims."""
     points = reliable_points(traj, cfg)

@@ -1,0 +1,55 @@
+"""Frame use by masking: which frames a model's answer depends on, whatever its architecture.
+
+For a multiple-choice question, each of the T frames in turn is replaced by a blank frame (every
+pixel the frame's median colour: the background, with the objects gone) and the probability the
+model gives the right option among the candidates (softmax over the options' log-likelihoods) is
+measured again. A frame is *used* when masking it lowers that log-probability by at least
+`threshold` nats; `frames_used` counts them. Attention maps (`videoutr.tpl.attention`) need the
+model's internals and, in a model of two layers, spread over every frame whatever it relies on;
+masking asks the answer itself.
+
+    >>> drops = masking_drops(model, processor, item, frames)
+    >>> frames_used(drops)
+    2
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+USED_THRESHOLD = 0.1  # nats of the right option's log-probability: ~10% of its probability
+
+
+def blank_like(frame: np.ndarray) -> np.ndarray:
+    """A frame of the frame's per-channel median colour (its background where objects are small)."""
+    return np.broadcast_to(np.median(frame.reshape(-1, frame.shape[-1]), axis=0).astype(frame.dtype), frame.shape).copy()
+
+
+def masked_views(frames: np.ndarray) -> list[np.ndarray]:
+    """T copies of the (T, H, W, 3) frames, the i-th with frame i blanked."""
+    views = []
+    for i in range(len(frames)):
+        view = frames.copy()
+        view[i] = blank_like(frames[i])
+        views.append(view)
+    return views
+
+
+def right_option_logprob(model, processor, item, frames: np.ndarray) -> float:
+    """log P(right option) among the item's options (softmax over option log-likelihoods)."""
+    from videoutr.eval.scoring import option_logliks
+
+    lls = np.asarray(option_logliks(model, processor, item, frames), dtype=np.float64)
+    top = lls.max()
+    return float(lls[item.answer_index] - top - np.log(np.exp(lls - top).sum()))
+
+
+def masking_drops(model, processor, item, frames: np.ndarray) -> list[float]:
+    """Per frame: log P(right option | full video) - log P(right option | that frame blanked)."""
+    full = right_option_logprob(model, processor, item, frames)
+    return [full - right_option_logprob(model, processor, item, view) for view in masked_views(frames)]
+
+
+def frames_used(drops: list[float], threshold: float = USED_THRESHOLD) -> int:
+    """How many frames' masking costs the right option at least `threshold` nats."""
+    return int(sum(d >= threshold for d in drops))
