@@ -6,6 +6,8 @@ OpenCV, Ray) happen inside the commands so that `videoutr --help` stays fast.
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 app = typer.Typer(
@@ -18,20 +20,55 @@ app = typer.Typer(
 )
 
 
+_DEBUG = {"on": False}
+
+
 @app.callback()
-def _root() -> None:
-    """videoutr: one command per pipeline stage."""
+def _root(debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an error.")) -> None:
+    """videoutr: one command per pipeline stage. Exit codes: 0 all well; 1 the run finished but
+    some records failed (counted and listed); 2 bad usage or nothing could be done."""
+    _DEBUG["on"] = debug
 
 
-def main() -> None:
-    """Entry point that turns videoutr's own errors into one clear line and exit code 2."""
-    from videoutr.errors import VideoutrError
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every error ends in one line naming its cause, and an exit code (see `errors`).
 
+    videoutr's own errors carry their code (2, or 1 for `RecordsFailed`); a file the system
+    refuses (missing folder, read-only, full disk) is named with the system's reason; anything
+    else is a bug, reported in one line with a hint to rerun with `--debug` for the traceback.
+    """
+    import os
+
+    from videoutr.errors import EXIT_USAGE, RecordsFailed, VideoutrError
+
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv) or os.environ.get("VIDEOUTR_DEBUG") == "1"
     try:
-        app()
+        app(args=argv, prog_name="videoutr")
+    except SystemExit:
+        raise
+    except RecordsFailed as exc:
+        typer.echo(str(exc), err=True)
+        raise SystemExit(exc.exit_code) from None
     except VideoutrError as exc:
+        if debug or _DEBUG["on"]:
+            raise
         typer.echo(f"error: {exc}", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: rerun the same command to resume", err=True)
+        raise SystemExit(130) from None
+    except OSError as exc:
+        if debug or _DEBUG["on"]:
+            raise
+        where = exc.filename if exc.filename is not None else "output"
+        typer.echo(f"error: {where}: {exc.strerror or exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except Exception as exc:  # a bug: one line, the traceback on request
+        if debug or _DEBUG["on"]:
+            raise
+        typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
+                   err=True)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 # Model layer and Temporal Perplexity (videoutr.models, videoutr.tpl)

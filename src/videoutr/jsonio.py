@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +70,30 @@ def read_json(path: str | Path) -> Any:
         raise DataFormatError(path, "not UTF-8 text") from None
 
 
-def iter_jsonl(path: str | Path, skip_torn_tail: bool = False) -> Iterator[dict]:
-    """Yield the objects of a JSONL file, naming file and line on a malformed one.
+def iter_jsonl(path: str | Path, skip_torn_tail: bool = False,
+               report: Callable[[str, str], None] | None = None) -> Iterator[dict]:
+    """Yield the objects of a JSONL file (see `iter_jsonl_numbered`)."""
+    for _, obj in iter_jsonl_numbered(path, skip_torn_tail, report):
+        yield obj
+
+
+def iter_jsonl_numbered(path: str | Path, skip_torn_tail: bool = False,
+                        report: Callable[[str, str], None] | None = None) -> Iterator[tuple[int, dict]]:
+    """Yield `(line number, object)` for a JSONL file, naming file and line on a malformed one.
 
     With `skip_torn_tail`, an unparsable *last* line without a trailing newline (a write cut by a
-    kill) is ignored instead of raising: that is how resumable outputs are re-read.
+    kill) is ignored instead of raising: that is how resumable outputs are re-read. With `report`,
+    a malformed line (or one that is not an object) is reported as `report("file:line", reason)`
+    and skipped, so that the other records are still used.
     """
     path = Path(path)
     if not path.is_file():
         raise DataFormatError(path, "file not found")
-    with path.open("r", encoding="utf-8") as handle:
-        lines = handle.read().split("\n")
+    try:
+        with path.open("r", encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+    except UnicodeDecodeError:
+        raise DataFormatError(path, "not UTF-8 text") from None
     torn_tail = lines[-1] != ""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -90,10 +103,15 @@ def iter_jsonl(path: str | Path, skip_torn_tail: bool = False) -> Iterator[dict]
         except json.JSONDecodeError as exc:
             if skip_torn_tail and torn_tail and number == len(lines):
                 return
-            raise DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}") from None
-        if not isinstance(obj, dict):
-            raise DataFormatError(f"{path}:{number}", "expected a JSON object per line")
-        yield obj
+            problem = DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
+        else:
+            if isinstance(obj, dict):
+                yield number, obj
+                continue
+            problem = DataFormatError(f"{path}:{number}", "expected a JSON object per line")
+        if report is None:
+            raise problem
+        report(problem.where, problem.reason)
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -103,6 +121,8 @@ def read_yaml(path: str | Path) -> Any:
         raise DataFormatError(path, "file not found")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise DataFormatError(path, "not UTF-8 text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

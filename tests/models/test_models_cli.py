@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from videoutr.cli import app
-from videoutr.errors import ConfigError, DataFormatError
+from videoutr.errors import ConfigError
 
 
 def test_model_init_small_preset_with_corpus(tmp_path):
@@ -28,7 +28,7 @@ def test_model_init_small_preset_with_corpus(tmp_path):
 
 
 @pytest.mark.parametrize("args, error", [(["--preset", "huge"], ConfigError),
-                                         (["--corpus", "/no/such/file.txt"], DataFormatError)])
+                                         (["--corpus", "/no/such/file.txt"], ConfigError)])
 def test_model_init_bad_options(tmp_path, args, error):
     result = CliRunner().invoke(app, ["model", "init", "--out", str(tmp_path / "m"), *args])
     assert isinstance(result.exception, error)

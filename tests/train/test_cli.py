@@ -12,11 +12,12 @@ VIDEOUTR = str(Path(sys.executable).parent / "videoutr")
 
 
 def _run(*args):
-    return subprocess.run([VIDEOUTR, "train", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([VIDEOUTR, "train", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_dry_run_reports_counts(tiny_world, tmp_path):
-    proc = _run("--recipe", str(ROOT / "recipes/tiny_cpu.yaml"), "--dry-run", f"data.video_root=[{tiny_world}]",
+    proc = _run("--recipe", str(ROOT / "recipes/tiny_cpu.yaml"), "--dry-run", f"model.path={tiny_world / 'model'}",
+                f"run.output_dir={tmp_path / 'run'}", f"data.video_root=[{tiny_world}]",
                 f"data.datasets=[{{json_path: {tiny_world / 'train.json'}}}]", "data.eval_fraction=0.1")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)

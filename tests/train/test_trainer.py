@@ -115,14 +115,17 @@ def test_missing_and_unreadable_videos_are_skipped_and_counted(tiny_world, tmp_p
     records = json.loads((tiny_world / "train.json").read_text())
     records[0]["video"] = "videos/does_not_exist.mp4"
     (tmp_path / "broken.mp4").write_bytes(b"this is not a video" * 100)
-    records[1]["video"] = str(tmp_path / "broken.mp4")
+    records[1]["video"] = "broken.mp4"  # found in the second video root
+    records[2]["video"] = str(tmp_path / "broken.mp4")  # an absolute path: inside a root, allowed
+    records[3]["video"] = "../../../etc/hostname"  # leaves every root: skipped
     data = tmp_path / "data.json"
     data.write_text(json.dumps(records))
     summary = run_training(_recipe(tiny_world, tmp_path, tiny_overrides, f"data.datasets=[{{json_path: {data}}}]",
-                                   "run.max_steps=5"))
-    assert summary["skipped_before_training"]["counts"] == {"video or image file not found": 1}
-    assert summary["skipped_during_training"]["total"] == 1
-    assert "v1" in summary["skipped_during_training"]["examples"]
+                                   "run.max_steps=5", f"data.video_root=[{tiny_world},{tmp_path}]"))
+    assert summary["skipped_before_training"]["counts"] == {"video or image file not found": 1,
+                                                           "video or image path leaves the video roots": 1}
+    assert summary["skipped_during_training"]["total"] == 2
+    assert {"v1", "v2"} <= set(summary["skipped_during_training"]["examples"])
     assert summary["steps"] == 5
 
 

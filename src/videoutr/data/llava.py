@@ -65,8 +65,14 @@ class Sample:
         """Parse one LLaVA record; a malformed one raises `DataFormatError` naming `where`/its id."""
         if not isinstance(record, dict):
             raise DataFormatError(where, "expected a JSON object")
-        sample_id = str(record.get("id", where))
+        raw_id = record.get("id", where)
+        if not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool):
+            raise DataFormatError(where, f"'id' must be a string or an integer, got {raw_id!r}")
+        sample_id = str(raw_id)
         label = f"{where} (id {sample_id})"
+        for key in ("video", "image", "source"):
+            if record.get(key) is not None and not (isinstance(record[key], str) and record[key]):
+                raise DataFormatError(label, f"{key!r} must be a non-empty string, got {record[key]!r}")
         turns_raw = record.get("conversations")
         if not isinstance(turns_raw, list) or not turns_raw:
             raise DataFormatError(label, "missing or empty 'conversations'")

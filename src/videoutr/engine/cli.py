@@ -18,7 +18,10 @@ def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
         if "=" not in pair:
             raise ConfigError(f"{flag} {pair!r}: expected key=value")
         key, value = pair.split("=", 1)
-        out[key.strip()] = yaml.safe_load(value)
+        try:
+            out[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise ConfigError(f"{flag} {pair!r}: the value is not valid YAML") from None
     return out
 
 
@@ -36,6 +39,8 @@ def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], de
         *parents, leaf = key.split(".")
         for part in parents:
             node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError(f"--set {key}: {part!r} is not a section")
         node[leaf] = value
     for key, value in flags.items():
         if value is not None:
@@ -71,16 +76,36 @@ def engine_command(
 
     Example: videoutr engine --videos runs/world/videos --out runs/utr --workers 2
     """
+    from videoutr.checks import Checks
+    from videoutr.engine.detectors import check_detector_name
+    from videoutr.engine.executors import EXECUTORS
+    from videoutr.engine.query.build import check_tasks
     from videoutr.engine.run import run_engine
+    from videoutr.errors import ConfigError, raise_if_failed
 
+    checks = Checks("engine")
+    checks.need(videos.is_dir(), "--videos", "an existing folder", str(videos))
+    checks.output("--out", out, inputs={"--videos": videos}, folder=True)
+    checks.choice("--executor", executor, EXECUTORS)
+    checks.at_least("--workers", workers, 1)
+    index, _, count = shard.partition("/")
+    checks.need(index.isdigit() and count.isdigit() and int(index) < int(count), "--shard",
+                "INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/4", shard)
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
-    cfg = build_config(config, set_, flags, detector_arg)
-    index, _, count = shard.partition("/")
-    if not (index.isdigit() and count.isdigit()):
-        from videoutr.errors import ConfigError
-
-        raise ConfigError(f"--shard {shard!r}: expected INDEX/COUNT, e.g. 0/4")
+    try:
+        if detector is not None:  # checked apart: a bad --set must not hide a bad --detector
+            check_detector_name(detector)
+    except ConfigError as exc:
+        checks.add(str(exc))
+    try:
+        cfg = build_config(config, set_, flags, detector_arg)
+        check_detector_name(cfg.detector)
+        check_tasks(cfg.query.tasks)
+    except ConfigError as exc:
+        if str(exc) not in checks.problems:
+            checks.add(str(exc))
+    checks.done()
     stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress,
                        shard=(int(index), int(count)))
     if not stats["complete"]:
@@ -91,6 +116,7 @@ def engine_command(
     typer.echo(f"dropped tracks: {stats['dropped_tracks']}; skipped questions: {stats['skipped_questions']}")
     for name in ("utr.json", "data.yaml", "trajectories.jsonl", "errors.jsonl", "stats.json"):
         typer.echo(f"  {out / name}")
+    raise_if_failed(stats["errors"], stats["videos"], "videos", out / "errors.jsonl")
 
 
 def engine_eval_command(
@@ -102,11 +128,18 @@ def engine_eval_command(
 
     Writes OUT/eval.json. Example: videoutr engine-eval --out runs/utr --truth runs/world
     """
+    from videoutr.checks import Checks
     from videoutr.data.llava import load_samples
     from videoutr.engine.correctness import answer_correctness
     from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
     from videoutr.jsonio import write_json
 
+    checks = Checks("engine-eval")
+    for name in ("trajectories.jsonl", "utr.json"):
+        checks.input_file("--out", out / name)
+    checks.need(truth.exists(), "--truth", "a world folder or its annotations.jsonl", str(truth))
+    checks.at_least("--tol", tol, 0)
+    checks.done()
     gt = load_truth(truth)
     clips = load_trajectories(out / "trajectories.jsonl")
     report = {"tracking": tracking_metrics(clips, gt),
@@ -132,10 +165,17 @@ def overlay_command(
 
     Example: videoutr overlay --out runs/utr --video v00003 --to v00003.png
     """
+    from videoutr.checks import Checks
     from videoutr.engine.overlay import find_clip, overlay_strip, overlay_video, track_summary
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
 
+    checks = Checks("overlay")
+    checks.input_file("--out", out / "trajectories.jsonl")
+    checks.need(to.suffix.lower() in (".png", ".mp4"), "--to", "a .png or .mp4 path", str(to))
+    checks.output("--to", to, inputs={"--out": out / "trajectories.jsonl"})
+    checks.at_least("--num-frames", num_frames, 1)
+    checks.done()
     clip = find_clip(out, video_id)
     root = videos or Path(read_json(out / "run.json")["videos_root"])
     source = root / clip.video

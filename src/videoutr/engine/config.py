@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from videoutr.errors import ConfigError
+from videoutr.schema import build
 
 
 @dataclass
@@ -79,6 +80,11 @@ class EngineConfig:
         need(t.min_track_len >= 1, "track.min_track_len", ">= 1", t.min_track_len)
         need(t.max_gap >= 0, "track.max_gap", ">= 0", t.max_gap)
         need(t.partition in ("auto", "colour", "class_name", "none"), "track.partition", "auto, colour, class_name or none", t.partition)
+        for key in ("lost_buffer_s", "stitch_gap_s", "stitch_dist", "still_speed", "centre_noise_px", "split_penalty"):
+            need(getattr(t, key) >= 0, f"track.{key}", ">= 0", getattr(t, key))
+        need(t.min_consecutive >= 1, "track.min_consecutive", ">= 1", t.min_consecutive)
+        need(0.0 <= q.min_claim_conf <= 1.0 and 0.0 <= q.min_observed <= 1.0 and 0.0 <= q.min_visible <= 1.0,
+             "query.min_claim_conf/min_observed/min_visible", "values in [0, 1]", (q.min_claim_conf, q.min_observed, q.min_visible))
         need(q.turns_per_sample >= 1, "query.turns_per_sample", ">= 1", q.turns_per_sample)
         need(q.samples_per_video >= 1, "query.samples_per_video", ">= 1", q.samples_per_video)
         need(q.box_stride >= 1 and q.max_boxes >= 2, "query.box_stride/max_boxes", "box_stride >= 1, max_boxes >= 2", (q.box_stride, q.max_boxes))
@@ -93,26 +99,9 @@ class EngineConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EngineConfig:
-        """Build from nested dicts; every unknown key is reported at once."""
+        """Build from nested dicts; every unknown key and mistyped value is reported at once."""
         problems: list[str] = []
-        top = _pick(cls, data, "", problems)
-        track = _pick(TrackConfig, data.get("track") or {}, "track.", problems)
-        query = _pick(QueryConfig, data.get("query") or {}, "query.", problems)
-        if "tasks" in query:
-            query["tasks"] = tuple(query["tasks"])
+        cfg = build(cls, data, problems)
         if problems:
             raise ConfigError("engine config: " + "; ".join(problems))
-        top.pop("track", None)
-        top.pop("query", None)
-        return cls(**top, track=TrackConfig(**track), query=QueryConfig(**query))
-
-
-def _pick(kind: type, data: dict[str, Any], prefix: str, problems: list[str]) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        problems.append(f"{prefix or 'config'} must be a mapping, got {type(data).__name__}")
-        return {}
-    known = {f.name for f in fields(kind)}
-    for key in data:
-        if key not in known:
-            problems.append(f"unknown key '{prefix}{key}' (known: {', '.join(sorted(known))})")
-    return {k: v for k, v in data.items() if k in known}
+        return cfg

@@ -52,9 +52,16 @@ class HFRephraser:
             from transformers import AutoModelForCausalLM, AutoTokenizer
         except ImportError:
             raise ConfigError("rephrasing needs torch and transformers: pip install torch transformers") from None
+        from videoutr.checks import Checks
+
+        checks = Checks("engine-rephrase")
+        checks.model("--model", model)
+        checks.device("--device", device)
+        checks.at_least("--max-new-tokens", max_new_tokens, 1)
+        checks.done()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model)
-            self.model = AutoModelForCausalLM.from_pretrained(model).to(device).eval()
+            self.model = AutoModelForCausalLM.from_pretrained(model, use_safetensors=True).to(device).eval()
         except (OSError, ValueError) as exc:
             raise ConfigError(f"--model {model}: cannot load a chat model ({exc})") from None
         if not getattr(self.tokenizer, "chat_template", None):

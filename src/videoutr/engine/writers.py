@@ -2,7 +2,7 @@
 
 `OUT/records.jsonl` is the bookkeeping: one line per finished video (ok or error), appended and
 fsynced as videos finish (in `records.jsonl.partial` until the run ends). A rerun skips the
-videos recorded there. At the end the final files are derived from the records, in the order
+videos recorded there as ok and tries the failed ones again. At the end the final files are derived from the records, in the order
 of the input videos, each written atomically:
 
 - `OUT/trajectories.jsonl`  one `ClipTrajectories` per video
@@ -10,7 +10,8 @@ of the input videos, each written atomically:
 - `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path: utr.json, sampling_strategy}]`, relative to OUT)
 - `OUT/errors.jsonl`        bad videos with their reason
 - `OUT/stats.json`          counts: videos, tracks, dropped tracks and skipped questions by reason
-- `OUT/engine_config.json`  the config of the run (a rerun with another config is refused)
+- `OUT/engine_config.json`  the config of the run (once a video has finished ok with it, a rerun with
+  another config is refused)
 
 A run killed at any moment and rerun therefore ends with exactly the files of an uninterrupted run.
 
@@ -50,20 +51,33 @@ class EngineOutputs:
         return self.out / "shards" / f"records-{index:05d}-of-{count:05d}.jsonl"
 
     def _check_config(self, cfg: EngineConfig) -> None:
+        """Lock the folder to `cfg` once a video has finished with it; a folder holding only failed
+        videos (a configuration that could do nothing) is reset for the new configuration."""
         path = self.out / "engine_config.json"
         wanted = cfg.to_dict()
-        if path.is_file():
-            found = read_json(path)
-            if found != wanted:
-                changed = sorted(k for k in set(found) | set(wanted) if found.get(k) != wanted.get(k))
-                raise ConfigError(f"{self.out} holds a run with another config (differs in: {', '.join(changed)}); "
-                                  "use a new --out or delete the folder")
-        else:
-            write_json(path, wanted)
+        found = read_json(path) if path.is_file() else None
+        if found == wanted:
+            return
+        if found is not None and self._finished_ok():
+            changed = sorted(k for k in set(found) | set(wanted) if found.get(k) != wanted.get(k))
+            raise ConfigError(f"{self.out} holds a run with another config (differs in: {', '.join(changed)}); "
+                              "use a new --out or delete the folder")
+        for records in self._record_files():
+            records.unlink()
+        write_json(path, wanted)
+
+    def _record_files(self) -> list[Path]:
+        files = [self.out / "records.jsonl", self.out / "records.jsonl.partial"]
+        files += sorted((self.out / "shards").glob("records-*.jsonl*"))
+        return [f for f in files if f.is_file()]
+
+    def _finished_ok(self) -> bool:
+        return any(r.get("status") == "ok" for f in self._record_files() for r in iter_jsonl(f, skip_torn_tail=True))
 
     @property
     def done(self) -> set[str]:
-        return self.records.done
+        """Videos finished ok; failed ones are tried again by a rerun."""
+        return {key for key, record in self.records.records.items() if record["status"] == "ok"}
 
     def add(self, records: list[dict[str, Any]]) -> None:
         """Record a finished batch's records (one fsync)."""

@@ -16,6 +16,7 @@ Formats read (auto-detected, or forced with `fmt`):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,8 @@ def _mcq_item(raw: dict, where: str, task: str | None, index: int) -> BenchItem:
     video = raw.get("video") or raw.get("video_name") or raw.get("video_id")
     if not video:
         raise DataFormatError(where, "missing 'video'")
+    if not isinstance(raw["candidates"], list):
+        raise DataFormatError(where, f"'candidates' must be a list of options, got {raw['candidates']!r}")
     candidates = [str(c) for c in raw["candidates"]]
     if len(candidates) < 2:
         raise DataFormatError(where, "a multiple-choice item needs at least 2 candidates")
@@ -132,18 +135,40 @@ def split_options(question: str) -> tuple[str, list[str]]:
     return "\n".join(stem).strip(), options
 
 
-def _tempcompass(raw: dict, path: Path) -> list[BenchItem]:
+def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
+    build = build or _guarded(None)
     items = []
     for video_id, dims in raw.items():
         if not isinstance(dims, dict):
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
             for i, q in enumerate(questions):
-                stem, options = split_options(str(q.get("question", "")))
-                where = f"{path} {video_id}/{dim}[{i}]"
-                items.append(_mcq_item({"id": f"{video_id}_{dim}_{i}", "video": video_id, "question": stem,
-                                        "candidates": options, "answer": q.get("answer", "")}, where, dim, i))
+                items.append(build(_tempcompass_item, q, f"{path} {video_id}/{dim}[{i}]", video_id, dim, i))
     return items
+
+
+def _tempcompass_item(q: Any, where: str, video_id: str, dim: str, i: int) -> BenchItem:
+    if not isinstance(q, dict):
+        raise DataFormatError(where, "expected a JSON object per question")
+    stem, options = split_options(str(q.get("question", "")))
+    return _mcq_item({"id": f"{video_id}_{dim}_{i}", "video": video_id, "question": stem,
+                      "candidates": options, "answer": q.get("answer", "")}, where, dim, i)
+
+
+def _guarded(report: Callable[[str, str], None] | None):
+    """`build(fn, raw, where, ...)`: the item `fn` makes, or, with `report`, None for a malformed one
+    (reported as (where, reason)) so that the other items are still scored."""
+    def build(fn, raw, where, *args):
+        if isinstance(raw, dict) and isinstance(raw.get("id", raw.get("question_id")), (str, int)):
+            where = f"{where} (id {raw.get('id', raw.get('question_id'))})"
+        if report is None:
+            return fn(raw, where, *args)
+        try:
+            return fn(raw, where, *args)
+        except DataFormatError as exc:
+            report(exc.where, exc.reason)
+            return None
+    return build
 
 
 def _detect(raw: Any) -> str:
@@ -156,23 +181,32 @@ def _detect(raw: Any) -> str:
     return "mcq" if isinstance(first, dict) and "candidates" in first else "openqa"
 
 
-def load_benchmark(path: str | Path, fmt: str = "auto") -> list[BenchItem]:
-    """Load a benchmark file (JSON list/mapping or JSONL) into `BenchItem`s; ids are made unique."""
+def load_benchmark(path: str | Path, fmt: str = "auto",
+                   report: Callable[[str, str], None] | None = None) -> list[BenchItem]:
+    """Load a benchmark file (JSON list/mapping or JSONL) into `BenchItem`s; ids are made unique.
+
+    A malformed item raises `DataFormatError`; with `report`, it is reported and skipped instead.
+    """
     path = Path(path)
     if fmt not in FORMATS:
         raise DataFormatError(path, f"unknown benchmark format {fmt!r} (known: {', '.join(FORMATS)})")
-    raw = list(iter_jsonl(path)) if path.suffix == ".jsonl" else read_json(path)
+    raw = list(iter_jsonl(path, report=report)) if path.suffix == ".jsonl" else read_json(path)
     if not isinstance(raw, (list, dict)):
         raise DataFormatError(path, "expected a JSON list or mapping of questions")
     fmt = _detect(raw) if fmt == "auto" else fmt
+    build = _guarded(report)
     if fmt == "tempcompass":
-        items = _tempcompass(raw, path)
+        items = _tempcompass(raw, path, build)
     elif isinstance(raw, dict):
-        items = [_mcq_item(r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
+        for task, rs in raw.items():
+            if not isinstance(rs, list):
+                raise DataFormatError(f"{path} {task}", "expected a list of questions")
+        items = [build(_mcq_item, r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
     elif fmt == "openqa":
-        items = [_open_item(r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
+        items = [build(_open_item, r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
     else:
-        items = [_mcq_item(r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
+        items = [build(_mcq_item, r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
+    items = [item for item in items if item is not None]
     seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:

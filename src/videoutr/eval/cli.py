@@ -12,6 +12,7 @@ ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
 
 def _run(**kwargs) -> None:
+    from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
 
     kwargs["conditions"] = kwargs["conditions"].split(",")
@@ -22,6 +23,8 @@ def _run(**kwargs) -> None:
     brief = {c: v["overall"] for c, v in summary["conditions"].items()}
     typer.echo(json.dumps({"out": kwargs["out"], "conditions": brief,
                            "verdict": summary.get("verdict", {}).get("statement")}, indent=2))
+    raise_if_failed(summary["items"]["failed"], summary["items"]["total"], "items",
+                    Path(kwargs["out"]) / "errors.jsonl")
 
 
 # The options of `eval` and `probe`; each command gives its own defaults.
@@ -43,6 +46,8 @@ Judge = Annotated[str | None, typer.Option(help="Optional HF chat model folder j
 Device = Annotated[str, typer.Option(help="cpu | cuda | cuda:N")]
 Dtype = Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16")]
 Seed = Annotated[int, typer.Option(help="Seed of the shuffled / random key-frame conditions.")]
+AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
+                                                help="Open videos whose path leaves every --video-root.")]
 
 
 def eval_command(
@@ -50,8 +55,11 @@ def eval_command(
     method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
+    allow_outside_root: AllowOutsideRoot = False,
 ) -> None:
-    """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart."""
+    """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
+
+    Exit code 1 when some items failed (listed in OUT/errors.jsonl), 2 when none could be scored."""
     _run(**locals())
 
 
@@ -60,6 +68,7 @@ def probe_command(
     method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
+    allow_outside_root: AllowOutsideRoot = False,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())

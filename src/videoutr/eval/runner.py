@@ -6,25 +6,29 @@
 
 Outputs in `out`: `samples.jsonl` (one record per item x condition, in benchmark order; a killed
 run resumes where it stopped and ends with the same file), `summary.json`, `report.md`,
-`accuracy.png`, `config.json`. Items whose video is missing or unreadable are recorded with an
-`error` and counted, never scored.
+`accuracy.png`, `config.json`, `errors.jsonl`. Items whose video is missing, unreadable or outside
+the video roots are recorded with an `error` and counted, never scored; malformed benchmark items
+are listed in `errors.jsonl` and the others are still scored.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from videoutr.errors import ConfigError, VideoutrError
-from videoutr.eval.benchmarks import BenchItem, load_benchmark, resolve_video
+from videoutr.checks import Checks
+from videoutr.eval.benchmarks import FORMATS, VIDEO_SUFFIXES, BenchItem, load_benchmark
 from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
 from videoutr.eval.probes import condition_indices, parse_conditions
 from videoutr.video.keyframe import KEY_FRAMES
 from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
-from videoutr.jsonio import read_json, write_json
+from videoutr.jsonio import read_json, write_json, write_jsonl
+from videoutr.paths import find_in_roots
 from videoutr.resume import ResumableJsonl
 
 METHODS = ("loglik", "generate", "both")
@@ -52,9 +56,25 @@ class EvalConfig:
     limit: int | None = None
     seed: int = 0
     judge: str | None = None  # an HF chat model folder for the optional open-QA judge
+    allow_outside_root: bool = False  # open videos whose path leaves every video root
 
     def validate(self) -> None:
-        problems = []
+        """Raise `ConfigError` listing every invalid option at once."""
+        checks = Checks("eval")
+        checks.model("--model", self.model)
+        if self.judge:
+            checks.model("--judge", self.judge)
+        checks.input_file("--bench", self.bench)
+        for root in self.video_root:
+            checks.need(Path(root).is_dir(), "--video-root", "an existing folder", root)
+        checks.output("--out", self.out, inputs={"--bench": self.bench}, folder=True)
+        checks.choice("--format", self.fmt, FORMATS)
+        checks.at_least("--frames", self.frames, 1)
+        checks.at_least("--limit", self.limit, 1)
+        checks.at_least("--max-new-tokens", self.max_new_tokens, 1)
+        checks.device("--device", self.device)
+        checks.dtype("--dtype", self.dtype)
+        problems = checks.problems
         if self.method not in METHODS:
             problems.append(f"method {self.method!r}: choose from {', '.join(METHODS)}")
         if self.ll_target not in LL_TARGETS:
@@ -74,7 +94,8 @@ class EvalConfig:
 def _check_out_dir(cfg: EvalConfig, out: Path) -> None:
     saved = out / "config.json"
     current = {k: asdict(cfg)[k] for k in _SCORING_KEYS}
-    if saved.is_file():
+    scored = any((out / name).is_file() for name in ("samples.jsonl", "samples.jsonl.partial"))
+    if saved.is_file() and scored:  # a run that scored nothing locks nothing
         previous = {k: read_json(saved).get(k) for k in _SCORING_KEYS}
         diff = [k for k in _SCORING_KEYS if previous[k] != current[k]]
         if diff:
@@ -118,8 +139,8 @@ def _base(item: BenchItem, cond: str) -> dict:
 def _item_records(model, processor, item: BenchItem, cfg: EvalConfig, policy, todo: list[str]) -> list[dict]:
     from videoutr.models.load import read_video_frames
 
-    path = resolve_video(item.video, cfg.video_root)
     try:
+        path = find_in_roots(item.video, cfg.video_root, VIDEO_SUFFIXES, allow_outside=cfg.allow_outside_root)
         if path is None:
             raise VideoutrError(f"{item.video}: video not found under {cfg.video_root or ['.']}")
         frames = read_video_frames(path, policy).frames
@@ -143,7 +164,13 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     from videoutr.models.load import frame_policy, load_video_model
 
     cfg.validate()
-    items = load_benchmark(cfg.bench, cfg.fmt)[: cfg.limit]
+    malformed: list[dict] = []
+    items = load_benchmark(cfg.bench, cfg.fmt, report=lambda where, why: malformed.append(
+        {"where": where, "error": why}))[: cfg.limit]
+    for problem in malformed:
+        print(f"error: {problem['where']}: {problem['error']}", file=sys.stderr)
+    if not items:
+        raise ConfigError(f"eval: --bench {cfg.bench}: no usable item ({len(malformed)} malformed)")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     _check_out_dir(cfg, out)
@@ -165,6 +192,10 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     summary = summarise(records, meta={"model": cfg.model, "bench": cfg.bench, "method": cfg.method,
                                        "frames": policy.num_frames, "key_frame": cfg.key_frame,
                                        "ll_target": cfg.ll_target, "ll_norm": cfg.ll_norm})
+    failed = [{"id": r["id"], "condition": r["condition"], "error": r["error"]} for r in records if r.get("error")]
+    write_jsonl(out / "errors.jsonl", malformed + failed)
+    summary["items"] = {"total": len(items) + len(malformed),
+                        "failed": len(malformed) + len({r["id"] for r in failed})}
     write_outputs(out, summary)
     return summary
 

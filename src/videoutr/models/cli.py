@@ -17,14 +17,17 @@ def init_command(
     corpus: Path = typer.Option(None, "--corpus", help="Extra text (one sample per line) for the tokenizer."),
 ) -> None:
     """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
-    from videoutr.errors import DataFormatError
-    from videoutr.models.tiny import PRESETS, get_preset, init_tiny_model
+    from videoutr.checks import Checks
+    from videoutr.models.tiny import PRESETS, init_tiny_model
 
-    get_preset(preset)  # unknown names fail before any work
+    checks = Checks("model init")
+    checks.choice("--preset", preset, PRESETS)  # unknown names fail before any work
+    checks.output("--out", out, folder=True)
+    if corpus is not None:
+        checks.input_file("--corpus", corpus)
+    checks.done()
     extra: tuple[str, ...] = ()
     if corpus is not None:
-        if not corpus.is_file():
-            raise DataFormatError(corpus, "file not found")
         extra = tuple(corpus.read_text(encoding="utf-8").splitlines())
     path = init_tiny_model(out, preset=preset, seed=seed, extra_text=extra)
     cfg = PRESETS[preset]

@@ -55,6 +55,10 @@ def model_type_of(name_or_path: str | Path, trust_remote_code: bool = False) -> 
     """The `model_type` of a checkpoint's config (a local folder or a hub id)."""
     from transformers import AutoConfig
 
+    from videoutr.checks import looks_local
+
+    if not Path(str(name_or_path)).exists() and looks_local(str(name_or_path)):
+        raise VideoutrError(f"{name_or_path}: no such model folder (a hub id has the form org/name)")
     try:
         config = AutoConfig.from_pretrained(str(name_or_path), trust_remote_code=trust_remote_code)
     except (OSError, ValueError) as exc:

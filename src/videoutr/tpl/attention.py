@@ -82,20 +82,34 @@ class FrameActivation:
                 "mean_share": self.matrix.mean(axis=1).round(6).tolist()}
 
 
+def check_layer_spec(spec: str) -> list[int] | None:
+    """The layer numbers of a comma list, None for "all" / "last:K"; `ConfigError` when malformed."""
+    if spec == "all":
+        return None
+    try:
+        if spec.startswith("last:"):
+            if int(spec.split(":", 1)[1]) < 1:
+                raise ValueError
+            return None
+        numbers = [int(x) for x in spec.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(f"--layers {spec!r}: use all, last:K (K >= 1) or a comma list of layer numbers") from None
+    if not numbers:
+        raise ConfigError(f"--layers {spec!r}: use all, last:K (K >= 1) or a comma list of layer numbers")
+    return numbers
+
+
 def parse_layers(spec: str, n_layers: int) -> list[int]:
     """"all", "last:K" or a comma list like "0,2,-1" -> sorted layer indices."""
+    numbers = check_layer_spec(spec)
     if spec == "all":
         return list(range(n_layers))
-    if spec.startswith("last:"):
+    if numbers is None:
         k = int(spec.split(":", 1)[1])
         return list(range(max(0, n_layers - k), n_layers))
-    try:
-        picked = sorted({int(x) % n_layers for x in spec.split(",") if x.strip()})
-    except ValueError:
-        raise ConfigError(f"--layers {spec!r}: use all, last:K or a comma list of layer numbers") from None
-    if not picked or any(int(x) >= n_layers or int(x) < -n_layers for x in spec.split(",")):
+    if any(x >= n_layers or x < -n_layers for x in numbers):
         raise ConfigError(f"--layers {spec!r}: the model has {n_layers} layers")
-    return picked
+    return sorted({x % n_layers for x in numbers})
 
 
 def frame_spans(enc: EncodedSample, video_token_id: int) -> tuple[list[tuple[int, int]], int]:

@@ -21,20 +21,18 @@ def tpl_command(
     seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
     dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
     device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:1, ..."),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
+                                            help="Open videos whose path leaves --video-root."),
 ) -> None:
-    """Temporal Perplexity of every sample: PPL with one key frame vs with all frames."""
-    from videoutr.errors import ConfigError
-    from videoutr.tpl.run import TplRunConfig, run_tpl
-    from videoutr.tpl.score import KEY_VIEWS, MODES
-    from videoutr.video.keyframe import KEY_FRAMES
+    """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
-    if (key_frame not in KEY_FRAMES or key_view not in KEY_VIEWS or mode not in MODES or batch_size < 1
-            or (frames is not None and frames < 1)):
-        raise ConfigError(f"--key-frame must be one of {KEY_FRAMES}, --key-view one of {KEY_VIEWS}, --mode one of "
-                          f"{MODES}, --batch-size and --frames >= 1 (got {key_frame!r}, {key_view!r}, {mode!r}, "
-                          f"{batch_size}, {frames})")
+    Exit code 1 when some samples failed (listed in OUT.errors.jsonl), 2 when none could be scored."""
+    from videoutr.errors import raise_if_failed
+    from videoutr.tpl.run import TplRunConfig, run_tpl
+
     cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
-                       key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed, dtype=dtype, device=device)
+                       key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
+                       dtype=dtype, device=device, allow_outside_root=allow_outside_root)
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")
@@ -43,6 +41,8 @@ def tpl_command(
     for name, stats in summary["by_subset"].items():
         if stats["count"]:
             typer.echo(f"  {name}: mean {stats['mean']:.4f} median {stats['median']:.4f} n={stats['count']}")
+    raise_if_failed(summary["n_errors"], summary["n_scored"] + summary["n_errors"], "samples",
+                    f"{out}.errors.jsonl")
 
 
 def filter_command(
@@ -76,7 +76,26 @@ def attention_command(
     device: str = typer.Option("cpu", "--device", help="cpu, cuda, ..."),
 ) -> None:
     """Frame activation: attention of each output token on each frame, heat map + JSON."""
+    from videoutr.checks import Checks
+    from videoutr.errors import ConfigError
     from videoutr.jsonio import write_json
+    from videoutr.tpl.attention import check_layer_spec
+
+    checks = Checks("attention")
+    checks.model("--model", model)
+    checks.input_file("--video", video)
+    checks.output("--out", out, inputs={"--video": video}, folder=True)
+    checks.at_least("--frames", frames, 1)
+    checks.in_range("--threshold", threshold, 0, 1, low_open=True)
+    checks.at_least("--max-new-tokens", max_new_tokens, 1)
+    checks.need(bool(prompt.strip()), "--prompt", "a question", prompt)
+    checks.dtype("--dtype", dtype)
+    checks.device("--device", device)
+    try:
+        check_layer_spec(layers)
+    except ConfigError as exc:
+        checks.add(str(exc))
+    checks.done()
     from videoutr.models.load import frame_policy, load_video_model, read_video_frames
     from videoutr.tpl.attention import frame_activation, plot_heatmap
 

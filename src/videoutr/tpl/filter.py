@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from videoutr.checks import Checks
 from videoutr.errors import ConfigError, DataFormatError
 from videoutr.jsonio import iter_jsonl, read_json, write_json, write_jsonl
 
@@ -40,6 +41,8 @@ def _scores(path: Path) -> dict[str, float]:
     for record in iter_jsonl(path):
         if "id" not in record or "tpl" not in record:
             raise DataFormatError(path, f"score record without 'id'/'tpl': {json.dumps(record)[:80]}")
+        if record["tpl"] is not None and not isinstance(record["tpl"], (int, float)):
+            raise DataFormatError(path, f"score record {record['id']!r}: 'tpl' must be a number, got {record['tpl']!r}")
         if record["tpl"] is not None and math.isfinite(record["tpl"]):
             scores[str(record["id"])] = float(record["tpl"])
     return scores
@@ -77,13 +80,29 @@ def _decide_unique(records, ids, scores, min_tpl, top_fraction, per_subset, dupl
 
 def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl: float | None = None,
                   top_fraction: float | None = None, per_subset: bool = False) -> FilterResult:
-    """Keep samples with TPL >= `min_tpl`, or the `top_fraction` highest (per subset if asked)."""
-    if (min_tpl is None) == (top_fraction is None):
-        raise ConfigError("give exactly one of --min-tpl or --top-fraction")
-    if top_fraction is not None and not 0 < top_fraction <= 1:
-        raise ConfigError(f"--top-fraction must be in (0, 1], got {top_fraction}")
+    """Keep samples with TPL >= `min_tpl`, or the `top_fraction` highest (per subset if asked).
+
+    Refused before anything is written: both or neither criterion, a non-finite threshold, an
+    output that is one of the inputs, and scores of which no id is in `data` (scores of other data).
+    """
+    checks = Checks("filter")
+    checks.need((min_tpl is None) != (top_fraction is None), "--min-tpl/--top-fraction", "exactly one of them",
+                (min_tpl, top_fraction))
+    checks.need(min_tpl is None or math.isfinite(min_tpl), "--min-tpl", "a finite number", min_tpl)
+    checks.in_range("--top-fraction", top_fraction, 0, 1, low_open=True)
+    checks.input_file("--scores", scores)
+    checks.input_file("--data", data)
+    checks.output("--out", out, inputs={"--data": data, "--scores": scores})
+    checks.done()
     records = _read_records(Path(data))
-    reasons = _decide(records, _scores(Path(scores)), min_tpl, top_fraction, per_subset)
+    score_of = _scores(Path(scores))
+    ids = {str(r.get("id")) for r in records if isinstance(r, dict)}
+    if not score_of:
+        raise ConfigError(f"filter: --scores {scores} holds no finite TPL score")
+    if not ids & set(score_of):
+        raise ConfigError(f"filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
+                          "(scores of other data?)")
+    reasons = _decide(records, score_of, min_tpl, top_fraction, per_subset)
     kept = [r for r, why in zip(records, reasons) if why is None]
     dropped = [{"id": r.get("id") if isinstance(r, dict) else None, "reason": why}
                for r, why in zip(records, reasons) if why is not None]

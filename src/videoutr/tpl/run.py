@@ -16,15 +16,16 @@ input order.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from videoutr.checks import Checks
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError, DataFormatError, VideoReadError, VideoutrError
-from videoutr.jsonio import read_json, write_json, write_jsonl
+from videoutr.jsonio import iter_jsonl_numbered, read_json, write_json, write_jsonl
+from videoutr.paths import PathOutsideRoot, find_in_roots
 from videoutr.resume import ResumableJsonl
 
 
@@ -44,26 +45,39 @@ class TplRunConfig:
     seed: int = 0  # for key_frame="random"
     dtype: str = "auto"
     device: str = "cpu"
+    allow_outside_root: bool = False  # open videos whose path leaves video_root
 
     def scoring_settings(self) -> dict:
         """What a resumed run must share with the first one."""
-        return {k: v for k, v in asdict(self).items() if k not in ("batch_size", "device", "out")}
+        return {k: v for k, v in asdict(self).items()
+                if k not in ("batch_size", "device", "out", "allow_outside_root")}
+
+    def validate(self) -> TplRunConfig:
+        """Raise `ConfigError` listing every invalid option at once; return self when valid."""
+        from videoutr.tpl.score import KEY_VIEWS, MODES
+        from videoutr.video.keyframe import KEY_FRAMES
+
+        checks = Checks("tpl")
+        checks.model("--model", self.model)
+        checks.input_file("--data", self.data)
+        checks.need(Path(self.video_root).is_dir(), "--video-root", "an existing folder", self.video_root)
+        checks.output("--out", self.out, inputs={"--data": self.data})
+        checks.at_least("--frames", self.frames, 1)
+        checks.choice("--key-frame", self.key_frame, KEY_FRAMES)
+        checks.choice("--key-view", self.key_view, KEY_VIEWS)
+        checks.choice("--mode", self.mode, MODES)
+        checks.at_least("--batch-size", self.batch_size, 1)
+        checks.dtype("--dtype", self.dtype)
+        checks.device("--device", self.device)
+        checks.done()
+        return self
 
 
 def read_samples_lenient(path: str | Path, report: Callable[[str, str], None]) -> list[Sample]:
     """LLaVA samples from a .json list or .jsonl; malformed records are reported and skipped."""
     path = Path(path)
     if path.suffix == ".jsonl":
-        if not path.is_file():
-            raise DataFormatError(path, "file not found")
-        raw = []
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                raw.append((f"{path}:{number}", json.loads(line)))
-            except json.JSONDecodeError as exc:
-                report(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
+        raw = [(f"{path}:{number}", r) for number, r in iter_jsonl_numbered(path, report=report)]
     else:
         records = read_json(path)
         if not isinstance(records, list):
@@ -135,7 +149,12 @@ def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Ite
         if not sample.video:
             report(label, "no 'video' field")
             continue
-        path = str(Path(cfg.video_root) / sample.video)
+        try:
+            found = find_in_roots(sample.video, [cfg.video_root], allow_outside=cfg.allow_outside_root)
+        except PathOutsideRoot as exc:
+            report(f"{label}: {exc.where}", exc.reason)
+            continue
+        path = str(found or Path(cfg.video_root) / sample.video)  # a missing file is named by the reader
         if last is None or last[0] != path:
             try:
                 last = (path, read_video_frames(path, policy))
@@ -151,6 +170,7 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     from videoutr.tpl.score import TplScorer
     from videoutr.tpl.summary import write_summary
 
+    cfg.validate()
     out = Path(cfg.out)
     errors = _Errors(out)
     samples = read_samples_lenient(cfg.data, errors)

@@ -12,15 +12,23 @@ def train_command(
     overrides: list[str] = typer.Argument(None, help="key=value overrides, e.g. optim.lr=5e-4 run.max_steps=100"),
     recipe: Path = typer.Option(None, "--recipe", "-r", help="Recipe YAML (default: the embedded tiny_cpu values)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate the recipe and data mixture, then stop."),
+    allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
+                                            help="Allow video paths that leave every data.video_root."),
 ) -> None:
-    """Train a video MLLM per a recipe: data mixture, trainable parts / LoRA, cosine schedule, resume."""
+    """Train a video MLLM per a recipe: data mixture, trainable parts / LoRA, cosine schedule, resume.
+
+    Exit code 1 when samples were skipped (missing, unreadable or outside the video roots; counted
+    in the summary and listed in OUTPUT_DIR/skipped.jsonl)."""
+    from videoutr.errors import raise_if_failed
     from videoutr.train.config import load_recipe, recipe_to_dict
 
-    cfg = load_recipe(recipe, overrides or [])
+    extra = ["data.allow_outside_root=true"] if allow_outside_root else []
+    cfg = load_recipe(recipe, [*(overrides or []), *extra])
     if dry_run:
         from videoutr.train.mixture import Skips
-        from videoutr.train.trainer import prepare_data
+        from videoutr.train.trainer import check_paths, prepare_data
 
+        check_paths(cfg)
         skips = Skips()
         samples, held = prepare_data(cfg, skips)
         typer.echo(json.dumps({"recipe": recipe_to_dict(cfg), "train_samples": len(samples),
@@ -30,3 +38,6 @@ def train_command(
 
     summary = run_training(cfg)
     typer.echo(json.dumps(summary, indent=2))
+    skipped = summary["skipped_before_training"]["total"] + summary["skipped_during_training"]["total"]
+    raise_if_failed(skipped, summary["train_samples"] + summary["skipped_before_training"]["total"], "samples",
+                    f"{cfg.run.output_dir}/skipped.jsonl and the summary's skip counts")

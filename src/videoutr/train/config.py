@@ -1,7 +1,8 @@
 """Typed training recipe: dataclasses are the schema, YAML holds only values.
 
 A recipe is a YAML file with the sections below; `key=value` overrides (dotted keys) are applied on
-top; unknown keys and bad values are all reported together in one `ConfigError`.
+top (`data.mixture=...` replaces the recipe's `data.datasets`, and the other way round); unknown
+keys and bad values are all reported together in one `ConfigError`.
 
     >>> cfg = load_recipe("recipes/tiny_cpu.yaml", ["optim.lr=5e-4", "run.max_steps=20"])
     >>> cfg.optim.lr
@@ -11,14 +12,15 @@ top; unknown keys and bad values are all reported together in one `ConfigError`.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any
 
 import yaml
 
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_yaml
+from videoutr.schema import build
 
 DEFAULT_RECIPE = Path(__file__).parent / "recipes" / "tiny_cpu.yaml"  # the embedded default
 TUNABLE_PARTS = ("mm_mlp_adapter", "mm_vision_tower", "mm_language_model")
@@ -52,6 +54,7 @@ class DataConfig:
     eval_json: str | None = None  # held-out LLaVA file for evaluation loss
     eval_fraction: float = 0.0  # or hold out this fraction of the mixture (seeded)
     check_videos: bool = True  # drop samples whose video file is missing before training
+    allow_outside_root: bool = False  # allow video paths that leave every video_root
     mixture_seed: int = 0  # seed of `random:` strategies
     cache_samples: int = 0  # keep up to N encoded samples (frames + tokens) in memory across epochs
 
@@ -133,17 +136,31 @@ def load_recipe(path: str | Path | None, overrides: list[str] | None = None, sem
     problems: list[str] = []
     for item in overrides or []:
         _apply_override(raw, item, problems)
-    recipe = _build(TrainRecipe, raw, "", problems)
+    _one_data_source(raw, overrides or [])
+    recipe = build(TrainRecipe, raw, problems)
     if not problems and semantic:
         problems.extend(validate(recipe))
     if problems:
-        raise ConfigError(f"{where}: {len(problems)} problem(s):\n  - " + "\n  - ".join(problems))
+        raise ConfigError(f"{where}: {len(problems)} problem(s): " + "; ".join(problems))
     return recipe
 
 
 def recipe_to_dict(recipe: TrainRecipe) -> dict[str, Any]:
     """The recipe as plain data (what is written next to a run's outputs)."""
     return dataclasses.asdict(recipe)
+
+
+def _one_data_source(raw: dict, overrides: list[str]) -> None:
+    """`data.mixture=...` on the command line replaces the recipe's inline `data.datasets` (and
+    `data.datasets=...` its `data.mixture`): the data named on the command line is the data trained on."""
+    given = {item.split("=", 1)[0].strip() for item in overrides}
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        return
+    if "data.mixture" in given and "data.datasets" not in given:
+        data.pop("datasets", None)
+    if "data.datasets" in given and "data.mixture" not in given:
+        data.pop("mixture", None)
 
 
 def _apply_override(raw: dict, item: str, problems: list[str]) -> None:
@@ -163,66 +180,6 @@ def _apply_override(raw: dict, item: str, problems: list[str]) -> None:
             problems.append(f"override {item!r}: {part!r} is not a section")
             return
     node[parts[-1]] = value
-
-
-def _build(cls: type, raw: Any, prefix: str, problems: list[str]) -> Any:
-    if not isinstance(raw, dict):
-        problems.append(f"{prefix or 'recipe'}: expected a mapping, got {raw!r}")
-        return cls()
-    hints = get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    for key in raw:
-        if key not in names:
-            problems.append(f"{prefix}{key}: unknown key (known: {', '.join(sorted(names))})")
-    kwargs = {}
-    for name in names & set(raw):
-        kwargs[name] = _coerce(hints[name], raw[name], f"{prefix}{name}", problems)
-    return cls(**kwargs)
-
-
-def _coerce(hint: Any, value: Any, key: str, problems: list[str]) -> Any:
-    origin, args = get_origin(hint), get_args(hint)
-    if dataclasses.is_dataclass(hint):
-        return _build(hint, value, key + ".", problems)
-    if args and type(None) in args:  # Optional[X]
-        if value is None:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _coerce(inner[0], value, key, problems)
-    if origin is list:
-        if isinstance(value, (str, dict)) or not isinstance(value, list):
-            value = [value] if value is not None else []
-        return [_coerce(args[0], v, f"{key}[{i}]", problems) for i, v in enumerate(value)]
-    return _scalar(hint, value, key, problems)
-
-
-def _scalar(hint: Any, value: Any, key: str, problems: list[str]) -> Any:
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-        problems.append(f"{key}: expected true/false, got {value!r}")
-        return False
-    if hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        problems.append(f"{key}: expected an integer, got {value!r}")
-        return 0
-    if hint is float:
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            return float(value)  # YAML reads 1e-3 as a string; accept it
-        except (TypeError, ValueError):
-            problems.append(f"{key}: expected a number, got {value!r}")
-            return 0.0
-    if hint is str:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        problems.append(f"{key}: expected a string, got {value!r}")
-        return ""
-    return value
 
 
 def validate(recipe: TrainRecipe) -> list[str]:
@@ -262,6 +219,11 @@ def validate(recipe: TrainRecipe) -> list[str]:
         p.append(f"run.batch_size / run.grad_accum: expected >= 1, got {r.batch_size} / {r.grad_accum}")
     if r.max_steps <= 0 and r.epochs <= 0:
         p.append("run: give run.epochs > 0 or run.max_steps > 0")
+    if r.max_steps == 0 or r.max_steps < -1:
+        p.append(f"run.max_steps: expected > 0 (or -1: train run.epochs), got {r.max_steps}")
+    if r.epochs < 0 or d.max_length < 1 or d.max_frames < 1:
+        p.append(f"run.epochs / data.max_length / data.max_frames: expected >= 0 / >= 1 / >= 1, "
+                 f"got {r.epochs} / {d.max_length} / {d.max_frames}")
     if r.save_steps < 1 or r.logging_steps < 1:
         p.append(f"run.save_steps / run.logging_steps: expected >= 1, got {r.save_steps} / {r.logging_steps}")
     return p

@@ -20,6 +20,7 @@ import numpy as np
 
 from videoutr.data.llava import Sample
 from videoutr.errors import DataFormatError, TrainingError, VideoReadError
+from videoutr.paths import PathOutsideRoot, find_in_roots
 from videoutr.train.mixture import Skips
 
 MAX_FALLBACKS = 64  # consecutive bad samples tolerated before the run is declared broken
@@ -35,25 +36,29 @@ class FrameSpec:
     max_frames: int = 32
 
 
-def find_media(sample: Sample, roots: list[str | Path]) -> Path | None:
-    """The file of a sample's video (or image) under the first root that has it."""
+def find_media(sample: Sample, roots: list[str | Path], allow_outside: bool = False) -> Path | None:
+    """The file of a sample's video (or image) under the first root that has it (the working
+    folder when no root is given); `PathOutsideRoot` when its path leaves every root."""
     name = sample.video or sample.image
     if name is None:
         return None
-    for root in [*roots, ""]:
-        path = Path(root) / name
-        if path.is_file():
-            return path
-    return None
+    return find_in_roots(name, roots, allow_outside=allow_outside)
 
 
-def check_media(samples: list[Sample], roots: list[str | Path], skips: Skips) -> list[Sample]:
-    """Keep samples whose video/image file exists; count the rest (text-only ones too)."""
+def check_media(samples: list[Sample], roots: list[str | Path], skips: Skips,
+                allow_outside: bool = False) -> list[Sample]:
+    """Keep samples whose video/image file exists inside the roots; count the rest (text-only ones too)."""
     kept = []
     for sample in samples:
         if sample.video is None and sample.image is None:
             skips.add("no video or image (text-only samples are not trained here)", sample.id)
-        elif find_media(sample, roots) is None:
+            continue
+        try:
+            found = find_media(sample, roots, allow_outside)
+        except PathOutsideRoot:
+            skips.add("video or image path leaves the video roots", sample.id)
+            continue
+        if found is None:
             skips.add("video or image file not found", sample.id)
         else:
             kept.append(sample)
@@ -88,12 +93,14 @@ class TrainDataset:
     """Map-style dataset of encoded samples (a torch `Dataset` by duck typing)."""
 
     def __init__(self, samples: list[Sample], processor, spec: FrameSpec, roots: list[str | Path],
-                 max_length: int, skip_log: str | Path | None = None, cache_samples: int = 0) -> None:
+                 max_length: int, skip_log: str | Path | None = None, cache_samples: int = 0,
+                 allow_outside: bool = False) -> None:
         if not samples:
             raise TrainingError("no usable training samples (all were skipped; see the skip counts)")
         self.samples, self.processor, self.spec = samples, processor, spec
         self.roots, self.max_length = [Path(r) for r in roots], max_length
         self.skip_log = Path(skip_log) if skip_log else None
+        self.allow_outside = allow_outside
         self._bad: dict[int, str] = {}
         self.cache_samples = cache_samples  # decoding + the processor cost as much as a tiny step
         self._cache: dict[int, object] = {}
@@ -123,7 +130,7 @@ class TrainDataset:
         from videoutr.models.inputs import encode_sample
 
         sample = self.samples[i]
-        path = find_media(sample, self.roots)
+        path = find_media(sample, self.roots, self.allow_outside)
         if path is None:
             raise VideoReadError(sample.video or sample.image, "file not found")
         frames = load_frames(path, self.spec, is_image=sample.video is None)

@@ -139,7 +139,10 @@ class Skips:
 def load_dataset_file(path: str | Path, skips: Skips) -> list[Sample]:
     """Load a LLaVA JSON/JSONL file, skipping (and counting) records without a usable dialogue."""
     path = Path(path)
-    records = list(iter_jsonl(path)) if path.suffix == ".jsonl" else read_json(path)
+    def malformed(where: str, reason: str) -> None:
+        skips.add("malformed JSON line", where)
+
+    records = list(iter_jsonl(path, report=malformed)) if path.suffix == ".jsonl" else read_json(path)
     if not isinstance(records, list):
         raise DataFormatError(path, "expected a JSON list of LLaVA samples")
     out = []

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from transformers import Trainer
 
+from videoutr.checks import Checks
 from videoutr.errors import ConfigError, TrainingError
 from videoutr.jsonio import write_json
 from videoutr.train.callbacks import LOG_NAME, JsonlLogCallback, SidecarCallback, truncate_log
@@ -55,7 +56,7 @@ class VideoTrainer(Trainer):
             return super()._load_from_checkpoint(resume_from_checkpoint, model)
         if hasattr(self.model, "peft_config"):
             return _load_peft_checkpoint(self.model, resume_from_checkpoint)
-        fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype)
+        fresh = type(self.model).from_pretrained(resume_from_checkpoint, dtype=self.model.dtype, use_safetensors=True)
         self.model.load_state_dict(fresh.state_dict(), strict=True)
         return None
 
@@ -128,9 +129,19 @@ def prepare_data(recipe: TrainRecipe, skips: Skips):
         eval_samples = [s for i, s in enumerate(samples) if i in held]
         samples = [s for i, s in enumerate(samples) if i not in held]
     if d.check_videos:
-        samples = check_media(samples, d.video_root, skips)
-        eval_samples = check_media(eval_samples, d.video_root, Skips())
+        samples = check_media(samples, d.video_root, skips, d.allow_outside_root)
+        eval_samples = check_media(eval_samples, d.video_root, Skips(), d.allow_outside_root)
     return samples, eval_samples
+
+
+def check_paths(recipe: TrainRecipe) -> None:
+    """The recipe's model and output paths, all problems at once (`ConfigError`)."""
+    checks = Checks("train")
+    checks.model("model.path", recipe.model.path)
+    checks.output("run.output_dir", recipe.run.output_dir, folder=True)
+    for root in recipe.data.video_root:
+        checks.need(Path(root).is_dir(), "data.video_root", "existing folders", root)
+    checks.done()
 
 
 def _precision(name: str) -> str:
@@ -215,11 +226,16 @@ def _sidecar(recipe: TrainRecipe) -> dict:
 
 
 def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> dict:
-    """Train per `recipe`; resumes from the last complete checkpoint; returns the run summary."""
+    """Train per `recipe`; resumes from the last complete checkpoint; returns the run summary.
+
+    The model path, the output folder and the data are checked before anything is written."""
     out = Path(recipe.run.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_paths(recipe)
     skips = Skips()
     samples, eval_samples = prepare_data(recipe, skips)  # a missing mixture file fails here
+    if not samples:
+        raise TrainingError(f"no usable training samples: {skips.total} skipped ({skips.counts})")
+    out.mkdir(parents=True, exist_ok=True)
     resume = _resume_point(recipe)
     truncate_log(out / LOG_NAME, int(resume.name.split("-")[-1]) if resume else 0)
     if resume is None:
@@ -233,8 +249,9 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
         raise ConfigError("data.fps with run.batch_size > 1: videos in a batch need equal frame counts; "
                           "set data.num_frames (or run.batch_size=1 with run.grad_accum)")
     train_ds = TrainDataset(samples, processor, spec, d.video_root, d.max_length, out / "skipped.jsonl",
-                            cache_samples=d.cache_samples)
-    eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples)
+                            cache_samples=d.cache_samples, allow_outside=d.allow_outside_root)
+    eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples,
+                            allow_outside=d.allow_outside_root)
                if eval_samples else None)
     trainer = VideoTrainer(
         model=model, args=training_arguments(recipe, eval_ds is not None, resume is not None),
@@ -249,6 +266,7 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
     _save_final(trainer, model, processor, recipe, out)
     summary = _summary(trainer, skips, out, seconds, resume)
     summary["trainable"] = trainable
+    summary["train_samples"] = len(samples)
     write_json(out / "train_summary.json", summary)
     return summary
 

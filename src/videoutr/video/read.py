@@ -9,7 +9,7 @@ only the sampled frames are kept, so memory is bounded by the sample, not the vi
     >>> clip.frames.shape, clip.frame_idx[:2], clip.timestamps_s[:2]
     ((8, 128, 128, 3), [0, 4], [0.0, 0.5])
 
-Every failure (missing, corrupt, truncated, zero-frame, not a video) raises `VideoReadError`
+Every failure (missing, corrupt, truncated, zero-frame, a still image or no video at all) raises `VideoReadError`
 naming the file and the reason.
 """
 
@@ -75,7 +75,18 @@ def _open(path: Path) -> av.container.InputContainer:
     if not container.streams.video:
         container.close()
         raise VideoReadError(path, "no video stream")
+    if _is_still_image(container):
+        name = container.format.name
+        container.close()
+        raise VideoReadError(path, f"a still image ({name}), not a video")
     return container
+
+
+def _is_still_image(container: av.container.InputContainer) -> bool:
+    """FFmpeg opens a PNG or JPEG (whatever its file name) with an image demuxer (`png_pipe`,
+    `jpeg_pipe`, `image2`...) as a one-frame "video"; an animated GIF has a demuxer of its own."""
+    name = container.format.name
+    return name == "image2" or name.endswith("_pipe")
 
 
 def _reason(exc: Exception) -> str:

@@ -23,15 +23,24 @@ def world_command(
 
     Example: videoutr world --out runs/world --num-videos 200 --seed 0
     """
+    from videoutr.checks import Checks
+    from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
     from videoutr.world.config import world_preset
     from videoutr.world.generate import generate_world
 
+    checks = Checks("world")
+    checks.output("--out", out, folder=True)
+    checks.at_least("--workers", workers, 1)
     height, width = size if size is not None else (None, None)
-    cfg = world_preset(
-        preset, num_videos=num_videos, seed=seed, frames=frames, fps=fps, height=height, width=width,
-        test_fraction=test_fraction, event_density=event_density,
-    )
+    try:
+        cfg = world_preset(
+            preset, num_videos=num_videos, seed=seed, frames=frames, fps=fps, height=height, width=width,
+            test_fraction=test_fraction, event_density=event_density,
+        )
+    except ConfigError as exc:
+        checks.add(str(exc).replace("\n  ", " "))
+    checks.done()
     path = generate_world(cfg, out, progress=True, workers=workers)
     videos = len(list((path / "videos").glob("*.mp4")))
     captions, bench = (len(read_json(path / name)) for name in ("captions.json", "bench.json"))
