@@ -20,9 +20,9 @@ COLUMNS = [
     {"key": "video", "label": "video", "type": "text"},
     {"key": "tracks", "label": "tracks", "type": "num"},
     {"key": "dialogues", "label": "dialogues", "type": "num"},
-    {"key": "frames", "label": "frames tracked", "type": "num"},
-    {"key": "dropped", "label": "dropped tracks", "type": "num"},
-    {"key": "uncertain", "label": "uncertain frames", "type": "num"},
+    {"key": "frames", "label": "frames", "type": "num"},
+    {"key": "dropped", "label": "dropped", "type": "num"},
+    {"key": "uncertain", "label": "uncertain", "type": "num"},
 ]
 _POINT_KEYS = ("colour", "shape", "location", "size")
 
