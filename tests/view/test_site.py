@@ -104,3 +104,18 @@ def test_refuses_to_write_into_a_folder_that_is_not_a_site(run_folder, tmp_path)
     build_site(run_folder / "utr", tmp_path / "site")
     build_site(run_folder / "utr", tmp_path / "site")  # a rebuild replaces an earlier site
     assert json.loads((tmp_path / "site" / "data" / "run.js").read_text()[len("viewRun("):-3])["kind"] == "engine"
+
+
+def test_view_command_writes_the_site_and_names_a_bad_run(run_folder, tmp_path, monkeypatch, capsys):
+    import sys
+
+    from videoutr.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["videoutr", "view", str(run_folder / "eval" / "tiny"), "--out", str(tmp_path / "s")])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code in (0, None) and (tmp_path / "s" / "index.html").is_file()
+    monkeypatch.setattr(sys, "argv", ["videoutr", "view", str(run_folder / "world"), "--out", str(tmp_path / "t")])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2 and "world: not an engine, tpl, eval or demo run" in capsys.readouterr().err
