@@ -58,7 +58,7 @@ def main() -> None:
     try:
         scores = scaled_run(args.scores, args.samples, work / "run")
         start = time.perf_counter()
-        index = build_site(scores, work / "site")
+        index = build_site(scores, work / "site").index
         build_s = time.perf_counter() - start
         size_mb = sum(p.stat().st_size for p in (work / "site").rglob("*") if p.is_file()) / 1e6
         with chromium(work / "profile") as browser:

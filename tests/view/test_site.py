@@ -25,7 +25,7 @@ def test_kinds_and_runs_found_below_a_folder(run_folder):
 
 
 def test_engine_site_holds_every_track_point_and_clickable_boxes(run_folder, tmp_path):
-    index = build_site(run_folder / "utr", tmp_path / "site")
+    index = build_site(run_folder / "utr", tmp_path / "site").index
     assert index.read_text().count("<script") == 2 and "http" not in index.read_text()  # no CDN, no network
     run, details = site_data(tmp_path / "site")
     clips = list(iter_jsonl(run_folder / "utr" / "trajectories.jsonl"))
@@ -119,3 +119,11 @@ def test_view_command_writes_the_site_and_names_a_bad_run(run_folder, tmp_path, 
     with pytest.raises(SystemExit) as done:
         main()
     assert done.value.code == 2 and "world: not an engine, tpl, eval or demo run" in capsys.readouterr().err
+
+
+def test_missing_videos_are_warned_by_name_and_shown_without_frames(run_folder, tmp_path):
+    built = build_site(run_folder / "utr", tmp_path / "site", videos=tmp_path / "nowhere")
+    _, details = site_data(tmp_path / "site")
+    assert all(d["media"] is None for d in details) and all(d["tracks"] for d in details)
+    assert len(built.warnings) == len(details)
+    assert all(w.startswith(str(tmp_path / "nowhere")) and "video not found" in w for w in built.warnings)

@@ -28,5 +28,8 @@ def view_command(
 
     if max_videos < 0 or max_side < 16:
         raise ConfigError("--max-videos must be >= 0 and --max-side >= 16")
-    index = build_site(run, out or default_out(run), videos=videos, max_videos=max_videos, max_side=max_side)
-    typer.echo(f"  {index}")
+    built = build_site(run, out or default_out(run), videos=videos, max_videos=max_videos, max_side=max_side)
+    for warning in built.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(f"{built.title}: {built.rows} rows, {len(built.warnings)} warnings")
+    typer.echo(f"  {built.index}")

@@ -39,7 +39,7 @@ def claims_of(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def collection_view(root: Path, site: Site, build_sub: Callable[[Path, Path], dict[str, Any]]) -> dict[str, Any]:
     """The collection page's data; `build_sub(run_path, site_dir)` builds one sub-site and returns
-    its summary line."""
+    its row count and warning count."""
     report = (root / "report.md").read_text(encoding="utf-8") if (root / "report.md").is_file() else ""
     html = render_markdown(report, root, site) if report else ""
     plots = [site.image(p) for p in sorted(root.glob("*.png")) if p.name not in report]  # the report shows its own

@@ -365,11 +365,27 @@ function evalDetail(d) {
       conds.map(c => el("td", {}, el("div", { text: d.conditions[c].generation || "" }), el("div", { class: "muted", text: JSON.stringify(d.conditions[c].metrics) }))))];
   }
   const errors = conds.filter(c => d.conditions[c].error).map(c => el("p", { class: "error", text: `${c}: ${d.conditions[c].error}` }));
+  const shown = el("p", { class: "muted" }, "Frames shown (positions among the sampled frames): ",
+    conds.map((c, i) => `${i ? "; " : ""}${c}: ${framesShown(d.conditions[c].frames_shown)}`));
   return el("div", {}, el("h2", { text: d.id }), el("p", { text: d.question || "(question text not available)" }),
     el("div", { class: "side-by-side" }, el("div", { style: "flex:0 1 360px" }, player.root, player.controls),
-      el("table", { id: "options" }, el("thead", {}, head), el("tbody", {}, body))), errors,
+      el("table", { id: "options" }, el("thead", {}, head), el("tbody", {}, body))), errors, shown,
     el("p", { class: "muted", text: "Scores: the model's log-likelihood of each option; the boxed cell is its pick." }));
 }
+
+function framesShown(f) {
+  if (f === null || f === undefined) return "none";
+  if (f.every((v, i) => v === i)) return `all ${f.length} in order`;
+  return f.length > 12 ? `${f.slice(0, 12).join(",")},…` : f.join(",");
+}
+
+// keyboard: arrows step the frames, space plays / pauses (not while typing in a field)
+document.addEventListener("keydown", e => {
+  if (!V.player || /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName)) return;
+  const p = V.player, n = p.frames.length;
+  if (e.key === "ArrowRight" || e.key === "ArrowLeft") { p.pause(); p.showAt((p.k + (e.key === "ArrowRight" ? 1 : n - 1)) % n); e.preventDefault(); }
+  else if (e.key === " ") { p.timer ? p.pause() : p.play(); e.preventDefault(); }
+});
 
 // ---------- a folder of runs (a demo) ----------
 function collectionPage(run) {
