@@ -78,7 +78,7 @@ def run_folder(tmp_path_factory, tiny_dir) -> Path:
     run_tpl(TplRunConfig(model=str(tiny_dir), data=str(root / "utr" / "utr.json"), out=str(root / "tpl" / "utr.jsonl"),
                          video_root=str(root / "world" / "videos"), frames=4), progress=False)
     run_eval(EvalConfig(model=str(tiny_dir), bench=str(root / "world" / "bench.json"), out=str(root / "eval" / "tiny"),
-                        video_root=[str(root / "world")], conditions=["full", "shuffled"], frames=4, limit=6))
+                        video_root=[str(root / "world")], conditions=["full", "shuffled"], frames=4, limit=4))
     (root / "report.md").write_text("# A tiny demo\n\nSee ![accuracy](plot.png).\n\n<script>alert(1)</script>\n")
     cv2.imwrite(str(root / "plot.png"), np.full((20, 30, 3), 200, np.uint8))
     cv2.imwrite(str(root / "extra.png"), np.full((20, 30, 3), 100, np.uint8))

@@ -95,6 +95,8 @@ def test_tpl_and_eval_pages_sort_filter_and_mark_answers(run_folder, tmp_path, b
     options = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#options tbody tr"))
     assert sum("right answer" in tr.text for tr in options) == 1
     assert len(browser.find_elements(By.CSS_SELECTOR, "#options td.pick")) == 2  # one pick per condition
-    Select(browser.find_element(By.ID, "filter-c:full")).select_by_visible_text("wrong")
-    for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr"):
-        assert tr.find_elements(By.TAG_NAME, "td")[4].get_attribute("class") == "wrong"
+    outcome = Select(browser.find_element(By.ID, "filter-c:full"))
+    chosen = outcome.options[-1].text  # "wrong" or, if every answer was right, "right"
+    outcome.select_by_visible_text(chosen)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
+    assert rows and all(tr.find_elements(By.TAG_NAME, "td")[4].get_attribute("class") == chosen for tr in rows)

@@ -62,7 +62,7 @@ def test_eval_site_one_row_per_question_with_each_conditions_outcome(run_folder,
     build_site(run_folder / "eval" / "tiny", tmp_path / "site")
     run, details = site_data(tmp_path / "site")
     records = list(iter_jsonl(run_folder / "eval" / "tiny" / "samples.jsonl"))
-    assert len(details) == len({r["id"] for r in records}) == 6
+    assert len(details) == len({r["id"] for r in records}) == 4
     by_key = {(r["id"], r["condition"]): r for r in records}
     for detail in details:
         assert detail["question"] and len(detail["options"]) >= 2
