@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from videoutr.engine.metrics import load_trajectories
 from videoutr.export.fiftyone import write_fiftyone
 from videoutr.jsonio import read_json
@@ -32,3 +34,20 @@ def test_symlinked_media(run_folder, tmp_path):
     clips = load_trajectories(run_folder / "utr" / "trajectories.jsonl")[:1]
     write_fiftyone(clips, tmp_path, run_folder / "world" / "videos", symlink=True)
     assert (tmp_path / "data" / f"{clips[0].video_id}.mp4").is_symlink()
+
+
+def test_fiftyones_own_importer_reads_the_dataset(run_folder, tmp_path):
+    """Runs where FiftyOne is installed (it is not a dependency): its importer, no database needed."""
+    importers = pytest.importorskip("fiftyone.utils.data")
+    clips = load_trajectories(run_folder / "utr" / "trajectories.jsonl")
+    write_fiftyone(clips, tmp_path, run_folder / "world" / "videos")
+    with importers.FiftyOneVideoLabelsDatasetImporter(str(tmp_path)) as importer:
+        samples = list(importer)
+    assert len(samples) == len(clips)
+    for (path, _, _, frames), clip in zip(samples, clips):
+        assert path.endswith(f"{clip.video_id}.mp4") and sorted(frames) == [f + 1 for f in clip.frame_idx]
+        track, point = clip.tracks[0], clip.tracks[0].points[0]
+        found = next(d for d in frames[point.frame_idx + 1]["detections"].detections if d.index == track.track_id)
+        x1, y1, x2, y2 = point.box_norm
+        assert found.bounding_box == pytest.approx([x1, y1, x2 - x1, y2 - y1])
+        assert found.label == track.category and found["colour"] == point.colour
