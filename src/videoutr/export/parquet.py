@@ -22,15 +22,9 @@ def tpl_rows(scores: Path) -> list[dict[str, Any]]:
 
 
 def eval_rows(run_dir: Path) -> list[dict[str, Any]]:
-    from videoutr.errors import VideoutrError
-    from videoutr.eval.benchmarks import load_benchmark
-    from videoutr.view.evals import outcome
+    from videoutr.view.evals import load_questions, outcome
 
-    config = read_json(run_dir / "config.json")
-    try:
-        items = {i.id: i for i in load_benchmark(config["bench"], config.get("fmt", "auto"))}
-    except (VideoutrError, OSError, KeyError):
-        items = {}
+    items, _ = load_questions(read_json(run_dir / "config.json"))
     rows = []
     for record in iter_jsonl(run_dir / "samples.jsonl"):
         item = items.get(record["id"])

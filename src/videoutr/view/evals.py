@@ -14,7 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from videoutr.errors import VideoReadError, VideoutrError
+from videoutr.eval.benchmarks import load_benchmark, resolve_video
 from videoutr.jsonio import iter_jsonl, read_json
+from videoutr.view.media import uniform_frames
 from videoutr.view.markdown import render_markdown
 from videoutr.view.site import Site
 
@@ -36,23 +39,16 @@ def _pick(record: dict[str, Any]) -> int | None:
     return record.get("pred_loglik", record.get("pred_generate"))
 
 
-def _questions(config: dict[str, Any], site: Site) -> dict[str, Any]:
-    from videoutr.eval.benchmarks import load_benchmark
-    from videoutr.errors import VideoutrError
-
+def load_questions(config: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The run's benchmark items by id, or ({}, why) when the benchmark cannot be read."""
     try:
-        return {item.id: item for item in load_benchmark(config["bench"], config.get("fmt", "auto"))}
+        return {item.id: item for item in load_benchmark(config["bench"], config.get("fmt", "auto"))}, None
     except (VideoutrError, OSError, KeyError) as exc:
-        site.warn(f"benchmark {config.get('bench')}: {exc}; questions shown without their text")
-        return {}
+        return {}, f"benchmark {config.get('bench')}: {exc}"
 
 
 def eval_view(run_dir: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
     """The run summary and table (one row per question), and one detail per row."""
-    from videoutr.eval.benchmarks import resolve_video
-    from videoutr.view.media import uniform_frames
-    from videoutr.errors import VideoReadError
-
     config = read_json(run_dir / "config.json")
     conditions = list(config.get("conditions", []))
     by_item: dict[str, dict[str, dict]] = {}
@@ -60,7 +56,9 @@ def eval_view(run_dir: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
         by_item.setdefault(record["id"], {})[record["condition"]] = record
         if record["condition"] not in conditions:
             conditions.append(record["condition"])
-    questions = _questions(config, site)
+    questions, problem = load_questions(config)
+    if problem:
+        site.warn(f"{problem}; questions shown without their text")
     rows, details = [], []
     for item_id, records in by_item.items():
         first = next(iter(records.values()))

@@ -57,6 +57,7 @@ class Site:
         self.max_videos, self.max_side, self.max_frames = max_videos, max_side, max_frames
         self.warnings: list[str] = []
         self._sheets: dict[tuple, dict | None] = {}
+        self._images = 0
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -85,7 +86,8 @@ class Site:
 
     def image(self, path: Path) -> str:
         """Copy a plot into media/ and return its address in the site."""
-        target = self.out / "media" / f"i{len(list((self.out / 'media').glob('i*')))}-{path.name}"
+        target = self.out / "media" / f"i{self._images}-{path.name}"
+        self._images += 1
         shutil.copyfile(path, target)
         return f"media/{target.name}"
 
