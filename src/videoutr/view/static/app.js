@@ -226,11 +226,15 @@ class Player {
     this.label.textContent = `frame ${frame}` + (fps ? ` · ${(frame / fps).toFixed(2)} s` : "") + ` · ${k + 1}/${this.frames.length}`;
     if (this.highlighted && this.highlighted.frame !== frame) this.box.hidden = true;
   }
-  play() {
+  play() {  // in real time: a sampled clip waits as long as the frames it skips
     this.button.textContent = "❚❚ pause";
-    this.timer = setInterval(() => this.showAt((this.k + 1) % this.frames.length), 1000 / (this.opts.fps || 8));
+    const step = () => {
+      const next = (this.k + 1) % this.frames.length, gap = next ? this.frames[next] - this.frames[this.k] : 1;
+      this.timer = setTimeout(() => { this.showAt(next); step(); }, 1000 * Math.max(1, gap) / (this.opts.fps || 8));
+    };
+    step();
   }
-  pause() { clearInterval(this.timer); this.timer = null; this.button.textContent = "▶ play"; }
+  pause() { clearTimeout(this.timer); this.timer = null; this.button.textContent = "▶ play"; }
   stop() { this.pause(); }
   highlight(frame, box, text) {
     this.pause();
