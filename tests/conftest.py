@@ -56,3 +56,32 @@ def square_world(tmp_path_factory, tiny_dir) -> Path:
     for i in range(24):
         write_video(root / f"videos/v{i}.mp4", moving_square(square_direction(i)), fps=8)
     return root
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, tiny_dir) -> Path:
+    """A demo-like folder of real runs on a 4-video tiny world: world/, utr/ (engine), tpl/utr.jsonl
+    (TPL of the engine's dialogues under `tiny_dir`), eval/tiny/ (eval, full + shuffled), and a
+    report.md, results.json with claims, and a PNG at the top. Tests must not write into it."""
+    import cv2
+
+    from videoutr.engine import EngineConfig, run_engine
+    from videoutr.eval.runner import EvalConfig, run_eval
+    from videoutr.jsonio import write_json
+    from videoutr.tpl.run import TplRunConfig, run_tpl
+    from videoutr.world.config import world_preset
+    from videoutr.world.generate import generate_world
+
+    root = tmp_path_factory.mktemp("runs")
+    generate_world(world_preset("tiny", num_videos=4, seed=0), root / "world", progress=False)
+    run_engine(root / "world" / "videos", root / "utr", EngineConfig().validate(), progress=False)
+    run_tpl(TplRunConfig(model=str(tiny_dir), data=str(root / "utr" / "utr.json"), out=str(root / "tpl" / "utr.jsonl"),
+                         video_root=str(root / "world" / "videos"), frames=4), progress=False)
+    run_eval(EvalConfig(model=str(tiny_dir), bench=str(root / "world" / "bench.json"), out=str(root / "eval" / "tiny"),
+                        video_root=[str(root / "world")], conditions=["full", "shuffled"], frames=4, limit=4))
+    (root / "report.md").write_text("# A tiny demo\n\nSee ![accuracy](plot.png).\n\n<script>alert(1)</script>\n")
+    cv2.imwrite(str(root / "plot.png"), np.full((20, 30, 3), 200, np.uint8))
+    cv2.imwrite(str(root / "extra.png"), np.full((20, 30, 3), 100, np.uint8))
+    write_json(root / "results.json", {"wall_s": 12.5, "claims": [
+        {"id": "utr_beats_captions", "claim": "UTR beats captions", "value": 0.1, "ci": [0.02, 0.2], "verdict": "reproduced"}]})
+    return root

@@ -102,3 +102,9 @@ app.command("lmms-tasks")(lmms_tasks_command)
 from videoutr.demo.cli import demo_command  # noqa: E402
 
 app.command("demo")(demo_command)
+# Looking at runs and exporting them (videoutr.view, videoutr.export)
+from videoutr.export.cli import export_command  # noqa: E402
+from videoutr.view.cli import view_command  # noqa: E402
+
+app.command("view")(view_command)
+app.command("export")(export_command)
