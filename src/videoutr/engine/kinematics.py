@@ -88,13 +88,15 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
 
 
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
-                   clean: np.ndarray | None = None) -> None:
+                   clean: np.ndarray | None = None, camera: dict[int, np.ndarray] | None = None) -> None:
     """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
     track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turn count
     is sure when the track spans the whole clip (turns near the edges, where the box is cut, are
-    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`)."""
+    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`).
+    `camera`: each frame's map into the scene's pixels (a moving camera): motion, direction, starts,
+    stops and turns are then the subject's own, relative to the scene."""
     clean = clean_mask(traj) if clean is None else clean
-    path = CentrePath(traj, cfg, frame_size, clean)
+    path = CentrePath(traj, cfg, frame_size, clean, camera)
     pieces = path.pieces()
     labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
     traj.segments = segments_of(traj, labels, speeds)
