@@ -74,11 +74,14 @@ class Scene:
         return "pan" if np.abs(self.camera).max() > 0 else "static"
 
 
-def _velocity(rng: np.random.Generator, heading: int) -> tuple[int, int]:
+def _velocity(rng: np.random.Generator, heading: int, scale: float = 1.0) -> tuple[int, int]:
+    """Whole pixels per frame along a compass heading: 5-8 (4-6 on each axis diagonally) on a
+    320-pixel-wide frame, `scale` times that on wider ones."""
     speed = int(rng.integers(5, 9))
     dx, dy = _COMPASS[heading % 8]
     if dx and dy:
         speed = max(4, round(speed / np.sqrt(2)))
+    speed = max(1, round(speed * scale))
     return dx * speed, dy * speed
 
 
@@ -89,32 +92,33 @@ def _heading(vector: tuple[float, float]) -> int:
 
 def _mover(rng: np.random.Generator, subject: str, pattern: str, frames: int, size: tuple[int, int]) -> Mover:
     height, width = size
-    side = int(rng.integers(44, 61))
+    scale = width / 320  # sizes and speeds are drawn for 320-pixel-wide frames
+    side = round(int(rng.integers(44, 61)) * scale)
     inside = (float(rng.integers(side, width - side)), float(rng.integers(side, height - side)))
     if pattern == "cross":
         heading = int(rng.choice([0, 4]))
-        vx, vy = _velocity(rng, heading)
+        vx, vy = _velocity(rng, heading, scale)
         x = -side / 2 - int(rng.integers(0, 6)) * abs(vx) if vx > 0 else width + side / 2 + int(rng.integers(0, 6)) * abs(vx)
         return Mover(subject, side, pattern, (x, inside[1]), [(frames, (vx, vy))])
     if pattern == "leave":  # towards the nearest edge
         x, y = inside
         gaps = {0: width - x, 4: x, 2: y, 6: height - y}
-        return Mover(subject, side, pattern, inside, [(frames, _velocity(rng, min(gaps, key=lambda k: gaps[k])))])
+        return Mover(subject, side, pattern, inside, [(frames, _velocity(rng, min(gaps, key=lambda k: gaps[k]), scale))])
     first = int(rng.integers(8, 13))
     heading = _heading((width / 2 - inside[0], height / 2 - inside[1])) + int(rng.choice([-1, 0, 1]))
     if pattern == "stop_go":
         pause = int(rng.integers(4, 7))
         again = heading + int(rng.choice([-2, 0, 2]))
-        return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading)), (pause, (0, 0)), (frames, _velocity(rng, again))])
+        return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading, scale)), (pause, (0, 0)), (frames, _velocity(rng, again, scale))])
     turned = heading + int(rng.choice([-2, 2]))
-    return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading)), (frames, _velocity(rng, turned))])
+    return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading, scale)), (frames, _velocity(rng, turned, scale))])
 
 
-def _camera(rng: np.random.Generator, kind: str, frames: int) -> np.ndarray:
+def _camera(rng: np.random.Generator, kind: str, frames: int, scale: float = 1.0) -> np.ndarray:
     if kind == "static":
         return np.zeros((frames, 2))
     panning = int(rng.integers(frames * 9 // 16, frames * 13 // 16))
-    velocity = np.array([float(rng.choice([-1, 1]) * rng.uniform(2.5, 3.5)), float(rng.uniform(-0.5, 0.5))])
+    velocity = scale * np.array([float(rng.choice([-1, 1]) * rng.uniform(2.5, 3.5)), float(rng.uniform(-0.5, 0.5))])
     steps = np.zeros((frames - 1, 2))
     steps[:panning] = velocity
     return np.round(np.concatenate([np.zeros((1, 2)), np.cumsum(steps, axis=0)]), 2)
@@ -126,7 +130,7 @@ def sample_scene(rng: np.random.Generator, kind: str, frames: int = 40, size: tu
         count = int(rng.integers(3, 5))
         subjects = [str(s) for s in rng.choice(list(SUBJECTS), size=count, replace=False)]
         patterns = [str(p) for p in rng.permutation(PATTERNS)[:count]]
-        scene = Scene(str(rng.choice(BACKGROUNDS)), _camera(rng, kind, frames),
+        scene = Scene(str(rng.choice(BACKGROUNDS)), _camera(rng, kind, frames, size[1] / 320),
                       [_mover(rng, s, p, frames, size) for s, p in zip(subjects, patterns)], size)
         if _acceptable(scene, frames):
             return scene
