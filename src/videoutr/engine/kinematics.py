@@ -109,17 +109,36 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)
     events: list[Event] = []
     if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
-        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": True}))
+        sure = _crossing(traj, 0, frame_idx)
+        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": sure}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
-        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED
+        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg)
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = next(f for f in frame_idx if f > traj.last_frame)
-        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": True}))
+        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
+
+
+def _held(seg: Segment) -> bool:
+    """A segment of two frames or more: a one-frame change of course and back is a jolt of the box."""
+    return seg.end_frame > seg.start_frame
+
+
+def _crossing(traj: Trajectory, end: int, frame_idx: list[int], part: float = 0.6) -> bool:
+    """Whether the track's first (`end` 0) or last (-1) point saw the subject cross the border:
+    its box less than `part` of the track's usual area (a whole subject that appears or vanishes
+    at the edge was missed while it crossed), and the track absent from two engine frames beyond
+    it (one frame without it may be a missed sliver)."""
+    areas = sorted((p.box_norm[2] - p.box_norm[0]) * (p.box_norm[3] - p.box_norm[1]) for p in traj.points)
+    point = traj.points[end]
+    area = (point.box_norm[2] - point.box_norm[0]) * (point.box_norm[3] - point.box_norm[1])
+    beyond = frame_idx.index(point.frame_idx)
+    absent = beyond if end == 0 else len(frame_idx) - 1 - beyond
+    return area < part * areas[len(areas) // 2] and absent >= 2
 
 
 def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event]:
