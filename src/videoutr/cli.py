@@ -83,6 +83,9 @@ app.command("attention")(attention_command)
 from videoutr.world.cli import world_command  # noqa: E402
 
 app.command("world")(world_command)
+from videoutr.footage.cli import footage_command  # noqa: E402
+
+app.command("footage")(footage_command)
 # UTR data engine (videoutr.engine)
 from videoutr.engine.cli import engine_command, engine_eval_command, engine_rephrase_command, overlay_command  # noqa: E402
 

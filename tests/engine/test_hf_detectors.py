@@ -84,3 +84,27 @@ def test_engine_runs_with_an_hf_detector(tiny_detr, make_scenes, tmp_path):
     cfg = EngineConfig.from_dict({"detector": f"hf:{tiny_detr}", "detector_args": {"threshold": 0.3}})
     stats = run_engine(videos, tmp_path / "out", cfg, progress=False)
     assert stats["ok"] == 1 and stats["errors"] == 0
+
+
+def test_model_card_settings_apply_unless_given(tiny_detr, tiny_owlv2):
+    detr = make_detector(f"hf:{tiny_detr}")
+    assert (detr.threshold, detr.nms_iou) == (0.9, None)  # facebook/detr-resnet-50's card
+    owl = make_detector(f"hf:{tiny_owlv2}", prompts="a cat")
+    assert (owl.threshold, owl.nms_iou) == (0.1, 0.3)
+    assert make_detector(f"hf:{tiny_owlv2}", prompts="a cat", threshold=0.2, nms_iou=0.5).nms_iou == 0.5
+
+
+def test_owl_boxes_of_one_class_are_suppressed_above_the_nms_iou(tiny_owlv2):
+    from videoutr.engine.geometry import box_iou
+
+    owl = make_detector(f"hf:{tiny_owlv2}", prompts="a cat, a dog", threshold=0.0)
+    result = {"boxes": torch.tensor([[0.0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10], [30, 30, 40, 40]]),
+              "scores": torch.tensor([0.5, 0.9, 0.4, 0.3]), "labels": torch.tensor([0, 0, 1, 0]),
+              "text_labels": ["a cat", "a cat", "a dog", "a cat"]}
+    kept = owl._to_detections(result)  # the weaker of two overlapping cats goes; the dog and the far cat stay
+    assert kept.confidence.tolist() == pytest.approx([0.9, 0.4, 0.3])
+    assert list(kept.data["class_name"]) == ["a cat", "a dog", "a cat"]
+    dets = owl.detect_frame(_frames(1)[0])
+    for i in range(len(dets)):
+        for j in range(i + 1, len(dets)):
+            assert dets.class_id[i] != dets.class_id[j] or box_iou(dets.xyxy[i], dets.xyxy[j]) <= 0.3 + 1e-6

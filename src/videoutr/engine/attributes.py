@@ -78,6 +78,63 @@ def colour_name(rgb: Any, palette: dict[str, tuple[int, int, int]]) -> str:
     return min(palette, key=lambda name: colour_distance(rgb, palette[name]))
 
 
+def colour_distances(rgb: np.ndarray, palette: dict[str, tuple[int, int, int]]) -> np.ndarray:
+    """`colour_distance` of every (N, 3) RGB value to every palette colour -> (N, len(palette))."""
+    ours = _hsv_array(np.asarray(rgb, dtype=np.float64).reshape(-1, 3))[:, None, :]
+    theirs = _hsv_array(np.array(list(palette.values()), dtype=np.float64))[None, :, :]
+    dh = np.minimum(np.abs(ours[..., 0] - theirs[..., 0]), 1 - np.abs(ours[..., 0] - theirs[..., 0])) * 2
+    chroma = np.minimum(ours[..., 1] * ours[..., 2], theirs[..., 1] * theirs[..., 2])
+    return np.sqrt((dh * 2.0 * np.minimum(1.0, chroma * 3)) ** 2 + (ours[..., 1] - theirs[..., 1]) ** 2
+                   + (ours[..., 2] - theirs[..., 2]) ** 2)
+
+
+def _hsv_array(rgb: np.ndarray) -> np.ndarray:
+    """`colorsys.rgb_to_hsv` of (N, 3) RGB values in 0..255, vectorised -> (N, 3) in [0, 1]."""
+    rgb = rgb / 255.0
+    high, low = rgb.max(axis=1), rgb.min(axis=1)
+    span = high - low
+    safe = np.where(span > 0, span, 1.0)
+    r, g, b = ((high - rgb[:, k]) / safe for k in range(3))
+    hue = np.where(rgb[:, 0] == high, b - g, np.where(rgb[:, 1] == high, 2.0 + r - b, 4.0 + g - r))
+    hue = np.where(span > 0, (hue / 6.0) % 1.0, 0.0)
+    sat = np.where(high > 0, span / np.where(high > 0, high, 1.0), 0.0)
+    return np.stack([hue, sat, high], axis=1)
+
+
+class DominantColour:
+    """The colour name most of a subject's own pixels have (`colour_name` of each pixel, looked up
+    in a table over RGB quantised to `bits` bits per channel): the name of a textured subject,
+    whose median colour may be none of its colours.
+
+        >>> DominantColour(basic_palette())(pixels)       # pixels: (N, 3) uint8 RGB of the subject's mask
+        'brown'
+    """
+
+    def __init__(self, palette: dict[str, tuple[int, int, int]], bits: int = 5) -> None:
+        self.names = list(palette)
+        self.shift = 8 - bits
+        levels = (np.arange(1 << bits) << self.shift) + (1 << self.shift >> 1)  # each cell's middle value
+        grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
+        self.table = colour_distances(grid, palette).argmin(axis=1).astype(np.uint8)
+        self.bits = bits
+
+    def indices(self, pixels: np.ndarray) -> np.ndarray:
+        """The palette index of each (N, 3) uint8 RGB pixel."""
+        q = (np.asarray(pixels, dtype=np.uint8).reshape(-1, 3) >> self.shift).astype(np.int32)
+        return self.table[(q[:, 0] << (2 * self.bits)) | (q[:, 1] << self.bits) | q[:, 2]]
+
+    def shares(self, pixels: np.ndarray) -> dict[str, float]:
+        """Each colour name's share of the pixels, largest first."""
+        counts = np.bincount(self.indices(pixels), minlength=len(self.names))
+        total = max(1, int(counts.sum()))
+        order = np.argsort(-counts, kind="stable")
+        return {self.names[i]: round(int(counts[i]) / total, 4) for i in order if counts[i]}
+
+    def __call__(self, pixels: np.ndarray) -> str:
+        counts = np.bincount(self.indices(pixels), minlength=len(self.names))
+        return self.names[int(counts.argmax())]
+
+
 def region_colour(rgb_frame: np.ndarray, xyxy: Any, mask: np.ndarray | None = None) -> tuple[int, int, int]:
     """Median colour of a box's central half (or of `mask` pixels inside the box)."""
     height, width = rgb_frame.shape[:2]

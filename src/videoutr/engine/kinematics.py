@@ -88,13 +88,15 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
 
 
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
-                   clean: np.ndarray | None = None) -> None:
+                   clean: np.ndarray | None = None, camera: dict[int, np.ndarray] | None = None) -> None:
     """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
     track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turn count
     is sure when the track spans the whole clip (turns near the edges, where the box is cut, are
-    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`)."""
+    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`).
+    `camera`: each frame's map into the scene's pixels (a moving camera): motion, direction, starts,
+    stops and turns are then the subject's own, relative to the scene."""
     clean = clean_mask(traj) if clean is None else clean
-    path = CentrePath(traj, cfg, frame_size, clean)
+    path = CentrePath(traj, cfg, frame_size, clean, camera)
     pieces = path.pieces()
     labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
     traj.segments = segments_of(traj, labels, speeds)
@@ -107,17 +109,36 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)
     events: list[Event] = []
     if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
-        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": True}))
+        sure = _crossing(traj, 0, frame_idx)
+        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": sure}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
-        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED
+        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg)
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = next(f for f in frame_idx if f > traj.last_frame)
-        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": True}))
+        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
+
+
+def _held(seg: Segment) -> bool:
+    """A segment of two frames or more: a one-frame change of course and back is a jolt of the box."""
+    return seg.end_frame > seg.start_frame
+
+
+def _crossing(traj: Trajectory, end: int, frame_idx: list[int], part: float = 0.6) -> bool:
+    """Whether the track's first (`end` 0) or last (-1) point saw the subject cross the border:
+    its box less than `part` of the track's usual area (a whole subject that appears or vanishes
+    at the edge was missed while it crossed), and the track absent from two engine frames beyond
+    it (one frame without it may be a missed sliver)."""
+    areas = sorted((p.box_norm[2] - p.box_norm[0]) * (p.box_norm[3] - p.box_norm[1]) for p in traj.points)
+    point = traj.points[end]
+    area = (point.box_norm[2] - point.box_norm[0]) * (point.box_norm[3] - point.box_norm[1])
+    beyond = frame_idx.index(point.frame_idx)
+    absent = beyond if end == 0 else len(frame_idx) - 1 - beyond
+    return area < part * areas[len(areas) // 2] and absent >= 2
 
 
 def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event]:

@@ -4,7 +4,8 @@
     >>> overlay_strip("runs/world/videos/v00003.mp4", clip, "v00003.png", num_frames=8)
     >>> overlay_video("runs/world/videos/v00003.mp4", clip, "v00003_tracks.mp4")
 
-Interpolated points are drawn dashed-thin; labels read `id colour shape`.
+Interpolated points are drawn thin; labels read `id colour category motion` (e.g. `2 brown object
+-> left`, the motion relative to the scene when the camera moves).
 """
 
 from __future__ import annotations
@@ -43,9 +44,21 @@ def draw_tracks(rgb: np.ndarray, clip: ClipTrajectories, frame_idx: int, scale: 
         colour = _COLOURS[(traj.track_id - 1) % len(_COLOURS)]
         x1, y1, x2, y2 = (int(round(v * s)) for v, s in zip(point.box_norm, (width, height, width, height)))
         cv2.rectangle(canvas, (x1, y1), (x2 - 1, y2 - 1), colour, 1 if point.interpolated else 2)
-        label = f"{traj.track_id} {point.colour or ''} {traj.category}".strip()
-        cv2.putText(canvas, label, (x1, max(10, y1 - 3)), cv2.FONT_HERSHEY_SIMPLEX, 0.35, colour, 1, cv2.LINE_AA)
+        label = " ".join(v for v in (str(traj.track_id), point.colour, traj.category, motion_at(traj, frame_idx)) if v)
+        (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.35, 1)
+        base = max(th + 2, y1 - 3)
+        cv2.rectangle(canvas, (x1, base - th - 2), (x1 + tw + 1, base + 2), (255, 255, 255), -1)  # readable over any texture
+        cv2.putText(canvas, label, (x1, base), cv2.FONT_HERSHEY_SIMPLEX, 0.35, colour, 1, cv2.LINE_AA)
     return canvas
+
+
+def motion_at(traj: Trajectory, frame_idx: int) -> str | None:
+    """What the subject is doing at `frame_idx`: "still", or "->" and its direction (relative to
+    the scene when the camera moves); None outside its segments."""
+    for seg in traj.segments:
+        if seg.start_frame <= frame_idx <= seg.end_frame:
+            return "still" if seg.state == "stationary" else f"-> {seg.direction}"
+    return None
 
 
 def _scale_for(width: int) -> int:

@@ -28,6 +28,7 @@ from functools import lru_cache, partial
 from itertools import chain, islice
 from typing import Any
 
+import numpy as np
 import supervision as sv
 
 from videoutr.engine.ahead import ahead
@@ -107,9 +108,20 @@ def to_track(item: VideoItem, clip: SampledFrames, per_frame: list[sv.Detections
     """What tracking needs of a video (not its frames), boxes in the video's pixels."""
     from videoutr.engine.detectors.base import rescale_detections
 
-    info, partition = clip.info, getattr(get_detector(cfg), "track_partition", None)
+    detector = get_detector(cfg)
+    info, partition = clip.info, getattr(detector, "track_partition", None)
     rescale_detections(per_frame, clip.scale, info.width, info.height)
-    return ClipDetections(per_frame, clip.frame_idx, info.fps, info.width, info.height, item.video_id, item.rel, info.num_frames, partition)
+    return ClipDetections(per_frame, clip.frame_idx, info.fps, info.width, info.height, item.video_id, item.rel, info.num_frames,
+                          partition, camera_of(per_frame), getattr(detector, "part_colours", True))
+
+
+def camera_of(per_frame: list[sv.Detections]) -> np.ndarray | None:
+    """The (T, 2, 3) camera maps a detector put in each frame's `metadata["camera"]`, or None when
+    it gave none or the camera stood still (every map the identity)."""
+    if not per_frame or any("camera" not in d.metadata for d in per_frame):
+        return None
+    maps = np.stack([np.asarray(d.metadata["camera"], dtype=np.float64) for d in per_frame])
+    return None if np.allclose(maps, np.eye(2, 3)) else maps
 
 
 def track(clips: list[ClipDetections], cfg: EngineConfig) -> list[ClipTrajectories]:

@@ -137,6 +137,8 @@ class ClipDetections:
     video: str
     num_frames: int = 0
     partition: str | None = None
+    camera: np.ndarray | None = None  # (T, 2, 3): each frame's map into the first frame's pixels; None: static
+    part_colours: bool = True  # the detector's colour of a part of a subject is the subject's (flat colours)
 
     @property
     def step_fps(self) -> float:
@@ -196,9 +198,12 @@ def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
     mark_contacts(kept)
     uncertain = uncertain_frames(clip.per_frame, frame_idx, kept)
-    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height)) for new_id, points in enumerate(kept, start=1)]
+    camera = None if clip.camera is None else dict(zip(frame_idx, clip.camera))
+    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height), camera, clip.part_colours)
+              for new_id, points in enumerate(kept, start=1)]
+    recorded = None if clip.camera is None else np.round(clip.camera.reshape(len(frame_idx), 6), 4).tolist()
     return ClipTrajectories(clip.video_id, clip.video, fps, clip.num_frames or (frame_idx[-1] + 1), clip.width, clip.height,
-                            list(frame_idx), tracks, dict(sorted(dropped.items())), uncertain)
+                            list(frame_idx), tracks, dict(sorted(dropped.items())), uncertain, recorded)
 
 
 def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
@@ -221,19 +226,25 @@ MIN_SHAPE_VOTES = 3  # clean points needed to name a subject's shape; else it is
 
 
 def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig,
-                frame_size: tuple[int, int]) -> Trajectory:
+                frame_size: tuple[int, int], camera: dict[int, np.ndarray] | None = None, part_colours: bool = True) -> Trajectory:
     """Per-track attributes; shape and size are voted by clean points only (hidden or cut-off
-    views mislead), and a subject with too few clean views is just an "object"."""
+    views mislead), and a subject with too few clean views is just an "object". Without
+    `part_colours` (a detector naming textured subjects by their dominant colour), so is the colour,
+    for the whole track: its flickers between views are no colour change."""
     from videoutr.engine.path import clean_mask
 
     traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
                       mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
     mask = clean_mask(traj)
     clean = [p for p, ok in zip(points, mask) if ok]
+    if not part_colours:  # a textured subject's colour is voted over its whole views and holds for the track
+        traj.colour = _majority([p.colour for p in clean or points])
+        for p in points:
+            p.colour = traj.colour
     if len(clean) >= MIN_SHAPE_VOTES:
         traj.category = _majority([p.shape for p in clean])
     traj.size = _majority([p.size for p in clean or points])
-    describe_track(traj, frame_idx, fps, cfg, frame_size, mask)
+    describe_track(traj, frame_idx, fps, cfg, frame_size, mask, camera)
     return traj
 
 

@@ -123,13 +123,18 @@ class ClipTrajectories:
     tracks: list[Trajectory] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
     uncertain_frames: list[int] = field(default_factory=list)  # frames with detections no kept track explains
+    camera: list[list[float]] | None = None  # moving camera: per engine frame, its 2 x 3 map into the first frame's pixels (row-major)
 
     def time_of(self, frame_idx: int) -> float:
         return frame_idx / self.fps if self.fps > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """`dataclasses.asdict(self)`, without its deep copies of every number and string."""
-        return _plain(self)
+        """`dataclasses.asdict(self)`, without its deep copies of every number and string (and
+        without `camera` for a static camera)."""
+        data = _plain(self)
+        if data["camera"] is None:
+            del data["camera"]
+        return data
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> ClipTrajectories:
@@ -151,7 +156,7 @@ class ClipTrajectories:
             )
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
         return cls(**fields, tracks=tracks, dropped=dict(record.get("dropped", {})),
-                   uncertain_frames=list(record.get("uncertain_frames", [])))
+                   uncertain_frames=list(record.get("uncertain_frames", [])), camera=record.get("camera"))
 
 
 def _frame_of(point: TrackPoint) -> int:

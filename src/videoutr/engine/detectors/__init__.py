@@ -9,7 +9,8 @@ per-detection attributes in `detections.data` (for example `"shape"` or `"class_
     (2, 4)
 
 Names: `motion` (offline default; flat coloured objects), `motion-natural` (plain frame differencing
-for natural static-camera footage), `hog-person` (OpenCV HOG people detector), and
+for natural static-camera footage), `foreground` (class-agnostic subjects of real footage:
+a robust median background with camera motion removed, see `foreground.py`), `hog-person` (OpenCV HOG people detector), `haar-face` (OpenCV's frontal-face Haar cascade), and
 `hf:<model id or local dir>` (transformers OWLv2 / Grounding DINO / DETR / RT-DETR).
 """
 
@@ -54,7 +55,20 @@ def _motion_natural(**kwargs: Any) -> Detector:
     return MotionDetector(**{**defaults, **kwargs})
 
 
-_REGISTRY.update({"motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog})
+def _haar_face(**kwargs: Any) -> Detector:
+    from videoutr.engine.detectors.haar import HaarFaceDetector
+
+    return HaarFaceDetector(**kwargs)
+
+
+def _foreground(**kwargs: Any) -> Detector:
+    from videoutr.engine.detectors.foreground import ForegroundDetector
+
+    return ForegroundDetector(**kwargs)
+
+
+_REGISTRY.update({"motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog, "foreground": _foreground,
+                  "haar-face": _haar_face})
 
 
 def known_detectors() -> list[str]:

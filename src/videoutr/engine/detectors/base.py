@@ -55,4 +55,8 @@ def rescale_detections(per_frame: list[sv.Detections], scale: float, width: int,
         dets.xyxy = np.clip(dets.xyxy / scale, 0, [width, height, width, height]).astype(np.float32)
         if "area_px" in dets.data:
             dets.data["area_px"] = np.round(dets.data["area_px"] / scale**2).astype(np.int64)
+        if "camera" in dets.metadata:
+            camera = np.array(dets.metadata["camera"], dtype=np.float64)
+            camera[:, 2] /= scale
+            dets.metadata["camera"] = camera
     return per_frame

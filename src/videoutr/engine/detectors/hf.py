@@ -1,4 +1,6 @@
-"""`hf:<model id or local dir>`: transformers object detectors through the Auto classes.
+"""`hf:<model id or local dir>`: transformers object detectors through the Auto classes, batched
+over frames (`batch_size`), at the score threshold, text threshold and NMS of each model type's
+card unless given (`CARD_SETTINGS`).
 
 Zero-shot, open-vocabulary detectors (OWLv2, OWL-ViT, Grounding DINO) take text `prompts`;
 closed-set detectors (DETR, RT-DETR, ...) name their own classes (`config.id2label`). Weights are
@@ -6,8 +8,8 @@ whatever the id or folder holds: nothing is downloaded unless the id is a hub id
 machine can reach the hub.
 
     videoutr engine --videos DIR --out OUT --detector hf:google/owlv2-base-patch16-ensemble \\
-        --detector-arg 'prompts=[a person, a dog, a ball]' --detector-arg threshold=0.2
-    videoutr engine --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg threshold=0.5
+        --detector-arg 'prompts=[a person, a dog, a ball]' --detector-arg device=cuda --detector-arg batch_size=16
+    videoutr engine --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg device=cuda
 
     >>> det = HFDetector("/models/detr-resnet-50", threshold=0.7)
     >>> det.detect_clip(frames)[0].data["class_name"]
@@ -25,6 +27,20 @@ from videoutr.engine.detectors.base import Detector, empty_detections
 from videoutr.errors import ConfigError
 
 ZERO_SHOT_TYPES = ("owlv2", "owlvit", "grounding-dino", "mm-grounding-dino")
+# Settings of each model type's card / transformers' usage example, used unless given: score
+# threshold, Grounding DINO's text threshold, and class-wise NMS IoU (OWL models score every patch,
+# so one object yields several boxes; 0.3 is the IoU transformers' OWL image-guided post-processing
+# suppresses at). DETR-family models predict a set: no NMS.
+CARD_SETTINGS: dict[str, dict[str, float]] = {
+    "owlv2": {"threshold": 0.1, "nms_iou": 0.3},
+    "owlvit": {"threshold": 0.1, "nms_iou": 0.3},
+    "grounding-dino": {"threshold": 0.4, "text_threshold": 0.3},
+    "mm-grounding-dino": {"threshold": 0.4, "text_threshold": 0.3},
+    "detr": {"threshold": 0.9},
+    "rt_detr": {"threshold": 0.5},
+    "rt_detr_v2": {"threshold": 0.5},
+}
+FALLBACK = {"threshold": 0.3, "text_threshold": 0.25}
 
 
 class HFDetector(Detector):
@@ -33,8 +49,9 @@ class HFDetector(Detector):
     name = "hf"
     track_partition = "class_name"
 
-    def __init__(self, model: str, prompts: list[str] | str | None = None, threshold: float = 0.3,
-                 text_threshold: float = 0.25, device: str = "cpu", batch_size: int = 8) -> None:
+    def __init__(self, model: str, prompts: list[str] | str | None = None, threshold: float | None = None,
+                 text_threshold: float | None = None, nms_iou: float | None = None, device: str = "cpu",
+                 batch_size: int = 8) -> None:
         try:
             import torch  # noqa: F401
             from transformers import AutoConfig
@@ -44,7 +61,11 @@ class HFDetector(Detector):
             config = AutoConfig.from_pretrained(model)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"hf:{model}: cannot load a model config ({exc})") from None
-        self.model_id, self.threshold, self.text_threshold = model, float(threshold), float(text_threshold)
+        card = {**FALLBACK, **CARD_SETTINGS.get(config.model_type, {})}
+        self.model_id = model
+        self.threshold = float(card["threshold"] if threshold is None else threshold)
+        self.text_threshold = float(card["text_threshold"] if text_threshold is None else text_threshold)
+        self.nms_iou = card.get("nms_iou") if nms_iou is None else float(nms_iou)
         self.device, self.batch_size = device, max(1, int(batch_size))
         self.zero_shot = config.model_type in ZERO_SHOT_TYPES
         if isinstance(prompts, str):
@@ -98,7 +119,20 @@ class HFDetector(Detector):
         accepted = inspect.signature(post).parameters
         return post(outputs, **{k: v for k, v in wanted.items() if k in accepted})
 
+    def _suppressed(self, result: dict) -> dict:
+        """`result` after class-wise NMS at `nms_iou` (unchanged without it)."""
+        if self.nms_iou is None or len(result["boxes"]) == 0:
+            return result
+        import torch
+        from torchvision.ops import batched_nms
+
+        labels = result.get("labels")
+        groups = labels if isinstance(labels, torch.Tensor) else torch.zeros(len(result["boxes"]), dtype=torch.int64)
+        keep = batched_nms(result["boxes"].float(), result["scores"].float(), groups, self.nms_iou)
+        return {k: ([v[i] for i in keep.tolist()] if isinstance(v, list) else v[keep]) for k, v in result.items()}
+
     def _to_detections(self, result: dict) -> sv.Detections:
+        result = self._suppressed(result)
         boxes = result["boxes"].detach().cpu().float().numpy().reshape(-1, 4)
         if len(boxes) == 0:
             dets = empty_detections()

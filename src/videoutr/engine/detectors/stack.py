@@ -99,8 +99,13 @@ def differs(frames: np.ndarray, background: np.ndarray, threshold: int) -> tuple
     are combined by OpenCV's fixed-point grey conversion, (4899 R + 9617 G + 1868 B + 2^13) >> 14:
     the grey is at least 29 exactly when some channel is 255, and at least 1 when some is 9.
     """
+    return differs_each(frames, np.tile(background, (len(frames), 1, 1)), threshold)
+
+
+def differs_each(frames: np.ndarray, backgrounds: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray]:
+    """`differs` with a background of each frame's own ((T, H, W, 3), or stacked as (T * H, W, 3))."""
     length, height, width = frames.shape[:3]
-    diff = cv2.absdiff(np.ascontiguousarray(frames).reshape(-1, width, 3), np.tile(background, (length, 1, 1)))
+    diff = cv2.absdiff(np.ascontiguousarray(frames).reshape(-1, width, 3), np.ascontiguousarray(backgrounds).reshape(-1, width, 3))
     grey = cv2.cvtColor(cv2.LUT(diff, _levels(threshold)), cv2.COLOR_RGB2GRAY).reshape(length, height, width)
     return grey > 0, grey >= 29
 

@@ -2,7 +2,8 @@
 
 A point is *reliable* when it was detected (not interpolated), its confidence is at least
 `min_claim_conf`, its box is not much smaller than the track's usual box (a shrunken box
-means the subject is partly hidden or partly out of the frame), and it does not touch another
+means the subject is partly hidden or partly out of the frame) nor much larger (`MERGED_AREA`:
+a detector merged it with something beside it), and it does not touch another
 subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
@@ -21,6 +22,9 @@ from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 
+MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
+
+
 def _area(p: TrackPoint) -> float:
     x1, y1, x2, y2 = p.box_norm
     return max(0.0, x2 - x1) * max(0.0, y2 - y1)
@@ -36,8 +40,10 @@ def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     if not detected:
         return []
     areas = [_area(p) for p in detected]
-    least = cfg.min_visible * _median(areas)
-    return [p for p, area in zip(detected, areas) if p.confidence >= cfg.min_claim_conf and area >= least and not p.contact]
+    usual = _median(areas)
+    least, most = cfg.min_visible * usual, MERGED_AREA * usual
+    return [p for p, area in zip(detected, areas)
+            if p.confidence >= cfg.min_claim_conf and least <= area <= most and not p.contact]
 
 
 def _median(values: list[float]) -> float:

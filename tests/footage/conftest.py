@@ -1,0 +1,27 @@
+"""A small footage folder (one static and one panning video), made once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
+
+
+@pytest.fixture(scope="session")
+def footage_dir(tmp_path_factory):
+    from videoutr.footage import FootageConfig, generate_footage
+
+    return generate_footage(FootageConfig(num_videos=4, seed=3), tmp_path_factory.mktemp("footage"))
+
+
+@pytest.fixture(scope="session")
+def footage_run(footage_dir, tmp_path_factory):
+    """The engine's run on the footage with the `foreground` detector (the documented settings)."""
+    from videoutr.engine.config import EngineConfig
+    from videoutr.engine.run import run_engine
+
+    out = tmp_path_factory.mktemp("footage-utr")
+    cfg = EngineConfig.from_dict({"detector": "foreground", "track": {"centre_noise_px": 2.0},
+                                  "query": {"samples_per_video": 6}})
+    stats = run_engine(footage_dir / "videos", out, cfg, progress=False)
+    return out, stats
