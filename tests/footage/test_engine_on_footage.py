@@ -8,10 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from videoutr.engine.camera import camera_maps
-from videoutr.engine.detectors import make_detector
-from videoutr.engine.metrics import iou_matrix, load_truth
-from videoutr.video import sample_frames
+pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
+
+from videoutr.engine.camera import camera_maps  # noqa: E402
+from videoutr.engine.detectors import make_detector  # noqa: E402
+from videoutr.engine.metrics import iou_matrix, load_truth  # noqa: E402
+from videoutr.video import sample_frames  # noqa: E402
 
 
 def _videos(footage_dir):
