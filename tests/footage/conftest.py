@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
-
 
 @pytest.fixture(scope="session")
 def footage_dir(tmp_path_factory):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
-from videoutr.footage.generate import FootageConfig, generate_footage
-from videoutr.footage.photos import sprite
-from videoutr.footage.scenes import render, sample_scene
-from videoutr.world.annotation import load_annotations
+pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
+
+from videoutr.footage.generate import FootageConfig, generate_footage  # noqa: E402
+from videoutr.footage.photos import sprite  # noqa: E402
+from videoutr.footage.scenes import render, sample_scene  # noqa: E402
+from videoutr.world.annotation import load_annotations  # noqa: E402
 
 
 def test_truth_boxes_hold_the_cut_out_pixels_exactly():

@@ -8,10 +8,12 @@ import json
 import numpy as np
 import pytest
 
-from videoutr.engine.camera import camera_maps
-from videoutr.engine.detectors import make_detector
-from videoutr.engine.metrics import iou_matrix, load_truth
-from videoutr.video import sample_frames
+pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
+
+from videoutr.engine.camera import camera_maps  # noqa: E402
+from videoutr.engine.detectors import make_detector  # noqa: E402
+from videoutr.engine.metrics import iou_matrix, load_truth  # noqa: E402
+from videoutr.video import sample_frames  # noqa: E402
 
 
 def _videos(footage_dir):
@@ -88,3 +90,22 @@ def test_stationary_in_the_scene_is_stationary_under_a_pan(static):
     describe_track(traj, frames, 8.0, TrackConfig(), (320, 240), camera=camera)
     states = [(s.state, s.direction) for s in traj.segments]
     assert states == ([("moving", "left")] if static else [("stationary", None)])
+
+
+def test_haar_face_finds_the_astronauts_face_as_it_moves():
+    """A clip made here: the astronaut's photo (its frontal face at about x 175-275, y 60-165 of
+    512) shrunk to 256 px and slid across a grey frame; `haar-face` boxes the face in every frame."""
+    import cv2
+
+    from videoutr.footage.photos import photo
+
+    face = cv2.resize(photo("astronaut"), (256, 256), interpolation=cv2.INTER_AREA)
+    frames = np.full((6, 256, 384, 3), 128, np.uint8)
+    for t in range(len(frames)):
+        frames[t, :, 16 * t : 16 * t + 256] = face
+    per_frame = make_detector("haar-face").detect_clip(frames)
+    for t, dets in enumerate(per_frame):
+        truth = np.array([[95 + 16 * t, 45, 130 + 16 * t, 75]], float)  # the middle of the face
+        assert len(dets) >= 1 and list(dets.data["class_name"]) == ["face"] * len(dets)
+        inside = [(b[0] <= truth[0, 0] and b[1] <= truth[0, 1] and b[2] >= truth[0, 2] and b[3] >= truth[0, 3]) for b in dets.xyxy]
+        assert any(inside), (t, dets.xyxy)

@@ -28,7 +28,7 @@ import numpy as np
 from videoutr.engine.attributes import DominantColour, basic_palette, size_class
 from videoutr.errors import VideoutrError
 from videoutr.footage.photos import BACKGROUNDS, SUBJECTS, background, sprite
-from videoutr.world.annotation import Event, ObjectTrack, VideoAnnotation
+from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.events import derive_events
 
 PATTERNS = ("cross", "leave", "stop_go", "turn")
@@ -270,4 +270,4 @@ def _box(mask: np.ndarray) -> list[int] | None:
     return [x, y, x + w, y + h]
 
 
-__all__ = ["Event", "Mover", "PATTERNS", "Scene", "render", "sample_scene"]
+__all__ = ["Mover", "PATTERNS", "Scene", "render", "sample_scene"]
