@@ -35,6 +35,7 @@ from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
 from videoutr.models.likelihood import assistant_nll, token_nll
 from videoutr.models.nll import NllResult, summarise
+from videoutr.models.sampling import ModelVideo
 from videoutr.models.shared import shared_prefix_nll
 from videoutr.video.keyframe import key_frame_index
 
@@ -68,6 +69,11 @@ def _record(sample: Sample, full: NllResult, single: NllResult, row: int, mode: 
             "tpl": tpl_value(ppl_single, ppl_full, mode), **extra, "turns": turns}
 
 
+def _one_frame(frames: np.ndarray | ModelVideo, k: int) -> np.ndarray | ModelVideo:
+    """Frame `k` alone, as a one-frame video."""
+    return frames.select([k]) if isinstance(frames, ModelVideo) else np.asarray(frames)[k:k + 1]
+
+
 def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
     """The same dialogue with only the first `n_keep` of its video tokens (a shorter video)."""
     start, end = enc.video_span
@@ -85,17 +91,21 @@ def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
 class TplScorer:
     """Scores batches of (sample, frames[, video_key]) with one frozen model; see the module docstring.
 
+    `frames` is a (T, H, W, 3) uint8 array or a `ModelVideo` (frames with their source metadata,
+    which the processor needs for Qwen's time positions). `system` replaces the chat template's
+    system prompt.
+
     Items that share a `video_key` (e.g. the video path and frame indices) share one video
     encoding and one vision-tower pass, within a call and across calls (an LRU of `cache_videos`
     videos). Without a key, items that pass the same frames array share within the call.
     """
 
     def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0,
-                 cache_videos: int = 8):
+                 cache_videos: int = 8, system: str | None = None):
         key_frame_index(1, key_frame)
         tpl_value(1.0, 1.0, mode)
         self.model, self.processor = model, processor
-        self.key_frame, self.mode, self.seed = key_frame, mode, seed
+        self.key_frame, self.mode, self.seed, self.system = key_frame, mode, seed, system
         self.pad_id = processor.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = processor.tokenizer.eos_token_id
@@ -112,12 +122,14 @@ class TplScorer:
         items = [(it[0], it[1], it[2] if len(it) > 2 else ("frames", id(it[1]))) for it in items]
         keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f, _ in items]
         videos = [self._video(vk, f) for _, f, vk in items]
-        encoded = [encode_sample(self.processor, s, f, video=v[0]) for (s, f, _), v in zip(items, videos)]
+        encoded = [encode_sample(self.processor, s, f, video=v[0], system=self.system)
+                   for (s, f, _), v in zip(items, videos)]
         if self.reuse_vision:
             full, single = self._score_reusing_vision(encoded, keys, videos)
         else:
             full = assistant_nll(self.model, collate(encoded, self.pad_id))
-            singles = [encode_sample(self.processor, s, f[k:k + 1]) for (s, f, _), k in zip(items, keys)]
+            singles = [encode_sample(self.processor, s, _one_frame(f, k), system=self.system)
+                       for (s, f, _), k in zip(items, keys)]
             single = assistant_nll(self.model, collate(singles, self.pad_id))
         for _, _, video_key in items:
             if video_key[0] == "frames":  # identity keys are only valid within this call
@@ -127,12 +139,12 @@ class TplScorer:
         return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
                 for row, ((s, f, _), k) in enumerate(zip(items, keys))]
 
-    def _video(self, video_key, frames: np.ndarray) -> list:
+    def _video(self, video_key, frames: np.ndarray | ModelVideo) -> list:
         """The cache entry [encode_video(...), pooled features or None] of one video."""
         if video_key in self._cache:
             self._cache.move_to_end(video_key)
         else:
-            self._cache[video_key] = [encode_video(self.processor, np.asarray(frames)), None]
+            self._cache[video_key] = [encode_video(self.processor, frames), None]
         return self._cache[video_key]
 
     def _features(self, videos: list[list]) -> torch.Tensor:
