@@ -8,12 +8,20 @@ from typing import Annotated
 
 import typer
 
+from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
+                                     TotalPixels)
+
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
 
 def _run(**kwargs) -> None:
     from videoutr.eval.runner import EvalConfig, run_eval
 
+    from videoutr.models.options import InputOptions
+
+    names = ("fps", "min_frames", "max_frames", "min_pixels", "max_pixels", "total_pixels", "system_prompt",
+             "chat_template")
+    kwargs["inputs"] = InputOptions(**{k: kwargs.pop(k) for k in names})
     kwargs["conditions"] = kwargs["conditions"].split(",")
     kwargs["video_root"] = [str(p) for p in kwargs["video_root"] or []]
     for key in ("model", "bench", "out"):
@@ -50,6 +58,9 @@ def eval_command(
     method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
+    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart."""
     _run(**locals())
@@ -60,6 +71,9 @@ def probe_command(
     method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
+    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())
