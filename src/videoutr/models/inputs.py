@@ -49,6 +49,7 @@ class EncodedSample:
     num_frames: int = 0
     vision: dict[str, torch.Tensor] = field(default_factory=dict)  # pixel_values_videos, ...
     token_extras: dict[str, torch.Tensor] = field(default_factory=dict)  # e.g. mm_token_type_ids
+    media: str | None = None  # "video", "image" or None (text only)
 
     def __len__(self) -> int:
         return int(self.input_ids.shape[0])
@@ -149,7 +150,8 @@ def encode_sample(processor, sample: Sample, frames: np.ndarray | ModelVideo | N
         spans.append((int(positions[0]), int(positions[-1]) + 1))
     num_frames = (1 if media == "image" else int(len(frames))) if with_video else 0
     return EncodedSample(id=sample.id, input_ids=input_ids, labels=labels, turn_ids=turn_ids, turn_spans=spans,
-                         video_span=video_span, num_frames=num_frames, vision=vision, token_extras=extras)
+                         video_span=video_span, num_frames=num_frames, vision=vision, token_extras=extras,
+                         media=media if with_video else None)
 
 
 def _pad(rows: list[torch.Tensor], value: int, left: bool) -> torch.Tensor:
@@ -168,13 +170,15 @@ def collate(encoded: list[EncodedSample], pad_id: int, padding_side: str = "righ
     """Pad a list of `EncodedSample` into one batch dict.
 
     Keys: input_ids, attention_mask, labels, turn_ids (bookkeeping, see `model_inputs`), the
-    per-token extras, and the vision tensors concatenated over the batch (every video in a batch
-    must have the same frame count; a batch mixing video and no-video samples is refused).
+    per-token extras, and the vision tensors concatenated over the rows that have them (image
+    and video rows may mix; every video in a batch must have the same frame count; a batch
+    mixing visual and text-only rows is refused). Image patches of LLaVA-OV's anyres are
+    zero-padded to the batch's largest patch count, as its processor pads a batch.
     """
     if not encoded:
         raise ValueError("collate() needs at least one sample")
     left = padding_side == "left"
-    frames = {e.num_frames for e in encoded}
+    frames = {e.num_frames for e in encoded if e.media != "image"}
     if len(frames) > 1:
         ids = ", ".join(f"{e.id}:{e.num_frames}" for e in encoded)
         raise DataFormatError("batch", f"videos in one batch need the same frame count ({ids})")
@@ -184,11 +188,20 @@ def collate(encoded: list[EncodedSample], pad_id: int, padding_side: str = "righ
         "labels": _pad([e.labels for e in encoded], IGNORE_INDEX, left),
         "turn_ids": _pad([e.turn_ids for e in encoded], -1, left),
     }
-    for key in encoded[0].token_extras:
-        batch[key] = _pad([e.token_extras[key] for e in encoded], 0, left)
-    for key in encoded[0].vision:
-        batch[key] = torch.cat([e.vision[key] for e in encoded], dim=0)
+    for key in dict.fromkeys(k for e in encoded for k in e.token_extras):
+        rows = [e.token_extras.get(key, torch.zeros(len(e), dtype=torch.long)) for e in encoded]
+        batch[key] = _pad(rows, 0, left)
+    for key in dict.fromkeys(k for e in encoded for k in e.vision):
+        batch[key] = _concat([e.vision[key] for e in encoded if key in e.vision])
     return batch
+
+
+def _concat(parts: list[torch.Tensor]) -> torch.Tensor:
+    """Concatenate on dim 0; LLaVA-OV image patches (1, P, C, H, W) are zero-padded to the largest P."""
+    if parts[0].dim() == 5 and len({p.shape[1] for p in parts}) > 1 and all(p.shape[0] == 1 for p in parts):
+        width = max(p.shape[1] for p in parts)
+        parts = [torch.nn.functional.pad(p, (0, 0, 0, 0, 0, 0, 0, width - p.shape[1])) for p in parts]
+    return torch.cat(parts, dim=0)
 
 
 def model_inputs(batch: dict, with_labels: bool = False) -> dict:

@@ -3,7 +3,8 @@
 Each family as its reference pipeline does it:
 
 - LLaVA-OneVision (LLaVA-NeXT's `load_video`): `num_frames` frames spread uniformly
-  (`linspace(0, total - 1, N)`, default 32), resized by the processor to its square size.
+  (`linspace(0, total - 1, N)`, default 32), resized by the processor to its square size; or,
+  with `fps`, one frame every round(video fps / fps) frames thinned to `max_frames`.
 - Qwen2-VL / Qwen2.5-VL (qwen-vl-utils `fetch_video`): `fps` frames per second (default 2),
   clamped to [`min_frames`, `max_frames`] and to the video's frames, rounded down to a multiple
   of the temporal patch (2), spread by `linspace`; each frame is resized to multiples of 28 with
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+
+from videoutr.video.read import fps_indices
 
 # qwen-vl-utils' defaults (vision_process.py)
 QWEN_FPS, QWEN_MIN_FRAMES, QWEN_MAX_FRAMES, FRAME_FACTOR = 2.0, 4, 768, 2
@@ -87,11 +90,10 @@ def frame_indices(total_frames: int, video_fps: float, policy: FramePolicy) -> l
         return []
     if policy.family in QWEN_FAMILIES:
         count = qwen_frame_count(total_frames, video_fps, policy)
-    elif policy.num_frames is not None:
+    elif policy.num_frames is None:  # LLaVA-NeXT's fps sampling with its frames_upbound
+        return fps_indices(total_frames, video_fps, policy.fps or 1.0, policy.max_frames)
+    else:
         count = min(policy.num_frames, total_frames)
-    else:  # fps without a Qwen family: one frame per 1/fps seconds, capped
-        count = max(1, int(total_frames / video_fps * (policy.fps or 1.0))) if video_fps > 0 else total_frames
-        count = min(count, policy.max_frames or count, total_frames)
     return [int(i) for i in np.linspace(0, total_frames - 1, count).round().astype(int)]
 
 
