@@ -12,7 +12,6 @@ import av
 import numpy as np
 import pytest
 import torch
-from real_families import FAMILIES, build_family
 
 from videoutr.data.llava import Sample, Turn
 from videoutr.errors import ConfigError
@@ -22,7 +21,22 @@ from videoutr.models.load import frame_policy, read_video_frames
 FPS, SECONDS, H, W = 8, 4, 112, 168  # the test clip: 32 frames
 
 
-@pytest.fixture(scope="module", params=FAMILIES)
+def _load_builders():
+    """tests/models/real_families.py (a helper module beside this file, loaded by path)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("real_families", Path(__file__).with_name("real_families.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+builders = _load_builders()
+build_family = builders.build_family
+
+
+@pytest.fixture(scope="module", params=builders.FAMILIES)
 def family(request):
     return (request.param, *build_family(request.param))
 
