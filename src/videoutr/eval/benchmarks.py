@@ -1,10 +1,15 @@
 """Benchmark loaders: one `BenchItem` type for multiple-choice and open-ended video QA.
 
-Formats read (auto-detected, or forced with `fmt`):
+Formats read (auto-detected, or forced with `fmt`); the public benchmarks' own files are read by
+`videoutr.eval.formats` (Video-MME parquet / JSON, MVBench subtask files or their folder,
+TempCompass's four tasks):
 - `world` / `mcq`: the synthetic world's `bench.json` and MVBench-style lists —
   `[{id, video, question, candidates, answer, task?, temporal?}]`; `answer` is the option text, its
   letter, or its 0-based index. A mapping `{task: [items]}` (MVBench's per-task files merged) works too.
-- `tempcompass`: `{video_id: {dimension: [{question: "...\\nA. x\\nB. y", answer: "A. x"}]}}`.
+- `tempcompass`: `{video_id: {dimension: [{question, answer}]}}` (multi-choice, yes_no,
+  caption_matching; captioning is judge-only).
+- `videomme`: Video-MME's parquet or JSON (`videoID`, options "A. ...", answer letter).
+- `mvbench`: one MVBench subtask file (the subtask is its name) or the folder of all 20.
 - `openqa`: MSVD-QA / MSRVTT-QA / TGIF-QA / ActivityNet-QA (Video-ChatGPT eval form) —
   `[{video_name|video_id|video, question, answer, question_id?, type?}]`.
 
@@ -24,7 +29,7 @@ from videoutr.errors import DataFormatError
 from videoutr.eval.options import LETTERS
 from videoutr.jsonio import iter_jsonl, read_json
 
-FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa")
+FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa", "videomme", "mvbench")
 VIDEO_SUFFIXES = ("", ".mp4", ".avi", ".webm", ".mkv", ".mov", ".gif")
 _OPTION_LINE = re.compile(r"^\s*\(?([A-Z])[\.\):]\s*(.+?)\s*$")
 
@@ -51,17 +56,43 @@ class BenchItem:
         return self.references[0] if self.references else ""
 
 
+def _msvd_mapping(root: Path) -> dict[str, str]:
+    """MSVD's `youtube_mapping.txt` ("<clip> vid<N>" per line) as {"<N>": "<clip>"}."""
+    path = root / "youtube_mapping.txt"
+    if not path.is_file():
+        return {}
+    pairs = (line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {vid.removeprefix("vid"): clip for clip, vid in (p for p in pairs if len(p) == 2)}
+
+
+def video_names(video: str, root: Path) -> list[str]:
+    """The file names a benchmark's video id may have: as given; MSRVTT-QA's integer N is
+    `videoN`; MSVD-QA's integer N maps to its YouTube clip through `youtube_mapping.txt`;
+    ActivityNet-QA's names may lack the `v_` prefix of the files."""
+    names = [video]
+    if video.isdigit():
+        names.append(f"video{video}")
+        clip = _msvd_mapping(root).get(video)
+        if clip:
+            names.append(clip)
+    elif not video.startswith("v_"):
+        names.append(f"v_{video}")
+    return names
+
+
 def resolve_video(video: str, roots: list[str | Path]) -> Path | None:
-    """The existing file for `video` under the first root that has it (trying common suffixes)."""
-    for root in [*roots, ""]:
-        for suffix in VIDEO_SUFFIXES:
-            path = Path(root) / f"{video}{suffix}"
-            if path.is_file():
-                return path
+    """The existing file for `video` under the first root that has it (trying common suffixes
+    and the benchmarks' id schemes, see `video_names`)."""
+    for root in [*map(Path, roots), Path("")]:
+        for name in video_names(video, root):
+            for suffix in VIDEO_SUFFIXES:
+                path = root / f"{name}{suffix}"
+                if path.is_file():
+                    return path
     return None
 
 
-def _answer_index(answer: Any, candidates: list[str], where: str) -> int:
+def answer_index(answer: Any, candidates: list[str], where: str) -> int:
     if isinstance(answer, int) and not isinstance(answer, bool) and 0 <= answer < len(candidates):
         return answer
     text = str(answer).strip()
@@ -95,7 +126,7 @@ def _mcq_item(raw: dict, where: str, task: str | None, index: int) -> BenchItem:
         question=str(raw["question"]),
         kind="mcq",
         candidates=candidates,
-        answer_index=_answer_index(raw["answer"], candidates, where),
+        answer_index=answer_index(raw["answer"], candidates, where),
         task=str(raw.get("task", task or "all")),
         temporal=raw.get("temporal"),
         extra={k: v for k, v in raw.items() if k not in known},
@@ -133,16 +164,14 @@ def split_options(question: str) -> tuple[str, list[str]]:
 
 
 def _tempcompass(raw: dict, path: Path) -> list[BenchItem]:
+    from videoutr.eval.formats import tempcompass_item
+
     items = []
     for video_id, dims in raw.items():
         if not isinstance(dims, dict):
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
-            for i, q in enumerate(questions):
-                stem, options = split_options(str(q.get("question", "")))
-                where = f"{path} {video_id}/{dim}[{i}]"
-                items.append(_mcq_item({"id": f"{video_id}_{dim}_{i}", "video": video_id, "question": stem,
-                                        "candidates": options, "answer": q.get("answer", "")}, where, dim, i))
+            items += [tempcompass_item(video_id, dim, i, q, path) for i, q in enumerate(questions)]
     return items
 
 
@@ -153,7 +182,37 @@ def _detect(raw: Any) -> str:
             return "tempcompass"
         return "mcq"
     first = raw[0] if raw else {}
+    if isinstance(first, dict) and ("questions" in first or "options" in first) and "videoID" in first:
+        return "videomme"
     return "mcq" if isinstance(first, dict) and "candidates" in first else "openqa"
+
+
+def _read(path: Path, fmt: str) -> list[BenchItem]:
+    """Items of one benchmark file (or an MVBench folder of subtask files) in format `fmt`."""
+    from videoutr.eval import formats
+
+    if path.is_dir():  # MVBench: json/<subtask>.json
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise DataFormatError(path, "a benchmark folder must hold MVBench subtask .json files")
+        return [item for f in files for item in formats.read_mvbench(read_json(f), f, f.stem)]
+    if path.suffix == ".parquet":
+        return formats.read_videomme(formats.read_parquet(path), path)
+    raw = list(iter_jsonl(path)) if path.suffix == ".jsonl" else read_json(path)
+    if not isinstance(raw, (list, dict)):
+        raise DataFormatError(path, "expected a JSON list or mapping of questions")
+    fmt = _detect(raw) if fmt == "auto" else fmt
+    if fmt == "videomme":
+        return formats.read_videomme(formats.videomme_rows(raw, path), path)
+    if fmt == "mvbench":
+        return formats.read_mvbench(raw, path, path.stem)
+    if fmt == "tempcompass":
+        return _tempcompass(raw, path)
+    if isinstance(raw, dict):
+        return [_mcq_item(r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
+    if fmt == "openqa":
+        return [_open_item(r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
+    return [_mcq_item(r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
 
 
 def load_benchmark(path: str | Path, fmt: str = "auto") -> list[BenchItem]:
@@ -161,18 +220,7 @@ def load_benchmark(path: str | Path, fmt: str = "auto") -> list[BenchItem]:
     path = Path(path)
     if fmt not in FORMATS:
         raise DataFormatError(path, f"unknown benchmark format {fmt!r} (known: {', '.join(FORMATS)})")
-    raw = list(iter_jsonl(path)) if path.suffix == ".jsonl" else read_json(path)
-    if not isinstance(raw, (list, dict)):
-        raise DataFormatError(path, "expected a JSON list or mapping of questions")
-    fmt = _detect(raw) if fmt == "auto" else fmt
-    if fmt == "tempcompass":
-        items = _tempcompass(raw, path)
-    elif isinstance(raw, dict):
-        items = [_mcq_item(r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
-    elif fmt == "openqa":
-        items = [_open_item(r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
-    else:
-        items = [_mcq_item(r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
+    items = _read(path, fmt)
     seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:

@@ -109,6 +109,8 @@ def score_open(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> di
     """Generated answer with API-free metrics, plus the reference answer's log-likelihood."""
     system = cfg.inputs.system_prompt
     text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens, system=system)
+    if not item.references:  # judge-only (TempCompass captioning): the answer waits for a judge
+        return {"generation": text, "judge_only": True}
     sums, counts = dialogue_logliks(model, processor, [_dialogue(item.id, item.question, item.references[0])],
                                     frames, system=system)
     return {"generation": text, **open_qa_scores(text, item.references),
@@ -127,7 +129,7 @@ def _item_records(model, processor, item: BenchItem, cfg: EvalConfig, policy, to
     try:
         if path is None:
             raise VideoutrError(f"{item.video}: video not found under {cfg.video_root or ['.']}")
-        video = read_video_frames(path, policy)
+        video = read_video_frames(path, policy, item.extra.get("clip_s"))
     except VideoutrError as exc:
         return [{**_base(item, c), "error": str(exc)} for c in todo]
     records = []

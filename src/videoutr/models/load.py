@@ -114,6 +114,7 @@ def frame_policy(name_or_path: str | Path, processor=None, frames: int | None = 
     return replace(FramePolicy(family=family, **options), num_frames=int(frames))
 
 
-def read_video_frames(path: str | Path, policy: FramePolicy) -> ModelVideo:
-    """Frames of `path` per `policy`, decoded as the model's reference pipeline does."""
-    return read_model_video(path, policy)
+def read_video_frames(path: str | Path, policy: FramePolicy, clip_s: tuple[float, float] | None = None) -> ModelVideo:
+    """Frames of `path` per `policy` (within `clip_s` seconds), decoded as the model's reference
+    pipeline does."""
+    return read_model_video(path, policy, clip_s)

@@ -148,11 +148,22 @@ def videos_kwargs_for(policy: FramePolicy, num_frames: int) -> dict:
             "cap_pixels_per_frame": False}
 
 
-def read_model_video(path: str | Path, policy: FramePolicy) -> ModelVideo:
-    """Decode the frames `policy` samples from `path` (libswscale RGB) as a `ModelVideo`."""
+def clip_indices(total_frames: int, video_fps: float, policy: FramePolicy,
+                 clip_s: tuple[float, float] | None = None) -> list[int]:
+    """`frame_indices` within the [start, end] seconds of `clip_s` (MVBench's bounds), else the whole video."""
+    if clip_s is None or video_fps <= 0:
+        return frame_indices(total_frames, video_fps, policy)
+    first = min(max(0, round(clip_s[0] * video_fps)), total_frames - 1)
+    last = max(first, min(round(clip_s[1] * video_fps), total_frames - 1))
+    return [first + i for i in frame_indices(last - first + 1, video_fps, policy)]
+
+
+def read_model_video(path: str | Path, policy: FramePolicy, clip_s: tuple[float, float] | None = None) -> ModelVideo:
+    """Decode the frames `policy` samples from `path` (within `clip_s` seconds when given),
+    converted to RGB by libswscale, as a `ModelVideo`."""
     from videoutr.video import sample_frames
 
-    clip = sample_frames(path, exact=True, indices=lambda info: frame_indices(info.num_frames, info.fps, policy))
+    clip = sample_frames(path, exact=True, indices=lambda info: clip_indices(info.num_frames, info.fps, policy, clip_s))
     return ModelVideo(frames=clip.frames, frame_idx=list(clip.frame_idx), timestamps_s=list(clip.timestamps_s),
                       total_frames=clip.info.num_frames, video_fps=clip.info.fps,
                       videos_kwargs=videos_kwargs_for(policy, len(clip.frame_idx)))
