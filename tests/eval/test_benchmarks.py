@@ -170,3 +170,24 @@ def test_generation_accuracy_has_both_denominators():
     overall = summarise(records)["conditions"]["full"]["overall"]
     assert overall["accuracy_generate"] == 0.5 and overall["answered_generate"] == 3
     assert overall["accuracy_generate_answered"] == pytest.approx(2 / 3)
+
+
+def test_nextqa_csv_and_perceptiontest_json(tmp_path):
+    (tmp_path / "val.csv").write_text(
+        "video,frame_count,width,height,question,answer,qid,type,a0,a1,a2,a3,a4\n"
+        "4010069381,369,640,480,how do the two man play the instrument,0,6,CH,roll the handle,tap their feet,"
+        "strum the string,hit with sticks,pat with hand\n")
+    (tmp_path / "map_vid_vidorID.json").write_text(json.dumps({"4010069381": "1103/4010069381"}))
+    (tmp_path / "1103").mkdir()
+    (tmp_path / "1103" / "4010069381.mp4").write_bytes(b"x")
+    item = load_benchmark(tmp_path / "val.csv")[0]
+    assert (item.id, item.task, item.answer_index, len(item.candidates)) == ("4010069381_6", "CH", 0, 5)
+    assert resolve_video(item.video, [tmp_path]) == tmp_path / "1103" / "4010069381.mp4"
+    raw = {"video_10909": {"mc_question": [{"id": 0, "question": "What is the person doing?",
+                                            "options": ["cooking", "cleaning", "reading"], "answer_id": 1,
+                                            "area": "semantics", "tag": ["action"]}]}}
+    item = load_benchmark(_write(tmp_path, raw))[0]
+    assert (item.video, item.candidates[item.answer_index], item.task) == ("video_10909", "cleaning", "semantics")
+    raw["video_10909"]["mc_question"][0]["answer_id"] = 3
+    with pytest.raises(DataFormatError, match="video_10909/mc_question\\[0\\].*answer_id 3"):
+        load_benchmark(_write(tmp_path, raw))

@@ -10,6 +10,7 @@ TempCompass's four tasks):
   caption_matching; captioning is judge-only).
 - `videomme`: Video-MME's parquet or JSON (`videoID`, options "A. ...", answer letter).
 - `mvbench`: one MVBench subtask file (the subtask is its name) or the folder of all 20.
+- `nextqa`: NExT-QA's multiple-choice CSV; `perceptiontest`: PerceptionTest's mc_question JSON.
 - `openqa`: MSVD-QA / MSRVTT-QA / TGIF-QA / ActivityNet-QA (Video-ChatGPT eval form) —
   `[{video_name|video_id|video, question, answer, question_id?, type?}]`.
 
@@ -29,7 +30,7 @@ from videoutr.errors import DataFormatError
 from videoutr.eval.options import LETTERS
 from videoutr.jsonio import iter_jsonl, read_json
 
-FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa", "videomme", "mvbench")
+FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa", "videomme", "mvbench", "nextqa", "perceptiontest")
 VIDEO_SUFFIXES = ("", ".mp4", ".avi", ".webm", ".mkv", ".mov", ".gif")
 _OPTION_LINE = re.compile(r"^\s*\(?([A-Z])[\.\):]\s*(.+?)\s*$")
 
@@ -65,11 +66,20 @@ def _msvd_mapping(root: Path) -> dict[str, str]:
     return {vid.removeprefix("vid"): clip for clip, vid in (p for p in pairs if len(p) == 2)}
 
 
+def _nextqa_path(root: Path, video: str) -> list[str]:
+    """NExT-QA's `map_vid_vidorID.json` ({"<video>": "<folder>/<vidorID>"}) entry for `video`."""
+    path = root / "map_vid_vidorID.json"
+    if not path.is_file():
+        return []
+    found = read_json(path).get(video)
+    return [str(found)] if found else []
+
+
 def video_names(video: str, root: Path) -> list[str]:
-    """The file names a benchmark's video id may have: as given; MSRVTT-QA's integer N is
+    """The file names a benchmark's video id may have: as given; NExT-QA's through its map; MSRVTT-QA's integer N is
     `videoN`; MSVD-QA's integer N maps to its YouTube clip through `youtube_mapping.txt`;
     ActivityNet-QA's names may lack the `v_` prefix of the files."""
-    names = [video]
+    names = [video, *_nextqa_path(root, video)]
     if video.isdigit():
         names.append(f"video{video}")
         clip = _msvd_mapping(root).get(video)
@@ -178,6 +188,8 @@ def _tempcompass(raw: dict, path: Path) -> list[BenchItem]:
 def _detect(raw: Any) -> str:
     if isinstance(raw, dict):
         first = next(iter(raw.values()), None)
+        if isinstance(first, dict) and "mc_question" in first:
+            return "perceptiontest"
         if isinstance(first, dict):
             return "tempcompass"
         return "mcq"
@@ -198,6 +210,8 @@ def _read(path: Path, fmt: str) -> list[BenchItem]:
         return [item for f in files for item in formats.read_mvbench(read_json(f), f, f.stem)]
     if path.suffix == ".parquet":
         return formats.read_videomme(formats.read_parquet(path), path)
+    if path.suffix == ".csv":
+        return formats.read_nextqa(path)
     raw = list(iter_jsonl(path)) if path.suffix == ".jsonl" else read_json(path)
     if not isinstance(raw, (list, dict)):
         raise DataFormatError(path, "expected a JSON list or mapping of questions")
@@ -206,6 +220,8 @@ def _read(path: Path, fmt: str) -> list[BenchItem]:
         return formats.read_videomme(formats.videomme_rows(raw, path), path)
     if fmt == "mvbench":
         return formats.read_mvbench(raw, path, path.stem)
+    if fmt == "perceptiontest":
+        return formats.read_perceptiontest(raw, path)
     if fmt == "tempcompass":
         return _tempcompass(raw, path)
     if isinstance(raw, dict):

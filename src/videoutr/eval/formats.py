@@ -145,3 +145,47 @@ def tempcompass_item(video_id: str, dimension: str, i: int, record: dict, path: 
         raise DataFormatError(where, "a multi-choice question needs 'A. ...' option lines")
     return BenchItem(question=stem, kind="mcq", candidates=options, answer_index=answer_index(answer, options, where),
                      extra={"tempcompass_task": "multi-choice"}, **base)
+
+
+NEXTQA_COLUMNS = ("video", "question", "answer", "qid", "type", "a0", "a1", "a2", "a3", "a4")
+
+
+def read_nextqa(path: Path) -> list[BenchItem]:
+    """NExT-QA's multiple-choice CSV (video, frame_count, width, height, question, answer, qid, type,
+    a0..a4; `answer` is the 0-based option). Videos resolve through `map_vid_vidorID.json`."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    items = []
+    for i, row in enumerate(rows):
+        where = f"{path} row {i + 2}"
+        missing = [c for c in NEXTQA_COLUMNS if not row.get(c)]
+        if missing:
+            raise DataFormatError(where, f"not a NExT-QA row: missing {', '.join(missing)}")
+        candidates = [row[f"a{k}"] for k in range(5)]
+        if not row["answer"].isdigit() or int(row["answer"]) >= len(candidates):
+            raise DataFormatError(where, f"answer {row['answer']!r} is not an option index 0-4")
+        items.append(BenchItem(id=f"{row['video']}_{row['qid']}", video=str(row["video"]), question=row["question"],
+                               kind="mcq", candidates=candidates, answer_index=int(row["answer"]),
+                               task=row["type"], extra={"nextqa_group": row["type"][:1]}))  # C(ausal) T(emporal) D(escriptive)
+    return items
+
+
+def read_perceptiontest(raw: dict, path: Path) -> list[BenchItem]:
+    """PerceptionTest's annotations ({video_id: {"mc_question": [{id, question, options,
+    answer_id, area?, tag?}], ...}}): the multiple-choice questions; video `{video_id}.mp4`."""
+    items = []
+    for video_id, entry in raw.items():
+        for i, q in enumerate(entry.get("mc_question") or []):
+            where = f"{path} {video_id}/mc_question[{i}]"
+            options = q.get("options") if isinstance(q, dict) else None
+            if not isinstance(options, list) or len(options) < 2 or "question" not in q:
+                raise DataFormatError(where, "a PerceptionTest mc_question needs 'question' and 'options'")
+            answer = q.get("answer_id")
+            if not isinstance(answer, int) or not 0 <= answer < len(options):
+                raise DataFormatError(where, f"answer_id {answer!r} is not an option index")
+            items.append(BenchItem(id=f"{video_id}_{q.get('id', i)}", video=str(video_id), question=str(q["question"]),
+                                   kind="mcq", candidates=[str(o) for o in options], answer_index=answer,
+                                   task=str(q.get("area", "all")), extra={"tags": q.get("tag", [])}))
+    return items
