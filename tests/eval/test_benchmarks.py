@@ -85,7 +85,8 @@ VIDEOMME_VIDEO = {"video_id": "001", "duration": "short", "domain": "Knowledge",
 VIDEOMME_QUESTION = {"question_id": "001-1", "task_type": "Counting Problem",
                      "question": "When demonstrating the Germany modern Christmas tree is initially decorated with "
                                  "apples, candles and berries, which kind of the decoration has the largest number?",
-                     "options": ["A. Apples.", "B. Candles.", "C. Berries.", "D. The three kinds are of the same number."],
+                     "options": ["A. Apples.", "B. Candles.", "C. Berries.",
+                                 "D. The three kinds are of the same number."],
                      "answer": "C"}
 
 
@@ -123,6 +124,11 @@ def test_mvbench_subtask_files_keep_the_subtask_and_bounds(tmp_path):
     assert [i.task for i in items] == ["action_sequence", "object_shuffle"]
     assert items[0].extra["clip_s"] == [12.1, 19.6] and "clip_s" not in items[1].extra
     assert load_benchmark(folder / "action_sequence.json", "mvbench")[0].task == "action_sequence"
+    from videoutr.eval.scoring import MVBENCH_SYSTEM, benchmark_system, generation_prompt
+
+    assert generation_prompt(items[0]) == ("Question: What did the person do with the table?\nOptions:\n"
+                                           "(A) Sat on the table.\n(B) Tidied up the table.\nOnly give the best option.")
+    assert benchmark_system(items[0], None) == MVBENCH_SYSTEM and benchmark_system(items[0], "mine") == "mine"
 
 
 def test_clip_bounds_sample_inside_the_clip():

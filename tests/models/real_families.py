@@ -94,7 +94,8 @@ def _llava_onevision():
     processor = LlavaOnevisionProcessor(
         image_processor=LlavaOnevisionImageProcessor(size={"height": 384, "width": 384}, image_grid_pinpoints=PINPOINTS,
                                                      image_mean=half, image_std=half),
-        video_processor=LlavaOnevisionVideoProcessor(size={"height": 384, "width": 384}, image_mean=half, image_std=half),
+        video_processor=LlavaOnevisionVideoProcessor(size={"height": 384, "width": 384}, image_mean=half,
+                                                     image_std=half),
         tokenizer=tok, num_image_tokens=729, vision_feature_select_strategy="full",
         vision_aspect_ratio="anyres_max_9", chat_template=LLAVA_OV_TEMPLATE)
     return model, processor

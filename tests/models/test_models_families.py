@@ -80,7 +80,8 @@ def _messages(sample: Sample) -> list[dict]:
     for k, turn in enumerate(sample.conversations):
         if turn.role == "human":
             text = turn.value.replace("<video>\n", "")
-            out.append({"role": "user", "content": ([{"type": "video"}] if k == 0 else []) + [{"type": "text", "text": text}]})
+            video = [{"type": "video"}] if k == 0 else []
+            out.append({"role": "user", "content": video + [{"type": "text", "text": text}]})
         else:
             out.append({"role": "assistant", "content": [{"type": "text", "text": turn.value}]})
     return out

@@ -76,7 +76,8 @@ def read_videomme(rows: list[dict], path: Path):
             id=str(row["question_id"]), video=str(row["videoID"]), question=str(row["question"]), kind="mcq",
             candidates=candidates, answer_index=_letter_index(row["answer"], len(candidates), where),
             task=str(row["task_type"]),
-            extra={k: row.get(k) for k in ("video_id", "duration", "domain", "sub_category") if row.get(k) is not None}))
+            extra={k: row.get(k) for k in ("video_id", "duration", "domain", "sub_category")
+                   if row.get(k) is not None}))
     return items
 
 
@@ -110,7 +111,7 @@ def read_mvbench(raw: Any, path: Path, subtask: str):
                                       f"{record.get('end')!r}") from None
             if not bound[0] < bound[1]:
                 raise DataFormatError(where, f"start {bound[0]} is not before end {bound[1]}")
-        extra = {"clip_s": list(bound)} if bound else {}
+        extra = {"prompt": "mvbench", **({"clip_s": list(bound)} if bound else {})}
         items.append(BenchItem(id=f"{subtask}_{i}", video=str(record["video"]), question=str(record["question"]),
                                kind="mcq", candidates=candidates,
                                answer_index=answer_index(record["answer"], candidates, where),
@@ -168,7 +169,7 @@ def read_nextqa(path: Path) -> list[BenchItem]:
             raise DataFormatError(where, f"answer {row['answer']!r} is not an option index 0-4")
         items.append(BenchItem(id=f"{row['video']}_{row['qid']}", video=str(row["video"]), question=row["question"],
                                kind="mcq", candidates=candidates, answer_index=int(row["answer"]),
-                               task=row["type"], extra={"nextqa_group": row["type"][:1]}))  # C(ausal) T(emporal) D(escriptive)
+                               task=row["type"], extra={"nextqa_group": row["type"][:1]}))  # Causal/Temporal/Descr.
     return items
 
 

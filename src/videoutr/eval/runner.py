@@ -22,7 +22,7 @@ from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
 from videoutr.eval.probes import condition_indices, parse_conditions
 from videoutr.video.keyframe import KEY_FRAMES
-from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer,
+from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
 from videoutr.jsonio import read_json, write_json
 from videoutr.models.options import InputOptions
@@ -90,7 +90,7 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
     rec: dict = {}
     if cfg.method in ("loglik", "both"):
         sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames,
-                                        system=cfg.inputs.system_prompt)
+                                        system=benchmark_system(item, cfg.inputs.system_prompt))
         scores = [s / n for s, n in zip(sums, counts)] if cfg.ll_norm == "mean" else sums
         pred = pick_by_loglik(scores)
         rec.update(logliks=[round(v, 5) for v in scores], pred_loglik=pred,
@@ -99,7 +99,7 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
         rec["answer_logprob_per_token"] = sums[item.answer_index] / max(counts[item.answer_index], 1)
     if cfg.method in ("generate", "both"):
         text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens,
-                               system=cfg.inputs.system_prompt)
+                               system=benchmark_system(item, cfg.inputs.system_prompt))
         pred = extract_option(text, item.candidates)
         rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index))
     return rec

@@ -97,7 +97,8 @@ def attention_command(
     from videoutr.models.load import load_video_model, read_video_frames
     from videoutr.tpl.attention import frame_activation, plot_heatmap
 
-    inputs = InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels, system_prompt, chat_template)
+    inputs = InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels, system_prompt,
+                          chat_template)
     net, processor = load_video_model(model, dtype=dtype, device=device)
     inputs.apply(processor)
     sampled = read_video_frames(video, inputs.policy(model, processor, frames))
