@@ -211,7 +211,13 @@ def model_inputs(batch: dict, with_labels: bool = False) -> dict:
 
 
 def to_model(inputs: dict, model) -> dict:
-    """Move tensors to the model's device; floating ones (pixels) to its dtype."""
+    """Move tensors to the model's device; pixels to its dtype (Qwen2.5-VL's `second_per_grid_ts`
+    stays float32: in bfloat16, 1/3 s per grid step would shift M-RoPE time positions)."""
     device, dtype = next(model.parameters()).device, model.dtype
-    return {k: (v.to(device, dtype) if v.is_floating_point() else v.to(device)) if torch.is_tensor(v) else v
-            for k, v in inputs.items()}
+
+    def move(key: str, value):
+        if not torch.is_tensor(value):
+            return value
+        return value.to(device, dtype) if value.is_floating_point() and key.startswith("pixel_values") else value.to(device)
+
+    return {k: move(k, v) for k, v in inputs.items()}
