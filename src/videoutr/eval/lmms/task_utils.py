@@ -7,7 +7,8 @@ multiple_choice, normalised exact match and token F1 for open QA.
 
 from __future__ import annotations
 
-from videoutr.eval.benchmarks import answer_index, resolve_video
+from videoutr.eval.benchmarks import answer_index as _answer_index
+from videoutr.eval.benchmarks import resolve_video
 from videoutr.eval.metrics import exact_match, token_f1
 from videoutr.eval.options import extract_option, mcq_prompt
 from videoutr.eval.scoring import OPEN_INSTRUCTION
@@ -26,7 +27,7 @@ def doc_to_visual(doc: dict, video_root: str) -> list[str]:
 
 
 def answer_index(doc: dict) -> int:
-    return answer_index(doc["answer"], [str(c) for c in doc["candidates"]], f"doc {doc.get('id')}")
+    return _answer_index(doc["answer"], [str(c) for c in doc["candidates"]], f"doc {doc.get('id')}")
 
 
 def mcq_doc_to_text(doc: dict, lmms_eval_specific_kwargs: dict | None = None) -> str:
