@@ -102,3 +102,28 @@ def test_the_shipped_template_renders_the_prompt_the_assets_were_trained_on():
     assert [t for t in enc.labels.tolist() if t != -100] == [86, 377, 2, 533, 282, 2]  # answers + <|im_end|>
     prompt = encode_sample(processor, sample, np.zeros((2, 48, 48, 3), np.uint8), prompt_only=True)
     assert prompt.input_ids[prompt.video_span[1]:].tolist() == suffix[:-4]  # ends with the generation prompt
+
+
+def test_system_prompt_and_chat_template_overrides(tmp_path):
+    from importlib.resources import files
+
+    from transformers import AutoProcessor
+
+    from videoutr.data.llava import Sample, Turn
+    from videoutr.models.inputs import encode_sample
+    from videoutr.models.options import InputOptions
+
+    processor = AutoProcessor.from_pretrained(str(files("videoutr") / "assets" / "tiny_base"))
+    sample = Sample(id="a", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "red")])
+    frames = np.zeros((2, 48, 48, 3), np.uint8)
+    text = processor.tokenizer.decode(encode_sample(processor, sample, frames, system="Be brief.").input_ids)
+    assert text.startswith("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n<video>")
+    (tmp_path / "t.jinja").write_text("{% for m in messages %}[{{ m['role'] }}]{% for p in m['content'] %}"
+                                      "{% if p['type'] == 'video' %}<video>{% else %}{{ p['text'] }}{% endif %}"
+                                      "{% endfor %}<|im_end|>{% endfor %}")
+    InputOptions(chat_template=str(tmp_path / "t.jinja")).apply(processor)
+    enc = encode_sample(processor, sample, frames)
+    assert processor.tokenizer.decode(enc.labels[enc.labels != -100]) == "red<|im_end|>"
+    assert processor.tokenizer.decode(enc.input_ids).startswith("[user]<video>")
+    with pytest.raises(ConfigError, match="--chat-template .*file not found"):
+        InputOptions(chat_template=str(tmp_path / "missing.jinja")).apply(processor)
