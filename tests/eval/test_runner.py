@@ -49,7 +49,8 @@ def test_conditions_reach_the_model_as_specified(eval_world, loaded, tmp_path, m
 
     def spy(processor, sample, frames=None, **kw):
         enc = original(processor, sample, frames, **kw)
-        seen.append((None if frames is None else np.array(frames), kw.get("with_video", True), enc))
+        seen.append((None if frames is None else np.array(getattr(frames, "frames", frames)), kw.get("with_video", True),
+                     enc))
         return enc
 
     monkeypatch.setattr(inputs, "encode_sample", spy)

@@ -44,7 +44,7 @@ def test_scorer_picks_lowest_nll_option(monkeypatch):
     from videoutr.eval.runner import EvalConfig, score_mcq
     from videoutr.models.nll import NllResult
 
-    def fake_logliks(model, processor, dialogues, frames, norm="sum"):
+    def fake_logliks(model, processor, dialogues, frames, norm="sum", system=None):
         nll = NllResult(nll_sum=[9.0, 1.5, 4.0], n_tokens=[3, 3, 3], turn_nll=[[]] * 3, turn_tokens=[[]] * 3)
         return [-s for s in nll.nll_sum], nll.n_tokens
 

@@ -35,3 +35,17 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(VideoutrError, match="no-model"):
         load_video_model(tmp_path / "no-model")
+
+
+def test_model_input_options_validate_and_reach_the_policy(tiny_dir, tiny):
+    from videoutr.errors import ConfigError
+    from videoutr.models.options import InputOptions
+
+    _, processor = tiny
+    policy = InputOptions(fps=1.0, max_frames=6).policy(tiny_dir, processor)
+    assert (policy.num_frames, policy.fps, policy.max_frames) == (None, 1.0, 6)  # --fps replaces uniform N
+    assert InputOptions().policy(tiny_dir, processor).num_frames == 8  # the checkpoint's sidecar
+    with pytest.raises(ConfigError, match="--min-pixels 9 > --max-pixels 4"):
+        InputOptions(min_pixels=9, max_pixels=4).validate()
+    with pytest.raises(ConfigError, match="--fps -1"):
+        InputOptions(fps=-1).validate()

@@ -12,7 +12,8 @@ from safetensors.torch import load_file
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError, TrainingError
 from videoutr.train.config import load_recipe
-from videoutr.train.data import Collator, FrameSpec, TrainDataset
+from videoutr.models.sampling import FramePolicy
+from videoutr.train.data import Collator, TrainDataset
 from videoutr.train.trainer import latest_checkpoint, run_training
 
 TINY = "recipes/tiny_cpu.yaml"
@@ -34,7 +35,7 @@ def test_labels_cover_only_assistant_tokens(tiny_world):
 
     _, processor = load_video_model(tiny_world / "model")
     samples = [Sample.from_llava(r) for r in json.loads((tiny_world / "train.json").read_text())[:2]]
-    ds = TrainDataset(samples, processor, FrameSpec(num_frames=8), [tiny_world], max_length=4096)
+    ds = TrainDataset(samples, processor, FramePolicy(num_frames=8), [tiny_world], max_length=4096)
     batch = Collator(processor.tokenizer.pad_token_id)([ds[0], ds[1]])
     tok = processor.tokenizer
     for row, sample in enumerate(samples):
@@ -50,8 +51,8 @@ def test_sample_cache_returns_the_same_encoding(tiny_world):
 
     _, processor = load_video_model(tiny_world / "model")
     samples = [Sample.from_llava(r) for r in json.loads((tiny_world / "train.json").read_text())[:3]]
-    cached = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096, cache_samples=2)
-    plain = TrainDataset(samples, processor, FrameSpec(num_frames=4), [tiny_world], 4096)
+    cached = TrainDataset(samples, processor, FramePolicy(num_frames=4), [tiny_world], 4096, cache_samples=2)
+    plain = TrainDataset(samples, processor, FramePolicy(num_frames=4), [tiny_world], 4096)
     first, second = cached[0], cached[1]
     assert cached[0] is first and cached[1] is second
     assert cached[2] is not cached[2]  # bounded: only the first two are kept
@@ -153,17 +154,36 @@ def test_non_finite_loss_stops_and_keeps_last_good_checkpoint(tiny_world, tmp_pa
     assert all(torch.isfinite(v).all() for v in _weights(last).values())
 
 
-def test_image_samples_become_still_videos(tiny_world, tmp_path):
+def test_image_samples_take_the_image_path_and_mix_with_videos(tiny_world, tmp_path):
+    """`<image>` samples go through LLaVA-OV's image path (anyres patches, `image_sizes`); a sample
+    whose text asks for `<video>` shows its image as a still video; both train in one batch."""
+    import shutil
+
     from PIL import Image
 
     from videoutr.models.load import load_video_model
 
     Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "red.png")
-    sample = Sample.from_llava({"id": "img", "image": "red.png", "conversations": [
+    shutil.copy(tiny_world / "videos" / sorted(p.name for p in (tiny_world / "videos").iterdir())[0], tmp_path / "v.mp4")
+    image = Sample.from_llava({"id": "img", "image": "red.png", "data_source": "stills", "conversations": [
         {"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": "Red."}]})
-    _, processor = load_video_model(tiny_world / "model")
-    enc = TrainDataset([sample], processor, FrameSpec(num_frames=4), [tmp_path], max_length=4096)[0]
-    assert enc.num_frames == 4 and processor.tokenizer.decode(enc.labels[enc.labels != -100]) == "Red.<|im_end|>"
+    still = Sample.from_llava({"id": "still", "image": "red.png", "conversations": [
+        {"from": "human", "value": "<video>\nWhat colour?"}, {"from": "gpt", "value": "Red."}]})
+    video = Sample.from_llava({"id": "vid", "video": "v.mp4", "conversations": [
+        {"from": "human", "value": "<video>\nWhat moves?"}, {"from": "gpt", "value": "A shape."}]})
+    assert image.source == "stills"  # LLaVA-Video-178K's data_source is the sample's source
+    model, processor = load_video_model(tiny_world / "model", dtype="float32")
+    ds = TrainDataset([image, still, video], processor, FramePolicy(num_frames=4), [tmp_path], max_length=4096)
+    enc_image, enc_still, enc_video = ds[0], ds[1], ds[2]
+    assert enc_image.media == "image" and {"pixel_values", "image_sizes"} <= set(enc_image.vision)
+    assert "pixel_values_videos" not in enc_image.vision
+    assert int((enc_image.input_ids == processor.tokenizer.image_token_id).sum()) > 0
+    assert enc_still.media == "video" and enc_still.num_frames == 4
+    assert processor.tokenizer.decode(enc_image.labels[enc_image.labels != -100]) == "Red.<|im_end|>"
+    batch = Collator(processor.tokenizer.pad_token_id)([enc_image, enc_video])
+    assert {"pixel_values", "pixel_values_videos"} <= set(batch)
+    loss = model(**batch).loss
+    assert torch.isfinite(loss)
 
 
 def test_tensorboard_without_the_package_is_a_clear_error(tiny_world, tmp_path, tiny_overrides):

@@ -90,7 +90,7 @@ class Sample:
             conversations=turns,
             video=record.get("video"),
             image=record.get("image"),
-            source=record.get("source"),
+            source=record.get("source", record.get("data_source")),  # LLaVA-Video-178K's name for it
             extra={k: v for k, v in record.items() if k not in known},
         )
 

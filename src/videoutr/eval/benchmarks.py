@@ -1,10 +1,16 @@
 """Benchmark loaders: one `BenchItem` type for multiple-choice and open-ended video QA.
 
-Formats read (auto-detected, or forced with `fmt`):
+Formats read (auto-detected, or forced with `fmt`); the public benchmarks' own files are read by
+`videoutr.eval.formats` (Video-MME parquet / JSON, MVBench subtask files or their folder,
+TempCompass's four tasks):
 - `world` / `mcq`: the synthetic world's `bench.json` and MVBench-style lists —
   `[{id, video, question, candidates, answer, task?, temporal?}]`; `answer` is the option text, its
   letter, or its 0-based index. A mapping `{task: [items]}` (MVBench's per-task files merged) works too.
-- `tempcompass`: `{video_id: {dimension: [{question: "...\\nA. x\\nB. y", answer: "A. x"}]}}`.
+- `tempcompass`: `{video_id: {dimension: [{question, answer}]}}` (multi-choice, yes_no,
+  caption_matching; captioning is judge-only).
+- `videomme`: Video-MME's parquet or JSON (`videoID`, options "A. ...", answer letter).
+- `mvbench`: one MVBench subtask file (the subtask is its name) or the folder of all 20.
+- `nextqa`: NExT-QA's multiple-choice CSV; `perceptiontest`: PerceptionTest's mc_question JSON.
 - `openqa`: MSVD-QA / MSRVTT-QA / TGIF-QA / ActivityNet-QA (Video-ChatGPT eval form) —
   `[{video_name|video_id|video, question, answer, question_id?, type?}]`.
 
@@ -25,7 +31,7 @@ from videoutr.errors import DataFormatError
 from videoutr.eval.options import LETTERS
 from videoutr.jsonio import iter_jsonl, read_json
 
-FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa")
+FORMATS = ("auto", "world", "mcq", "tempcompass", "openqa", "videomme", "mvbench", "nextqa", "perceptiontest")
 VIDEO_SUFFIXES = ("", ".mp4", ".avi", ".webm", ".mkv", ".mov", ".gif")
 _OPTION_LINE = re.compile(r"^\s*\(?([A-Z])[\.\):]\s*(.+?)\s*$")
 
@@ -52,17 +58,52 @@ class BenchItem:
         return self.references[0] if self.references else ""
 
 
+def _msvd_mapping(root: Path) -> dict[str, str]:
+    """MSVD's `youtube_mapping.txt` ("<clip> vid<N>" per line) as {"<N>": "<clip>"}."""
+    path = root / "youtube_mapping.txt"
+    if not path.is_file():
+        return {}
+    pairs = (line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {vid.removeprefix("vid"): clip for clip, vid in (p for p in pairs if len(p) == 2)}
+
+
+def _nextqa_path(root: Path, video: str) -> list[str]:
+    """NExT-QA's `map_vid_vidorID.json` ({"<video>": "<folder>/<vidorID>"}) entry for `video`."""
+    path = root / "map_vid_vidorID.json"
+    if not path.is_file():
+        return []
+    found = read_json(path).get(video)
+    return [str(found)] if found else []
+
+
+def video_names(video: str, root: Path) -> list[str]:
+    """The file names a benchmark's video id may have: as given; NExT-QA's through its map; MSRVTT-QA's integer N is
+    `videoN`; MSVD-QA's integer N maps to its YouTube clip through `youtube_mapping.txt`;
+    ActivityNet-QA's names may lack the `v_` prefix of the files."""
+    names = [video, *_nextqa_path(root, video)]
+    if video.isdigit():
+        names.append(f"video{video}")
+        clip = _msvd_mapping(root).get(video)
+        if clip:
+            names.append(clip)
+    elif not video.startswith("v_"):
+        names.append(f"v_{video}")
+    return names
+
+
 def resolve_video(video: str, roots: list[str | Path]) -> Path | None:
-    """The existing file for `video` under the first root that has it (trying common suffixes)."""
-    for root in [*roots, ""]:
-        for suffix in VIDEO_SUFFIXES:
-            path = Path(root) / f"{video}{suffix}"
-            if path.is_file():
-                return path
+    """The existing file for `video` under the first root that has it (trying common suffixes
+    and the benchmarks' id schemes, see `video_names`)."""
+    for root in [*map(Path, roots), Path("")]:
+        for name in video_names(video, root):
+            for suffix in VIDEO_SUFFIXES:
+                path = root / f"{name}{suffix}"
+                if path.is_file():
+                    return path
     return None
 
 
-def _answer_index(answer: Any, candidates: list[str], where: str) -> int:
+def answer_index(answer: Any, candidates: list[str], where: str) -> int:
     if isinstance(answer, int) and not isinstance(answer, bool) and 0 <= answer < len(candidates):
         return answer
     text = str(answer).strip()
@@ -98,7 +139,7 @@ def _mcq_item(raw: dict, where: str, task: str | None, index: int) -> BenchItem:
         question=str(raw["question"]),
         kind="mcq",
         candidates=candidates,
-        answer_index=_answer_index(raw["answer"], candidates, where),
+        answer_index=answer_index(raw["answer"], candidates, where),
         task=str(raw.get("task", task or "all")),
         temporal=raw.get("temporal"),
         extra={k: v for k, v in raw.items() if k not in known},
@@ -136,6 +177,8 @@ def split_options(question: str) -> tuple[str, list[str]]:
 
 
 def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
+    from videoutr.eval.formats import tempcompass_item
+
     build = build or _guarded(None)
     items = []
     for video_id, dims in raw.items():
@@ -143,16 +186,9 @@ def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
             for i, q in enumerate(questions):
-                items.append(build(_tempcompass_item, q, f"{path} {video_id}/{dim}[{i}]", video_id, dim, i))
+                items.append(build(lambda record, _where, d=dim, k=i: tempcompass_item(video_id, d, k, record, path),
+                                   q, f"{path} {video_id}/{dim}[{i}]"))
     return items
-
-
-def _tempcompass_item(q: Any, where: str, video_id: str, dim: str, i: int) -> BenchItem:
-    if not isinstance(q, dict):
-        raise DataFormatError(where, "expected a JSON object per question")
-    stem, options = split_options(str(q.get("question", "")))
-    return _mcq_item({"id": f"{video_id}_{dim}_{i}", "video": video_id, "question": stem,
-                      "candidates": options, "answer": q.get("answer", "")}, where, dim, i)
 
 
 def _guarded(report: Callable[[str, str], None] | None):
@@ -168,17 +204,58 @@ def _guarded(report: Callable[[str, str], None] | None):
         except DataFormatError as exc:
             report(exc.where, exc.reason)
             return None
+    build.report = report
     return build
 
 
 def _detect(raw: Any) -> str:
     if isinstance(raw, dict):
         first = next(iter(raw.values()), None)
+        if isinstance(first, dict) and "mc_question" in first:
+            return "perceptiontest"
         if isinstance(first, dict):
             return "tempcompass"
         return "mcq"
     first = raw[0] if raw else {}
+    if isinstance(first, dict) and ("questions" in first or "options" in first) and "videoID" in first:
+        return "videomme"
     return "mcq" if isinstance(first, dict) and "candidates" in first else "openqa"
+
+
+def _read(path: Path, fmt: str, build) -> list[BenchItem | None]:
+    """Items of one benchmark file (or an MVBench folder of subtask files) in format `fmt`; `build`
+    makes each generic item (see `_guarded`)."""
+    from videoutr.eval import formats
+
+    if path.is_dir():  # MVBench: json/<subtask>.json
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise DataFormatError(path, "a benchmark folder must hold MVBench subtask .json files")
+        return [item for f in files for item in formats.read_mvbench(read_json(f), f, f.stem)]
+    if path.suffix == ".parquet":
+        return formats.read_videomme(formats.read_parquet(path), path)
+    if path.suffix == ".csv":
+        return formats.read_nextqa(path)
+    raw = list(iter_jsonl(path, report=build.report)) if path.suffix == ".jsonl" else read_json(path)
+    if not isinstance(raw, (list, dict)):
+        raise DataFormatError(path, "expected a JSON list or mapping of questions")
+    fmt = _detect(raw) if fmt == "auto" else fmt
+    if fmt == "videomme":
+        return formats.read_videomme(formats.videomme_rows(raw, path), path)
+    if fmt == "mvbench":
+        return formats.read_mvbench(raw, path, path.stem)
+    if fmt == "perceptiontest":
+        return formats.read_perceptiontest(raw, path)
+    if fmt == "tempcompass":
+        return _tempcompass(raw, path, build)
+    if isinstance(raw, dict):
+        for task, rs in raw.items():
+            if not isinstance(rs, list):
+                raise DataFormatError(f"{path} {task}", "expected a list of questions")
+        return [build(_mcq_item, r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
+    if fmt == "openqa":
+        return [build(_open_item, r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
+    return [build(_mcq_item, r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
 
 
 def load_benchmark(path: str | Path, fmt: str = "auto",
@@ -190,23 +267,7 @@ def load_benchmark(path: str | Path, fmt: str = "auto",
     path = Path(path)
     if fmt not in FORMATS:
         raise DataFormatError(path, f"unknown benchmark format {fmt!r} (known: {', '.join(FORMATS)})")
-    raw = list(iter_jsonl(path, report=report)) if path.suffix == ".jsonl" else read_json(path)
-    if not isinstance(raw, (list, dict)):
-        raise DataFormatError(path, "expected a JSON list or mapping of questions")
-    fmt = _detect(raw) if fmt == "auto" else fmt
-    build = _guarded(report)
-    if fmt == "tempcompass":
-        items = _tempcompass(raw, path, build)
-    elif isinstance(raw, dict):
-        for task, rs in raw.items():
-            if not isinstance(rs, list):
-                raise DataFormatError(f"{path} {task}", "expected a list of questions")
-        items = [build(_mcq_item, r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
-    elif fmt == "openqa":
-        items = [build(_open_item, r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
-    else:
-        items = [build(_mcq_item, r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
-    items = [item for item in items if item is not None]
+    items = [item for item in _read(path, fmt, _guarded(report)) if item is not None]
     seen: dict[str, int] = {}
     for item in items:
         if item.id in seen:

@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
+                                     TotalPixels)
+
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
 
@@ -15,6 +18,11 @@ def _run(**kwargs) -> None:
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
 
+    from videoutr.models.options import InputOptions
+
+    names = ("fps", "min_frames", "max_frames", "min_pixels", "max_pixels", "total_pixels", "system_prompt",
+             "chat_template")
+    kwargs["inputs"] = InputOptions(**{k: kwargs.pop(k) for k in names})
     kwargs["conditions"] = kwargs["conditions"].split(",")
     kwargs["video_root"] = [str(p) for p in kwargs["video_root"] or []]
     for key in ("model", "bench", "out"):
@@ -56,6 +64,9 @@ def eval_command(
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
     allow_outside_root: AllowOutsideRoot = False,
+    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
@@ -69,6 +80,9 @@ def probe_command(
     frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
     limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
     allow_outside_root: AllowOutsideRoot = False,
+    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())

@@ -73,7 +73,8 @@ def judge_records(judge_path: str, items, records: list[dict], out_path: str | P
                   judge=None) -> list[dict]:
     """Add judge verdicts to open-QA records not judged yet; rewrite `out_path` atomically."""
     by_id = {item.id: item for item in items}
-    todo = [r for r in records if r.get("kind") == "open" and not r.get("error") and "judge_reply" not in r]
+    todo = [r for r in records if r.get("kind") == "open" and not r.get("error") and "judge_reply" not in r
+            and by_id[r["id"]].references]  # judge-only items without a reference need their own judge
     if todo and judge is None:
         judge = HFJudge(judge_path, device=device)
     for record in todo:

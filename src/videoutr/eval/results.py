@@ -34,6 +34,10 @@ def _group_scores(records: list[dict]) -> dict:
             vals = [r[f"correct_{method}"] for r in mcq if r.get(f"correct_{method}") is not None]
             if vals:
                 out[f"accuracy_{method}"] = _mean(vals)
+        answered = [r for r in mcq if r.get("correct_generate") is not None and r.get("pred_generate") is not None]
+        if "accuracy_generate" in out:  # lmms-eval divides by all items; over the answered ones too
+            out["answered_generate"] = len(answered)
+            out["accuracy_generate_answered"] = _mean([r["correct_generate"] for r in answered])
         out["accuracy"] = out.get("accuracy_loglik", out.get("accuracy_generate"))
     opens = [r for r in ok if r.get("kind") == "open"]
     for metric in _OPEN_METRICS:

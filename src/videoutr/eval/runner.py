@@ -25,16 +25,17 @@ from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
 from videoutr.eval.probes import condition_indices, parse_conditions
 from videoutr.video.keyframe import KEY_FRAMES
-from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer,
+from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
 from videoutr.jsonio import read_json, write_json, write_jsonl
+from videoutr.models.options import InputOptions
 from videoutr.paths import find_in_roots
 from videoutr.resume import ResumableJsonl
 
 METHODS = ("loglik", "generate", "both")
 # settings that change the scores: a rerun into the same folder must use the same ones
 _SCORING_KEYS = ("model", "bench", "fmt", "method", "key_frame", "frames", "ll_target", "ll_norm",
-                 "max_new_tokens", "seed", "dtype")
+                 "max_new_tokens", "seed", "dtype", "inputs")
 
 
 @dataclass
@@ -57,6 +58,7 @@ class EvalConfig:
     seed: int = 0
     judge: str | None = None  # an HF chat model folder for the optional open-QA judge
     allow_outside_root: bool = False  # open videos whose path leaves every video root
+    inputs: InputOptions = field(default_factory=InputOptions)  # fps / pixel bounds / prompt overrides
 
     def validate(self) -> None:
         """Raise `ConfigError` listing every invalid option at once."""
@@ -108,7 +110,8 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
     """Log-likelihood and/or generation scoring of one MCQ item under given frames."""
     rec: dict = {}
     if cfg.method in ("loglik", "both"):
-        sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames)
+        sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames,
+                                        system=benchmark_system(item, cfg.inputs.system_prompt))
         scores = [s / n for s, n in zip(sums, counts)] if cfg.ll_norm == "mean" else sums
         pred = pick_by_loglik(scores)
         rec.update(logliks=[round(v, 5) for v in scores], pred_loglik=pred,
@@ -116,7 +119,8 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
         rec["answer_logprob"] = sums[item.answer_index]
         rec["answer_logprob_per_token"] = sums[item.answer_index] / max(counts[item.answer_index], 1)
     if cfg.method in ("generate", "both"):
-        text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens)
+        text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens,
+                               system=benchmark_system(item, cfg.inputs.system_prompt))
         pred = extract_option(text, item.candidates)
         rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index))
     return rec
@@ -124,9 +128,12 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
 
 def score_open(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dict:
     """Generated answer with API-free metrics, plus the reference answer's log-likelihood."""
-    text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens)
+    system = cfg.inputs.system_prompt
+    text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens, system=system)
+    if not item.references:  # judge-only (TempCompass captioning): the answer waits for a judge
+        return {"generation": text, "judge_only": True}
     sums, counts = dialogue_logliks(model, processor, [_dialogue(item.id, item.question, item.references[0])],
-                                    frames)
+                                    frames, system=system)
     return {"generation": text, **open_qa_scores(text, item.references),
             "answer_logprob": sums[0], "answer_logprob_per_token": sums[0] / max(counts[0], 1)}
 
@@ -143,15 +150,15 @@ def _item_records(model, processor, item: BenchItem, cfg: EvalConfig, policy, to
         path = find_in_roots(item.video, cfg.video_root, VIDEO_SUFFIXES, allow_outside=cfg.allow_outside_root)
         if path is None:
             raise VideoutrError(f"{item.video}: video not found under {cfg.video_root or ['.']}")
-        frames = read_video_frames(path, policy).frames
+        video = read_video_frames(path, policy, item.extra.get("clip_s"))
     except VideoutrError as exc:
         return [{**_base(item, c), "error": str(exc)} for c in todo]
     records = []
     for cond in todo:
-        shown = condition_indices(len(frames), cond, cfg.key_frame, seed=f"{cfg.seed}:{item.id}")
-        view = None if shown is None else frames[shown]
+        shown = condition_indices(len(video), cond, cfg.key_frame, seed=f"{cfg.seed}:{item.id}")
+        view = None if shown is None else video.select(list(shown))
         scorer = score_mcq if item.kind == "mcq" else score_open
-        records.append({**_base(item, cond), "frames_shown": shown,
+        records.append({**_base(item, cond), "frames_shown": shown, **video.record(),
                         **scorer(model, processor, item, view, cfg)})
     return records
 
@@ -161,7 +168,7 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     from tqdm import tqdm
 
     from videoutr.eval.results import summarise, write_outputs
-    from videoutr.models.load import frame_policy, load_video_model
+    from videoutr.models.load import load_video_model
 
     cfg.validate()
     malformed: list[dict] = []
@@ -176,7 +183,8 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     _check_out_dir(cfg, out)
     if model is None:
         model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
-    policy = frame_policy(cfg.model, processor, cfg.frames)
+    cfg.inputs.apply(processor)
+    policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
     store = ResumableJsonl(out / "samples.jsonl", key="key")
     order = [f"{item.id}::{c}" for item in items for c in cfg.conditions]
     for item in tqdm(items, desc="eval", unit="item"):

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.options import letter, mcq_prompt
@@ -48,45 +46,63 @@ def option_dialogues(item: BenchItem, target: str = "text") -> list[Sample]:
     return [_dialogue(f"{item.id}/{i}", item.question, c) for i, c in enumerate(item.candidates)]
 
 
-def dialogue_logliks(model, processor, dialogues: list[Sample], frames: np.ndarray | None,
-                     norm: str = "sum") -> tuple[list[float], list[int]]:
-    """Log-likelihood of each dialogue's assistant turn (one batch), and its token counts."""
+def dialogue_logliks(model, processor, dialogues: list[Sample], frames, norm: str = "sum",
+                     system: str | None = None) -> tuple[list[float], list[int]]:
+    """Log-likelihood of each dialogue's assistant turn (one batch), and its token counts.
+
+    `frames`: (T, H, W, 3) uint8, a `ModelVideo`, or None (no video); `system` replaces the
+    chat template's system prompt.
+    """
     from videoutr.models.inputs import collate, encode_sample, encode_video
     from videoutr.models.likelihood import assistant_nll
 
-    video = encode_video(processor, np.asarray(frames)) if frames is not None else None  # once for all
-    encoded = [encode_sample(processor, d, frames, with_video=frames is not None, video=video) for d in dialogues]
+    video = encode_video(processor, frames) if frames is not None else None  # once for all
+    encoded = [encode_sample(processor, d, frames, with_video=frames is not None, video=video, system=system)
+               for d in dialogues]
     result = assistant_nll(model, collate(encoded, pad_id=processor.tokenizer.pad_token_id))
     lls = [-s / n if norm == "mean" else -s for s, n in zip(result.nll_sum, result.n_tokens)]
     return lls, list(result.n_tokens)
 
 
-def option_logliks(model, processor, item: BenchItem, frames: np.ndarray | None,
-                   target: str = "text", norm: str = "sum") -> list[float]:
+def option_logliks(model, processor, item: BenchItem, frames, target: str = "text", norm: str = "sum",
+                   system: str | None = None) -> list[float]:
     """Log-likelihood of every candidate of an MCQ item (higher = more probable)."""
-    return dialogue_logliks(model, processor, option_dialogues(item, target), frames, norm)[0]
+    return dialogue_logliks(model, processor, option_dialogues(item, target), frames, norm, system)[0]
+
+
+MVBENCH_SYSTEM = ("Carefully watch the video and pay attention to the cause and sequence of events, the detail "
+                  "and movement of objects, and the action and pose of persons. Based on your observations, "
+                  "select the best option that accurately addresses the question.")
 
 
 def generation_prompt(item: BenchItem) -> str:
-    """The prompt of generation scoring: options + letter instruction (MCQ) or a short-answer hint."""
+    """The prompt of generation scoring: options + letter instruction (MCQ) or a short-answer hint;
+    MVBench items get MVBench's own ("Question: ...\nOptions:\n(A) ...\nOnly give the best option.")."""
+    if item.extra.get("prompt") == "mvbench":
+        options = "".join(f"({letter(i)}) {c}\n" for i, c in enumerate(item.candidates))
+        return f"Question: {item.question.strip()}\nOptions:\n{options}Only give the best option."
     if item.kind == "mcq":
         return mcq_prompt(item.question, item.candidates)
     return f"{item.question.strip()}\n{OPEN_INSTRUCTION}"
 
 
-def generate_answer(model, processor, prompt: str, frames: np.ndarray | None, max_new_tokens: int = 32) -> str:
+def benchmark_system(item: BenchItem, system: str | None) -> str | None:
+    """The system prompt for `item`: the user's, else the benchmark's own (MVBench), else the template's."""
+    return system if system is not None else MVBENCH_SYSTEM if item.extra.get("prompt") == "mvbench" else None
+
+
+def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int = 32,
+                    system: str | None = None) -> str:
     """Greedy answer of the model to `prompt` about `frames` (None: no video)."""
     import torch
 
-    from videoutr.models.inputs import collate, encode_sample, model_inputs
+    from videoutr.models.inputs import collate, encode_sample, model_inputs, to_model
 
     enc = encode_sample(processor, _dialogue("gen", prompt, None), frames, with_video=frames is not None,
-                        prompt_only=True)
+                        prompt_only=True, system=system)
     batch = model_inputs(collate([enc], pad_id=processor.tokenizer.pad_token_id))
     device = next(model.parameters()).device
-    batch = {k: v.to(device) for k, v in batch.items()}
-    if "pixel_values_videos" in batch:
-        batch["pixel_values_videos"] = batch["pixel_values_videos"].to(model.dtype)
+    batch = to_model(batch, model)
     tok = processor.tokenizer
     with torch.no_grad():
         out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,

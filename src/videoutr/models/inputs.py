@@ -1,15 +1,19 @@
 """The one place that turns a LLaVA `Sample` + its frames into model inputs (training, TPL, eval).
 
-A dialogue is rendered in Qwen-style ChatML, the prompt format of Video-UTR's SFT stage:
+The dialogue is rendered by the checkpoint's own chat template (`videoutr.models.chat`): for the
+project's tiny model that is Qwen-style ChatML with a default system prompt,
 
-    <|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n
-    <|im_start|>user\\n<video>\\nWhat moves?<|im_end|>\\n
-    <|im_start|>assistant\\nA red circle.<|im_end|>\\n          (more turns follow the same way)
+    <|im_start|>system\nYou are a helpful assistant.<|im_end|>\n
+    <|im_start|>user\n<video>\nWhat moves?<|im_end|>\n
+    <|im_start|>assistant\nA red circle.<|im_end|>\n          (more turns follow the same way)
 
-The `<video>` placeholder of the first human turn (or `<image>`; prepended when missing) becomes
-the processor's run of video tokens. Labels cover each assistant answer and its `<|im_end|>`
-(what the model must produce to answer and stop); everything else is -100. `turn_ids` gives the
-assistant-turn number of every labelled token (-1 elsewhere), so one forward scores all turns.
+for Qwen2-VL `<|vision_start|><|video_pad|><|vision_end|>What moves?`, for LLaVA-OneVision-hf
+`<|im_start|>user <video>\nWhat moves?<|im_end|>`. The rendered text is tokenised as one string
+and its video token is expanded by the processor (`encode_video`), so the ids equal
+`processor(text=apply_chat_template(...), videos=...)`. Labels cover each assistant answer and its
+`<|im_end|>` (what the model must produce to answer and stop); everything else is -100.
+`turn_ids` gives the assistant-turn number of every labelled token (-1 elsewhere), so one
+forward scores all turns.
 
     >>> enc = encode_sample(processor, sample, frames)          # frames: (T, H, W, 3) uint8
     >>> batch = collate([enc, enc2], pad_id=processor.tokenizer.pad_token_id)
@@ -18,20 +22,18 @@ assistant-turn number of every labelled token (-1 elsewhere), so one forward sco
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from videoutr.data.llava import ASSISTANT, HUMAN, IMAGE_TOKEN, VIDEO_TOKEN, Sample
+from videoutr.data.llava import IMAGE_TOKEN, VIDEO_TOKEN, Sample
 from videoutr.errors import DataFormatError
-from videoutr.models.tokenizer import IM_END, IM_START, SYSTEM_PROMPT
+from videoutr.models.chat import render_dialogue, sample_messages
+from videoutr.models.sampling import ModelVideo
 
 IGNORE_INDEX = -100
 META_KEYS = ("turn_ids",)  # collate() keys that are bookkeeping, not model inputs
-_TOKEN = re.compile(f"{re.escape(VIDEO_TOKEN)}|{re.escape(IMAGE_TOKEN)}")
-_PLACEHOLDER = re.compile(f"(?:{_TOKEN.pattern})\n?")  # removed with its newline when no video
 
 
 @dataclass
@@ -43,111 +45,113 @@ class EncodedSample:
     labels: torch.Tensor
     turn_ids: torch.Tensor
     turn_spans: list[tuple[int, int]]  # [start, end) of each assistant turn's labelled tokens
-    video_span: tuple[int, int] | None = None  # [start, end) of the video tokens
+    video_span: tuple[int, int] | None = None  # [start, end) of the video (or image) tokens
     num_frames: int = 0
     vision: dict[str, torch.Tensor] = field(default_factory=dict)  # pixel_values_videos, ...
     token_extras: dict[str, torch.Tensor] = field(default_factory=dict)  # e.g. mm_token_type_ids
+    media: str | None = None  # "video", "image" or None (text only)
 
     def __len__(self) -> int:
         return int(self.input_ids.shape[0])
 
 
-def video_placeholder(processor) -> str:
-    """The prompt text a processor expands into video tokens (Qwen2-VL wraps it in vision marks)."""
-    token = getattr(processor, "video_token", VIDEO_TOKEN)
-    vocab = processor.tokenizer.get_vocab()
-    if token == "<|video_pad|>" and "<|vision_start|>" in vocab:
-        return "<|vision_start|><|video_pad|><|vision_end|>"
-    return token
+def _media_token(processor, media: str) -> tuple[str, int]:
+    """The placeholder token (text, id) a processor expands for `media` ("video" or "image")."""
+    token = getattr(processor, f"{media}_token", None) or (VIDEO_TOKEN if media == "video" else IMAGE_TOKEN)
+    return token, processor.tokenizer.convert_tokens_to_ids(token)
 
 
-def encode_video(processor, frames: np.ndarray) -> tuple[list[int], dict, dict]:
-    """Expand the video placeholder for `frames`: (token ids, vision tensors, per-token extras)."""
-    out = processor(text=[video_placeholder(processor)], videos=[frames], return_tensors="pt")
+def encode_video(processor, frames: np.ndarray | ModelVideo) -> tuple[list[int], dict, dict]:
+    """Expand one video placeholder token for `frames`: (token ids, vision tensors, per-token extras).
+
+    A `ModelVideo` also tells the processor where its frames came from (transformers'
+    `VideoMetadata`: frames in the video, its fps, the sampled indices) -- Qwen2.5-VL's
+    `second_per_grid_ts` is the temporal patch over the sampled fps -- and passes its
+    `videos_kwargs` (Qwen pixel bounds). A bare (T, H, W, 3) array gets the processor's defaults.
+    """
+    if isinstance(frames, ModelVideo):
+        kwargs = {**frames.videos_kwargs, "video_metadata": [frames.metadata()], "do_sample_frames": False}
+        return _expand(processor, "video", {"videos": [frames.frames]}, kwargs)
+    return _expand(processor, "video", {"videos": [np.asarray(frames)]}, {})
+
+
+def encode_image(processor, image: np.ndarray) -> tuple[list[int], dict, dict]:
+    """Expand one image placeholder token for `image` (H, W, 3) uint8 through the image path."""
+    return _expand(processor, "image", {"images": [image]}, {})
+
+
+def _expand(processor, media: str, inputs: dict, videos_kwargs: dict) -> tuple[list[int], dict, dict]:
+    token, _ = _media_token(processor, media)
+    extra = {"videos_kwargs": videos_kwargs} if videos_kwargs else {}
+    out = processor(text=[token], return_tensors="pt", **inputs, **extra)
     ids = out["input_ids"][0]
     extras = {k: v[0] for k, v in out.items()
-              if k not in ("input_ids", "attention_mask") and v.dim() == 2 and v.shape == out["input_ids"].shape}
-    vision = {k: v for k, v in out.items() if k not in ("input_ids", "attention_mask") and k not in extras}
+              if k not in ("input_ids", "attention_mask") and torch.is_tensor(v) and v.shape == out["input_ids"].shape}
+    vision = {k: (v if torch.is_tensor(v) else torch.tensor(v)) for k, v in out.items()
+              if k not in ("input_ids", "attention_mask") and k not in extras}
     return ids.tolist(), vision, extras
 
 
-def _segments(sample: Sample, with_video: bool, prompt_only: bool, system: str | None):
-    """Yield (kind, text, turn) with kind in {"text", "video", "label"}."""
-    turns = list(sample.conversations)
-    if prompt_only:
-        while turns and turns[-1].role == ASSISTANT:
-            turns.pop()
-    if not any(t.role == HUMAN for t in turns):
-        raise DataFormatError(f"sample {sample.id}", "no human turn to prompt with")
-    if system is not None:
-        yield "text", f"{IM_START}system\n{system}{IM_END}\n", None
-    video_done, answer_no = not with_video, 0
-    for turn in turns:
-        if turn.role == HUMAN:
-            value = turn.value
-            if not video_done:
-                found = _TOKEN.search(value)
-                before, after = (value[:found.start()], value[found.end():]) if found else ("", "\n" + value)
-                yield "text", f"{IM_START}user\n{before}", None
-                yield "video", None, None
-                yield "text", f"{_PLACEHOLDER.sub('', after)}{IM_END}\n", None
-                video_done = True
-                continue
-            yield "text", f"{IM_START}user\n{_PLACEHOLDER.sub('', value)}{IM_END}\n", None
-        else:
-            yield "text", f"{IM_START}assistant\n", None
-            yield ("text" if prompt_only else "label"), turn.value + IM_END, answer_no
-            yield "text", "\n", None
-            answer_no += 1
-    if prompt_only:
-        yield "text", f"{IM_START}assistant\n", None
+def _label_mask(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[int]:
+    """Turn number of each token whose text starts inside an answer span, -1 elsewhere."""
+    turn_of = []
+    for start, end in offsets:
+        turn_of.append(next((k for k, (a, b) in enumerate(spans) if a <= start < b and end > start), -1))
+    return turn_of
 
 
-def encode_sample(processor, sample: Sample, frames: np.ndarray | None = None, *,
+def encode_sample(processor, sample: Sample, frames: np.ndarray | ModelVideo | None = None, *,
                   with_video: bool = True, prompt_only: bool = False,
-                  system: str | None = SYSTEM_PROMPT, video: tuple | None = None) -> EncodedSample:
-    """Tokenise `sample` with `frames` (T, H, W, 3) uint8 RGB; labels on assistant tokens only.
+                  system: str | None = None, video: tuple | None = None,
+                  media: str = "video") -> EncodedSample:
+    """Tokenise `sample` with `frames` ((T, H, W, 3) uint8 RGB or a `ModelVideo`); labels on answers only.
 
     `with_video=False` (or `frames=None`) drops the placeholder: the "no video" condition.
-    `prompt_only=True` drops trailing assistant turns and ends with the assistant header, for
-    generation (earlier turns stay as history, nothing is labelled). A sample without an
-    assistant turn raises `DataFormatError` unless `prompt_only`. `video` is
-    `encode_video(processor, frames)` computed once and reused for several dialogues about the
-    same video.
+    `prompt_only=True` drops trailing assistant turns and ends with the template's generation
+    prompt (earlier turns stay as history, nothing is labelled). A sample without an assistant
+    turn raises `DataFormatError` unless `prompt_only`. `system` replaces the template's system
+    prompt. `video` is `encode_video(...)` (or `encode_image(...)`) computed once and reused for
+    several dialogues about the same input. `media="image"` sends `frames` (one (H, W, 3) image)
+    through the model's image path.
     """
     with_video = with_video and frames is not None
     if not prompt_only and not sample.assistant_turns:
         raise DataFormatError(f"sample {sample.id}", "no assistant turn to score")
-    tok = processor.tokenizer
-    ids: list[int] = []
-    labels: list[int] = []
-    turn_ids: list[int] = []
-    extras_parts: dict[str, list[torch.Tensor]] = {}
-    vision, video_span, spans = {}, None, []
-    for kind, text, turn in _segments(sample, with_video, prompt_only, system):
-        if kind == "video":
-            seg, vision, extras = video if video is not None else encode_video(processor, np.asarray(frames))
-            video_span = (len(ids), len(ids) + len(seg))
-            for key, value in extras.items():
-                extras_parts.setdefault(key, []).append((len(ids), value))
-        else:
-            seg = tok(text, add_special_tokens=False)["input_ids"]
-        if kind == "label":
-            spans.append((len(ids), len(ids) + len(seg)))
-        ids.extend(seg)
-        labels.extend(seg if kind == "label" else [IGNORE_INDEX] * len(seg))
-        turn_ids.extend([turn] * len(seg) if kind == "label" else [-1] * len(seg))
-    token_extras = {}
-    for key, parts in extras_parts.items():
-        full = torch.zeros(len(ids), dtype=parts[0][1].dtype)
-        for start, value in parts:
-            full[start:start + len(value)] = value
-        token_extras[key] = full
-    return EncodedSample(
-        id=sample.id, input_ids=torch.tensor(ids, dtype=torch.long),
-        labels=torch.tensor(labels, dtype=torch.long), turn_ids=torch.tensor(turn_ids, dtype=torch.long),
-        turn_spans=spans, video_span=video_span,
-        num_frames=int(len(frames)) if with_video else 0, vision=vision, token_extras=token_extras)
+    messages = sample_messages(sample, media=media if with_video else None, prompt_only=prompt_only, system=system)
+    rendered = render_dialogue(processor, messages, prompt_only=prompt_only)
+    enc = processor.tokenizer(rendered.text, add_special_tokens=False, return_offsets_mapping=True)
+    ids, turn_of = list(enc["input_ids"]), _label_mask(enc["offset_mapping"], rendered.answer_spans)
+    vision, extras, video_span = {}, {}, None
+    if with_video:
+        _, token_id = _media_token(processor, media)
+        where = [i for i, t in enumerate(ids) if t == token_id]
+        if len(where) != 1:
+            raise DataFormatError(f"sample {sample.id}", f"the rendered prompt has {len(where)} {media} "
+                                  "placeholders, expected 1 (a placeholder in the text itself?)")
+        if video is None:
+            video = encode_video(processor, frames) if media == "video" else encode_image(processor, np.asarray(frames))
+        run, vision, run_extras = video
+        at = where[0]
+        ids[at:at + 1] = run
+        turn_of[at:at + 1] = [-1] * len(run)
+        video_span = (at, at + len(run))
+        for key, value in run_extras.items():
+            full = torch.zeros(len(ids), dtype=value.dtype)
+            full[at:at + len(run)] = value
+            extras[key] = full
+    turn_ids = torch.tensor(turn_of, dtype=torch.long)
+    input_ids = torch.tensor(ids, dtype=torch.long)
+    labels = torch.where(turn_ids >= 0, input_ids, torch.full_like(input_ids, IGNORE_INDEX))
+    spans = []
+    for k in range(len(rendered.answer_spans)):
+        positions = (turn_ids == k).nonzero().flatten()
+        if len(positions) == 0:
+            raise DataFormatError(f"sample {sample.id}", f"assistant turn {k + 1} has no tokens to score")
+        spans.append((int(positions[0]), int(positions[-1]) + 1))
+    num_frames = (1 if media == "image" else int(len(frames))) if with_video else 0
+    return EncodedSample(id=sample.id, input_ids=input_ids, labels=labels, turn_ids=turn_ids, turn_spans=spans,
+                         video_span=video_span, num_frames=num_frames, vision=vision, token_extras=extras,
+                         media=media if with_video else None)
 
 
 def _pad(rows: list[torch.Tensor], value: int, left: bool) -> torch.Tensor:
@@ -166,13 +170,15 @@ def collate(encoded: list[EncodedSample], pad_id: int, padding_side: str = "righ
     """Pad a list of `EncodedSample` into one batch dict.
 
     Keys: input_ids, attention_mask, labels, turn_ids (bookkeeping, see `model_inputs`), the
-    per-token extras, and the vision tensors concatenated over the batch (every video in a batch
-    must have the same frame count; a batch mixing video and no-video samples is refused).
+    per-token extras, and the vision tensors concatenated over the rows that have them (image
+    and video rows may mix; every video in a batch must have the same frame count; a batch
+    mixing visual and text-only rows is refused). Image patches of LLaVA-OV's anyres are
+    zero-padded to the batch's largest patch count, as its processor pads a batch.
     """
     if not encoded:
         raise ValueError("collate() needs at least one sample")
     left = padding_side == "left"
-    frames = {e.num_frames for e in encoded}
+    frames = {e.num_frames for e in encoded if e.media != "image"}
     if len(frames) > 1:
         ids = ", ".join(f"{e.id}:{e.num_frames}" for e in encoded)
         raise DataFormatError("batch", f"videos in one batch need the same frame count ({ids})")
@@ -182,11 +188,20 @@ def collate(encoded: list[EncodedSample], pad_id: int, padding_side: str = "righ
         "labels": _pad([e.labels for e in encoded], IGNORE_INDEX, left),
         "turn_ids": _pad([e.turn_ids for e in encoded], -1, left),
     }
-    for key in encoded[0].token_extras:
-        batch[key] = _pad([e.token_extras[key] for e in encoded], 0, left)
-    for key in encoded[0].vision:
-        batch[key] = torch.cat([e.vision[key] for e in encoded], dim=0)
+    for key in dict.fromkeys(k for e in encoded for k in e.token_extras):
+        rows = [e.token_extras.get(key, torch.zeros(len(e), dtype=torch.long)) for e in encoded]
+        batch[key] = _pad(rows, 0, left)
+    for key in dict.fromkeys(k for e in encoded for k in e.vision):
+        batch[key] = _concat([e.vision[key] for e in encoded if key in e.vision])
     return batch
+
+
+def _concat(parts: list[torch.Tensor]) -> torch.Tensor:
+    """Concatenate on dim 0; LLaVA-OV image patches (1, P, C, H, W) are zero-padded to the largest P."""
+    if parts[0].dim() == 5 and len({p.shape[1] for p in parts}) > 1 and all(p.shape[0] == 1 for p in parts):
+        width = max(p.shape[1] for p in parts)
+        parts = [torch.nn.functional.pad(p, (0, 0, 0, 0, 0, 0, 0, width - p.shape[1])) for p in parts]
+    return torch.cat(parts, dim=0)
 
 
 def model_inputs(batch: dict, with_labels: bool = False) -> dict:
@@ -196,7 +211,13 @@ def model_inputs(batch: dict, with_labels: bool = False) -> dict:
 
 
 def to_model(inputs: dict, model) -> dict:
-    """Move tensors to the model's device; floating ones (pixels) to its dtype."""
+    """Move tensors to the model's device; pixels to its dtype (Qwen2.5-VL's `second_per_grid_ts`
+    stays float32: in bfloat16, 1/3 s per grid step would shift M-RoPE time positions)."""
     device, dtype = next(model.parameters()).device, model.dtype
-    return {k: (v.to(device, dtype) if v.is_floating_point() else v.to(device)) if torch.is_tensor(v) else v
-            for k, v in inputs.items()}
+
+    def move(key: str, value):
+        if not torch.is_tensor(value):
+            return value
+        return value.to(device, dtype) if value.is_floating_point() and key.startswith("pixel_values") else value.to(device)
+
+    return {k: move(k, v) for k, v in inputs.items()}

@@ -1,21 +1,23 @@
 """Load a video MLLM and its processor: LLaVA-OneVision (Video-UTR-7b's class) and Qwen2(.5)-VL.
 
 Safetensors only, no remote code unless asked. The frames a model wants per video follow its
-processor (uniform `num_frames`, or `fps` with an upper bound), or the `videoutr.json` written
-beside a checkpoint by `videoutr model init`; `frame_policy` reads them.
+family's reference pipeline (`videoutr.models.sampling`): LLaVA-OneVision uniform `num_frames`
+(32, or the `videoutr.json` written beside a checkpoint by `videoutr model init`), Qwen2(.5)-VL
+the fps policy of qwen-vl-utils (2 fps); `frame_policy` decides, options override.
 
     >>> model, processor = load_video_model("runs/tiny-model")
-    >>> frame_policy("runs/tiny-model", processor)
-    FramePolicy(num_frames=8, fps=None, max_frames=None)
+    >>> frame_policy("runs/tiny-model", processor).num_frames
+    8
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from videoutr.errors import ConfigError, VideoutrError
+from videoutr.models.sampling import QWEN_FAMILIES, FramePolicy, ModelVideo, read_model_video
 
 # model_type in config.json -> transformers class name (resolved lazily)
 VIDEO_MODELS: dict[str, str] = {
@@ -28,15 +30,6 @@ DEFAULT_FRAMES = {"llava_onevision": 32, "qwen2_vl": None, "qwen2_5_vl": None}
 
 class UnsupportedModelError(VideoutrError):
     """The checkpoint's model class has no video support in videoutr."""
-
-
-@dataclass(frozen=True)
-class FramePolicy:
-    """How many frames to sample: `num_frames` uniformly, else `fps` capped at `max_frames`."""
-
-    num_frames: int | None = None
-    fps: float | None = None
-    max_frames: int | None = None
 
 
 def _dtype(name: str):
@@ -93,28 +86,39 @@ def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str 
     return model, processor
 
 
-def frame_policy(name_or_path: str | Path, processor=None, frames: int | None = None) -> FramePolicy:
-    """Frames per video: `frames` if given, else the checkpoint's sidecar, else its processor."""
-    if frames is not None:
-        return FramePolicy(num_frames=int(frames))
-    sidecar = Path(str(name_or_path)) / "videoutr.json"
-    if sidecar.is_file():
-        return FramePolicy(num_frames=int(json.loads(sidecar.read_text())["num_frames"]))
-    video_processor = getattr(processor, "video_processor", None)
-    num = getattr(video_processor, "num_frames", None)
-    if num:
-        return FramePolicy(num_frames=int(num))
-    fps = getattr(video_processor, "fps", None)
-    if fps:
-        return FramePolicy(fps=float(fps), max_frames=getattr(video_processor, "max_frames", None))
-    model_type = type(processor).__name__.lower()
-    return FramePolicy(num_frames=32 if "onevision" in model_type else 16)
+def family_of(processor) -> str:
+    """The model family a processor belongs to: llava_onevision, qwen2_vl or qwen2_5_vl."""
+    name = type(processor).__name__.lower()
+    if "qwen2_5" in name:
+        return "qwen2_5_vl"
+    if "qwen2vl" in name or "qwen2_vl" in name:
+        return "qwen2_vl"
+    return "llava_onevision"
 
 
-def read_video_frames(path: str | Path, policy: FramePolicy):
-    """Sample frames of `path` per `policy` (a short video yields the frames it has)."""
-    from videoutr.video import sample_frames
+def frame_policy(name_or_path: str | Path, processor=None, frames: int | None = None, **options) -> FramePolicy:
+    """Frames per video for a checkpoint; `frames` and `options` (fps, min_frames, max_frames,
+    min_pixels, max_pixels, total_pixels; None = unset) override its defaults.
 
-    if policy.num_frames is not None:
-        return sample_frames(path, num_frames=policy.num_frames)
-    return sample_frames(path, fps=policy.fps, max_frames=policy.max_frames)
+    LLaVA-OneVision: uniform `frames`, else the checkpoint's sidecar, else the processor's
+    `num_frames`, else 32. Qwen families: the
+    fps policy (2 fps unless `fps`), or exactly `frames` when given.
+    """
+    family = family_of(processor)
+    options = {k: v for k, v in options.items() if v is not None}
+    if family in QWEN_FAMILIES:
+        return FramePolicy(num_frames=int(frames) if frames is not None else None, family=family, **options)
+    if options.get("fps") is not None and frames is None:
+        return FramePolicy(family=family, **options)
+    if frames is None:
+        sidecar = Path(str(name_or_path)) / "videoutr.json"
+        own = getattr(getattr(processor, "video_processor", None), "num_frames", None)
+        frames = (int(json.loads(sidecar.read_text())["num_frames"]) if sidecar.is_file()
+                  else int(own) if own else DEFAULT_FRAMES[family])
+    return replace(FramePolicy(family=family, **options), num_frames=int(frames))
+
+
+def read_video_frames(path: str | Path, policy: FramePolicy, clip_s: tuple[float, float] | None = None) -> ModelVideo:
+    """Frames of `path` per `policy` (within `clip_s` seconds), decoded as the model's reference
+    pipeline does."""
+    return read_model_video(path, policy, clip_s)

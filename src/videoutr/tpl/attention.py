@@ -32,6 +32,7 @@ import torch
 from videoutr.data.llava import Sample, Turn
 from videoutr.errors import ConfigError, VideoutrError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, model_inputs, to_model
+from videoutr.models.sampling import ModelVideo
 
 
 @dataclass
@@ -160,9 +161,9 @@ def _attention_modules(model) -> list:
     return [layer.self_attn for layer in layers]
 
 
-def _generate_answer(model, processor, sample: Sample, frames: np.ndarray, max_new_tokens: int) -> str:
+def _generate_answer(model, processor, sample: Sample, frames, max_new_tokens: int, system: str | None) -> str:
     tok = processor.tokenizer
-    enc = encode_sample(processor, sample, frames, prompt_only=True)
+    enc = encode_sample(processor, sample, frames, prompt_only=True, system=system)
     batch = to_model(model_inputs(collate([enc], tok.pad_token_id, padding_side="left")), model)
     out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
                          eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
@@ -170,16 +171,19 @@ def _generate_answer(model, processor, sample: Sample, frames: np.ndarray, max_n
 
 
 @torch.no_grad()
-def frame_activation(model, processor, frames: np.ndarray, prompt: str, answer: str | None = None,
+def frame_activation(model, processor, frames: np.ndarray | ModelVideo, prompt: str, answer: str | None = None,
                      layers: str = "all", threshold: float | None = None,
-                     max_new_tokens: int = 32) -> FrameActivation:
-    """Per-output-token attention share of each frame; see the module docstring."""
+                     max_new_tokens: int = 32, system: str | None = None) -> FrameActivation:
+    """Per-output-token attention share of each frame; see the module docstring.
+
+    `frames`: (T, H, W, 3) uint8 or a `ModelVideo`; `system` replaces the template's system prompt.
+    """
     prompt = prompt if "<video>" in prompt else "<video>\n" + prompt
     sample = Sample(id="attention", conversations=[Turn("human", prompt)])
     if answer is None:
-        answer = _generate_answer(model, processor, sample, frames, max_new_tokens)
+        answer = _generate_answer(model, processor, sample, frames, max_new_tokens, system)
     sample.conversations.append(Turn("gpt", answer))
-    enc = encode_sample(processor, sample, frames)
+    enc = encode_sample(processor, sample, frames, system=system)
     start, end = enc.turn_spans[-1]
     end -= 1  # the closing <|im_end|> is not an output word
     if end <= start:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import typer
 
+from videoutr.models.options import (ChatTemplate, Fps, InputOptions, MaxFrames, MaxPixels, MinFrames, MinPixels,
+                                     SystemPrompt, TotalPixels)
+
 
 def tpl_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
@@ -23,6 +26,14 @@ def tpl_command(
     device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:1, ..."),
     allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
                                             help="Open videos whose path leaves --video-root."),
+    fps: Fps = None,
+    min_frames: MinFrames = None,
+    max_frames: MaxFrames = None,
+    min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None,
+    total_pixels: TotalPixels = None,
+    system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
@@ -32,7 +43,9 @@ def tpl_command(
 
     cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
                        key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
-                       dtype=dtype, device=device, allow_outside_root=allow_outside_root)
+                       dtype=dtype, device=device, allow_outside_root=allow_outside_root,
+                       inputs=InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels,
+                                           system_prompt, chat_template))
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")
@@ -74,6 +87,14 @@ def attention_command(
     max_new_tokens: int = typer.Option(32, "--max-new-tokens", help="Generation budget without --answer."),
     dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
     device: str = typer.Option("cpu", "--device", help="cpu, cuda, ..."),
+    fps: Fps = None,
+    min_frames: MinFrames = None,
+    max_frames: MaxFrames = None,
+    min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None,
+    total_pixels: TotalPixels = None,
+    system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
 ) -> None:
     """Frame activation: attention of each output token on each frame, heat map + JSON."""
     from videoutr.checks import Checks
@@ -96,16 +117,18 @@ def attention_command(
     except ConfigError as exc:
         checks.add(str(exc))
     checks.done()
-    from videoutr.models.load import frame_policy, load_video_model, read_video_frames
+    from videoutr.models.load import load_video_model, read_video_frames
     from videoutr.tpl.attention import frame_activation, plot_heatmap
 
+    inputs = InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels, system_prompt,
+                          chat_template)
     net, processor = load_video_model(model, dtype=dtype, device=device)
-    sampled = read_video_frames(video, frame_policy(model, processor, frames))
-    result = frame_activation(net, processor, sampled.frames, prompt, answer=answer, layers=layers,
-                              threshold=threshold, max_new_tokens=max_new_tokens)
+    inputs.apply(processor)
+    sampled = read_video_frames(video, inputs.policy(model, processor, frames))
+    result = frame_activation(net, processor, sampled, prompt, answer=answer, layers=layers,
+                              threshold=threshold, max_new_tokens=max_new_tokens, system=system_prompt)
     out.mkdir(parents=True, exist_ok=True)
-    record = {"model": model, "video": str(video), "prompt": prompt, "frame_idx": list(map(int, sampled.frame_idx)),
-              **result.to_json()}
+    record = {"model": model, "video": str(video), "prompt": prompt, **sampled.record(), **result.to_json()}
     write_json(out / "attention.json", record, indent=None)
     plot_heatmap(result, out / "attention.png", title=Path(video).name)
     typer.echo(f"answer: {result.answer}")

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from videoutr.checks import Checks
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError, DataFormatError, VideoReadError, VideoutrError
 from videoutr.jsonio import iter_jsonl_numbered, read_json, write_json, write_jsonl
+from videoutr.models.options import InputOptions
 from videoutr.paths import PathOutsideRoot, find_in_roots
 from videoutr.resume import ResumableJsonl
 
@@ -46,6 +47,7 @@ class TplRunConfig:
     dtype: str = "auto"
     device: str = "cpu"
     allow_outside_root: bool = False  # open videos whose path leaves video_root
+    inputs: InputOptions = field(default_factory=InputOptions)  # fps / pixel bounds / prompt overrides
 
     def scoring_settings(self) -> dict:
         """What a resumed run must share with the first one."""
@@ -161,12 +163,12 @@ def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Ite
             except VideoReadError as exc:
                 report(f"{label}: {exc.path}", exc.reason)
                 continue
-        yield sample, last[1].frames, [int(i) for i in last[1].frame_idx], path
+        yield sample, last[1], [int(i) for i in last[1].frame_idx], path
 
 
 def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True) -> dict:
     """Score every sample of `cfg.data`; write scores, errors, summary and plots. Returns the summary."""
-    from videoutr.models.load import frame_policy, load_video_model
+    from videoutr.models.load import load_video_model
     from videoutr.tpl.score import TplScorer
     from videoutr.tpl.summary import write_summary
 
@@ -177,8 +179,10 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     _check_resume(cfg, out)
     if model is None:
         model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
-    policy = frame_policy(cfg.model, processor, cfg.frames)
-    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed, key_view=cfg.key_view)
+    cfg.inputs.apply(processor)
+    policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
+    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed,
+                       key_view=cfg.key_view, system=cfg.inputs.system_prompt)
     store = ResumableJsonl(out, key="id")
     todo = sorted((s for s in samples if s.id not in store.done), key=lambda s: str(s.video))  # stable
     buckets: dict[int, list[tuple]] = {}
@@ -213,7 +217,7 @@ def _score_bucket(scorer, items: list[tuple], errors: _Errors) -> list[dict]:
             except VideoutrError as exc:
                 errors(f"sample {s.id}", str(exc))
                 scored.append(None)
-    return [{**record, "frame_idx": idx} for record, (_, _, idx, _) in zip(scored, items) if record is not None]
+    return [{**record, **video.record()} for record, (_, video, _, _) in zip(scored, items) if record is not None]
 
 
 def _iter_progress(items, total: int, enabled: bool):

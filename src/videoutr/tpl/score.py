@@ -40,6 +40,7 @@ from videoutr.errors import ConfigError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
 from videoutr.models.likelihood import assistant_nll, token_nll
 from videoutr.models.nll import NllResult, summarise
+from videoutr.models.sampling import ModelVideo
 from videoutr.models.shared import shared_prefix_nll
 from videoutr.video.keyframe import key_frame_index
 
@@ -76,6 +77,12 @@ def _record(sample: Sample, full: NllResult, single: NllResult, row: int, mode: 
             "tpl": tpl_value(ppl_single, ppl_full, mode), **extra, "turns": turns}
 
 
+def _key_frames(frames: np.ndarray | ModelVideo, k: int, view: str) -> np.ndarray | ModelVideo:
+    """Frame `k` alone, as a one-frame video (`view="frame"`), or repeated T times (`"still"`)."""
+    indices = [k] * (len(frames) if view == "still" else 1)
+    return frames.select(indices) if isinstance(frames, ModelVideo) else np.asarray(frames)[indices]
+
+
 def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
     """The same dialogue with only the first `n_keep` of its video tokens (a shorter video)."""
     start, end = enc.video_span
@@ -93,19 +100,24 @@ def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
 class TplScorer:
     """Scores batches of (sample, frames[, video_key]) with one frozen model; see the module docstring.
 
+    `frames` is a (T, H, W, 3) uint8 array or a `ModelVideo` (frames with their source metadata,
+    which the processor needs for Qwen's time positions). `system` replaces the chat template's
+    system prompt.
+
     Items that share a `video_key` (e.g. the video path and frame indices) share one video
     encoding and one vision-tower pass, within a call and across calls (an LRU of `cache_videos`
     videos). Without a key, items that pass the same frames array share within the call.
     """
 
     def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0,
-                 cache_videos: int = 8, key_view: str = "frame"):
+                 cache_videos: int = 8, key_view: str = "frame", system: str | None = None):
         key_frame_index(1, key_frame)
         tpl_value(1.0, 1.0, mode)
         if key_view not in KEY_VIEWS:
             raise ConfigError(f"unknown key view {key_view!r}; use one of {', '.join(KEY_VIEWS)}")
         self.model, self.processor = model, processor
-        self.key_frame, self.mode, self.seed, self.key_view = key_frame, mode, seed, key_view
+        self.key_frame, self.mode, self.seed = key_frame, mode, seed
+        self.key_view, self.system = key_view, system
         self.pad_id = processor.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = processor.tokenizer.eos_token_id
@@ -122,12 +134,14 @@ class TplScorer:
         items = [(it[0], it[1], it[2] if len(it) > 2 else ("frames", id(it[1]))) for it in items]
         keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f, _ in items]
         videos = [self._video(vk, f) for _, f, vk in items]
-        encoded = [encode_sample(self.processor, s, f, video=v[0]) for (s, f, _), v in zip(items, videos)]
+        encoded = [encode_sample(self.processor, s, f, video=v[0], system=self.system)
+                   for (s, f, _), v in zip(items, videos)]
         if self.reuse_vision:
             full, single = self._score_reusing_vision(encoded, keys, videos)
         else:
             full = assistant_nll(self.model, collate(encoded, self.pad_id))
-            singles = [encode_sample(self.processor, s, self._key_view(f, k)) for (s, f, _), k in zip(items, keys)]
+            singles = [encode_sample(self.processor, s, _key_frames(f, k, self.key_view), system=self.system)
+                       for (s, f, _), k in zip(items, keys)]
             single = assistant_nll(self.model, collate(singles, self.pad_id))
         for _, _, video_key in items:
             if video_key[0] == "frames":  # identity keys are only valid within this call
@@ -137,17 +151,12 @@ class TplScorer:
         return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
                 for row, ((s, f, _), k) in enumerate(zip(items, keys))]
 
-    def _key_view(self, frames: np.ndarray, key: int) -> np.ndarray:
-        """The frames the single-frame pass sees: the key frame alone, or repeated T times."""
-        one = np.asarray(frames)[key:key + 1]
-        return np.repeat(one, len(frames), axis=0) if self.key_view == "still" else one
-
-    def _video(self, video_key, frames: np.ndarray) -> list:
+    def _video(self, video_key, frames: np.ndarray | ModelVideo) -> list:
         """The cache entry [encode_video(...), pooled features or None] of one video."""
         if video_key in self._cache:
             self._cache.move_to_end(video_key)
         else:
-            self._cache[video_key] = [encode_video(self.processor, np.asarray(frames)), None]
+            self._cache[video_key] = [encode_video(self.processor, frames), None]
         return self._cache[video_key]
 
     def _features(self, videos: list[list]) -> torch.Tensor:

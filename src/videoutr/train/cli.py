@@ -25,14 +25,23 @@ def train_command(
     extra = ["data.allow_outside_root=true"] if allow_outside_root else []
     cfg = load_recipe(recipe, [*(overrides or []), *extra])
     if dry_run:
+        from videoutr.errors import ConfigError, VideoutrError
         from videoutr.train.mixture import Skips
+        from videoutr.train.parts import plan_parts
         from videoutr.train.trainer import check_paths, prepare_data
 
         check_paths(cfg)
         skips = Skips()
         samples, held = prepare_data(cfg, skips)
+        try:
+            parts = plan_parts(cfg.model.path, cfg.tune.mm_tunable_parts, cfg.model.trust_remote_code)
+        except ConfigError:
+            raise
+        except VideoutrError as exc:  # the model may be built later (e.g. `videoutr model init`)
+            parts = {"unchecked": str(exc)}
         typer.echo(json.dumps({"recipe": recipe_to_dict(cfg), "train_samples": len(samples),
-                               "eval_samples": len(held), "skipped": skips.as_dict()}, indent=2))
+                               "eval_samples": len(held), "skipped": skips.as_dict(),
+                               "trainable_parts": parts, "lora": cfg.tune.lora.enabled}, indent=2))
         return
     from videoutr.train.trainer import run_training
 

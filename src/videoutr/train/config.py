@@ -33,6 +33,8 @@ class ModelConfig:
     dtype: str = "auto"  # auto | float32 | bfloat16 | float16; auto = bf16 on a bf16 GPU, else fp32
     attn_implementation: str = "sdpa"  # sdpa | eager | flash_attention_2
     trust_remote_code: bool = False  # never by default
+    system_prompt: str | None = None  # replaces the chat template's system prompt
+    chat_template: str | None = None  # a Jinja file replacing the checkpoint's chat template
 
 
 @dataclass
@@ -49,7 +51,11 @@ class DataConfig:
     video_root: list[str] = field(default_factory=list)  # searched in order for relative paths
     num_frames: int | None = 8  # uniform frames per video; or use fps with max_frames
     fps: float | None = None
-    max_frames: int = 32  # frames_upbound
+    max_frames: int = 32  # frames_upbound (Qwen fps policy: its max_frames)
+    min_frames: int | None = None  # Qwen fps policy (qwen-vl-utils: 4)
+    min_pixels: int | None = None  # Qwen per-frame pixel bounds and video budget (qwen-vl-utils defaults)
+    max_pixels: int | None = None
+    total_pixels: int | None = None
     max_length: int = 4096  # longer samples are truncated (labels too)
     eval_json: str | None = None  # held-out LLaVA file for evaluation loss
     eval_fraction: float = 0.0  # or hold out this fraction of the mixture (seeded)

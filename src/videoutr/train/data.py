@@ -1,11 +1,16 @@
 """Training dataset and collator: LLaVA `Sample`s + their frames → batches, via `videoutr.models.inputs`.
 
+Videos are sampled and decoded as the model's reference pipeline does (`FramePolicy`,
+`videoutr.models.sampling`). An image sample goes through the model's image path (anyres for
+LLaVA-OneVision), as in LLaVA-NeXT's mixtures, unless its text writes a `<video>` placeholder:
+then the image is shown as a still video of `num_frames` frames.
+
 Bad samples never crash a run: a missing video is dropped before training (counted), and one that
 fails to decode, or encodes longer than `max_length` with the cut inside the video, is replaced
 by the next good sample (deterministically, so a resumed run sees the same data) and recorded in
 `skipped.jsonl` beside the run.
 
-    >>> ds = TrainDataset(samples, processor, FrameSpec(num_frames=8), ["world/"], max_length=2048)
+    >>> ds = TrainDataset(samples, processor, FramePolicy(num_frames=8), ["world/"], max_length=2048)
     >>> batch = Collator(pad_id=processor.tokenizer.pad_token_id)([ds[0], ds[1]])
 """
 
@@ -13,27 +18,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from videoutr.data.llava import Sample
+from videoutr.data.llava import HUMAN, IMAGE_TOKEN, VIDEO_TOKEN, Sample
 from videoutr.errors import DataFormatError, TrainingError, VideoReadError
+from videoutr.models.sampling import FramePolicy, ModelVideo, read_model_video
 from videoutr.paths import PathOutsideRoot, find_in_roots
 from videoutr.train.mixture import Skips
 
 MAX_FALLBACKS = 64  # consecutive bad samples tolerated before the run is declared broken
-
-
-@dataclass(frozen=True)
-class FrameSpec:
-    """Frames per video: exactly `num_frames` (repeated uniformly when the video is shorter), or
-    one per `1 / fps` seconds capped at `max_frames`."""
-
-    num_frames: int | None = 8
-    fps: float | None = None
-    max_frames: int = 32
 
 
 def find_media(sample: Sample, roots: list[str | Path], allow_outside: bool = False) -> Path | None:
@@ -65,39 +60,47 @@ def check_media(samples: list[Sample], roots: list[str | Path], skips: Skips,
     return kept
 
 
-def _repeat_to(frames: np.ndarray, count: int) -> np.ndarray:
-    if len(frames) == count:
-        return frames
-    return frames[np.linspace(0, len(frames) - 1, count).round().astype(int)]
+def read_image(path: Path) -> np.ndarray:
+    """(H, W, 3) uint8 RGB of an image file."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            return np.asarray(img.convert("RGB"))
+    except OSError as exc:
+        raise VideoReadError(path, f"unreadable image ({exc})") from None
 
 
-def load_frames(path: Path, spec: FrameSpec, is_image: bool) -> np.ndarray:
-    """(T, H, W, 3) uint8 frames; an image becomes a still video of `num_frames` frames."""
+def image_media(sample: Sample) -> str:
+    """How an image sample is shown: through the model's image path ("image"), unless its text
+    asks for a video (`<video>` placeholder: the image is shown as a still video, "video")."""
+    first = next((t.value for t in sample.conversations if t.role == HUMAN), "")
+    return "video" if VIDEO_TOKEN in first and IMAGE_TOKEN not in first else "image"
+
+
+def load_frames(path: Path, policy: FramePolicy, is_image: bool) -> ModelVideo:
+    """The frames a video sample shows; an image becomes a still video of `policy.num_frames`.
+    With a fixed `num_frames`, a shorter video's frames repeat uniformly (equal counts batch)."""
     if is_image:
-        from PIL import Image
-
-        try:
-            with Image.open(path) as img:
-                rgb = np.asarray(img.convert("RGB"))
-        except OSError as exc:
-            raise VideoReadError(path, f"unreadable image ({exc})") from None
-        return _repeat_to(rgb[None], spec.num_frames or 1)
-    from videoutr.video import sample_frames
-
-    if spec.num_frames is not None:
-        return _repeat_to(sample_frames(path, num_frames=spec.num_frames).frames, spec.num_frames)
-    return sample_frames(path, fps=spec.fps, max_frames=spec.max_frames).frames
+        rgb = read_image(path)[None]
+        count = policy.num_frames or 1
+        return ModelVideo(frames=np.repeat(rgb, count, axis=0), frame_idx=[0] * count, timestamps_s=[0.0] * count,
+                          total_frames=1, video_fps=1.0)
+    clip = read_model_video(path, policy)
+    if policy.num_frames is not None and len(clip) != policy.num_frames:
+        clip = clip.select([int(i) for i in np.linspace(0, len(clip) - 1, policy.num_frames).round()])
+    return clip
 
 
 class TrainDataset:
     """Map-style dataset of encoded samples (a torch `Dataset` by duck typing)."""
 
-    def __init__(self, samples: list[Sample], processor, spec: FrameSpec, roots: list[str | Path],
+    def __init__(self, samples: list[Sample], processor, spec: FramePolicy, roots: list[str | Path],
                  max_length: int, skip_log: str | Path | None = None, cache_samples: int = 0,
-                 allow_outside: bool = False) -> None:
+                 allow_outside: bool = False, system: str | None = None) -> None:
         if not samples:
             raise TrainingError("no usable training samples (all were skipped; see the skip counts)")
-        self.samples, self.processor, self.spec = samples, processor, spec
+        self.samples, self.processor, self.spec, self.system = samples, processor, spec, system
         self.roots, self.max_length = [Path(r) for r in roots], max_length
         self.skip_log = Path(skip_log) if skip_log else None
         self.allow_outside = allow_outside
@@ -133,8 +136,11 @@ class TrainDataset:
         path = find_media(sample, self.roots, self.allow_outside)
         if path is None:
             raise VideoReadError(sample.video or sample.image, "file not found")
-        frames = load_frames(path, self.spec, is_image=sample.video is None)
-        enc = encode_sample(self.processor, sample, frames)
+        if sample.video is None and image_media(sample) == "image":
+            enc = encode_sample(self.processor, sample, read_image(path), media="image", system=self.system)
+        else:
+            frames = load_frames(path, self.spec, is_image=sample.video is None)
+            enc = encode_sample(self.processor, sample, frames, system=self.system)
         if len(enc) > self.max_length:
             if enc.video_span is not None and enc.video_span[1] >= self.max_length:
                 raise DataFormatError(f"sample {sample.id}", f"{len(enc)} tokens, video cut by max_length")

@@ -24,7 +24,8 @@ from videoutr.errors import ConfigError, TrainingError
 from videoutr.jsonio import write_json
 from videoutr.train.callbacks import LOG_NAME, JsonlLogCallback, SidecarCallback, truncate_log
 from videoutr.train.config import DatasetEntry, TrainRecipe, recipe_to_dict
-from videoutr.train.data import Collator, FrameSpec, TrainDataset, check_media, read_skip_log
+from videoutr.models.options import InputOptions
+from videoutr.train.data import Collator, TrainDataset, check_media, read_skip_log
 from videoutr.train.mixture import Skips, load_mixture, parse_mixture_file, resolve_entries
 from videoutr.train.parts import apply_lora, optimizer_groups, set_trainable, trainable_summary
 
@@ -244,15 +245,19 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
     write_json(out / "recipe.json", recipe_to_dict(recipe))
     model, processor = build_model(recipe)
     d = recipe.data
-    spec = FrameSpec(d.num_frames, d.fps, d.max_frames)
+    inputs = InputOptions(fps=d.fps, min_frames=d.min_frames, max_frames=d.max_frames, min_pixels=d.min_pixels,
+                          max_pixels=d.max_pixels, total_pixels=d.total_pixels,
+                          system_prompt=recipe.model.system_prompt, chat_template=recipe.model.chat_template)
+    inputs.apply(processor)
+    spec = inputs.policy(recipe.model.path, processor, d.num_frames)
     if d.num_frames is None and recipe.run.batch_size > 1:
         raise ConfigError("data.fps with run.batch_size > 1: videos in a batch need equal frame counts; "
                           "set data.num_frames (or run.batch_size=1 with run.grad_accum)")
+    system = recipe.model.system_prompt
     train_ds = TrainDataset(samples, processor, spec, d.video_root, d.max_length, out / "skipped.jsonl",
-                            cache_samples=d.cache_samples, allow_outside=d.allow_outside_root)
+                            cache_samples=d.cache_samples, allow_outside=d.allow_outside_root, system=system)
     eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples,
-                            allow_outside=d.allow_outside_root)
-               if eval_samples else None)
+                            allow_outside=d.allow_outside_root, system=system) if eval_samples else None)
     trainer = VideoTrainer(
         model=model, args=training_arguments(recipe, eval_ds is not None, resume is not None),
         train_dataset=train_ds, eval_dataset=eval_ds, data_collator=Collator(processor.tokenizer.pad_token_id),

@@ -15,7 +15,7 @@ naming the file and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -98,9 +98,13 @@ def _stream_fps(stream: av.video.stream.VideoStream) -> float:
     return float(rate) if rate else 0.0
 
 
-def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0) -> np.ndarray:
+def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0, exact: bool = False) -> np.ndarray:
     """(H, W, 3) uint8 RGB of a decoded frame (written into `out` when given), halved `times`
     times (see `halve.py`: cropped to `halved_size` first).
+
+    `exact=True` converts with libswscale (`frame.to_ndarray(format="rgb24")`) as the reference
+    model pipelines decode (transformers' `read_video_pyav`, qwen-vl-utils, decord): what a model
+    is shown. The default fast path below is for the data engine.
 
     Even-sized 8-bit yuv420p frames in BT.601 limited range (what H.264 writers produce unless told
     otherwise) are converted by OpenCV from the decoder's planes, halved first but once: libswscale's
@@ -109,7 +113,9 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0) 
     default starts a pool of threads for every frame; the pixels are the same), then is halved.
     """
     height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times  # cropped
-    if (frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
+    if exact and times == 0:
+        rgb = frame.to_ndarray(format="rgb24")
+    elif (not exact and frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
             and _is_bt601_limited(frame)):
         if times == 0:
             return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
@@ -233,10 +239,14 @@ def sample_frames(
     fps: float | None = None,
     max_frames: int | None = None,
     max_side: int | None = None,
+    exact: bool = False,
+    indices: Callable[[VideoInfo], list[int]] | None = None,
 ) -> SampledFrames:
     """Sample frames uniformly (`num_frames`) or at `fps` capped by `max_frames`; all frames if neither.
     With `max_side`, frames whose longer side exceeds it are halved until it does not (see
     `halve.py`; `scale` on the result says by how much), before their conversion to RGB.
+    `exact=True` converts to RGB with libswscale, as reference model pipelines do (`to_rgb`).
+    `indices` (a function of the video's frame count) overrides the sampling rule.
 
     A video with fewer frames than requested returns the frames that exist (`num_frames` on the
     result tells how many). A video that decodes fewer frames than its header promises raises
@@ -250,7 +260,7 @@ def sample_frames(
             container.close()
             info = probe_video(path)
             container = _open(path)
-        wanted = _wanted_indices(info, num_frames, fps, max_frames)
+        wanted = _wanted_indices(info, num_frames, fps, max_frames) if indices is None else list(indices(info))
         slot = {index: k for k, index in enumerate(wanted)}
         frames: np.ndarray | None = None
         timestamps, seen = [0.0] * len(wanted), [False] * len(wanted)
@@ -264,7 +274,7 @@ def sample_frames(
                 frames = np.empty((len(wanted), halved_size(frame.height, times), halved_size(frame.width, times), 3), np.uint8)
             elif (frame.height, frame.width) != size:
                 raise VideoReadError(path, f"frame size changes at frame {index}")
-            to_rgb(frame, out=frames[k], times=times)
+            to_rgb(frame, out=frames[k], times=times, exact=exact)
             timestamps[k], seen[k] = time_s, True
     finally:
         container.close()

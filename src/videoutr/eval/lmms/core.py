@@ -47,7 +47,7 @@ class VideoutrLmmsCore:
         from videoutr.models.load import read_video_frames
 
         path = _first_video(visuals)
-        return None if path is None else read_video_frames(path, self.policy).frames
+        return None if path is None else read_video_frames(path, self.policy)
 
     def generate(self, context: str, visuals, gen_kwargs: dict | None = None) -> str:
         from videoutr.eval.scoring import generate_answer

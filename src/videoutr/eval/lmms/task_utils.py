@@ -7,7 +7,8 @@ multiple_choice, normalised exact match and token F1 for open QA.
 
 from __future__ import annotations
 
-from videoutr.eval.benchmarks import _answer_index, resolve_video
+from videoutr.eval.benchmarks import answer_index as _answer_index
+from videoutr.eval.benchmarks import resolve_video
 from videoutr.eval.metrics import exact_match, token_f1
 from videoutr.eval.options import extract_option, mcq_prompt
 from videoutr.eval.scoring import OPEN_INSTRUCTION
