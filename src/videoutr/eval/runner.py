@@ -60,10 +60,12 @@ class EvalConfig:
     allow_outside_root: bool = False  # open videos whose path leaves every video root
     inputs: InputOptions = field(default_factory=InputOptions)  # fps / pixel bounds / prompt overrides
 
-    def validate(self) -> None:
-        """Raise `ConfigError` listing every invalid option at once."""
+    def validate(self, model_given: bool = False) -> None:
+        """Raise `ConfigError` listing every invalid option at once (with `model_given`, a loaded
+        model passed to `run_eval`, `model` is only its name)."""
         checks = Checks("eval")
-        checks.model("--model", self.model)
+        if not model_given:
+            checks.model("--model", self.model)
         if self.judge:
             checks.model("--judge", self.judge)
         checks.input_file("--bench", self.bench)
@@ -170,7 +172,7 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     from videoutr.eval.results import summarise, write_outputs
     from videoutr.models.load import load_video_model
 
-    cfg.validate()
+    cfg.validate(model_given=model is not None)
     malformed: list[dict] = []
     items = load_benchmark(cfg.bench, cfg.fmt, report=lambda where, why: malformed.append(
         {"where": where, "error": why}))[: cfg.limit]

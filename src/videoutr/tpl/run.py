@@ -54,13 +54,15 @@ class TplRunConfig:
         return {k: v for k, v in asdict(self).items()
                 if k not in ("batch_size", "device", "out", "allow_outside_root")}
 
-    def validate(self) -> TplRunConfig:
-        """Raise `ConfigError` listing every invalid option at once; return self when valid."""
+    def validate(self, model_given: bool = False) -> TplRunConfig:
+        """Raise `ConfigError` listing every invalid option at once; return self when valid. With
+        `model_given` (a loaded model passed to `run_tpl`), `model` is only its name."""
         from videoutr.tpl.score import KEY_VIEWS, MODES
         from videoutr.video.keyframe import KEY_FRAMES
 
         checks = Checks("tpl")
-        checks.model("--model", self.model)
+        if not model_given:
+            checks.model("--model", self.model)
         checks.input_file("--data", self.data)
         checks.need(Path(self.video_root).is_dir(), "--video-root", "an existing folder", self.video_root)
         checks.output("--out", self.out, inputs={"--data": self.data})
@@ -172,7 +174,7 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     from videoutr.tpl.score import TplScorer
     from videoutr.tpl.summary import write_summary
 
-    cfg.validate()
+    cfg.validate(model_given=model is not None)
     out = Path(cfg.out)
     errors = _Errors(out)
     samples = read_samples_lenient(cfg.data, errors)
