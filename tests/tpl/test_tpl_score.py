@@ -116,3 +116,22 @@ def test_samples_of_one_video_share_one_vision_pass(tiny):
     for a, b in zip(shared, separate):  # PPLs of an untrained model are ~600: compare relatively
         assert a["ppl_full"] == pytest.approx(b["ppl_full"], rel=1e-5)
         assert a["tpl"] == pytest.approx(b["tpl"], rel=1e-4)
+
+
+def test_still_key_view_is_the_key_frame_repeated(tiny):
+    """key_view="still" scores the key frame shown T times: on a video whose frames are all equal
+    it sees exactly the full video (TPL 0), and on a moving one it equals a full pass over the
+    repeated frame, with or without the vision-tower reuse."""
+    model, processor = tiny
+    sample = Sample(id="s", conversations=[Turn("human", "<video>\nWhere is it?"), Turn("gpt", "left")])
+    still = np.repeat(moving_square("right", frames=4)[:1], 4, axis=0)
+    scorer = TplScorer(model, processor, key_frame="first", key_view="still")
+    assert scorer.score([(sample, still)])[0]["tpl"] == pytest.approx(0.0, abs=1e-4)
+    moving = moving_square("right", frames=4)
+    got = scorer.score([(sample, moving)])[0]["ppl_single"]
+    reference = TplScorer(model, processor, key_frame="first").score([(sample, np.repeat(moving[:1], 4, axis=0))])[0]
+    assert got == pytest.approx(reference["ppl_full"], rel=1e-4)
+    scorer.reuse_vision = False
+    assert scorer.score([(sample, moving)])[0]["ppl_single"] == pytest.approx(got, rel=1e-4)
+    with pytest.raises(ConfigError, match="key view"):
+        TplScorer(model, processor, key_view="nope")
