@@ -81,9 +81,11 @@ class HFDetector(Detector):
 
         try:
             if self.zero_shot:
-                net, processor = AutoModelForZeroShotObjectDetection.from_pretrained(model), AutoProcessor.from_pretrained(model)
+                net = AutoModelForZeroShotObjectDetection.from_pretrained(model, use_safetensors=True)
+                processor = AutoProcessor.from_pretrained(model)
             else:
-                net, processor = AutoModelForObjectDetection.from_pretrained(model), AutoImageProcessor.from_pretrained(model)
+                net = AutoModelForObjectDetection.from_pretrained(model, use_safetensors=True)
+                processor = AutoImageProcessor.from_pretrained(model)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"hf:{model}: cannot load the model or its processor ({exc})") from None
         return net.to(self.device).eval(), processor
