@@ -75,9 +75,11 @@ def control_pool(utr: list[Sample], video_dir: Path, data_dir: Path, seed: int =
     from videoutr.video import sample_frames
     from videoutr.video.write import write_video
 
-    out = []
-    for sample in utr:
-        frames = sample_frames(video_dir / sample.video).frames
+    out, decoded = [], {}
+    for sample in utr:  # the engine writes several dialogues per video: decode each video once
+        if sample.video not in decoded:
+            decoded = {sample.video: sample_frames(video_dir / sample.video).frames}
+        frames = decoded[sample.video]
         t = random.Random(f"{seed}:control:{sample.id}").randrange(len(frames))
         video = f"{STILL_DIR}/{sample.id}_t{t}.mp4"
         if not (data_dir / video).is_file():

@@ -26,7 +26,6 @@ from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
 
 ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
-ENGINE_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:
@@ -58,9 +57,10 @@ def stage_world(cfg: DemoConfig, out: Path) -> dict:
 def engine_config(cfg: DemoConfig):
     """The engine as the demo runs it: its short-answer tasks, several per dialogue."""
     from videoutr.engine import EngineConfig
+    from videoutr.engine.query.short import SHORT_TASKS
 
-    return EngineConfig.from_dict({"query": {"samples_per_video": 2, "turns_per_sample": len(ENGINE_TASKS),
-                                             "summary": False, "tasks": list(ENGINE_TASKS),
+    return EngineConfig.from_dict({"query": {"samples_per_video": 2, "turns_per_sample": len(SHORT_TASKS),
+                                             "summary": False, "tasks": list(SHORT_TASKS),
                                              "seed": cfg.world_seed}}).validate()
 
 
@@ -83,15 +83,14 @@ def stage_engine(cfg: DemoConfig, out: Path) -> dict:
 
 
 def _engine_correctness(out: Path) -> dict:
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.types import ClipTrajectories
+    """`videoutr engine-eval`'s answer correctness of the engine's output against the world."""
     from videoutr.data.llava import load_samples
-    from videoutr.jsonio import iter_jsonl
-    from videoutr.world.annotation import load_annotations
+    from videoutr.engine.correctness import answer_correctness
+    from videoutr.engine.metrics import load_trajectories, load_truth
 
-    clips = [ClipTrajectories.from_dict(r) for r in iter_jsonl(out / "engine" / "out" / "trajectories.jsonl")]
-    truth = {a.id: a.to_json() for a in load_annotations(out / "world")}
-    return answer_correctness(load_samples(out / "engine" / "out" / "utr.json"), clips, truth)
+    engine = out / "engine" / "out"
+    return answer_correctness(load_samples(engine / "utr.json"), load_trajectories(engine / "trajectories.jsonl"),
+                              load_truth(out / "world"))
 
 
 def stage_data(cfg: DemoConfig, out: Path) -> dict:

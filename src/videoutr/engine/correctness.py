@@ -24,6 +24,7 @@ import numpy as np
 from videoutr.data.llava import Sample
 from videoutr.engine.kinematics import _DIRECTIONS
 from videoutr.engine.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
+from videoutr.engine.query.short import SHORT_TASKS
 from videoutr.engine.types import ClipTrajectories
 from videoutr.world.palette import grid_place
 
@@ -191,9 +192,6 @@ def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
         return c.segment(obj, "moving", c.clip.frame_idx[0], c.clip.frame_idx[-1], claims["direction"])
     seen = [col for col, box in zip(obj["colour"], obj["box_xyxy"]) if box is not None]
     return list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
-
-
-SHORT_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
 
 
 def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:

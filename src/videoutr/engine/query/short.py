@@ -33,10 +33,13 @@ from videoutr.engine.query.subjects import is_reliable, short_names
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
+SHORT_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
 
-def _ask(task: str, rng: random.Random, name: str, answer: str, claims: dict) -> QA:
+
+def _ask(task: str, rng: random.Random, name: str, answer: str, subject: Trajectory, **claims) -> QA:
+    """The QA of one subject's fact, worded by one of the task's phrasings."""
     question = rng.choice(SHORT_QUESTIONS[task]).format(name=name)
-    return QA(task, question, answer, {"subject_id": claims.pop("track_id"), **claims})
+    return QA(task, question, answer, {"subject_id": subject.track_id, **claims})
 
 
 def _pick(clip: ClipTrajectories, rng: random.Random, facts: dict[int, object]) -> tuple[Trajectory, str, object] | None:
@@ -51,13 +54,13 @@ def _place_at(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, task
     facts = {}
     for traj in clip.tracks:
         point = traj.point_at(frame)
-        if point is not None and not point.interpolated and is_reliable(traj, frame, cfg):
+        if point is not None and is_reliable(traj, frame, cfg):  # reliable points are detected ones
             facts[traj.track_id] = location_phrase(point.box_norm)
     picked = _pick(clip, rng, facts)
     if picked is None:
         return None
     traj, name, place = picked
-    return _ask(task, rng, name, str(place), {"track_id": traj.track_id, "frame": frame, "location": place})
+    return _ask(task, rng, name, str(place), traj, frame=frame, location=place)
 
 
 @register_task("place_at_start")
@@ -84,7 +87,7 @@ def move_direction(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig)
     if picked is None:
         return None
     traj, name, direction = picked
-    return _ask("move_direction", rng, name, str(direction), {"track_id": traj.track_id, "direction": direction})
+    return _ask("move_direction", rng, name, str(direction), traj, direction=direction)
 
 
 def _colour_change(clip: ClipTrajectories, rng: random.Random, task: str, after: bool) -> QA | None:
@@ -94,7 +97,7 @@ def _colour_change(clip: ClipTrajectories, rng: random.Random, task: str, after:
         return None
     traj, name, (before, later) = picked
     answer = later if after else before
-    return _ask(task, rng, name, answer, {"track_id": traj.track_id, "colours": [before, later]})
+    return _ask(task, rng, name, answer, traj, colours=[before, later])
 
 
 @register_task("colour_before")
