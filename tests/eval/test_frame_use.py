@@ -1,6 +1,7 @@
 """Frame use by masking: a frame counts as used when blanking it costs the right answer."""
 
 import numpy as np
+import pytest
 
 from videoutr.eval.frame_use import blank_like, frames_used, masked_views
 
@@ -38,3 +39,12 @@ def test_masking_scores_come_from_the_model(tiny):
     drops = masking_drops(model, processor, item, frames)
     assert len(drops) == 4 and np.allclose(drops, 0.0, atol=1e-5)  # blank frames of a blank video: no change
     assert right_option_logprob(model, processor, item, frames) <= 0.0
+    from ..conftest import moving_square
+
+    square = moving_square("right", frames=4)
+    drops = masking_drops(model, processor, item, square)
+    full = right_option_logprob(model, processor, item, square)
+    first_blanked = square.copy()
+    first_blanked[0] = 128  # the square's grey background
+    assert drops[0] == pytest.approx(full - right_option_logprob(model, processor, item, first_blanked), abs=1e-5)
+    assert any(abs(d) > 1e-6 for d in drops)  # the pixels reach the answer
