@@ -2,7 +2,8 @@
 
 The corpus is streamed (`videoutr.data.stream`: a JSON list, JSONL or a mixture YAML), one chunk
 of `chunk_size` samples at a time, so memory holds one chunk's records, not the corpus. Within a
-chunk, samples are sorted by video and cut into batches of `batch_size`; an executor
+chunk, samples are sorted by video and packed into batches of `batch_size` (a video's samples
+together); an executor
 (`videoutr.executors`: in this process, a process pool, or Ray Data on a cluster) decodes each
 batch's videos in a CPU task and scores it with the model of a worker (`videoutr.tpl.steps`).
 
@@ -236,6 +237,10 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     samples = iter_samples(cfg.data, errors)
     first = next(_chunks(samples, cfg.chunk_size), [])  # the first records are checked before any setting is locked
     parts = _Parts(out)
+    lock_settings(parts.dir / "batching.json", {"batch_size": cfg.batch_size, "chunk_size": cfg.chunk_size},
+                  locked=parts.dir.is_dir(), what=f"{out}: the unfinished run",
+                  hint="resume with the same --batch-size and --chunk-size (its batches decide the last bits "
+                  "of the scores)")
     lock_settings(out.with_name(out.name + ".config.json"), cfg.scoring_settings(),
                   locked=out.is_file() or parts.dir.is_dir(), what=f"{out}: the scores",
                   hint="use another --out or delete the old outputs")
@@ -249,10 +254,9 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     with make_executor(cfg.executor, cfg.workers, cfg.ray_address, cfg.gpus_per_worker) as executor:
         for index, chunk in enumerate(_chain(first, _chunks(samples, cfg.chunk_size))):
             store = parts.store(index, [s.id for s in chunk])
-            jobs = [job for s in chunk if s.id not in store.done and (job := _job(s, cfg, errors)) is not None]
-            jobs.sort(key=lambda job: str(job.sample.video))  # stable: a video's samples side by side
-            batches = [jobs[i:i + cfg.batch_size] for i in range(0, len(jobs), cfg.batch_size)]
-            bar.update(len(chunk) - len(jobs))
+            jobs = [job for s in chunk if (job := _job(s, cfg, errors)) is not None]
+            batches = [b for b in _batches(jobs, cfg.batch_size) if any(j.sample.id not in store.done for j in b)]
+            bar.update(len(chunk) - sum(map(len, batches)))
             found: dict[int, list[TplOutcome]] = {}
 
             def on_batch(outcomes: list[TplOutcome], store=store, found=found) -> None:
@@ -269,6 +273,23 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     parts.merge()
     errors.write()
     return write_summary(_light(out), out, cfg, n_errors=errors.n_errors)
+
+
+def _batches(jobs: list[TplJob], size: int) -> list[list[TplJob]]:
+    """The chunk's jobs sorted by video and packed into batches of at most `size`, a video's jobs
+    in one batch when they fit. Batches depend only on the chunk, never on what a killed run had
+    finished or on which worker scores them, so every run computes each score in the same batch."""
+    runs: dict[str, list[TplJob]] = {}
+    for job in sorted(jobs, key=lambda job: str(job.sample.video)):  # stable: input order within a video
+        runs.setdefault(job.path, []).append(job)
+    batches: list[list[TplJob]] = []
+    for run in runs.values():
+        for piece in (run[i:i + size] for i in range(0, len(run), size)):
+            if batches and len(batches[-1]) + len(piece) <= size:
+                batches[-1].extend(piece)
+            else:
+                batches.append(list(piece))
+    return batches
 
 
 def _chain(first: list, rest: Iterator[list]) -> Iterator[list]:

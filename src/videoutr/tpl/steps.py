@@ -79,8 +79,9 @@ class TplScoring:
                                                 attn_implementation=cfg.attn_implementation)
         cfg.inputs.apply(processor)
         self.requested = cfg.inputs.policy(cfg.model, processor, cfg.frames).num_frames
+        # no video cache across calls: a score depends on its batch alone, not on what this worker saw before
         self.scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed,
-                                key_view=cfg.key_view, system=cfg.inputs.system_prompt)
+                                key_view=cfg.key_view, system=cfg.inputs.system_prompt, cache_videos=0)
 
     def __call__(self, batch: list[DecodedJob]) -> list[TplOutcome]:
         outcomes: dict[int, TplOutcome] = {}
