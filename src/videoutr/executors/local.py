@@ -1,13 +1,15 @@
-"""Local executor: the pipeline in this process, or in a pool of spawned worker processes.
+"""Local executor: the pipeline in this process, or in a pool of worker processes.
 
 With `workers <= 1` every batch runs here, one after the other (class steps built once). With a
-pool, each worker builds the class steps once (its own model) and runs whole batches; at most
+pool (forked when that is safe, else spawned), each worker builds the class steps once (its own model) and runs whole batches; at most
 `2 * workers` batches are in flight, so memory stays bounded on a long stream of batches.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -18,9 +20,9 @@ _WORKER: dict[str, Any] = {}  # in a pool worker: its steps and their built inst
 
 
 def _init_worker(steps: Sequence[Step], threads: int) -> None:
-    import torch
-
-    torch.set_num_threads(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)  # read when torch is first imported here
+    if "torch" in sys.modules:  # forked from a process that had imported it
+        sys.modules["torch"].set_num_threads(threads)
     _WORKER.update(steps=steps, built={})
 
 
@@ -70,8 +72,15 @@ class LocalExecutor:
         """One pool for as long as the steps stay the same (its workers keep their models)."""
         if self._pool is None or self._steps != steps:
             self.__exit__()
-            context = multiprocessing.get_context("spawn")
+            context = multiprocessing.get_context(_start_method())
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
                                              initargs=(list(steps), self.threads))
             self._steps = steps
         return self._pool
+
+
+def _start_method() -> str:
+    """fork when it is safe (POSIX, and no torch or Ray threads in this process yet): it saves
+    each worker the imports; else spawn."""
+    threaded = any(name in sys.modules for name in ("torch", "ray"))
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() and not threaded else "spawn"
