@@ -98,29 +98,32 @@ def iter_jsonl_numbered(path: str | Path, skip_torn_tail: bool = False,
     path = Path(path)
     if not path.is_file():
         raise DataFormatError(path, "file not found")
-    try:
-        with path.open("r", encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
-    except UnicodeDecodeError:
-        raise DataFormatError(path, "not UTF-8 text") from None
-    torn_tail = lines[-1] != ""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if skip_torn_tail and torn_tail and number == len(lines):
+    with path.open("r", encoding="utf-8") as handle:  # one line at a time: memory holds a line, not the file
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError:
+                raise DataFormatError(path, "not UTF-8 text") from None
+            if not line:
                 return
-            problem = DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
-        else:
-            if isinstance(obj, dict):
-                yield number, obj
+            number += 1
+            if not line.strip():
                 continue
-            problem = DataFormatError(f"{path}:{number}", "expected a JSON object per line")
-        if report is None:
-            raise problem
-        report(problem.where, problem.reason)
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if skip_torn_tail and not line.endswith("\n"):  # the last line, cut by a kill
+                    return
+                problem = DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
+            else:
+                if isinstance(obj, dict):
+                    yield number, obj
+                    continue
+                problem = DataFormatError(f"{path}:{number}", "expected a JSON object per line")
+            if report is None:
+                raise problem
+            report(problem.where, problem.reason)
 
 
 def read_yaml(path: str | Path) -> Any:

@@ -70,7 +70,7 @@ def eval_command(
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
     ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0, attn_implementation: AttnImplementation = None,
-    batch_size: BatchSize = 8,
+    batch_size: BatchSize = 1,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
@@ -88,7 +88,7 @@ def probe_command(
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
     ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0, attn_implementation: AttnImplementation = None,
-    batch_size: BatchSize = 8,
+    batch_size: BatchSize = 1,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())

@@ -68,7 +68,7 @@ class EvalConfig:
     ray_address: str | None = None  # a running cluster ("auto", "ray://head:10001"); None: start one here
     gpus_per_worker: float = 0.0  # GPUs per model actor (ray)
     attn_implementation: str | None = None  # sdpa, eager, flash_attention_2 (None: the model's default)
-    batch_size: int = 8  # items per batch handed to a worker
+    batch_size: int = 1  # items per batch handed to a worker (each is recorded when its batch is back)
 
     def validate(self, model_given: bool = False) -> None:
         """Raise `ConfigError` listing every invalid option at once (with `model_given`, a loaded
