@@ -73,6 +73,7 @@ def test_mixture_yaml_input_is_streamed_through_its_strategies(dataset, tiny_dir
 
 
 @pytest.mark.slow
+@pytest.mark.ray
 def test_ray_executor_equals_local(local_run, dataset, tiny_dir, tmp_path, ray_cluster):
     out, summary = local_run
     ray_out = tmp_path / "scores.jsonl"
@@ -84,6 +85,7 @@ def test_ray_executor_equals_local(local_run, dataset, tiny_dir, tmp_path, ray_c
 
 
 @pytest.mark.slow
+@pytest.mark.ray
 def test_killed_ray_driver_resumes_to_identical_outputs(local_run, dataset, tiny_dir, tmp_path, ray_cluster):
     """SIGKILL of the driver (joined to the running cluster) once a chunk is recorded; the rerun
     ends with the bytes of the uninterrupted local run: nothing lost, nothing counted twice."""
@@ -105,6 +107,7 @@ def test_killed_ray_driver_resumes_to_identical_outputs(local_run, dataset, tiny
 
 
 @pytest.mark.slow
+@pytest.mark.ray
 def test_a_dying_worker_is_replaced_and_its_batch_redone(dataset, tiny_dir, tmp_path, ray_cluster):
     """The first model actor to score a batch exits; Ray restarts it and the batch is scored again:
     every sample comes back exactly once, with the values of the local executor."""
