@@ -69,8 +69,8 @@ def eval_command(
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0, attn_implementation: AttnImplementation = None,
-    batch_size: BatchSize = 1,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
@@ -87,8 +87,8 @@ def probe_command(
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0, attn_implementation: AttnImplementation = None,
-    batch_size: BatchSize = 1,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())

@@ -1,8 +1,9 @@
 """Local executor: the pipeline in this process, or in a pool of worker processes.
 
 With `workers <= 1` every batch runs here, one after the other (class steps built once). With a
-pool (forked when that is safe, else spawned), each worker builds the class steps once (its own model) and runs whole batches; at most
-`2 * workers` batches are in flight, so memory stays bounded on a long stream of batches.
+pool (forked when that is safe, else spawned), each worker builds the class steps once (its own
+model) and runs whole batches; at most `2 * workers` batches are in flight, so memory stays
+bounded on a long stream of batches.
 """
 
 from __future__ import annotations

@@ -12,5 +12,5 @@ Workers = Annotated[int, typer.Option("--workers", help="Worker processes (local
 RayAddress = Annotated[str | None, typer.Option("--ray-address", help="Cluster to join (auto, ray://HEAD:10001); "
                                                 "default: start a local one.")]
 GpusPerWorker = Annotated[float, typer.Option("--gpus-per-worker", help="GPUs per model actor (ray).")]
-AttnImplementation = Annotated[str | None, typer.Option("--attn-implementation",
-                                                        help="sdpa | eager | flash_attention_2 (default: the model's).")]
+AttnImplementation = Annotated[str | None, typer.Option(
+    "--attn-implementation", help="sdpa | eager | flash_attention_2 (default: the model's).")]

@@ -1,9 +1,10 @@
 """Ray Data executor: function steps as CPU tasks, class steps in an actor pool, batches streamed.
 
-`ray.init()` starts a local cluster of `2 * workers` CPUs (actors and the tasks feeding them) when no address is given, else joins the
-cluster at `ray_address` (`auto`: the one this machine belongs to). Each row of the Ray dataset
-is one batch, carried as a Python object (Ray serialises it between processes), so that typed
-records and ragged frame arrays need no Arrow schema. Class steps get `workers` actors with
+`ray.init()` starts a local cluster of `2 * workers` CPUs (actors and the tasks feeding them)
+when no address is given, else joins the cluster at `ray_address` (`auto`: the one this machine
+belongs to). Each row of the Ray dataset is one batch, carried as a Python object (Ray
+serialises it between processes), so that typed records and ragged frame arrays need no Arrow
+schema. Class steps get `workers` actors with
 `gpus_per_worker` GPUs each; Ray Data restarts an actor whose process died and gives its batch
 to the pool again, and retries a task whose worker died.
 """

@@ -125,4 +125,5 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     out = Path(out)
     _write_kept(Path(data), reasons, out)
     write_jsonl(out.with_name(out.name + ".dropped.jsonl"), dropped)
-    return FilterResult(kept=len(records) - len(dropped), dropped=len(dropped), reasons=Counter(d["reason"] for d in dropped))
+    return FilterResult(kept=len(records) - len(dropped), dropped=len(dropped),
+                        reasons=Counter(d["reason"] for d in dropped))
