@@ -161,6 +161,25 @@ class _Errors:
             self.path.unlink(missing_ok=True)
 
 
+class _Held:
+    """Reports held back until `release` (then passed straight on): the bad records of a first
+    chunk are reported only once the file has proved readable that far."""
+
+    def __init__(self, report: Callable[[str, str], None]) -> None:
+        self.report, self.held = report, []
+
+    def __call__(self, where: str, reason: str) -> None:
+        if self.held is None:
+            self.report(where, reason)
+        else:
+            self.held.append((where, reason))
+
+    def release(self) -> None:
+        for where, reason in self.held or []:
+            self.report(where, reason)
+        self.held = None
+
+
 def _job(sample: Sample, cfg: TplRunConfig, report) -> TplJob | None:
     """The sample with its video's path, or None (reported) when it cannot be scored."""
     label = f"sample {sample.id}"
@@ -234,8 +253,10 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     cfg.validate(model_given=model is not None)
     out = Path(cfg.out)
     errors = _Errors(out)
-    samples = iter_samples(cfg.data, errors)
-    first = next(_chunks(samples, cfg.chunk_size), [])  # the first records are checked before any setting is locked
+    held = _Held(errors)
+    samples = iter_samples(cfg.data, held)
+    first = next(_chunks(samples, cfg.chunk_size), [])  # a file unreadable within its first chunk stops here, alone
+    held.release()
     parts = _Parts(out)
     lock_settings(parts.dir / "batching.json", {"batch_size": cfg.batch_size, "chunk_size": cfg.chunk_size},
                   locked=parts.dir.is_dir(), what=f"{out}: the unfinished run",
