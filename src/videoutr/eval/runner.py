@@ -28,7 +28,7 @@ from videoutr.video.keyframe import KEY_FRAMES
 from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
 from videoutr.eval.steps import EvalJob, EvalScoring, read_items
-from videoutr.executors import EXECUTORS, Step, make_executor
+from videoutr.executors import Step, check_options, make_executor
 from videoutr.jsonio import write_jsonl
 from videoutr.models.options import InputOptions
 from videoutr.resume import ResumableJsonl
@@ -86,15 +86,9 @@ class EvalConfig:
         checks.at_least("--frames", self.frames, 1)
         checks.at_least("--limit", self.limit, 1)
         checks.at_least("--max-new-tokens", self.max_new_tokens, 1)
-        if self.executor == "local":
-            checks.device("--device", self.device)  # on a cluster, the workers have the devices
         checks.dtype("--dtype", self.dtype)
-        checks.choice("--executor", self.executor, EXECUTORS)
-        checks.at_least("--workers", self.workers, 1)
+        check_options(checks, self.executor, self.workers, self.ray_address, self.gpus_per_worker, self.device)
         checks.at_least("--batch-size", self.batch_size, 1)
-        checks.need(self.gpus_per_worker >= 0, "--gpus-per-worker", "a number >= 0", self.gpus_per_worker)
-        checks.need(self.executor == "ray" or not self.ray_address, "--ray-address", "--executor ray",
-                    self.ray_address)
         problems = checks.problems
         if self.method not in METHODS:
             problems.append(f"method {self.method!r}: choose from {', '.join(METHODS)}")

@@ -58,13 +58,10 @@ class EvalScoring:
     """
 
     def __init__(self, cfg, model=None, processor=None) -> None:
-        from videoutr.models.load import load_video_model
+        from videoutr.models.load import load_run_model
 
-        if model is None:
-            model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device,
-                                                attn_implementation=cfg.attn_implementation)
-        cfg.inputs.apply(processor)
-        self.cfg, self.model, self.processor = cfg, model, processor
+        self.model, self.processor = load_run_model(cfg, model, processor)
+        self.cfg = cfg
 
     def __call__(self, batch: list[ReadJob]) -> list[list[dict]]:
         from videoutr.eval.runner import item_records

@@ -92,6 +92,17 @@ def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str 
     return model, processor
 
 
+def load_run_model(cfg, model=None, processor=None):
+    """`(model, processor)` for a run's config (its `model`, `dtype`, `device`,
+    `attn_implementation` and `inputs`): the given pair, else loaded; the config's chat-template
+    override installed. What each scoring worker does once."""
+    if model is None:
+        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device,
+                                            attn_implementation=cfg.attn_implementation)
+    cfg.inputs.apply(processor)
+    return model, processor
+
+
 def load_video_processor(name_or_path: str | Path, trust_remote_code: bool = False):
     """The processor of a supported video MLLM, without its weights (to plan frames and batches)."""
     import transformers

@@ -36,7 +36,7 @@ from videoutr.checks import Checks
 from videoutr.data.llava import Sample
 from videoutr.data.stream import iter_records
 from videoutr.errors import DataFormatError
-from videoutr.executors import EXECUTORS, Step, make_executor
+from videoutr.executors import Step, check_options, make_executor
 from videoutr.jsonio import atomic_writer, iter_jsonl, write_jsonl
 from videoutr.models.options import InputOptions
 from videoutr.paths import PathOutsideRoot, find_in_roots
@@ -95,14 +95,8 @@ class TplRunConfig:
         checks.choice("--mode", self.mode, MODES)
         checks.at_least("--batch-size", self.batch_size, 1)
         checks.dtype("--dtype", self.dtype)
-        if self.executor == "local":
-            checks.device("--device", self.device)  # on a cluster, the workers have the devices
-        checks.choice("--executor", self.executor, EXECUTORS)
-        checks.at_least("--workers", self.workers, 1)
+        check_options(checks, self.executor, self.workers, self.ray_address, self.gpus_per_worker, self.device)
         checks.at_least("--chunk-size", self.chunk_size, 1)
-        checks.need(self.gpus_per_worker >= 0, "--gpus-per-worker", "a number >= 0", self.gpus_per_worker)
-        checks.need(self.executor == "ray" or not self.ray_address, "--ray-address", "--executor ray",
-                    self.ray_address)
         checks.done()
         return self
 

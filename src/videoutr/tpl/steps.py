@@ -71,13 +71,10 @@ class TplScoring:
     """
 
     def __init__(self, cfg, model=None, processor=None) -> None:
-        from videoutr.models.load import load_video_model
+        from videoutr.models.load import load_run_model
         from videoutr.tpl.score import TplScorer
 
-        if model is None:
-            model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device,
-                                                attn_implementation=cfg.attn_implementation)
-        cfg.inputs.apply(processor)
+        model, processor = load_run_model(cfg, model, processor)
         self.requested = cfg.inputs.policy(cfg.model, processor, cfg.frames).num_frames
         # no video cache across calls: a score depends on its batch alone, not on what this worker saw before
         self.scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed,
