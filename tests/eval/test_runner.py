@@ -127,6 +127,6 @@ def test_ray_executor_equals_local(eval_world, tmp_path, ray_cluster):
         torch.set_num_threads(threads)
     ray_summary = run_eval(_cfg(eval_world, tmp_path / "ray", conditions=["full", "shuffled"], executor="ray",
                                 workers=2, batch_size=2))
-    for name in ("samples.jsonl", "errors.jsonl", "config.json"):
+    for name in ("samples.jsonl", "errors.jsonl"):
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     assert ray_summary == local
