@@ -85,3 +85,14 @@ def run_folder(tmp_path_factory, tiny_dir) -> Path:
     write_json(root / "results.json", {"wall_s": 12.5, "claims": [
         {"id": "utr_beats_captions", "claim": "UTR beats captions", "value": 0.1, "ci": [0.02, 0.2], "verdict": "reproduced"}]})
     return root
+
+
+@pytest.fixture(scope="session")
+def ray_cluster():
+    """One local Ray cluster for the whole test run (starting one takes seconds): 4 logical CPUs,
+    for 2 model workers and the decoding tasks beside them. Yields the address other drivers join."""
+    ray = pytest.importorskip("ray")
+    if not ray.is_initialized():
+        ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False)
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()

@@ -10,22 +10,25 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
 from videoutr.errors import DataFormatError
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write `text` to `path` atomically (temp file in the same folder, fsync, rename)."""
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[TextIO]:
+    """A text handle whose content replaces `path` atomically when the block ends without error
+    (temp file in the same folder, fsync, rename); for outputs written piece by piece."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600 files; outputs are data to share
@@ -33,6 +36,12 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write `text` to `path` atomically (see `atomic_writer`)."""
+    with atomic_writer(path) as handle:
+        handle.write(text)
 
 
 def write_json(path: str | Path, obj: Any, indent: int | None = 2) -> None:
@@ -89,29 +98,32 @@ def iter_jsonl_numbered(path: str | Path, skip_torn_tail: bool = False,
     path = Path(path)
     if not path.is_file():
         raise DataFormatError(path, "file not found")
-    try:
-        with path.open("r", encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
-    except UnicodeDecodeError:
-        raise DataFormatError(path, "not UTF-8 text") from None
-    torn_tail = lines[-1] != ""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if skip_torn_tail and torn_tail and number == len(lines):
+    with path.open("r", encoding="utf-8") as handle:  # one line at a time: memory holds a line, not the file
+        number = 0
+        while True:
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError:
+                raise DataFormatError(path, "not UTF-8 text") from None
+            if not line:
                 return
-            problem = DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
-        else:
-            if isinstance(obj, dict):
-                yield number, obj
+            number += 1
+            if not line.strip():
                 continue
-            problem = DataFormatError(f"{path}:{number}", "expected a JSON object per line")
-        if report is None:
-            raise problem
-        report(problem.where, problem.reason)
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if skip_torn_tail and not line.endswith("\n"):  # the last line, cut by a kill
+                    return
+                problem = DataFormatError(f"{path}:{number}", f"malformed JSON line: {exc.msg}")
+            else:
+                if isinstance(obj, dict):
+                    yield number, obj
+                    continue
+                problem = DataFormatError(f"{path}:{number}", "expected a JSON object per line")
+            if report is None:
+                raise problem
+            report(problem.where, problem.reason)
 
 
 def read_yaml(path: str | Path) -> Any:

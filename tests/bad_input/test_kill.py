@@ -19,13 +19,13 @@ KILLER = textwrap.dedent("""
     import os, signal, sys
     from videoutr.eval import runner
     calls = []
-    original = runner._item_records
+    original = runner.item_records
     def dying(*args, **kwargs):
         if len(calls) == 3:
             os.kill(os.getpid(), signal.SIGKILL)
         calls.append(1)
         return original(*args, **kwargs)
-    runner._item_records = dying
+    runner.item_records = dying
     from videoutr.cli import main
     main(sys.argv[1:])
 """)

@@ -110,3 +110,23 @@ def test_open_qa_with_metrics_and_judge(eval_world, loaded, tmp_path):
     summary = summarise(judged)
     assert summary["conditions"]["full"]["overall"]["judge_correct"] == 0.5
     assert summary["judge"]["model"] == "fake-judge" and "depend on the judge" in summary["judge"]["note"]
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_ray_executor_equals_local(eval_world, tmp_path, ray_cluster):
+    """Probe conditions scored by 2 model actors on Ray: the same samples.jsonl and summary as in
+    this process with one torch thread (what each actor computes with)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        local = run_eval(_cfg(eval_world, tmp_path / "local", conditions=["full", "shuffled"]))
+    finally:
+        torch.set_num_threads(threads)
+    ray_summary = run_eval(_cfg(eval_world, tmp_path / "ray", conditions=["full", "shuffled"], executor="ray",
+                                workers=2, batch_size=2))
+    for name in ("samples.jsonl", "errors.jsonl"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    assert ray_summary == local

@@ -66,3 +66,21 @@ def train_micro_model(model, processor, steps: int = 150, batch: int = 16, lr: f
         optimizer.step()
     model.eval()
     return loss.item()
+
+
+class DyingOnce:
+    """A TPL scoring step whose first call, in the whole run, kills its own process (a worker
+    dying mid-batch): `marker` records that it happened."""
+
+    def __init__(self, cfg, marker: str) -> None:
+        from videoutr.tpl.steps import TplScoring
+
+        self.scoring, self.marker = TplScoring(cfg), marker
+
+    def __call__(self, batch):
+        import os
+
+        if not os.path.exists(self.marker):
+            open(self.marker, "w").close()
+            os._exit(1)
+        return self.scoring(batch)

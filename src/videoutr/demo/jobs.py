@@ -19,15 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from videoutr.jsonio import read_json, write_json
+from videoutr.jsonio import read_json
+from videoutr.runfolder import StageMarkers
 
 # job name -> ((function, *args), progress or None); progress = (steps done -> int, total or None)
 Job = tuple[tuple, "tuple[Callable[[], int], int | None] | None"]
 REFRESH_S = 1.0
-
-
-def _marker_name(name: str) -> str:
-    return name.replace("/", "__")
 
 
 class Stages:
@@ -35,35 +32,30 @@ class Stages:
 
     def __init__(self, out: Path, show_progress: bool = True, log: Callable[[str], None] | None = None) -> None:
         self.out = out
-        self.dir = out / "stages"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.timings: dict[str, float] = {}
         self.log = log or (lambda message: None)
+        self.markers = StageMarkers(out / "stages", on_done=lambda name, s: self.log(f"[done] {name} in {s:.1f}s"),
+                                    on_skip=lambda name: self.log(f"[skip] {name} (done)"))
+        self.dir = self.markers.dir
+        self.timings = self.markers.timings
         self.progress = _progress() if show_progress else None
         if self.progress is not None:
             self.progress.start()
 
     def marker(self, name: str) -> Path:
-        return self.dir / f"{_marker_name(name)}.done"
+        return self.markers.marker(name)
 
     def done(self, name: str) -> Any | None:
         """The recorded result of a finished stage, else None."""
-        path = self.marker(name)
-        return read_json(path)["result"] if path.is_file() else None
+        return self.markers.done(name)
 
     def record(self, name: str, result: Any, seconds: float) -> None:
-        self.timings[name] = seconds
-        write_json(self.marker(name), {"result": result, "seconds": seconds})
-        self.log(f"[done] {name} in {seconds:.1f}s")
+        self.markers.record(name, result, seconds)
 
     def run(self, name: str, fn: Callable[[], Any]) -> Any:
-        if self.marker(name).is_file():
-            self.log(f"[skip] {name} (done)")
-            return self.done(name)
+        if self.markers.is_done(name):
+            return self.markers.run(name, fn)
         task = self.task(name, None)
-        start = time.perf_counter()
-        result = fn()
-        self.record(name, result, round(time.perf_counter() - start, 2))
+        result = self.markers.run(name, fn)
         self.finish(task)
         return result
 
@@ -129,7 +121,7 @@ class Jobs:
         import multiprocessing as mp
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-        results = {name: self.stages.done(name) for name in jobs if self.stages.marker(name).is_file()}
+        results = {name: self.stages.done(name) for name in jobs if self.stages.markers.is_done(name)}
         todo = {name: job for name, job in jobs.items() if name not in results}
         if not todo:
             return results
@@ -137,7 +129,7 @@ class Jobs:
         ctx = mp.get_context("spawn")
         with ProcessPoolExecutor(min(self.workers, len(todo)), mp_context=ctx, initializer=_init_worker,
                                  initargs=(self.threads,)) as pool:
-            running = {pool.submit(_run_logged, str(self.stages.out / "logs" / f"{_marker_name(name)}.log"),
+            running = {pool.submit(_run_logged, str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log"),
                                    job[0]): name for name, job in todo.items()}
             while running:
                 finished, _ = wait(running, timeout=REFRESH_S, return_when=FIRST_COMPLETED)

@@ -24,17 +24,14 @@ from videoutr.demo.config import TPL_POOLS, DemoConfig
 from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
+from videoutr.runfolder import lock_settings
 
 ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:
-    path = out / "demo_config.json"
-    if path.is_file() and read_json(path) != cfg.to_dict():
-        old = read_json(path)
-        diff = ", ".join(f"{k}: {old.get(k)!r} -> {v!r}" for k, v in cfg.to_dict().items() if old.get(k) != v)
-        raise ConfigError(f"{out} holds a demo run with another config ({diff}); use a new --out folder")
-    write_json(path, cfg.to_dict())
+    lock_settings(out / "demo_config.json", cfg.to_dict(), locked=True, what=f"{out}: the demo run",
+                  hint="use a new --out folder")
 
 
 def base_checkpoint(cfg: DemoConfig) -> Path:

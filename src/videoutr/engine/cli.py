@@ -78,9 +78,9 @@ def engine_command(
     """
     from videoutr.checks import Checks
     from videoutr.engine.detectors import check_detector_name
-    from videoutr.engine.executors import EXECUTORS
     from videoutr.engine.query.build import check_tasks
     from videoutr.engine.run import run_engine
+    from videoutr.executors import EXECUTORS
     from videoutr.errors import ConfigError, raise_if_failed
 
     checks = Checks("engine")

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.engine.config import EngineConfig
-from videoutr.engine.executors import get_executor
 from videoutr.engine.query.build import check_tasks
-from videoutr.engine.steps import VideoItem, item_to_dict
+from videoutr.engine.steps import VideoItem, batch_size, process_videos
+from videoutr.executors import Step, make_executor
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
 from videoutr.jsonio import iter_jsonl, write_json
@@ -59,7 +59,6 @@ def run_engine(
     cfg.validate()
     check_detector_name(cfg.detector)
     check_tasks(cfg.query.tasks)
-    run = get_executor(executor)
     items = discover_videos(videos_dir)
     if not items:
         raise ConfigError(f"--videos {videos_dir}: no video files ({', '.join(VIDEO_SUFFIXES)})")
@@ -69,7 +68,8 @@ def run_engine(
     outputs = EngineOutputs(out_dir, cfg, shard)
     write_json(Path(out_dir) / "run.json", {"videos_root": str(Path(videos_dir).resolve()), "executor": executor})
     mine = items[index::count]
-    todo = [item_to_dict(i) for i in mine if i.video_id not in outputs.done]
+    todo = [i for i in mine if i.video_id not in outputs.done]
+    size = batch_size(len(todo), workers)
     bar = _progress(len(mine), len(mine) - len(todo), progress)
     started = time.perf_counter()
 
@@ -78,7 +78,9 @@ def run_engine(
         bar.update(len(records))
 
     try:
-        run(todo, cfg.to_dict(), on_records, workers=workers, ray_address=ray_address)
+        with make_executor(executor, workers, ray_address) as run:
+            run.map([Step(process_videos, init=(cfg,))], [todo[i:i + size] for i in range(0, len(todo), size)],
+                    on_records)
     finally:
         bar.close()
         outputs.records.close()

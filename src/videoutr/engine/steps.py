@@ -2,8 +2,8 @@
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
 one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
-reason); the executors only decide where `process_videos` runs, on batches of up to `BATCH_VIDEOS`
-(`process_batches`: several batches one after another in this process).
+reason); an executor (`videoutr.executors`) receives it as a step and the batches of up to
+`BATCH_VIDEOS` videos (`batch_size`, decided by `run_engine`), and decides only where it runs.
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
 While a video is detected, the next one is decoded and prepared (the detector's whole-clip
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain, islice
 from typing import Any
@@ -196,18 +196,3 @@ def _errors_recorded(records: list, n: int, item: VideoItem) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - one broken video must not stop a long run
         reason = f"{type(exc).__name__}: {exc}"
         records[n] = {"video_id": item.video_id, "video": item.rel, "status": "error", "error": f"{item.path}: {reason}"}
-
-
-def process_item_dicts(items: list[dict[str, str]], cfg: dict[str, Any]) -> list[dict[str, Any]]:
-    """`process_videos` over plain dicts (what process pools and Ray ship between processes)."""
-    [records] = process_batch_dicts([items], cfg)
-    return records
-
-
-def process_batch_dicts(batches: list[list[dict[str, str]]], cfg: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
-    """`process_batches` over plain dicts."""
-    return process_batches([[VideoItem(**item) for item in batch] for batch in batches], EngineConfig.from_dict(cfg))
-
-
-def item_to_dict(item: VideoItem) -> dict[str, str]:
-    return asdict(item)

@@ -29,9 +29,9 @@ from typing import Any
 import yaml
 
 from videoutr.engine.config import EngineConfig
-from videoutr.errors import ConfigError
 from videoutr.jsonio import atomic_write_text, iter_jsonl, read_json, write_json, write_json_array, write_jsonl
 from videoutr.resume import ResumableJsonl
+from videoutr.runfolder import lock_settings
 
 
 class EngineOutputs:
@@ -55,16 +55,14 @@ class EngineOutputs:
         videos (a configuration that could do nothing) is reset for the new configuration."""
         path = self.out / "engine_config.json"
         wanted = cfg.to_dict()
-        found = read_json(path) if path.is_file() else None
-        if found == wanted:
+        if path.is_file() and read_json(path) == wanted:
             return
-        if found is not None and self._finished_ok():
-            changed = sorted(k for k in set(found) | set(wanted) if found.get(k) != wanted.get(k))
-            raise ConfigError(f"{self.out} holds a run with another config (differs in: {', '.join(changed)}); "
-                              "use a new --out or delete the folder")
-        for records in self._record_files():
-            records.unlink()
-        write_json(path, wanted)
+        finished_ok = self._finished_ok()
+        lock_settings(path, wanted, locked=finished_ok, what=f"{self.out}: the engine run",
+                      hint="use a new --out or delete the folder")
+        if not finished_ok:
+            for records in self._record_files():
+                records.unlink()
 
     def _record_files(self) -> list[Path]:
         files = [self.out / "records.jsonl", self.out / "records.jsonl.partial"]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
                                      TotalPixels)
 
@@ -54,6 +55,7 @@ Judge = Annotated[str | None, typer.Option(help="Optional HF chat model folder j
 Device = Annotated[str, typer.Option(help="cpu | cuda | cuda:N")]
 Dtype = Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16")]
 Seed = Annotated[int, typer.Option(help="Seed of the shuffled / random key-frame conditions.")]
+BatchSize = Annotated[int, typer.Option("--batch-size", help="Items per batch handed to a worker.")]
 AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
                                                 help="Open videos whose path leaves every --video-root.")]
 
@@ -66,7 +68,9 @@ def eval_command(
     allow_outside_root: AllowOutsideRoot = False,
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
+    chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
@@ -82,7 +86,9 @@ def probe_command(
     allow_outside_root: AllowOutsideRoot = False,
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
+    chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(**locals())

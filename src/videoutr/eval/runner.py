@@ -18,22 +18,26 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from videoutr.errors import ConfigError, VideoutrError
+from videoutr.errors import ConfigError
 from videoutr.checks import Checks
-from videoutr.eval.benchmarks import FORMATS, VIDEO_SUFFIXES, BenchItem, load_benchmark
+from videoutr.eval.benchmarks import FORMATS, BenchItem, load_benchmark
 from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
 from videoutr.eval.probes import condition_indices, parse_conditions
 from videoutr.video.keyframe import KEY_FRAMES
 from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
                                    generation_prompt, option_dialogues, pick_by_loglik)
-from videoutr.jsonio import read_json, write_json, write_jsonl
+from videoutr.eval.steps import EvalJob, EvalScoring, read_items
+from videoutr.executors import Step, check_options, make_executor
+from videoutr.jsonio import write_jsonl
 from videoutr.models.options import InputOptions
-from videoutr.paths import find_in_roots
 from videoutr.resume import ResumableJsonl
+from videoutr.runfolder import lock_settings
 
 METHODS = ("loglik", "generate", "both")
 # settings that change the scores: a rerun into the same folder must use the same ones
+# where and how the run goes, kept out of config.json (it records what was scored, and with what)
+_RUN_KEYS = ("executor", "workers", "ray_address", "gpus_per_worker", "attn_implementation", "batch_size")
 _SCORING_KEYS = ("model", "bench", "fmt", "method", "key_frame", "frames", "ll_target", "ll_norm",
                  "max_new_tokens", "seed", "dtype", "inputs")
 
@@ -59,6 +63,12 @@ class EvalConfig:
     judge: str | None = None  # an HF chat model folder for the optional open-QA judge
     allow_outside_root: bool = False  # open videos whose path leaves every video root
     inputs: InputOptions = field(default_factory=InputOptions)  # fps / pixel bounds / prompt overrides
+    executor: str = "local"  # local (this process or a process pool) or ray (Ray Data)
+    workers: int = 1  # processes (local) or model actors (ray)
+    ray_address: str | None = None  # a running cluster ("auto", "ray://head:10001"); None: start one here
+    gpus_per_worker: float = 0.0  # GPUs per model actor (ray)
+    attn_implementation: str | None = None  # sdpa, eager, flash_attention_2 (None: the model's default)
+    batch_size: int = 1  # items per batch handed to a worker (each is recorded when its batch is back)
 
     def validate(self, model_given: bool = False) -> None:
         """Raise `ConfigError` listing every invalid option at once (with `model_given`, a loaded
@@ -76,8 +86,9 @@ class EvalConfig:
         checks.at_least("--frames", self.frames, 1)
         checks.at_least("--limit", self.limit, 1)
         checks.at_least("--max-new-tokens", self.max_new_tokens, 1)
-        checks.device("--device", self.device)
         checks.dtype("--dtype", self.dtype)
+        check_options(checks, self.executor, self.workers, self.ray_address, self.gpus_per_worker, self.device)
+        checks.at_least("--batch-size", self.batch_size, 1)
         problems = checks.problems
         if self.method not in METHODS:
             problems.append(f"method {self.method!r}: choose from {', '.join(METHODS)}")
@@ -93,19 +104,6 @@ class EvalConfig:
             problems.append(str(exc))
         if problems:
             raise ConfigError("eval: " + "; ".join(problems))
-
-
-def _check_out_dir(cfg: EvalConfig, out: Path) -> None:
-    saved = out / "config.json"
-    current = {k: asdict(cfg)[k] for k in _SCORING_KEYS}
-    scored = any((out / name).is_file() for name in ("samples.jsonl", "samples.jsonl.partial"))
-    if saved.is_file() and scored:  # a run that scored nothing locks nothing
-        previous = {k: read_json(saved).get(k) for k in _SCORING_KEYS}
-        diff = [k for k in _SCORING_KEYS if previous[k] != current[k]]
-        if diff:
-            raise ConfigError(f"{out}: holds results scored with other settings ({', '.join(diff)}); "
-                              "use a new --out folder or the same settings to resume")
-    write_json(saved, asdict(cfg))
 
 
 def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dict:
@@ -145,18 +143,14 @@ def _base(item: BenchItem, cond: str) -> dict:
             "temporal": item.temporal, "kind": item.kind, "answer_index": item.answer_index}
 
 
-def _item_records(model, processor, item: BenchItem, cfg: EvalConfig, policy, todo: list[str]) -> list[dict]:
-    from videoutr.models.load import read_video_frames
-
-    try:
-        path = find_in_roots(item.video, cfg.video_root, VIDEO_SUFFIXES, allow_outside=cfg.allow_outside_root)
-        if path is None:
-            raise VideoutrError(f"{item.video}: video not found under {cfg.video_root or ['.']}")
-        video = read_video_frames(path, policy, item.extra.get("clip_s"))
-    except VideoutrError as exc:
-        return [{**_base(item, c), "error": str(exc)} for c in todo]
+def item_records(model, processor, job: EvalJob, video, error: str | None, cfg: EvalConfig) -> list[dict]:
+    """The records of one item under each of its conditions (each an error record when its
+    video could not be read)."""
+    item = job.item
+    if error is not None:
+        return [{**_base(item, c), "error": error} for c in job.conditions]
     records = []
-    for cond in todo:
+    for cond in job.conditions:
         shown = condition_indices(len(video), cond, cfg.key_frame, seed=f"{cfg.seed}:{item.id}")
         view = None if shown is None else video.select(list(shown))
         scorer = score_mcq if item.kind == "mcq" else score_open
@@ -170,7 +164,7 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     from tqdm import tqdm
 
     from videoutr.eval.results import summarise, write_outputs
-    from videoutr.models.load import load_video_model
+    from videoutr.models.load import load_video_processor
 
     cfg.validate(model_given=model is not None)
     malformed: list[dict] = []
@@ -182,18 +176,29 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
         raise ConfigError(f"eval: --bench {cfg.bench}: no usable item ({len(malformed)} malformed)")
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
-    _check_out_dir(cfg, out)
-    if model is None:
-        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
+    scored = any((out / name).is_file() for name in ("samples.jsonl", "samples.jsonl.partial"))
+    settings = {k: v for k, v in asdict(cfg).items() if k not in _RUN_KEYS}
+    lock_settings(out / "config.json", settings, keys=_SCORING_KEYS, locked=scored,  # nothing scored locks nothing
+                  what=f"{out}: the results", hint="use a new --out folder or the same settings to resume")
+    if processor is None:
+        processor = load_video_processor(cfg.model)
     cfg.inputs.apply(processor)
     policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
     store = ResumableJsonl(out / "samples.jsonl", key="key")
     order = [f"{item.id}::{c}" for item in items for c in cfg.conditions]
-    for item in tqdm(items, desc="eval", unit="item"):
-        todo = [c for c in cfg.conditions if f"{item.id}::{c}" not in store.done]
-        if todo:
-            for record in _item_records(model, processor, item, cfg, policy, todo):
-                store.append(record)
+    jobs = [EvalJob(item, todo) for item in items
+            if (todo := tuple(c for c in cfg.conditions if f"{item.id}::{c}" not in store.done))]
+    steps = [Step(read_items, init=(cfg.video_root, cfg.allow_outside_root, policy)),
+             Step(EvalScoring, init=(cfg, model, processor) if model is not None else (cfg,),
+                  gpus=cfg.gpus_per_worker)]
+    bar = tqdm(total=len(items), initial=len(items) - len(jobs), desc="eval", unit="item")
+    with make_executor(cfg.executor, cfg.workers, cfg.ray_address, cfg.gpus_per_worker) as executor:
+        def on_batch(per_job: list[list[dict]]) -> None:
+            store.extend([record for records in per_job for record in records])
+            bar.update(len(per_job))
+
+        executor.map(steps, [jobs[i:i + cfg.batch_size] for i in range(0, len(jobs), cfg.batch_size)], on_batch)
+    bar.close()
     records = store.finalize(order)
     if cfg.judge:
         from videoutr.eval.judge import judge_records

@@ -59,6 +59,17 @@ def model_type_of(name_or_path: str | Path, trust_remote_code: bool = False) -> 
     return config.model_type
 
 
+def video_model_type(name_or_path: str | Path, trust_remote_code: bool = False) -> str:
+    """The checkpoint's model type; one without video support raises `UnsupportedModelError`
+    naming the supported ones."""
+    model_type = model_type_of(name_or_path, trust_remote_code)
+    if model_type not in VIDEO_MODELS:
+        raise UnsupportedModelError(
+            f"{name_or_path}: model type {model_type!r} has no video support here; "
+            f"supported: {', '.join(sorted(VIDEO_MODELS))}")
+    return model_type
+
+
 def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str = "cpu",
                      attn_implementation: str | None = None, trust_remote_code: bool = False):
     """Load `(model, processor)` for a supported video MLLM, in eval mode on `device`.
@@ -67,12 +78,7 @@ def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str 
     """
     import transformers
 
-    model_type = model_type_of(name_or_path, trust_remote_code)
-    if model_type not in VIDEO_MODELS:
-        raise UnsupportedModelError(
-            f"{name_or_path}: model type {model_type!r} has no video support here; "
-            f"supported: {', '.join(sorted(VIDEO_MODELS))}")
-    cls = getattr(transformers, VIDEO_MODELS[model_type])
+    cls = getattr(transformers, VIDEO_MODELS[video_model_type(name_or_path, trust_remote_code)])
     kwargs = {"dtype": _dtype(dtype), "use_safetensors": True, "trust_remote_code": trust_remote_code}
     if attn_implementation:
         kwargs["attn_implementation"] = attn_implementation
@@ -84,6 +90,28 @@ def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str 
         raise VideoutrError(f"{name_or_path}: cannot load model or processor ({exc})") from None
     model.to(device).eval()
     return model, processor
+
+
+def load_run_model(cfg, model=None, processor=None):
+    """`(model, processor)` for a run's config (its `model`, `dtype`, `device`,
+    `attn_implementation` and `inputs`): the given pair, else loaded; the config's chat-template
+    override installed. What each scoring worker does once."""
+    if model is None:
+        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device,
+                                            attn_implementation=cfg.attn_implementation)
+    cfg.inputs.apply(processor)
+    return model, processor
+
+
+def load_video_processor(name_or_path: str | Path, trust_remote_code: bool = False):
+    """The processor of a supported video MLLM, without its weights (to plan frames and batches)."""
+    import transformers
+
+    video_model_type(name_or_path, trust_remote_code)
+    try:
+        return transformers.AutoProcessor.from_pretrained(str(name_or_path), trust_remote_code=trust_remote_code)
+    except OSError as exc:
+        raise VideoutrError(f"{name_or_path}: cannot load processor ({exc})") from None
 
 
 def family_of(processor) -> str:

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import typer
 
+from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (ChatTemplate, Fps, InputOptions, MaxFrames, MaxPixels, MinFrames, MinPixels,
                                      SystemPrompt, TotalPixels)
 
 
 def tpl_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
-    data: Path = typer.Option(..., "--data", help="LLaVA-format .json list or .jsonl."),
+    data: Path = typer.Option(..., "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
     out: Path = typer.Option(..., "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
     video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the 'video' paths are relative to."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
@@ -34,6 +35,12 @@ def tpl_command(
     total_pixels: TotalPixels = None,
     system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None,
+    executor: Executor = "local",
+    workers: Workers = 1,
+    ray_address: RayAddress = None,
+    gpus_per_worker: GpusPerWorker = 0.0,
+    attn_implementation: AttnImplementation = None,
+    chunk_size: int = typer.Option(16384, "--chunk-size", help="Samples read, sorted by video and recorded together."),
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
@@ -45,7 +52,9 @@ def tpl_command(
                        key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
                        dtype=dtype, device=device, allow_outside_root=allow_outside_root,
                        inputs=InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels,
-                                           system_prompt, chat_template))
+                                           system_prompt, chat_template),
+                       executor=executor, workers=workers, ray_address=ray_address, gpus_per_worker=gpus_per_worker,
+                       attn_implementation=attn_implementation, chunk_size=chunk_size)
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")

@@ -1,6 +1,7 @@
 """TPL-based data selection (the paper's VideoChat2-PPL idea): keep the high-TPL samples.
 
-The LLaVA records are copied unchanged (same keys, same order); each dropped sample is listed
+The LLaVA records are copied unchanged (same keys, same order), streamed: the data is read twice,
+one record at a time (ids and subsets to rank, then the records to copy); each dropped sample is listed
 with its reason ("tpl below 0.05", "not in top 30%", "not scored") in `<out>.dropped.jsonl`.
 
     >>> result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from videoutr.checks import Checks
 from videoutr.errors import ConfigError, DataFormatError
-from videoutr.jsonio import iter_jsonl, read_json, write_json, write_jsonl
+from videoutr.data.stream import iter_records
+from videoutr.jsonio import atomic_writer, iter_jsonl, jsonl_line, write_jsonl
 
 
 @dataclass
@@ -27,13 +29,28 @@ class FilterResult:
     reasons: Counter = field(default_factory=Counter)
 
 
-def _read_records(path: Path) -> list:
-    if path.suffix == ".jsonl":
-        return list(iter_jsonl(path))
-    records = read_json(path)
-    if not isinstance(records, list):
-        raise DataFormatError(path, "expected a JSON list of LLaVA samples")
-    return records
+def _light(record) -> dict | None:
+    """What the selection needs of a record (its id and group), not its dialogue."""
+    if not isinstance(record, dict):
+        return None
+    return {k: record[k] for k in ("id", "subset", "source") if k in record}
+
+
+def _write_kept(data: Path, reasons: list[str | None], out: Path) -> None:
+    """Stream `data` again and write the kept records to `out` (the bytes `write_json(l)` writes)."""
+    with atomic_writer(out) as handle:
+        if out.suffix == ".jsonl":
+            for (_, record), why in zip(iter_records(data), reasons):
+                if why is None:
+                    handle.write(jsonl_line(record))
+            return
+        first = True
+        for (_, record), why in zip(iter_records(data), reasons):
+            if why is None:
+                handle.write(("[\n  " if first else ",\n  ")
+                             + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+                first = False
+        handle.write("[]\n" if first else "\n]\n")
 
 
 def _scores(path: Path) -> dict[str, float]:
@@ -94,7 +111,7 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     checks.input_file("--data", data)
     checks.output("--out", out, inputs={"--data": data, "--scores": scores})
     checks.done()
-    records = _read_records(Path(data))
+    records = [_light(record) for _, record in iter_records(data)]  # streamed; kept light
     score_of = _scores(Path(scores))
     ids = {str(r.get("id")) for r in records if isinstance(r, dict)}
     if not score_of:
@@ -103,13 +120,10 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
         raise ConfigError(f"filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
                           "(scores of other data?)")
     reasons = _decide(records, score_of, min_tpl, top_fraction, per_subset)
-    kept = [r for r, why in zip(records, reasons) if why is None]
     dropped = [{"id": r.get("id") if isinstance(r, dict) else None, "reason": why}
                for r, why in zip(records, reasons) if why is not None]
     out = Path(out)
-    if out.suffix == ".jsonl":
-        write_jsonl(out, kept)
-    else:
-        write_json(out, kept)
+    _write_kept(Path(data), reasons, out)
     write_jsonl(out.with_name(out.name + ".dropped.jsonl"), dropped)
-    return FilterResult(kept=len(kept), dropped=len(dropped), reasons=Counter(d["reason"] for d in dropped))
+    return FilterResult(kept=len(records) - len(dropped), dropped=len(dropped),
+                        reasons=Counter(d["reason"] for d in dropped))

@@ -1,13 +1,22 @@
 """Score a LLaVA dataset with TPL: read videos, batch by frame count, resume, report bad input.
 
-Bookkeeping: finished samples are appended to `<out>.partial` (`videoutr.resume.ResumableJsonl`)
-and skipped on a rerun; the run's settings are recorded in `<out>.config.json` and a rerun with
-other settings is refused instead of mixing scores. A bad sample (missing or unreadable video,
-no assistant turn, malformed record, duplicate id) gets a one-line error naming it, is listed in
-`<out>.errors.jsonl`, and the run goes on; a video shorter than the requested frames is scored
-on the frames it has and the record says how many (`num_frames` vs `frames_requested`).
-Samples are scored grouped by video (each video decoded and encoded once); the output keeps the
-input order.
+The corpus is streamed (`videoutr.data.stream`: a JSON list, JSONL or a mixture YAML), one chunk
+of `chunk_size` samples at a time, so memory holds one chunk's records, not the corpus. Within a
+chunk, samples are sorted by video and packed into batches of `batch_size` (a video's samples
+together); an executor
+(`videoutr.executors`: in this process, a process pool, or Ray Data on a cluster) decodes each
+batch's videos in a CPU task and scores it with the model of a worker (`videoutr.tpl.steps`).
+
+Bookkeeping: each chunk's finished samples are appended to `<out>.parts/chunk-NNNNN.jsonl.partial`
+(`videoutr.resume.ResumableJsonl`) as batches come back, in whatever order, and skipped on a
+rerun; a finished chunk is written in input order as `chunk-NNNNN.jsonl`, and at the end the
+chunks are concatenated into `<out>` (and the parts removed), so a run killed at any moment and
+rerun -- on any executor -- ends with the bytes of an uninterrupted one. The run's settings are
+recorded in `<out>.config.json` and a rerun with other settings is refused instead of mixing
+scores. A bad sample (missing or unreadable video, no assistant turn, malformed record,
+duplicate id) gets a one-line error naming it, is listed in `<out>.errors.jsonl`, and the run
+goes on; a video shorter than the requested frames is scored on the frames it has and the
+record says how many (`num_frames` vs `frames_requested`).
 
     >>> cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
     ...                    out="scores.jsonl", frames=8)
@@ -16,18 +25,27 @@ input order.
 
 from __future__ import annotations
 
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from videoutr.checks import Checks
 from videoutr.data.llava import Sample
-from videoutr.errors import ConfigError, DataFormatError, VideoReadError, VideoutrError
-from videoutr.jsonio import iter_jsonl_numbered, read_json, write_json, write_jsonl
+from videoutr.data.stream import iter_records
+from videoutr.errors import DataFormatError
+from videoutr.executors import Step, check_options, make_executor
+from videoutr.jsonio import atomic_writer, iter_jsonl, write_jsonl
 from videoutr.models.options import InputOptions
 from videoutr.paths import PathOutsideRoot, find_in_roots
 from videoutr.resume import ResumableJsonl
+from videoutr.runfolder import lock_settings
+from videoutr.tpl.steps import TplJob, TplOutcome, TplScoring, decode_jobs
+
+HOW_SETTINGS = ("batch_size", "device", "out", "allow_outside_root", "executor", "workers", "ray_address",
+                "gpus_per_worker", "attn_implementation", "chunk_size")  # where and how, not what is scored
 
 
 @dataclass(frozen=True)
@@ -48,11 +66,16 @@ class TplRunConfig:
     device: str = "cpu"
     allow_outside_root: bool = False  # open videos whose path leaves video_root
     inputs: InputOptions = field(default_factory=InputOptions)  # fps / pixel bounds / prompt overrides
+    executor: str = "local"  # local (this process or a process pool) or ray (Ray Data)
+    workers: int = 1  # processes (local) or model actors (ray)
+    ray_address: str | None = None  # a running cluster ("auto", "ray://head:10001"); None: start one here
+    gpus_per_worker: float = 0.0  # GPUs per model actor (ray)
+    attn_implementation: str | None = None  # sdpa, eager, flash_attention_2 (None: the model's default)
+    chunk_size: int = 16384  # samples read, sorted by video and recorded together
 
     def scoring_settings(self) -> dict:
         """What a resumed run must share with the first one."""
-        return {k: v for k, v in asdict(self).items()
-                if k not in ("batch_size", "device", "out", "allow_outside_root")}
+        return {k: v for k, v in asdict(self).items() if k not in HOW_SETTINGS}
 
     def validate(self, model_given: bool = False) -> TplRunConfig:
         """Raise `ConfigError` listing every invalid option at once; return self when valid. With
@@ -72,23 +95,17 @@ class TplRunConfig:
         checks.choice("--mode", self.mode, MODES)
         checks.at_least("--batch-size", self.batch_size, 1)
         checks.dtype("--dtype", self.dtype)
-        checks.device("--device", self.device)
+        check_options(checks, self.executor, self.workers, self.ray_address, self.gpus_per_worker, self.device)
+        checks.at_least("--chunk-size", self.chunk_size, 1)
         checks.done()
         return self
 
 
-def read_samples_lenient(path: str | Path, report: Callable[[str, str], None]) -> list[Sample]:
-    """LLaVA samples from a .json list or .jsonl; malformed records are reported and skipped."""
-    path = Path(path)
-    if path.suffix == ".jsonl":
-        raw = [(f"{path}:{number}", r) for number, r in iter_jsonl_numbered(path, report=report)]
-    else:
-        records = read_json(path)
-        if not isinstance(records, list):
-            raise DataFormatError(path, "expected a JSON list of LLaVA samples")
-        raw = [(f"{path}[{i}]", r) for i, r in enumerate(records)]
-    samples, seen = [], set()
-    for where, record in raw:
+def iter_samples(path: str | Path, report: Callable[[str, str], None]) -> Iterator[Sample]:
+    """LLaVA samples of a .json list, .jsonl or mixture .yaml, streamed; malformed records and
+    repeated ids are reported and skipped (only the first of an id is kept)."""
+    seen: set[str] = set()
+    for where, record in iter_records(path, report):
         try:
             sample = Sample.from_llava(record, where=where)
         except DataFormatError as exc:
@@ -98,8 +115,12 @@ def read_samples_lenient(path: str | Path, report: Callable[[str, str], None]) -
             report(f"{where} (id {sample.id})", "duplicate id; only the first is scored")
             continue
         seen.add(sample.id)
-        samples.append(sample)
-    return samples
+        yield sample
+
+
+def read_samples_lenient(path: str | Path, report: Callable[[str, str], None]) -> list[Sample]:
+    """All samples of `iter_samples` in a list (for small files)."""
+    return list(iter_samples(path, report))
 
 
 class _Errors:
@@ -117,6 +138,12 @@ class _Errors:
         self.items.append({"where": where, "warning": reason})
         print(f"warning: {where}: {reason}", file=sys.stderr)
 
+    def add(self, outcome: TplOutcome) -> None:
+        for where, reason in outcome.warnings:
+            self.warn(where, reason)
+        for where, reason in outcome.errors:
+            self(where, reason)
+
     @property
     def n_errors(self) -> int:
         return sum("error" in item for item in self.items)
@@ -128,103 +155,177 @@ class _Errors:
             self.path.unlink(missing_ok=True)
 
 
-def _check_resume(cfg: TplRunConfig, out: Path) -> None:
-    config_path = out.with_name(out.name + ".config.json")
-    settings = cfg.scoring_settings()
-    partial = out.with_name(out.name + ".partial")
-    if (partial.is_file() or out.is_file()) and config_path.is_file():
-        before = read_json(config_path)
-        changed = sorted(k for k in settings if before.get(k) != settings[k])
-        if changed:
-            raise ConfigError(f"{out}: an earlier run used other settings ({', '.join(changed)}); "
-                              "use another --out or delete the old outputs")
-    write_json(config_path, settings)
+class _Held:
+    """Reports held back until `release` (then passed straight on): the bad records of a first
+    chunk are reported only once the file has proved readable that far."""
+
+    def __init__(self, report: Callable[[str, str], None]) -> None:
+        self.report, self.held = report, []
+
+    def __call__(self, where: str, reason: str) -> None:
+        if self.held is None:
+            self.report(where, reason)
+        else:
+            self.held.append((where, reason))
+
+    def release(self) -> None:
+        for where, reason in self.held or []:
+            self.report(where, reason)
+        self.held = None
 
 
-def _frames_for(samples: list[Sample], cfg: TplRunConfig, policy, report) -> Iterator[tuple]:
-    from videoutr.models.load import read_video_frames
+def _job(sample: Sample, cfg: TplRunConfig, report) -> TplJob | None:
+    """The sample with its video's path, or None (reported) when it cannot be scored."""
+    label = f"sample {sample.id}"
+    if not sample.assistant_turns:
+        report(label, "no assistant turn to score")
+        return None
+    if not sample.video:
+        report(label, "no 'video' field")
+        return None
+    try:
+        found = find_in_roots(sample.video, [cfg.video_root], allow_outside=cfg.allow_outside_root)
+    except PathOutsideRoot as exc:
+        report(f"{label}: {exc.where}", exc.reason)
+        return None
+    return TplJob(sample, str(found or Path(cfg.video_root) / sample.video))  # a missing file is named by the reader
 
-    last: tuple[str, object] | None = None  # samples of one video are adjacent: decode it once
-    for sample in samples:
-        label = f"sample {sample.id}"
-        if not sample.assistant_turns:
-            report(label, "no assistant turn to score")
-            continue
-        if not sample.video:
-            report(label, "no 'video' field")
-            continue
-        try:
-            found = find_in_roots(sample.video, [cfg.video_root], allow_outside=cfg.allow_outside_root)
-        except PathOutsideRoot as exc:
-            report(f"{label}: {exc.where}", exc.reason)
-            continue
-        path = str(found or Path(cfg.video_root) / sample.video)  # a missing file is named by the reader
-        if last is None or last[0] != path:
-            try:
-                last = (path, read_video_frames(path, policy))
-            except VideoReadError as exc:
-                report(f"{label}: {exc.path}", exc.reason)
-                continue
-        yield sample, last[1], [int(i) for i in last[1].frame_idx], path
+
+def _chunks(samples: Iterable[Sample], size: int) -> Iterator[list[Sample]]:
+    it = iter(samples)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class _Parts:
+    """`<out>.parts/`: one resumable JSONL per chunk, concatenated into `<out>` at the end.
+
+    A rerun after a finished run (no parts left) takes its records back from `<out>`, which
+    holds them in input order: each chunk's records are the next ones there.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.dir = out, out.with_name(out.name + ".parts")
+        earlier = out.is_file() and not self.dir.is_dir()
+        self._earlier = _Peekable(iter_jsonl(out)) if earlier else None
+        self.files: list[Path] = []
+
+    def store(self, index: int, ids: list[str]) -> ResumableJsonl:
+        path = self.dir / f"chunk-{index:05d}.jsonl"
+        self.files.append(path)
+        if self._earlier is not None and not path.is_file():
+            wanted = set(ids)
+            write_jsonl(path, self._earlier.take_while(lambda record: str(record["id"]) in wanted))
+        return ResumableJsonl(path, key="id")
+
+    def merge(self) -> None:
+        """Concatenate the chunks into `<out>` (atomically) and remove the parts."""
+        with atomic_writer(self.out) as handle:
+            for path in self.files:
+                with path.open("r", encoding="utf-8") as part:
+                    shutil.copyfileobj(part, handle)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class _Peekable:
+    def __init__(self, items: Iterator) -> None:
+        self.items, self.head = items, next(items, None)
+
+    def take_while(self, keep: Callable) -> list:
+        taken = []
+        while self.head is not None and keep(self.head):
+            taken.append(self.head)
+            self.head = next(self.items, None)
+        return taken
 
 
 def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True) -> dict:
     """Score every sample of `cfg.data`; write scores, errors, summary and plots. Returns the summary."""
-    from videoutr.models.load import load_video_model
-    from videoutr.tpl.score import TplScorer
+    from videoutr.models.load import load_video_processor
     from videoutr.tpl.summary import write_summary
 
     cfg.validate(model_given=model is not None)
     out = Path(cfg.out)
     errors = _Errors(out)
-    samples = read_samples_lenient(cfg.data, errors)
-    _check_resume(cfg, out)
-    if model is None:
-        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device)
+    held = _Held(errors)
+    samples = iter_samples(cfg.data, held)
+    first = next(_chunks(samples, cfg.chunk_size), [])  # a file unreadable within its first chunk stops here, alone
+    held.release()
+    parts = _Parts(out)
+    lock_settings(parts.dir / "batching.json", {"batch_size": cfg.batch_size, "chunk_size": cfg.chunk_size},
+                  locked=parts.dir.is_dir(), what=f"{out}: the unfinished run",
+                  hint="resume with the same --batch-size and --chunk-size (its batches decide the last bits "
+                  "of the scores)")
+    lock_settings(out.with_name(out.name + ".config.json"), cfg.scoring_settings(),
+                  locked=out.is_file() or parts.dir.is_dir(), what=f"{out}: the scores",
+                  hint="use another --out or delete the old outputs")
+    if processor is None:
+        processor = load_video_processor(cfg.model)
     cfg.inputs.apply(processor)
     policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
-    scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed,
-                       key_view=cfg.key_view, system=cfg.inputs.system_prompt)
-    store = ResumableJsonl(out, key="id")
-    todo = sorted((s for s in samples if s.id not in store.done), key=lambda s: str(s.video))  # stable
-    buckets: dict[int, list[tuple]] = {}
+    steps = [Step(decode_jobs, init=(policy,)),
+             Step(TplScoring, init=(cfg, model, processor) if model is not None else (cfg,), gpus=cfg.gpus_per_worker)]
+    bar = _progress(progress)
+    with make_executor(cfg.executor, cfg.workers, cfg.ray_address, cfg.gpus_per_worker) as executor:
+        for index, chunk in enumerate(_chain(first, _chunks(samples, cfg.chunk_size))):
+            store = parts.store(index, [s.id for s in chunk])
+            jobs = [job for s in chunk if (job := _job(s, cfg, errors)) is not None]
+            batches = [b for b in _batches(jobs, cfg.batch_size) if any(j.sample.id not in store.done for j in b)]
+            bar.update(len(chunk) - sum(map(len, batches)))
+            found: dict[int, list[TplOutcome]] = {}
 
-    def flush(n_frames: int) -> None:
-        for record in _score_bucket(scorer, buckets.pop(n_frames, []), errors):
-            store.append({**record, "frames_requested": policy.num_frames})
+            def on_batch(outcomes: list[TplOutcome], store=store, found=found) -> None:
+                store.extend([o.record for o in outcomes if o.record is not None])
+                found[len(found)] = outcomes
+                bar.update(len(outcomes))
 
-    for sample, frames, idx, path in _iter_progress(_frames_for(todo, cfg, policy, errors), len(todo), progress):
-        if policy.num_frames is not None and len(frames) < policy.num_frames:
-            errors.warn(f"sample {sample.id}", f"video has {len(frames)} frames, fewer than the "
-                   f"{policy.num_frames} requested; scored on those")
-        buckets.setdefault(len(frames), []).append((sample, frames, idx, path))
-        if len(buckets[len(frames)]) >= cfg.batch_size:
-            flush(len(frames))
-    for n_frames in list(buckets):
-        flush(n_frames)
-    records = store.finalize(order=[s.id for s in samples])
+            executor.map(steps, batches, on_batch)
+            for outcomes in _in_batch_order(found, batches):
+                for outcome in outcomes:
+                    errors.add(outcome)
+            store.finalize(order=[s.id for s in chunk])
+    bar.close()
+    parts.merge()
     errors.write()
-    return write_summary(records, out, cfg, n_errors=errors.n_errors)
+    return write_summary(_light(out), out, cfg, n_errors=errors.n_errors)
 
 
-def _score_bucket(scorer, items: list[tuple], errors: _Errors) -> list[dict]:
-    """Score (sample, frames, frame_idx, path) items in one call; on an error, one by one."""
-    try:
-        scored = scorer.score([(s, f, (path, tuple(idx))) for s, f, idx, path in items])
-    except VideoutrError:  # find the culprit
-        scored = []
-        for s, f, idx, path in items:
-            try:
-                scored += scorer.score([(s, f, (path, tuple(idx)))])
-            except VideoutrError as exc:
-                errors(f"sample {s.id}", str(exc))
-                scored.append(None)
-    return [{**record, **video.record()} for record, (_, video, _, _) in zip(scored, items) if record is not None]
+def _batches(jobs: list[TplJob], size: int) -> list[list[TplJob]]:
+    """The chunk's jobs sorted by video and packed into batches of at most `size`, a video's jobs
+    in one batch when they fit. Batches depend only on the chunk, never on what a killed run had
+    finished or on which worker scores them, so every run computes each score in the same batch."""
+    runs: dict[str, list[TplJob]] = {}
+    for job in sorted(jobs, key=lambda job: str(job.sample.video)):  # stable: input order within a video
+        runs.setdefault(job.path, []).append(job)
+    batches: list[list[TplJob]] = []
+    for run in runs.values():
+        for piece in (run[i:i + size] for i in range(0, len(run), size)):
+            if batches and len(batches[-1]) + len(piece) <= size:
+                batches[-1].extend(piece)
+            else:
+                batches.append(list(piece))
+    return batches
 
 
-def _iter_progress(items, total: int, enabled: bool):
-    if not enabled:
-        return items
+def _chain(first: list, rest: Iterator[list]) -> Iterator[list]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _in_batch_order(found: dict[int, list[TplOutcome]], batches: list[list[TplJob]]) -> list[list[TplOutcome]]:
+    """The outcomes of each batch in the order the batches were made (they come back in any order)."""
+    position = {batch[0].sample.id: n for n, batch in enumerate(batches)}
+    return sorted(found.values(), key=lambda outcomes: position[outcomes[0].sample_id])
+
+
+def _light(out: Path) -> list[dict]:
+    """What the summary and plots need of each record (not its turns)."""
+    keys = ("id", "source", "subset", "tpl")
+    return [{k: record[k] for k in keys if k in record} for record in iter_jsonl(out)]
+
+
+def _progress(enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(items, total=total, desc="tpl", unit="sample", file=sys.stderr)
+    return tqdm(desc="tpl", unit="sample", file=sys.stderr, disable=not enabled)

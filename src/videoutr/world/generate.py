@@ -24,8 +24,9 @@ from pathlib import Path
 
 from videoutr.data.llava import save_samples
 from videoutr.errors import ConfigError
-from videoutr.jsonio import read_json, write_json
+from videoutr.jsonio import write_json
 from videoutr.resume import ResumableJsonl
+from videoutr.runfolder import lock_settings
 from videoutr.video import write_video
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import caption_samples, stable_rng
@@ -47,15 +48,8 @@ def video_ids(cfg: WorldConfig) -> list[tuple[str, str]]:
 
 
 def _check_config(out: Path, cfg: WorldConfig) -> None:
-    path = out / "world.json"
-    if path.is_file():
-        old = read_json(path)
-        new = cfg.to_dict()
-        diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-        if diff:
-            changes = ", ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in diff)
-            raise ConfigError(f"{out} holds a world made with another config ({changes}); use a new --out folder")
-    write_json(path, cfg.to_dict())
+    lock_settings(out / "world.json", cfg.to_dict(), locked=True, what=f"{out}: the world",
+                  hint="use a new --out folder")
 
 
 def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[dict]:

@@ -1,0 +1,16 @@
+"""The command-line options that choose where a stage runs (`tpl`, `eval`, `probe`), one spelling each."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Executor = Annotated[str, typer.Option("--executor", help="local: this process (or --workers processes); "
+                                       "ray: Ray Data, decoding in CPU tasks, models in an actor pool.")]
+Workers = Annotated[int, typer.Option("--workers", help="Worker processes (local) or model actors (ray).")]
+RayAddress = Annotated[str | None, typer.Option("--ray-address", help="Cluster to join (auto, ray://HEAD:10001); "
+                                                "default: start a local one.")]
+GpusPerWorker = Annotated[float, typer.Option("--gpus-per-worker", help="GPUs per model actor (ray).")]
+AttnImplementation = Annotated[str | None, typer.Option(
+    "--attn-implementation", help="sdpa | eager | flash_attention_2 (default: the model's).")]
