@@ -13,6 +13,9 @@
   caption_matching ("Caption A: ..." lines, answer "Caption A: ..."); captioning has no answer
   options and is judge-only: its items are open questions marked `judge_only`.
 
+Each item's `extra["benchmark"]` names its benchmark, so that it is prompted and its generated
+answer read as lmms-eval does (`videoutr.eval.lmms_rules`); what those rules need of the
+original record (Video-MME's option strings, TempCompass's question and answer) is kept there too.
 A record that cannot be mapped raises `DataFormatError` naming the file and the record.
 """
 
@@ -76,8 +79,9 @@ def read_videomme(rows: list[dict], path: Path):
             id=str(row["question_id"]), video=str(row["videoID"]), question=str(row["question"]), kind="mcq",
             candidates=candidates, answer_index=_letter_index(row["answer"], len(candidates), where),
             task=str(row["task_type"]),
-            extra={k: row.get(k) for k in ("video_id", "duration", "domain", "sub_category")
-                   if row.get(k) is not None}))
+            extra={"benchmark": "videomme", "options": [str(o) for o in row["options"]],
+                   **{k: row.get(k) for k in ("video_id", "duration", "domain", "sub_category")
+                      if row.get(k) is not None}}))
     return items
 
 
@@ -111,7 +115,7 @@ def read_mvbench(raw: Any, path: Path, subtask: str):
                                       f"{record.get('end')!r}") from None
             if not bound[0] < bound[1]:
                 raise DataFormatError(where, f"start {bound[0]} is not before end {bound[1]}")
-        extra = {"prompt": "mvbench", **({"clip_s": list(bound)} if bound else {})}
+        extra = {"benchmark": "mvbench", **({"clip_s": list(bound)} if bound else {})}
         items.append(BenchItem(id=f"{subtask}_{i}", video=str(record["video"]), question=str(record["question"]),
                                kind="mcq", candidates=candidates,
                                answer_index=answer_index(record["answer"], candidates, where),
@@ -126,8 +130,10 @@ def tempcompass_item(video_id: str, dimension: str, i: int, record: dict, path: 
         raise DataFormatError(where, "a TempCompass record needs 'question'")
     question, answer = str(record["question"]), record.get("answer")
     base = {"id": f"{video_id}_{dimension}_{i}", "video": str(video_id), "task": dimension}
+    raw = {"benchmark": "tempcompass", "raw_question": question, "raw_answer": None if answer is None else str(answer)}
     if answer is None:  # captioning: free text judged by a model
-        return BenchItem(question=question, kind="open", references=[], extra={"judge_only": True}, **base)
+        return BenchItem(question=question, kind="open", references=[],
+                         extra={"judge_only": True, **raw, "tempcompass_task": "captioning"}, **base)
     captions = [m for m in map(_CAPTION.match, question.splitlines()) if m]
     if captions:  # caption_matching
         stem = "\n".join(line for line in question.splitlines() if not _CAPTION.match(line)).strip()
@@ -136,16 +142,16 @@ def tempcompass_item(video_id: str, dimension: str, i: int, record: dict, path: 
             raise DataFormatError(where, f"answer {answer!r} is not one of the captions")
         return BenchItem(question=stem, kind="mcq", candidates=[m.group(2) for m in captions],
                          answer_index=[m.group(1) for m in captions].index(found.group(1)),
-                         extra={"tempcompass_task": "caption_matching"}, **base)
+                         extra={**raw, "tempcompass_task": "caption_matching"}, **base)
     if str(answer).strip().lower() in ("yes", "no"):  # yes_no
         return BenchItem(question=question, kind="mcq", candidates=["yes", "no"],
                          answer_index=0 if str(answer).strip().lower() == "yes" else 1,
-                         extra={"tempcompass_task": "yes_no"}, **base)
+                         extra={**raw, "tempcompass_task": "yes_no"}, **base)
     stem, options = split_options(question)  # multi-choice
     if len(options) < 2:
         raise DataFormatError(where, "a multi-choice question needs 'A. ...' option lines")
     return BenchItem(question=stem, kind="mcq", candidates=options, answer_index=answer_index(answer, options, where),
-                     extra={"tempcompass_task": "multi-choice"}, **base)
+                     extra={**raw, "tempcompass_task": "multi-choice"}, **base)
 
 
 NEXTQA_COLUMNS = ("video", "question", "answer", "qid", "type", "a0", "a1", "a2", "a3", "a4")
@@ -169,7 +175,7 @@ def read_nextqa(path: Path) -> list[BenchItem]:
             raise DataFormatError(where, f"answer {row['answer']!r} is not an option index 0-4")
         items.append(BenchItem(id=f"{row['video']}_{row['qid']}", video=str(row["video"]), question=row["question"],
                                kind="mcq", candidates=candidates, answer_index=int(row["answer"]),
-                               task=row["type"], extra={"nextqa_group": row["type"][:1]}))  # Causal/Temporal/Descr.
+                               task=row["type"], extra={"benchmark": "nextqa", "nextqa_group": row["type"][:1]}))  # Causal/Temporal/Descr.
     return items
 
 
@@ -188,5 +194,6 @@ def read_perceptiontest(raw: dict, path: Path) -> list[BenchItem]:
                 raise DataFormatError(where, f"answer_id {answer!r} is not an option index")
             items.append(BenchItem(id=f"{video_id}_{q.get('id', i)}", video=str(video_id), question=str(q["question"]),
                                    kind="mcq", candidates=[str(o) for o in options], answer_index=answer,
-                                   task=str(q.get("area", "all")), extra={"tags": q.get("tag", [])}))
+                                   task=str(q.get("area", "all")),
+                                   extra={"benchmark": "perceptiontest", "tags": q.get("tag", [])}))
     return items

@@ -18,6 +18,8 @@ from videoutr.eval.probes import time_verdict
 from videoutr.jsonio import atomic_write_text, write_json
 
 _OPEN_METRICS = ("exact_match", "contains", "token_f1", "judge_correct", "judge_score")
+# item fields scored group by group as lmms-eval reports them (Video-MME: per duration, domain, sub-category)
+GROUP_KEYS = ("duration", "domain", "sub_category")
 
 
 def _mean(values: list[float]) -> float | None:
@@ -34,8 +36,9 @@ def _group_scores(records: list[dict]) -> dict:
             vals = [r[f"correct_{method}"] for r in mcq if r.get(f"correct_{method}") is not None]
             if vals:
                 out[f"accuracy_{method}"] = _mean(vals)
-        answered = [r for r in mcq if r.get("correct_generate") is not None and r.get("pred_generate") is not None]
-        if "accuracy_generate" in out:  # lmms-eval divides by all items; over the answered ones too
+        answered = [r for r in mcq if r.get("correct_generate") is not None
+                    and r.get("answered_generate", r.get("pred_generate") is not None)]
+        if "accuracy_generate" in out:  # over all items and over the answered ones (MVBench's lmms-eval score)
             out["answered_generate"] = len(answered)
             out["accuracy_generate_answered"] = _mean([r["correct_generate"] for r in answered])
         out["accuracy"] = out.get("accuracy_loglik", out.get("accuracy_generate"))
@@ -52,7 +55,8 @@ def _group_scores(records: list[dict]) -> dict:
 
 
 def summarise(records: list[dict], meta: dict | None = None) -> dict:
-    """Per condition: overall, per task, temporal-only scores; plus the time-use verdict."""
+    """Per condition: overall, per task, per group of `GROUP_KEYS` (where items have one),
+    temporal-only scores; plus the time-use verdict."""
     by_cond: dict[str, list[dict]] = defaultdict(list)
     for record in records:
         by_cond[record["condition"]].append(record)
@@ -62,6 +66,13 @@ def summarise(records: list[dict], meta: dict | None = None) -> dict:
         for r in recs:
             tasks[r.get("task", "all")].append(r)
         entry = {"overall": _group_scores(recs), "tasks": {t: _group_scores(rs) for t, rs in sorted(tasks.items())}}
+        for key in GROUP_KEYS:
+            groups: dict[str, list[dict]] = defaultdict(list)
+            for r in recs:
+                if r.get(key) is not None:
+                    groups[str(r[key])].append(r)
+            if groups:
+                entry[f"by_{key}"] = {g: _group_scores(rs) for g, rs in sorted(groups.items())}
         temporal = [r for r in recs if r.get("temporal") is True]
         if temporal:
             entry["temporal_only"] = _group_scores(temporal)
@@ -83,7 +94,7 @@ def _fmt(value) -> str:
 
 
 def report_markdown(summary: dict) -> str:
-    """A short markdown report: a table of conditions x tasks, then the verdict."""
+    """A short markdown report: a table of conditions x tasks (and groups), then the verdict."""
     conds = list(summary["conditions"])
     tasks = sorted({t for c in conds for t in summary["conditions"][c]["tasks"]})
     lines = [f"# Evaluation of {summary.get('model', '?')} on {summary.get('bench', '?')}", "",
@@ -93,6 +104,11 @@ def report_markdown(summary: dict) -> str:
         lines.append(f"| {task} | " + " | ".join(cells) + " |")
     lines.append("| **all** | " + " | ".join(_fmt(summary["conditions"][c]["overall"].get("accuracy"))
                                            for c in conds) + " |")
+    for key in GROUP_KEYS:
+        names = sorted({g for c in conds for g in summary["conditions"][c].get(f"by_{key}", {})})
+        for name in names:
+            cells = [_fmt(summary["conditions"][c].get(f"by_{key}", {}).get(name, {}).get("accuracy")) for c in conds]
+            lines.append(f"| {key}: {name} | " + " | ".join(cells) + " |")
     for key in ("verdict", "verdict_temporal_only"):
         if key in summary:
             lines += ["", f"**{key.replace('_', ' ')}**: {summary[key]['statement']}"]

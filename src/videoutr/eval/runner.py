@@ -22,11 +22,12 @@ from videoutr.errors import ConfigError
 from videoutr.checks import Checks
 from videoutr.eval.benchmarks import FORMATS, BenchItem, load_benchmark
 from videoutr.eval.metrics import open_qa_scores
-from videoutr.eval.options import extract_option
+from videoutr.eval.results import GROUP_KEYS
+from videoutr.eval.lmms_rules import answered, extract_choice
 from videoutr.eval.probes import condition_indices, parse_conditions
 from videoutr.video.keyframe import KEY_FRAMES
-from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
-                                   generation_prompt, option_dialogues, pick_by_loglik)
+from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer, generation_prompt,
+                                   option_dialogues, pick_by_loglik)
 from videoutr.eval.steps import EvalJob, EvalScoring, read_items
 from videoutr.executors import Step, check_options, make_executor
 from videoutr.jsonio import write_jsonl
@@ -111,7 +112,7 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
     rec: dict = {}
     if cfg.method in ("loglik", "both"):
         sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames,
-                                        system=benchmark_system(item, cfg.inputs.system_prompt))
+                                        system=cfg.inputs.system_prompt)
         scores = [s / n for s, n in zip(sums, counts)] if cfg.ll_norm == "mean" else sums
         pred = pick_by_loglik(scores)
         rec.update(logliks=[round(v, 5) for v in scores], pred_loglik=pred,
@@ -120,9 +121,11 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
         rec["answer_logprob_per_token"] = sums[item.answer_index] / max(counts[item.answer_index], 1)
     if cfg.method in ("generate", "both"):
         text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens,
-                               system=benchmark_system(item, cfg.inputs.system_prompt))
-        pred = extract_option(text, item.candidates)
-        rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index))
+                               system=cfg.inputs.system_prompt)
+        benchmark = item.extra.get("benchmark")
+        pred = extract_choice(benchmark, text, item.candidates, item.extra)
+        rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index),
+                   answered_generate=answered(benchmark, text, pred))
     return rec
 
 
@@ -139,8 +142,9 @@ def score_open(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> di
 
 
 def _base(item: BenchItem, cond: str) -> dict:
+    groups = {k: item.extra[k] for k in GROUP_KEYS if item.extra.get(k) is not None}
     return {"key": f"{item.id}::{cond}", "id": item.id, "condition": cond, "task": item.task,
-            "temporal": item.temporal, "kind": item.kind, "answer_index": item.answer_index}
+            "temporal": item.temporal, "kind": item.kind, "answer_index": item.answer_index, **groups}
 
 
 def item_records(model, processor, job: EvalJob, video, error: str | None, cfg: EvalConfig) -> list[dict]:

@@ -18,6 +18,7 @@ import math
 
 from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
 from videoutr.eval.benchmarks import BenchItem
+from videoutr.eval.lmms_rules import prompt_for
 from videoutr.eval.options import letter, mcq_prompt
 
 OPEN_INSTRUCTION = "Answer the question using a single word or phrase."
@@ -70,25 +71,16 @@ def option_logliks(model, processor, item: BenchItem, frames, target: str = "tex
     return dialogue_logliks(model, processor, option_dialogues(item, target), frames, norm, system)[0]
 
 
-MVBENCH_SYSTEM = ("Carefully watch the video and pay attention to the cause and sequence of events, the detail "
-                  "and movement of objects, and the action and pose of persons. Based on your observations, "
-                  "select the best option that accurately addresses the question.")
-
-
 def generation_prompt(item: BenchItem) -> str:
-    """The prompt of generation scoring: options + letter instruction (MCQ) or a short-answer hint;
-    MVBench items get MVBench's own ("Question: ...\nOptions:\n(A) ...\nOnly give the best option.")."""
-    if item.extra.get("prompt") == "mvbench":
-        options = "".join(f"({letter(i)}) {c}\n" for i, c in enumerate(item.candidates))
-        return f"Question: {item.question.strip()}\nOptions:\n{options}Only give the best option."
+    """The prompt of generation scoring: a public benchmark's as lmms-eval builds it
+    (`videoutr.eval.lmms_rules.prompt_for`), else options + letter instruction (MCQ) or a
+    short-answer hint."""
+    own = prompt_for(item.extra.get("benchmark"), item.question, item.candidates, item.extra)
+    if own is not None:
+        return own
     if item.kind == "mcq":
         return mcq_prompt(item.question, item.candidates)
     return f"{item.question.strip()}\n{OPEN_INSTRUCTION}"
-
-
-def benchmark_system(item: BenchItem, system: str | None) -> str | None:
-    """The system prompt for `item`: the user's, else the benchmark's own (MVBench), else the template's."""
-    return system if system is not None else MVBENCH_SYSTEM if item.extra.get("prompt") == "mvbench" else None
 
 
 def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int = 32,
