@@ -1,6 +1,6 @@
 """engine-eval against TrackEval on the MOTChallenge export, side by side, and why they differ.
 
-Prints three rows for an engine run and its world: `videoutr engine-eval`'s metrics; TrackEval's
+Prints three rows for an engine run and its world: `videoutr engine eval`'s metrics; TrackEval's
 MOT protocol (Roboflow `trackers`) on the files `videoutr export --format mot --truth` writes; and
 engine-eval's pipeline with only its ignore rule swapped for TrackEval's distractor rule (an engine
 box is ignored when its Hungarian IoU >= 0.5 match is a mostly hidden object). Rows 2 and 3 agree
@@ -67,7 +67,7 @@ def main() -> None:
                aggregate_clear_metrics([compute_clear_metrics(*p) for p in parts])["MOTA"],
                aggregate_hota_metrics([compute_hota_metrics(*p) for p in parts])["HOTA"])
     print(f"{'':48s} {'IDF1':>7s} {'MOTA':>7s} {'HOTA':>7s}")
-    print(f"{'videoutr engine-eval':48s} {ours['IDF1']:7.4f} {ours['MOTA']:7.4f} {ours['HOTA']:7.4f}")
+    print(f"{'videoutr engine eval':48s} {ours['IDF1']:7.4f} {ours['MOTA']:7.4f} {ours['HOTA']:7.4f}")
     print(f"{'TrackEval protocol on the MOT export':48s} {agg.Identity.IDF1:7.4f} {agg.CLEAR.MOTA:7.4f} {agg.HOTA.HOTA:7.4f}")
     print(f"{'engine-eval with TrackEval distractor rule':48s} {swapped[0]:7.4f} {swapped[1]:7.4f} {swapped[2]:7.4f}")
 

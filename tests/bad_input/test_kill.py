@@ -1,4 +1,4 @@
-"""SIGKILL in the middle of `videoutr eval` / `videoutr probe`, then the same command again: the
+"""SIGKILL in the middle of `videoutr eval run` / `videoutr eval probe`, then the same command again: the
 outputs are byte for byte those of an uninterrupted run (engine, tpl, train and world have their
 own kill tests beside their stages)."""
 
@@ -33,7 +33,7 @@ OUTPUTS = ("samples.jsonl", "summary.json", "report.md", "errors.jsonl")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["eval", "probe"])
+@pytest.mark.parametrize("command", ["eval", "run", "probe"])
 def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(command, cli, world, model, tmp_path):
     items = json.loads((world / "bench.json").read_text())[:5]
     items.insert(2, {**items[0], "id": "gone", "video": "videos/nope.mp4"})

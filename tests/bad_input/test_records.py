@@ -30,7 +30,7 @@ GOOD_EDGES = {"one-frame": "bad/one_frame.mp4", "huge": "bad/huge.mp4"}  # score
 
 @pytest.fixture(scope="module")
 def tpl_run(world, model, captions, tmp_path_factory):
-    """One `videoutr tpl` over 4 good captions, 2 odd but valid videos and every bad record."""
+    """One `videoutr tpl score` over 4 good captions, 2 odd but valid videos and every bad record."""
     from videoutr.cli import main
 
     folder = tmp_path_factory.mktemp("tpl-records")
@@ -42,7 +42,7 @@ def tpl_run(world, model, captions, tmp_path_factory):
     records.append({**captions[2], "id": ["a", "list"]})
     data = folder / "data.json"
     data.write_text(json.dumps(records))
-    return _invoke(main, ["tpl", "--model", model, "--data", data, "--video-root", world, "--out", folder / "s.jsonl"]), folder
+    return _invoke(main, ["tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", folder / "s.jsonl"]), folder
 
 
 def _invoke(main, args):
@@ -103,7 +103,7 @@ def test_tpl_nothing_usable_exits_2(cli, world, model, captions, tmp_path):
 def test_tpl_allow_outside_root(cli, world, model, captions, tmp_path):
     data = tmp_path / "d.json"
     data.write_text(json.dumps([{**captions[0], "video": "../videos/v00000.mp4"}]))
-    args = ["tpl", "--model", model, "--data", data, "--video-root", world / "bad", "--out", tmp_path / "s.jsonl"]
+    args = ["tpl", "score", "--model", model, "--data", data, "--video-root", world / "bad", "--out", tmp_path / "s.jsonl"]
     code, _, stderr = cli(*args)
     assert code == 2 and "leaves the root" in stderr and "--allow-outside-root" in stderr
     code, stdout, stderr = cli(*args, "--allow-outside-root")
@@ -127,7 +127,7 @@ BAD_ITEMS = {  # id -> (what is wrong with the benchmark item, words its error m
 
 @pytest.fixture(scope="module")
 def eval_run(world, model, tmp_path_factory):
-    """One `videoutr eval` over 4 good items, 2 odd but valid videos and every bad item."""
+    """One `videoutr eval run` over 4 good items, 2 odd but valid videos and every bad item."""
     from videoutr.cli import main
 
     folder = tmp_path_factory.mktemp("eval-records")
@@ -139,7 +139,7 @@ def eval_run(world, model, tmp_path_factory):
     items.append(["not", "an", "object"])
     bench = folder / "bench.json"
     bench.write_text(json.dumps(items))
-    result = _invoke(main, ["eval", "--model", model, "--bench", bench, "--video-root", world, "--out", folder / "out"])
+    result = _invoke(main, ["eval", "run", "--model", model, "--bench", bench, "--video-root", world, "--out", folder / "out"])
     return result, folder, [g["id"] for g in good]
 
 

@@ -16,15 +16,15 @@ runner = CliRunner()
 def test_engine_eval_and_overlay(world_dir, tmp_path):
     out = tmp_path / "out"
     config = tmp_path / "engine.yaml"
-    config.write_text("# videoutr engine --config engine.yaml ...\nquery:\n  samples_per_video: 1\n")
-    result = runner.invoke(app, ["engine", "--videos", str(world_dir / "videos"), "--out", str(out), "--no-progress",
+    config.write_text("# videoutr engine run --config engine.yaml ...\nquery:\n  samples_per_video: 1\n")
+    result = runner.invoke(app, ["engine", "run", "--videos", str(world_dir / "videos"), "--out", str(out), "--no-progress",
                                  "--config", str(config), "--set", "track.min_track_len=3", "--seed", "4"])
     assert result.exit_code == 0, result.output
     assert "videos ok" in result.output
     saved = json.loads((out / "engine_config.json").read_text())
     assert saved["query"]["samples_per_video"] == 1 and saved["query"]["seed"] == 4 and saved["track"]["min_track_len"] == 3
 
-    result = runner.invoke(app, ["engine-eval", "--out", str(out), "--truth", str(world_dir)])
+    result = runner.invoke(app, ["engine", "eval", "--out", str(out), "--truth", str(world_dir)])
     assert result.exit_code == 0, result.output
     report = json.loads((out / "eval.json").read_text())
     assert report["tracking"]["IDF1"] > 0.8 and "box_to_track" in report["answers"]["by_task"]
@@ -32,10 +32,10 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
 
     video_id = json.loads((out / "trajectories.jsonl").read_text().splitlines()[0])["video_id"]
     png, mp4 = tmp_path / "strip.png", tmp_path / "tracks.mp4"
-    assert runner.invoke(app, ["overlay", "--out", str(out), "--video", video_id, "--to", str(png), "--num-frames", "4"]).exit_code == 0
+    assert runner.invoke(app, ["engine", "overlay", "--out", str(out), "--video", video_id, "--to", str(png), "--frames", "4"]).exit_code == 0
     strip = cv2.imread(str(png))
     assert strip.shape[1] > 4 * strip.shape[0] - 100  # four tiles side by side
-    result = runner.invoke(app, ["overlay", "--out", str(out), "--video", video_id, "--to", str(mp4)])
+    result = runner.invoke(app, ["engine", "overlay", "--out", str(out), "--video", video_id, "--to", str(mp4)])
     assert result.exit_code == 0, result.output
     assert probe_video(mp4).num_frames == 32 and "track 1:" in result.output
 

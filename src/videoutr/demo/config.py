@@ -1,7 +1,7 @@
 """`DemoConfig`: the typed schema of `videoutr demo`, with `smallest` / `default` / `full` presets.
 
 The demo world is the project's world scaled to what a 0.8 M-parameter LLaVA-OneVision can see at
-48 px (`demo_world`). The base checkpoint (`videoutr.demo.base`) is pre-trained on frames of worlds
+48 px (`demo_world`). The base checkpoint (`videoutr.base`) is pre-trained on frames of worlds
 made with the same settings and other seeds, so the demo's arms only fine-tune.
 
     >>> cfg = demo_preset("smallest")
@@ -18,17 +18,6 @@ from typing import Any
 
 from videoutr.errors import ConfigError
 from videoutr.world.config import WorldConfig
-
-def base_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
-    """The world the committed base checkpoint was pre-trained on (`videoutr.demo.base`): frames of
-    64x64 with 1-3 medium or large objects over any background, every heading and event - a broader
-    world than the demo's, of which the base only ever sees still frames and cuts."""
-    return WorldConfig(
-        num_videos=num_videos, seed=seed, frames=16, fps=8.0, height=64, width=64,
-        min_objects=1, max_objects=3, sizes=("medium", "large"), test_fraction=test_fraction,
-        captions_per_video=2,
-    ).validate()
-
 
 # arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
 ARMS: dict[str, str] = {

@@ -1,4 +1,4 @@
-"""`videoutr engine`, `videoutr engine-eval`, `videoutr overlay`: the data engine's commands."""
+"""`videoutr engine run`, `videoutr engine eval`, `videoutr engine overlay`: the data engine's commands."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+
+engine_app = typer.Typer(help='The UTR data engine: detect, track and query videos; check it against ground truth.', no_args_is_help=True)
 
 
 def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
@@ -54,6 +56,7 @@ def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], de
     return EngineConfig.from_dict(data).validate()
 
 
+@engine_app.command('run')
 def engine_command(
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
@@ -74,10 +77,10 @@ def engine_command(
 ) -> None:
     """Detect, track and query every video; write OUT/utr.json, data.yaml, trajectories.jsonl, errors.jsonl.
 
-    Example: videoutr engine --videos runs/world/videos --out runs/utr --workers 2
+    Example: videoutr engine run --videos runs/world/videos --out runs/utr --workers 2
     """
     from videoutr.checks import Checks
-    from videoutr.engine.detectors import check_detector_name
+    from videoutr.engine.detect import check_detector_name
     from videoutr.engine.executors import EXECUTORS
     from videoutr.engine.query.build import check_tasks
     from videoutr.engine.run import run_engine
@@ -119,6 +122,7 @@ def engine_command(
     raise_if_failed(stats["errors"], stats["videos"], "videos", out / "errors.jsonl")
 
 
+@engine_app.command('eval')
 def engine_eval_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     truth: Path = typer.Option(..., "--truth", help="Ground truth: a world folder or its annotations.jsonl."),
@@ -126,12 +130,12 @@ def engine_eval_command(
 ) -> None:
     """Tracking quality (MOTA, IDF1, HOTA) and per-task answer correctness against ground truth.
 
-    Writes OUT/eval.json. Example: videoutr engine-eval --out runs/utr --truth runs/world
+    Writes OUT/eval.json. Example: videoutr engine eval --out runs/utr --truth runs/world
     """
     from videoutr.checks import Checks
     from videoutr.data.llava import load_samples
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
     from videoutr.jsonio import write_json
 
     checks = Checks("engine-eval")
@@ -154,19 +158,20 @@ def engine_eval_command(
     typer.echo(f"  {out / 'eval.json'}")
 
 
+@engine_app.command('overlay')
 def overlay_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     video_id: str = typer.Option(..., "--video", help="Video id (as in trajectories.jsonl)."),
     to: Path = typer.Option(..., "--to", help="Output .png (a strip of frames) or .mp4 (every frame)."),
     videos: Path = typer.Option(None, "--videos", help="Videos folder (default: the one the run used)."),
-    num_frames: int = typer.Option(8, "--num-frames", help="Frames in a PNG strip."),
+    frames: int = typer.Option(8, "--frames", help="Frames in a PNG strip."),
 ) -> None:
     """Draw the tracked boxes, ids, colours and shapes of one video for checking by eye.
 
-    Example: videoutr overlay --out runs/utr --video v00003 --to v00003.png
+    Example: videoutr engine overlay --out runs/utr --video v00003 --to v00003.png
     """
     from videoutr.checks import Checks
-    from videoutr.engine.overlay import find_clip, overlay_strip, overlay_video, track_summary
+    from videoutr.engine.quality.overlay import find_clip, overlay_strip, overlay_video, track_summary
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
 
@@ -174,13 +179,13 @@ def overlay_command(
     checks.input_file("--out", out / "trajectories.jsonl")
     checks.need(to.suffix.lower() in (".png", ".mp4"), "--to", "a .png or .mp4 path", str(to))
     checks.output("--to", to, inputs={"--out": out / "trajectories.jsonl"})
-    checks.at_least("--num-frames", num_frames, 1)
+    checks.at_least("--frames", frames, 1)
     checks.done()
     clip = find_clip(out, video_id)
     root = videos or Path(read_json(out / "run.json")["videos_root"])
     source = root / clip.video
     if to.suffix.lower() == ".png":
-        overlay_strip(source, clip, to, num_frames=num_frames)
+        overlay_strip(source, clip, to, num_frames=frames)
     elif to.suffix.lower() == ".mp4":
         overlay_video(source, clip, to)
     else:
@@ -190,6 +195,7 @@ def overlay_command(
     typer.echo(f"  {to}")
 
 
+@engine_app.command('rephrase')
 def engine_rephrase_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder (reads OUT/utr.json)."),
     model: str = typer.Option(..., "--model", help="A chat model id or local folder (AutoModelForCausalLM)."),
@@ -200,9 +206,9 @@ def engine_rephrase_command(
     """Optional: reword the questions with a chat model, keeping every number and name (else the original stays).
 
     Writes OUT/utr_rephrased.json and OUT/data_rephrased.yaml. Example:
-    videoutr engine-rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
+    videoutr engine rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
     """
-    from videoutr.engine.rephrase import HFRephraser, rephrase_run
+    from videoutr.engine.query.rephrase import HFRephraser, rephrase_run
 
     stats = rephrase_run(out, HFRephraser(model, max_new_tokens=max_new_tokens, device=device), progress=progress)
     typer.echo(f"{stats['rephrased']} of {stats['questions']} questions reworded in {stats['samples']} samples")

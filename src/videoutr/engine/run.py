@@ -54,7 +54,7 @@ def run_engine(
     With `shard=(i, n)` only every n-th video from the i-th is processed (see `writers`); the
     stats then say `"complete": False` until the last shard has finished.
     """
-    from videoutr.engine.detectors import check_detector_name
+    from videoutr.engine.detect import check_detector_name
 
     cfg.validate()
     check_detector_name(cfg.detector)

@@ -1,4 +1,4 @@
-"""`videoutr eval` and `videoutr probe` (eval under all five frame conditions)."""
+"""`videoutr eval run` and `videoutr eval probe` (eval under all five frame conditions)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+eval_app = typer.Typer(help='Evaluate a model on a benchmark, probe its use of frames, or write lmms-eval tasks.', no_args_is_help=True)
 
 from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
                                      TotalPixels)
@@ -58,6 +60,7 @@ AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
                                                 help="Open videos whose path leaves every --video-root.")]
 
 
+@eval_app.command('run')
 def eval_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
@@ -74,6 +77,7 @@ def eval_command(
     _run(**locals())
 
 
+@eval_app.command('probe')
 def probe_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
@@ -88,6 +92,7 @@ def probe_command(
     _run(**locals())
 
 
+@eval_app.command('lmms-tasks')
 def lmms_tasks_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
     name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),
@@ -95,7 +100,7 @@ def lmms_tasks_command(
     video_root: Path = typer.Option(..., "--video-root", help="Folder the videos are relative to."),
     kind: str = typer.Option("mcq", help="mcq (generation + option log-likelihood tasks) | open (EM / F1)"),
 ) -> None:
-    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval`."""
+    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`."""
     from videoutr.eval.lmms.tasks import write_task
 
     for path in write_task(out, name, bench, video_root, kind):

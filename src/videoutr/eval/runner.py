@@ -1,4 +1,4 @@
-"""`videoutr eval`: score a model on a benchmark under one or more frame conditions, resumably.
+"""`videoutr eval run`: score a model on a benchmark under one or more frame conditions, resumably.
 
     >>> cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
     ...                  out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])

@@ -71,6 +71,6 @@ def write_fiftyone(clips: list[ClipTrajectories], out: Path, videos_root: Path, 
         write_json(out / "labels" / f"{clip.video_id}.json", video_labels(clip, name), indent=None)
         index.append({"data": f"data/{name}", "labels": f"labels/{clip.video_id}.json"})
     manifest = out / "manifest.json"
-    write_json(manifest, {"type": "eta.core.datasets.LabeledVideoDataset", "description": "videoutr engine trajectories",
+    write_json(manifest, {"type": "eta.core.datasets.LabeledVideoDataset", "description": "videoutr engine run trajectories",
                           "index": index})
     return manifest

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from videoutr.engine.attributes import DominantColour, basic_palette, size_class
+from videoutr.engine.detect.attributes import DominantColour, basic_palette, size_class
 from videoutr.errors import VideoutrError
 from videoutr.footage.photos import BACKGROUNDS, SUBJECTS, background, sprite
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation

@@ -1,6 +1,6 @@
 """The model-input options every model command shares: frames, Qwen fps/pixel bounds, prompt.
 
-`videoutr tpl`, `eval`, `probe`, `attention` and `train` take the same flags; `InputOptions`
+`videoutr tpl score`, `eval`, `probe`, `attention` and `train` take the same flags; `InputOptions`
 holds them, turns them into a `FramePolicy` for a loaded processor, and applies the prompt
 overrides (`--chat-template FILE` replaces the checkpoint's template, `--system-prompt` its
 system message).

@@ -1,4 +1,4 @@
-"""`videoutr tpl`, `videoutr filter` and `videoutr attention` commands."""
+"""`videoutr tpl score`, `videoutr tpl filter` and `videoutr tpl attention` commands."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from pathlib import Path
 
 import typer
 
+tpl_app = typer.Typer(help='Temporal Perplexity: score samples, keep the high-TPL ones, see which frames a model attends to.', no_args_is_help=True)
+
 from videoutr.models.options import (ChatTemplate, Fps, InputOptions, MaxFrames, MaxPixels, MinFrames, MinPixels,
                                      SystemPrompt, TotalPixels)
 
 
+@tpl_app.command('score')
 def tpl_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
     data: Path = typer.Option(..., "--data", help="LLaVA-format .json list or .jsonl."),
@@ -58,8 +61,9 @@ def tpl_command(
                     f"{out}.errors.jsonl")
 
 
+@tpl_app.command('filter')
 def filter_command(
-    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl`."),
+    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl score`."),
     data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
     out: Path = typer.Option(..., "--out", help="Filtered LLaVA data (.json list or .jsonl)."),
     min_tpl: float = typer.Option(None, "--min-tpl", help="Keep samples with TPL >= this."),
@@ -75,6 +79,7 @@ def filter_command(
         typer.echo(f"  dropped {count}: {reason}")
 
 
+@tpl_app.command('attention')
 def attention_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id."),
     video: Path = typer.Option(..., "--video", help="The video file."),

@@ -32,7 +32,7 @@ from videoutr.resume import ResumableJsonl
 
 @dataclass(frozen=True)
 class TplRunConfig:
-    """Settings of one `videoutr tpl` run (recorded beside its output)."""
+    """Settings of one `videoutr tpl score` run (recorded beside its output)."""
 
     model: str
     data: str

@@ -1,7 +1,7 @@
 """The TPL run's view: every scored sample with its TPL, perplexities, source and subset; per
 sample the key frame beside the frames the model saw, and each assistant turn's perplexities.
 
-Reads `<scores>.jsonl` and what `videoutr tpl` wrote beside it (`.config.json` for the data file,
+Reads `<scores>.jsonl` and what `videoutr tpl score` wrote beside it (`.config.json` for the data file,
 video root and key frame; `.summary.json`; `.errors.jsonl`; the two PNG plots).
 
     >>> run, details = tpl_view(Path("runs/tpl/scores.jsonl"), site)
@@ -32,7 +32,7 @@ COLUMNS = [
 
 
 def beside(scores: Path, suffix: str) -> Path:
-    """A file `videoutr tpl` wrote beside its scores: `<scores><suffix>`."""
+    """A file `videoutr tpl score` wrote beside its scores: `<scores><suffix>`."""
     return scores.with_name(scores.name + suffix)
 
 

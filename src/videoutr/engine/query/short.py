@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 
-from videoutr.engine.attributes import location_phrase
+from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
 from videoutr.engine.query.subjects import is_reliable, short_names

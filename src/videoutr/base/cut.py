@@ -1,7 +1,7 @@
 """Cut videos for the base checkpoint: two moments of one scene, with place questions by frame.
 
 A base pre-trained on still frames reads a video's place from its first frames whatever it is
-asked (docs/demo.md: a square in cell A for frames 0-3 and cell B for frames 4-7 is placed in A
+asked (a square in cell A for frames 0-3 and cell B for frames 4-7 is placed in A
 six times of nine, in B never). Real video MLLMs learn to address frames from multi-image and
 video data before instruction tuning. The world's analogue: frames 0..k-1 show one moment of a
 world video, frames k..7 another (the objects have moved), and the questions ask where an object
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from videoutr.base.still import base_world
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import visible_objects
@@ -54,7 +55,6 @@ def cut_questions(ann: VideoAnnotation, t_first: int, t_last: int, rng: random.R
 
 def build_cut_data(out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2, name: str = "still.json") -> Path:
     """`per_video` cut videos (MP4) per scene of a fresh demo world, with their place questions, in `name`."""
-    from videoutr.demo.config import base_world
     from videoutr.video.write import write_video
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame

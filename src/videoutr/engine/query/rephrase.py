@@ -5,7 +5,7 @@ only when it preserves every fact of the question: the same numbers (frames, sec
 coordinates) and every colour, shape, place and direction word, and is not absurdly long;
 otherwise the original question stays. Results are resumable (`OUT/rephrase.jsonl`).
 
-    videoutr engine-rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
+    videoutr engine rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
     # -> runs/utr/utr_rephrased.json (same samples, reworded questions) + data_rephrased.yaml
 
     >>> keeps_facts("At frame 4, what is in the top left?", "What is in the top left at frame 4?")

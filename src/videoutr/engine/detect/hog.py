@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.detectors.base import Detector, empty_detections
+from videoutr.engine.detect.base import Detector, empty_detections
 from videoutr.errors import ConfigError
 
 

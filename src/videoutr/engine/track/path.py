@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from videoutr.engine.changepoints import LineRuns, linear_pieces
+from videoutr.engine.track.changepoints import LineRuns, linear_pieces
 from videoutr.engine.config import TrackConfig
 from videoutr.engine.types import Trajectory
 

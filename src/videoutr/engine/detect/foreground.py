@@ -30,11 +30,11 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.attributes import DominantColour, resolve_palette
-from videoutr.engine.camera import camera_maps
-from videoutr.engine.detectors.base import Detector, empty_detections
-from videoutr.engine.detectors.motion import halved_to
-from videoutr.engine.detectors.stack import differs, differs_each, lower_median
+from videoutr.engine.detect.attributes import DominantColour, resolve_palette
+from videoutr.engine.track.camera import camera_maps
+from videoutr.engine.detect.base import Detector, empty_detections
+from videoutr.engine.detect.motion import halved_to
+from videoutr.engine.detect.stack import differs, differs_each, lower_median
 
 _OPEN = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
 

@@ -5,7 +5,7 @@ import random
 import numpy as np
 
 from videoutr.data.llava import load_samples
-from videoutr.demo.base_cut import CUT_FRAMES, FRAME_PHRASES, build_cut_data, cut_questions
+from videoutr.base.cut import CUT_FRAMES, FRAME_PHRASES, build_cut_data, cut_questions
 from videoutr.world.config import WorldConfig
 from videoutr.world.palette import box_place
 from videoutr.world.captions import stable_rng

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from videoutr.engine.config import TrackConfig
-from videoutr.engine.path import CentrePath, clean_mask
+from videoutr.engine.track.path import CentrePath, clean_mask
 from videoutr.engine.types import Event, Segment, Trajectory
 
 TURNS_CHECK = (1 / 3, 3.0)  # cut-penalty scales under which a sure turn count must not change

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from videoutr.data.llava import Sample
-from videoutr.engine.kinematics import _DIRECTIONS
-from videoutr.engine.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
+from videoutr.engine.track.kinematics import _DIRECTIONS
+from videoutr.engine.quality.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
 from videoutr.engine.query.short import SHORT_TASKS
 from videoutr.engine.types import ClipTrajectories
 from videoutr.world.palette import grid_place

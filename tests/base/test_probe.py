@@ -1,6 +1,6 @@
 import numpy as np
 
-from videoutr.demo.base_probe import CANDIDATES, cell_frames, probe_base
+from videoutr.base.probe import CANDIDATES, cell_frames, probe_base
 from videoutr.world.palette import GRID_PLACES, PALETTE, grid_place
 
 

@@ -7,9 +7,9 @@ closed-set detectors (DETR, RT-DETR, ...) name their own classes (`config.id2lab
 whatever the id or folder holds: nothing is downloaded unless the id is a hub id and the
 machine can reach the hub.
 
-    videoutr engine --videos DIR --out OUT --detector hf:google/owlv2-base-patch16-ensemble \\
+    videoutr engine run --videos DIR --out OUT --detector hf:google/owlv2-base-patch16-ensemble \\
         --detector-arg 'prompts=[a person, a dog, a ball]' --detector-arg device=cuda --detector-arg batch_size=16
-    videoutr engine --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg device=cuda
+    videoutr engine run --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg device=cuda
 
     >>> det = HFDetector("/models/detr-resnet-50", threshold=0.7)
     >>> det.detect_clip(frames)[0].data["class_name"]
@@ -23,7 +23,7 @@ import inspect
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.detectors.base import Detector, empty_detections
+from videoutr.engine.detect.base import Detector, empty_detections
 from videoutr.errors import ConfigError
 
 ZERO_SHOT_TYPES = ("owlv2", "owlvit", "grounding-dino", "mm-grounding-dino")

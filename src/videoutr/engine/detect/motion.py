@@ -30,10 +30,10 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.attributes import colour_name, resolve_palette, shape_of_blob
-from videoutr.engine.detectors.base import Detector, empty_detections, rescale_detections
-from videoutr.engine.detectors.layers import KERNEL, Crops, LayerComponents, pack_crops
-from videoutr.engine.detectors.stack import NONE, differs, lower_median, masked_median, saturated
+from videoutr.engine.detect.attributes import colour_name, resolve_palette, shape_of_blob
+from videoutr.engine.detect.base import Detector, empty_detections, rescale_detections
+from videoutr.engine.detect.layers import KERNEL, Crops, LayerComponents, pack_crops
+from videoutr.engine.detect.stack import NONE, differs, lower_median, masked_median, saturated
 from videoutr.video.halve import halve_stack, halvings
 
 _REACH = np.ones((9, 9), np.uint8)  # 4 pixels around: how far a component is grown back

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from videoutr.engine.detectors.base import Detector
+from videoutr.engine.detect.base import Detector
 from videoutr.errors import ConfigError
 
 _REGISTRY: dict[str, Callable[..., Detector]] = {}
@@ -36,33 +36,33 @@ def register_detector(name: str) -> Callable[[Callable[..., Detector]], Callable
 
 
 def _motion(**kwargs: Any) -> Detector:
-    from videoutr.engine.detectors.motion import MotionDetector
+    from videoutr.engine.detect.motion import MotionDetector
 
     return MotionDetector(**kwargs)
 
 
 def _hog(**kwargs: Any) -> Detector:
-    from videoutr.engine.detectors.hog import HogPersonDetector
+    from videoutr.engine.detect.hog import HogPersonDetector
 
     return HogPersonDetector(**kwargs)
 
 
 def _motion_natural(**kwargs: Any) -> Detector:
     """`motion` for natural footage: plain frame differencing, no colour split, general colour names."""
-    from videoutr.engine.detectors.motion import MotionDetector
+    from videoutr.engine.detect.motion import MotionDetector
 
     defaults = {"saturation_min": None, "split_by_colour": False, "palette": "basic", "shape_block": 1}
     return MotionDetector(**{**defaults, **kwargs})
 
 
 def _haar_face(**kwargs: Any) -> Detector:
-    from videoutr.engine.detectors.haar import HaarFaceDetector
+    from videoutr.engine.detect.haar import HaarFaceDetector
 
     return HaarFaceDetector(**kwargs)
 
 
 def _foreground(**kwargs: Any) -> Detector:
-    from videoutr.engine.detectors.foreground import ForegroundDetector
+    from videoutr.engine.detect.foreground import ForegroundDetector
 
     return ForegroundDetector(**kwargs)
 
@@ -84,7 +84,7 @@ def check_detector_name(name: str) -> None:
 def make_detector(name: str, **kwargs: Any) -> Detector:
     """Build the detector called `name`; an unknown name lists the known ones."""
     if name.startswith("hf:"):
-        from videoutr.engine.detectors.hf import HFDetector
+        from videoutr.engine.detect.hf import HFDetector
 
         return HFDetector(name[3:], **kwargs)
     factory = _REGISTRY.get(name)

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from videoutr.demo.base import QUESTION_KINDS, still_questions
+from videoutr.base.still import QUESTION_KINDS, base_world, still_questions
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_loglik
 from videoutr.world.palette import COLOURS, GRID_PLACES, PALETTE, SHAPES, SIZE_CLASSES
 
 CANDIDATES = {"count": [str(n) for n in range(6)], "shape": list(SHAPES), "colour": list(COLOURS),
               "place": list(GRID_PLACES)}
-PROBE_WORLD_SEED = 2000  # not a seed of any base phase (videoutr.demo.base.PHASES)
+PROBE_WORLD_SEED = 2000  # not a seed of any base phase (videoutr.base.build.PHASES)
 CELL_BACKGROUND = (200, 200, 200)
 
 
@@ -56,7 +56,6 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
     """Still-frame accuracy per question kind on `videos` held-out frames, plus the cell test."""
     import torch
 
-    from videoutr.demo.config import base_world
     from videoutr.models.load import load_video_model
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
@@ -84,20 +83,3 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
         "cell_test": {"answers": dict(cells), "correct": sum(p == a for p, a in cells),
                       "distinct_answers": len({a for _, a in cells})},
     }
-
-
-def main() -> None:
-    import argparse
-    import json
-
-    parser = argparse.ArgumentParser(description="Still-frame accuracy and the cell test of a base checkpoint.")
-    parser.add_argument("model", nargs="?", default=None, help="checkpoint folder (default: the committed base)")
-    parser.add_argument("--videos", type=int, default=60)
-    args = parser.parse_args()
-    from videoutr.demo.base import BUILTIN
-
-    print(json.dumps(probe_base(args.model or BUILTIN, args.videos), indent=1))
-
-
-if __name__ == "__main__":
-    main()

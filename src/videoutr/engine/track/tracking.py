@@ -24,8 +24,8 @@ import numpy as np
 import supervision as sv
 
 from videoutr.engine.config import TrackConfig
-from videoutr.engine.kinematics import describe_track
-from videoutr.engine.lanes import backfill_young_frames, column, lanes_of, row_ids, track_lanes
+from videoutr.engine.track.kinematics import describe_track
+from videoutr.engine.track.lanes import backfill_young_frames, column, lanes_of, row_ids, track_lanes
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 _ATTRS = ("colour", "shape", "location", "size")
@@ -181,7 +181,7 @@ def track_clip(
 
 def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg: TrackConfig) -> ClipTrajectories:
     """A clip's tracklets stitched, filtered (with counted reasons), gap-filled and described."""
-    from videoutr.engine.stitching import stitch_tracklets
+    from videoutr.engine.track.stitching import stitch_tracklets
 
     frame_idx, fps = clip.frame_idx, clip.fps
     step_s = (frame_idx[-1] - frame_idx[0]) / fps / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1.0
@@ -231,7 +231,7 @@ def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: Tr
     views mislead), and a subject with too few clean views is just an "object". Without
     `part_colours` (a detector naming textured subjects by their dominant colour), so is the colour,
     for the whole track: its flickers between views are no colour change."""
-    from videoutr.engine.path import clean_mask
+    from videoutr.engine.track.path import clean_mask
 
     traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
                       mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
