@@ -115,8 +115,8 @@ CASES = {
     "attention-threshold-negative": (ATTN + ["--threshold", "-1"], {}, ["--threshold", "-1"]),
     "attention-frames-0": (ATTN + ["--frames", "0"], {}, ["--frames"]),
     "attention-device": (ATTN + ["--device", "bogus"], {}, ["--device", "bogus"]),
-    "attention-video-missing": (ATTN[:4] + ["{T}/nope.mp4"] + ATTN[5:], {}, ["--video", "nope.mp4"]),
-    "attention-image-as-video": (ATTN[:4] + ["{W}/bad/image.mp4"] + ATTN[5:], {}, ["image.mp4", "still image"]),
+    "attention-video-missing": (ATTN[:5] + ["{T}/nope.mp4"] + ATTN[6:], {}, ["--video", "nope.mp4"]),
+    "attention-image-as-video": (ATTN[:5] + ["{W}/bad/image.mp4"] + ATTN[6:], {}, ["image.mp4", "still image"]),
     # train
     "train-max-steps-negative": (TRAIN + ["run.max_steps=-5"], {}, ["run.max_steps", "-5"]),
     "train-lr-mistyped": (TRAIN + ["optim.lr=abc"], {}, ["optim.lr", "expected a number"]),

@@ -42,10 +42,10 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
 
 def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
-    bad = subprocess.run([sys.executable, "-c", code, "engine", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
+    bad = subprocess.run([sys.executable, "-c", code, "engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
                           "--detector", "yolo"], capture_output=True, text=True)
-    assert bad.returncode == 2 and bad.stderr.strip().startswith("error: engine: unknown detector 'yolo'")
+    assert bad.returncode == 2 and bad.stderr.strip().startswith("error: engine run: unknown detector 'yolo'")
     assert len(bad.stderr.strip().splitlines()) == 1
-    bad = subprocess.run([sys.executable, "-c", code, "engine", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
+    bad = subprocess.run([sys.executable, "-c", code, "engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
                           "--set", "track.nope=1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "track.nope" in bad.stderr

@@ -86,7 +86,7 @@ def engine_command(
     from videoutr.engine.run import run_engine
     from videoutr.errors import ConfigError, raise_if_failed
 
-    checks = Checks("engine")
+    checks = Checks("engine run")
     checks.need(videos.is_dir(), "--videos", "an existing folder", str(videos))
     checks.output("--out", out, inputs={"--videos": videos}, folder=True)
     checks.choice("--executor", executor, EXECUTORS)
@@ -138,7 +138,7 @@ def engine_eval_command(
     from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
     from videoutr.jsonio import write_json
 
-    checks = Checks("engine-eval")
+    checks = Checks("engine eval")
     for name in ("trajectories.jsonl", "utr.json"):
         checks.input_file("--out", out / name)
     checks.need(truth.exists(), "--truth", "a world folder or its annotations.jsonl", str(truth))
@@ -175,7 +175,7 @@ def overlay_command(
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
 
-    checks = Checks("overlay")
+    checks = Checks("engine overlay")
     checks.input_file("--out", out / "trajectories.jsonl")
     checks.need(to.suffix.lower() in (".png", ".mp4"), "--to", "a .png or .mp4 path", str(to))
     checks.output("--to", to, inputs={"--out": out / "trajectories.jsonl"})

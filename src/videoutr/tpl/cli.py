@@ -107,7 +107,7 @@ def attention_command(
     from videoutr.jsonio import write_json
     from videoutr.tpl.attention import check_layer_spec
 
-    checks = Checks("attention")
+    checks = Checks("tpl attention")
     checks.model("--model", model)
     checks.input_file("--video", video)
     checks.output("--out", out, inputs={"--video": video}, folder=True)

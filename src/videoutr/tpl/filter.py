@@ -85,7 +85,7 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     Refused before anything is written: both or neither criterion, a non-finite threshold, an
     output that is one of the inputs, and scores of which no id is in `data` (scores of other data).
     """
-    checks = Checks("filter")
+    checks = Checks("tpl filter")
     checks.need((min_tpl is None) != (top_fraction is None), "--min-tpl/--top-fraction", "exactly one of them",
                 (min_tpl, top_fraction))
     checks.need(min_tpl is None or math.isfinite(min_tpl), "--min-tpl", "a finite number", min_tpl)
@@ -98,9 +98,9 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     score_of = _scores(Path(scores))
     ids = {str(r.get("id")) for r in records if isinstance(r, dict)}
     if not score_of:
-        raise ConfigError(f"filter: --scores {scores} holds no finite TPL score")
+        raise ConfigError(f"tpl filter: --scores {scores} holds no finite TPL score")
     if not ids & set(score_of):
-        raise ConfigError(f"filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
+        raise ConfigError(f"tpl filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
                           "(scores of other data?)")
     reasons = _decide(records, score_of, min_tpl, top_fraction, per_subset)
     kept = [r for r, why in zip(records, reasons) if why is None]

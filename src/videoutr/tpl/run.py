@@ -60,7 +60,7 @@ class TplRunConfig:
         from videoutr.tpl.score import KEY_VIEWS, MODES
         from videoutr.video.keyframe import KEY_FRAMES
 
-        checks = Checks("tpl")
+        checks = Checks("tpl score")
         if not model_given:
             checks.model("--model", self.model)
         checks.input_file("--data", self.data)

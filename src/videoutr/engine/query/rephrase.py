@@ -54,7 +54,7 @@ class HFRephraser:
             raise ConfigError("rephrasing needs torch and transformers: pip install torch transformers") from None
         from videoutr.checks import Checks
 
-        checks = Checks("engine-rephrase")
+        checks = Checks("engine rephrase")
         checks.model("--model", model)
         checks.device("--device", device)
         checks.at_least("--max-new-tokens", max_new_tokens, 1)
