@@ -48,9 +48,15 @@ def trackeval_rule_inputs(clip, video, min_visible: float = M.MIN_VISIBLE):
 
 
 def main() -> None:
-    from trackers.eval import (aggregate_clear_metrics, aggregate_hota_metrics, aggregate_identity_metrics,
-                               compute_clear_metrics, compute_hota_metrics, compute_identity_metrics,
-                               evaluate_mot_sequences)
+    from trackers.eval import (
+        aggregate_clear_metrics,
+        aggregate_hota_metrics,
+        aggregate_identity_metrics,
+        compute_clear_metrics,
+        compute_hota_metrics,
+        compute_identity_metrics,
+        evaluate_mot_sequences,
+    )
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--run", type=Path, required=True)

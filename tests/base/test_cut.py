@@ -4,11 +4,11 @@ import random
 
 import numpy as np
 
-from videoutr.data.llava import load_samples
 from videoutr.base.cut import CUT_FRAMES, FRAME_PHRASES, build_cut_data, cut_questions
+from videoutr.data.llava import load_samples
+from videoutr.world.captions import stable_rng
 from videoutr.world.config import WorldConfig
 from videoutr.world.palette import box_place
-from videoutr.world.captions import stable_rng
 from videoutr.world.simulate import sample_scene
 
 

@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from videoutr.data.llava import load_samples
 from videoutr.base.build import build_base
 from videoutr.base.still import build_base_data, still_questions, still_samples
+from videoutr.data.llava import load_samples
 from videoutr.errors import ConfigError
 from videoutr.world import world_tiny
 from videoutr.world.captions import stable_rng

@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 
 from videoutr.engine.detect.attributes import (
-    basic_palette, colour_name, location_phrase, resolve_palette, shape_of_mask, size_class,
+    basic_palette,
+    colour_name,
+    location_phrase,
+    resolve_palette,
+    shape_of_mask,
+    size_class,
 )
 from videoutr.errors import ConfigError
 

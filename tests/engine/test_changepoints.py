@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from videoutr.engine.track.changepoints import LineRuns, line_costs, linear_pieces
 from videoutr.engine.config import TrackConfig
+from videoutr.engine.track.changepoints import line_costs, linear_pieces
 from videoutr.engine.track.kinematics import describe_track
 from videoutr.engine.types import TrackPoint, Trajectory
 

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
 
-from videoutr.engine.track.camera import camera_maps  # noqa: E402
 from videoutr.engine.detect import make_detector  # noqa: E402
 from videoutr.engine.quality.metrics import iou_matrix, load_truth  # noqa: E402
+from videoutr.engine.track.camera import camera_maps  # noqa: E402
 from videoutr.video import sample_frames  # noqa: E402
 
 

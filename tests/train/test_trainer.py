@@ -11,8 +11,8 @@ from safetensors.torch import load_file
 
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError, TrainingError
-from videoutr.train.config import load_recipe
 from videoutr.models.sampling import FramePolicy
+from videoutr.train.config import load_recipe
 from videoutr.train.data import Collator, TrainDataset
 from videoutr.train.trainer import latest_checkpoint, run_training
 

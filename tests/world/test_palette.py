@@ -11,7 +11,16 @@ import pytest
 from videoutr.world import world_default
 from videoutr.world.captions import stable_rng
 from videoutr.world.palette import (
-    DIRECTIONS, GRID_PLACES, OPPOSITE, PALETTE, SHAPES, direction_name, grid_place, hue_deg, near_grid_line, reflect,
+    DIRECTIONS,
+    GRID_PLACES,
+    OPPOSITE,
+    PALETTE,
+    SHAPES,
+    direction_name,
+    grid_place,
+    hue_deg,
+    near_grid_line,
+    reflect,
 )
 from videoutr.world.render import background_image
 from videoutr.world.simulate import _sample_background

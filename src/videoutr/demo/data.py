@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from videoutr.data.llava import Sample, Turn, load_samples, save_samples
 from videoutr.base.still import still_questions
+from videoutr.data.llava import Sample, Turn, load_samples, save_samples
 from videoutr.world.annotation import load_annotations
 
 CAPTION_QUESTIONS = 3  # still-frame questions appended to each caption

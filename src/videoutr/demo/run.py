@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+
 from videoutr.demo.config import TPL_POOLS, DemoConfig
 from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError

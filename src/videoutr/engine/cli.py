@@ -7,7 +7,10 @@ from typing import Any
 
 import typer
 
-engine_app = typer.Typer(help='The UTR data engine: detect, track and query videos; check it against ground truth.', no_args_is_help=True)
+engine_app = typer.Typer(
+    help="The UTR data engine: detect, track and query videos; check it against ground truth.",
+    no_args_is_help=True,
+)
 
 
 def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
@@ -56,7 +59,7 @@ def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], de
     return EngineConfig.from_dict(data).validate()
 
 
-@engine_app.command('run')
+@engine_app.command("run")
 def engine_command(
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
@@ -122,7 +125,7 @@ def engine_command(
     raise_if_failed(stats["errors"], stats["videos"], "videos", out / "errors.jsonl")
 
 
-@engine_app.command('eval')
+@engine_app.command("eval")
 def engine_eval_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     truth: Path = typer.Option(..., "--truth", help="Ground truth: a world folder or its annotations.jsonl."),
@@ -158,7 +161,7 @@ def engine_eval_command(
     typer.echo(f"  {out / 'eval.json'}")
 
 
-@engine_app.command('overlay')
+@engine_app.command("overlay")
 def overlay_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     video_id: str = typer.Option(..., "--video", help="Video id (as in trajectories.jsonl)."),
@@ -195,7 +198,7 @@ def overlay_command(
     typer.echo(f"  {to}")
 
 
-@engine_app.command('rephrase')
+@engine_app.command("rephrase")
 def engine_rephrase_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder (reads OUT/utr.json)."),
     model: str = typer.Option(..., "--model", help="A chat model id or local folder (AutoModelForCausalLM)."),

@@ -186,7 +186,7 @@ def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
             for i, q in enumerate(questions):
-                items.append(build(lambda record, _where, d=dim, k=i: tempcompass_item(video_id, d, k, record, path),
+                items.append(build(lambda record, _where, v=video_id, d=dim, k=i: tempcompass_item(v, d, k, record, path),
                                    q, f"{path} {video_id}/{dim}[{i}]"))
     return items
 

@@ -8,10 +8,21 @@ from typing import Annotated
 
 import typer
 
-eval_app = typer.Typer(help='Evaluate a model on a benchmark, probe its use of frames, or write lmms-eval tasks.', no_args_is_help=True)
+from videoutr.models.options import (
+    ChatTemplate,
+    Fps,
+    MaxFrames,
+    MaxPixels,
+    MinFrames,
+    MinPixels,
+    SystemPrompt,
+    TotalPixels,
+)
 
-from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
-                                     TotalPixels)
+eval_app = typer.Typer(
+    help="Evaluate a model on a benchmark, probe its use of frames, or write lmms-eval tasks.",
+    no_args_is_help=True,
+)
 
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
@@ -19,7 +30,6 @@ ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 def _run(**kwargs) -> None:
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
-
     from videoutr.models.options import InputOptions
 
     names = ("fps", "min_frames", "max_frames", "min_pixels", "max_pixels", "total_pixels", "system_prompt",
@@ -60,7 +70,7 @@ AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
                                                 help="Open videos whose path leaves every --video-root.")]
 
 
-@eval_app.command('run')
+@eval_app.command("run")
 def eval_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
@@ -77,7 +87,7 @@ def eval_command(
     _run(**locals())
 
 
-@eval_app.command('probe')
+@eval_app.command("probe")
 def probe_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
@@ -92,7 +102,7 @@ def probe_command(
     _run(**locals())
 
 
-@eval_app.command('lmms-tasks')
+@eval_app.command("lmms-tasks")
 def lmms_tasks_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
     name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),

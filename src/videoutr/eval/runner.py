@@ -18,19 +18,27 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from videoutr.errors import ConfigError, VideoutrError
 from videoutr.checks import Checks
+from videoutr.errors import ConfigError, VideoutrError
 from videoutr.eval.benchmarks import FORMATS, VIDEO_SUFFIXES, BenchItem, load_benchmark
 from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.options import extract_option
 from videoutr.eval.probes import condition_indices, parse_conditions
-from videoutr.video.keyframe import KEY_FRAMES
-from videoutr.eval.scoring import (LL_TARGETS, _dialogue, benchmark_system, dialogue_logliks, generate_answer,
-                                   generation_prompt, option_dialogues, pick_by_loglik)
+from videoutr.eval.scoring import (
+    LL_TARGETS,
+    _dialogue,
+    benchmark_system,
+    dialogue_logliks,
+    generate_answer,
+    generation_prompt,
+    option_dialogues,
+    pick_by_loglik,
+)
 from videoutr.jsonio import read_json, write_json, write_jsonl
 from videoutr.models.options import InputOptions
 from videoutr.paths import find_in_roots
 from videoutr.resume import ResumableJsonl
+from videoutr.video.keyframe import KEY_FRAMES
 
 METHODS = ("loglik", "generate", "both")
 # settings that change the scores: a rerun into the same folder must use the same ones

@@ -101,7 +101,6 @@ def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int =
     enc = encode_sample(processor, _dialogue("gen", prompt, None), frames, with_video=frames is not None,
                         prompt_only=True, system=system)
     batch = model_inputs(collate([enc], pad_id=processor.tokenizer.pad_token_id))
-    device = next(model.parameters()).device
     batch = to_model(batch, model)
     tok = processor.tokenizer
     with torch.no_grad():

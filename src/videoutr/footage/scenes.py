@@ -177,7 +177,7 @@ def _paste(target: np.ndarray, values: np.ndarray, x: int, y: int, mask: np.ndar
 def _acceptable(scene: Scene, frames: int) -> bool:
     masks, _ = _masks(scene, frames)
     visible = _visible(masks, scene)
-    for mover, fractions, obj_masks in zip(scene.movers, visible, masks):
+    for mover, fractions in zip(scene.movers, visible):
         if sum(f >= 0.5 for f in fractions) < 8:
             return False
         for frame in mover.changes():

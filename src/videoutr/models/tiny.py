@@ -95,8 +95,7 @@ def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_
 
 def build_processor(cfg: TinyConfig, tokenizer):
     """A `LlavaOnevisionProcessor` resizing frames to `cfg.image_size` with the ChatML template."""
-    from transformers import (LlavaOnevisionImageProcessor, LlavaOnevisionProcessor,
-                              LlavaOnevisionVideoProcessor)
+    from transformers import LlavaOnevisionImageProcessor, LlavaOnevisionProcessor, LlavaOnevisionVideoProcessor
 
     size = {"height": cfg.image_size, "width": cfg.image_size}
     pinpoints = [[cfg.image_size * h, cfg.image_size * w] for h in (1, 2) for w in (1, 2)]

@@ -6,13 +6,25 @@ from pathlib import Path
 
 import typer
 
-tpl_app = typer.Typer(help='Temporal Perplexity: score samples, keep the high-TPL ones, see which frames a model attends to.', no_args_is_help=True)
+from videoutr.models.options import (
+    ChatTemplate,
+    Fps,
+    InputOptions,
+    MaxFrames,
+    MaxPixels,
+    MinFrames,
+    MinPixels,
+    SystemPrompt,
+    TotalPixels,
+)
 
-from videoutr.models.options import (ChatTemplate, Fps, InputOptions, MaxFrames, MaxPixels, MinFrames, MinPixels,
-                                     SystemPrompt, TotalPixels)
+tpl_app = typer.Typer(
+    help="Temporal Perplexity: score samples, keep the high-TPL ones, see which frames a model attends to.",
+    no_args_is_help=True,
+)
 
 
-@tpl_app.command('score')
+@tpl_app.command("score")
 def tpl_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
     data: Path = typer.Option(..., "--data", help="LLaVA-format .json list or .jsonl."),
@@ -61,7 +73,7 @@ def tpl_command(
                     f"{out}.errors.jsonl")
 
 
-@tpl_app.command('filter')
+@tpl_app.command("filter")
 def filter_command(
     scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl score`."),
     data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
@@ -79,7 +91,7 @@ def filter_command(
         typer.echo(f"  dropped {count}: {reason}")
 
 
-@tpl_app.command('attention')
+@tpl_app.command("attention")
 def attention_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id."),
     video: Path = typer.Option(..., "--video", help="The video file."),

@@ -22,9 +22,9 @@ from transformers import Trainer
 from videoutr.checks import Checks
 from videoutr.errors import ConfigError, TrainingError
 from videoutr.jsonio import write_json
+from videoutr.models.options import InputOptions
 from videoutr.train.callbacks import LOG_NAME, JsonlLogCallback, SidecarCallback, truncate_log
 from videoutr.train.config import DatasetEntry, TrainRecipe, recipe_to_dict
-from videoutr.models.options import InputOptions
 from videoutr.train.data import Collator, TrainDataset, check_media, read_skip_log
 from videoutr.train.mixture import Skips, load_mixture, parse_mixture_file, resolve_entries
 from videoutr.train.parts import apply_lora, optimizer_groups, set_trainable, trainable_summary

@@ -17,8 +17,8 @@ from typing import Any
 from videoutr.errors import VideoReadError, VideoutrError
 from videoutr.eval.benchmarks import load_benchmark, resolve_video
 from videoutr.jsonio import iter_jsonl, read_json
-from videoutr.view.media import uniform_frames
 from videoutr.view.markdown import render_markdown
+from videoutr.view.media import uniform_frames
 from videoutr.view.site import Site
 
 MEDIA_FRAMES = 16  # frames shown of a question's video when the run used the model's own policy

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.jsonio import iter_jsonl, read_json
-from videoutr.view.site import Site
 from videoutr.video.keyframe import key_frame_index
+from videoutr.view.site import Site
 
 COLUMNS = [
     {"key": "id", "label": "sample", "type": "text"},

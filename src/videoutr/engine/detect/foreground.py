@@ -31,10 +31,10 @@ import numpy as np
 import supervision as sv
 
 from videoutr.engine.detect.attributes import DominantColour, resolve_palette
-from videoutr.engine.track.camera import camera_maps
 from videoutr.engine.detect.base import Detector, empty_detections
 from videoutr.engine.detect.motion import halved_to
 from videoutr.engine.detect.stack import differs, differs_each, lower_median
+from videoutr.engine.track.camera import camera_maps
 
 _OPEN = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
 

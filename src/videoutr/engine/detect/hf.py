@@ -76,8 +76,12 @@ class HFDetector(Detector):
         self.model, self.processor = self._load(model)
 
     def _load(self, model: str):
-        from transformers import (AutoImageProcessor, AutoModelForObjectDetection,
-                                  AutoModelForZeroShotObjectDetection, AutoProcessor)
+        from transformers import (
+            AutoImageProcessor,
+            AutoModelForObjectDetection,
+            AutoModelForZeroShotObjectDetection,
+            AutoProcessor,
+        )
 
         try:
             if self.zero_shot:

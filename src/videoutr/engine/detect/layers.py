@@ -51,7 +51,7 @@ class Crops:
 def pack_crops(rows: np.ndarray, cols: np.ndarray, margin: int = MARGIN) -> Crops | None:
     """Crops of every (frame, layer) present (`rows`: (T, H, layers), `cols`: (T, W, layers) bool:
     which rows and columns hold each layer), packed into shelves, tallest first."""
-    height, width = rows.shape[1], cols.shape[1]
+    width = cols.shape[1]
     frames, layers = np.nonzero(rows.any(axis=1))
     if len(frames) == 0:
         return None

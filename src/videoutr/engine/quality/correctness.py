@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from videoutr.data.llava import Sample
-from videoutr.engine.track.kinematics import _DIRECTIONS
 from videoutr.engine.quality.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
 from videoutr.engine.query.short import SHORT_TASKS
+from videoutr.engine.track.kinematics import _DIRECTIONS
 from videoutr.engine.types import ClipTrajectories
 from videoutr.world.palette import grid_place
 

@@ -92,8 +92,12 @@ def sequence_inputs(clip: ClipTrajectories, video: dict[str, Any], min_visible: 
 def tracking_metrics(clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]], min_visible: float = MIN_VISIBLE) -> dict[str, Any]:
     """MOTA, IDF1, HOTA (and their parts) over all videos present in both."""
     from trackers.eval import (
-        aggregate_clear_metrics, aggregate_hota_metrics, aggregate_identity_metrics,
-        compute_clear_metrics, compute_hota_metrics, compute_identity_metrics,
+        aggregate_clear_metrics,
+        aggregate_hota_metrics,
+        aggregate_identity_metrics,
+        compute_clear_metrics,
+        compute_hota_metrics,
+        compute_identity_metrics,
     )
 
     clear, ident, hota = [], [], []

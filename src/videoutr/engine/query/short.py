@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import random
 
-from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
 from videoutr.engine.query.subjects import is_reliable, short_names
 from videoutr.engine.query.tasks import QA, register_task

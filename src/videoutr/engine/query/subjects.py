@@ -21,7 +21,6 @@ from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
-
 MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
 
 

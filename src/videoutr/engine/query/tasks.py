@@ -19,12 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
-    actions_text, appearance, name_of, reliable_points, trajectory_text, unambiguous, visibility_text,
+    actions_text,
+    appearance,
+    name_of,
+    reliable_points,
+    trajectory_text,
+    unambiguous,
+    visibility_text,
     well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory

@@ -20,8 +20,8 @@ import math
 
 import numpy as np
 
-from videoutr.engine.track.changepoints import LineRuns, linear_pieces
 from videoutr.engine.config import TrackConfig
+from videoutr.engine.track.changepoints import LineRuns, linear_pieces
 from videoutr.engine.types import Trajectory
 
 
