@@ -91,8 +91,8 @@ def run_folder(tmp_path_factory, tiny_dir) -> Path:
 def random_base(tmp_path_factory) -> Path:
     """A random-init tiny model whose vocabulary holds the grid place names (unlike `tiny_dir`): the
     base and demo tests need no committed base to test the plumbing."""
+    from videoutr.grid import GRID_PLACES
     from videoutr.models.tiny import init_tiny_model
-    from videoutr.world.palette import GRID_PLACES
 
     return init_tiny_model(tmp_path_factory.mktemp("base") / "model", preset="tiny", seed=0,
                            extra_text=tuple(GRID_PLACES))

@@ -1,7 +1,8 @@
 import numpy as np
 
 from videoutr.base.probe import CANDIDATES, cell_frames, probe_base
-from videoutr.world.palette import GRID_PLACES, PALETTE, grid_place
+from videoutr.grid import GRID_PLACES, grid_place
+from videoutr.world.palette import PALETTE
 
 
 def test_cell_frames_put_the_red_square_in_the_named_cell():

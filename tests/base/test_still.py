@@ -6,9 +6,10 @@ from videoutr.base.build import build_base
 from videoutr.base.still import build_base_data, still_questions, still_samples
 from videoutr.data.llava import load_samples
 from videoutr.errors import ConfigError
+from videoutr.grid import GRID_PLACES
 from videoutr.world import world_tiny
 from videoutr.world.captions import stable_rng
-from videoutr.world.palette import GRID_PLACES, SHAPES
+from videoutr.world.palette import SHAPES
 from videoutr.world.simulate import sample_scene
 
 

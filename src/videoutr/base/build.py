@@ -26,8 +26,8 @@ from pathlib import Path
 from videoutr.base.cut import build_cut_data
 from videoutr.base.still import MAX_QUESTIONS, QUESTION_KINDS, build_base_data
 from videoutr.errors import ConfigError
+from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
-from videoutr.world.palette import GRID_PLACES
 
 RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
 BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"

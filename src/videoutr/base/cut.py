@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from videoutr.base.still import base_world
-from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
+from videoutr.data.llava import Sample, save_samples
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import visible_objects
 from videoutr.world.palette import box_place
@@ -76,8 +76,6 @@ def build_cut_data(out_dir: str | Path, num_videos: int, seed: int, per_video: i
             video = f"videos/{video_id}_{j}.mp4"
             frames = np.stack([render_frame(ann, t_first)] * cut + [render_frame(ann, t_last)] * (CUT_FRAMES - cut))
             write_video(out / video, frames, fps=cfg.fps)
-            turns = [turn for question, place in qa for turn in (Turn("human", question), Turn("gpt", place))]
-            turns[0] = Turn("human", f"{VIDEO_TOKEN}\n{turns[0].value}")
-            samples.append(Sample(id=f"{video_id}_{j}", conversations=turns, video=video, source="cut"))
+            samples.append(Sample.from_qa(f"{video_id}_{j}", qa, video=video, source="cut"))
     save_samples(out / name, samples)
     return out

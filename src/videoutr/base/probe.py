@@ -21,7 +21,8 @@ import numpy as np
 from videoutr.base.still import QUESTION_KINDS, base_world, still_questions
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_loglik
-from videoutr.world.palette import COLOURS, GRID_PLACES, PALETTE, SHAPES, SIZE_CLASSES
+from videoutr.grid import GRID_PLACES
+from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
 
 CANDIDATES = {"count": [str(n) for n in range(6)], "shape": list(SHAPES), "colour": list(COLOURS),
               "place": list(GRID_PLACES)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, save_samples
+from videoutr.data.llava import Sample, save_samples
 from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.captions import PROMPTS, describe_frame, stable_rng, visible_objects
 from videoutr.world.config import WorldConfig
@@ -64,15 +64,12 @@ def still_samples(ann: VideoAnnotation, t: int, rng: random.Random, image: str =
     """One dialogue about frame t: up to `max_questions` still-frame questions of `kinds`, then a
     caption (last, so that no answer can be read off the caption's text) unless `caption=False`.
     Without a caption, a frame with no question of `kinds` gives no sample."""
-    turns: list[Turn] = []
-    for question, answer in still_questions(ann, t, rng, kinds)[:max_questions]:
-        turns += [Turn("human", question), Turn("gpt", answer)]
+    qa = still_questions(ann, t, rng, kinds)[:max_questions]
     if caption:
-        turns += [Turn("human", rng.choice(PROMPTS)), Turn("gpt", describe_frame(ann, t, rng.randrange(4)))]
-    if not turns:
+        qa.append((rng.choice(PROMPTS), describe_frame(ann, t, rng.randrange(4))))
+    if not qa:
         return []
-    turns[0] = Turn("human", f"{VIDEO_TOKEN}\n{turns[0].value}")
-    return [Sample(id=f"{ann.id}_t{t}", conversations=turns, image=image, source="still")]
+    return [Sample.from_qa(f"{ann.id}_t{t}", qa, image=image, source="still")]
 
 
 def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 1000, frames_per_video: int = 3,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.options import letter, mcq_prompt
 
@@ -31,10 +31,7 @@ def pick_by_loglik(logliks: list[float]) -> int | None:
 
 
 def _dialogue(item_id: str, prompt: str, answer: str | None) -> Sample:
-    turns = [Turn(HUMAN, f"{VIDEO_TOKEN}\n{prompt}")]
-    if answer is not None:
-        turns.append(Turn(ASSISTANT, answer))
-    return Sample(id=item_id, conversations=turns, video="<in memory>")
+    return Sample.from_qa(item_id, [(prompt, answer)], video="<in memory>")
 
 
 def option_dialogues(item: BenchItem, target: str = "text") -> list[Sample]:

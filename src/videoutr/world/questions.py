@@ -30,10 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.errors import DataFormatError
+from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.captions import stable_rng
-from videoutr.world.palette import COLOURS, DIRECTIONS, GRID_PLACES, OPPOSITE, SHAPES, box_place, direction_name
+from videoutr.world.palette import COLOURS, DIRECTIONS, OPPOSITE, SHAPES, box_place, direction_name
 
 NUM_CANDIDATES = 4
 MAX_PER_TASK = 2  # questions per task and video (objects taken in id order, so twins match)

@@ -22,18 +22,6 @@ from typing import Any
 from videoutr.engine.detect.base import Detector
 from videoutr.errors import ConfigError
 
-_REGISTRY: dict[str, Callable[..., Detector]] = {}
-
-
-def register_detector(name: str) -> Callable[[Callable[..., Detector]], Callable[..., Detector]]:
-    """Register a detector factory under a short name (used as a decorator)."""
-
-    def wrap(factory: Callable[..., Detector]) -> Callable[..., Detector]:
-        _REGISTRY[name] = factory
-        return factory
-
-    return wrap
-
 
 def _motion(**kwargs: Any) -> Detector:
     from videoutr.engine.detect.motion import MotionDetector
@@ -67,8 +55,9 @@ def _foreground(**kwargs: Any) -> Detector:
     return ForegroundDetector(**kwargs)
 
 
-_REGISTRY.update({"motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog, "foreground": _foreground,
-                  "haar-face": _haar_face})
+_REGISTRY: dict[str, Callable[..., Detector]] = {
+    "motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog, "foreground": _foreground,
+    "haar-face": _haar_face}
 
 
 def known_detectors() -> list[str]:
@@ -96,4 +85,4 @@ def make_detector(name: str, **kwargs: Any) -> Detector:
         raise ConfigError(f"detector {name!r}: bad detector_args ({exc})") from None
 
 
-__all__ = ["Detector", "check_detector_name", "known_detectors", "make_detector", "register_detector"]
+__all__ = ["Detector", "check_detector_name", "known_detectors", "make_detector"]

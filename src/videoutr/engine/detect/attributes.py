@@ -19,6 +19,7 @@ import numpy as np
 import supervision as sv
 
 from videoutr.errors import ConfigError
+from videoutr.grid import GRID_PLACES, grid_cells, grid_place
 
 _BASIC = {
     "red": (220, 30, 30), "orange": (245, 140, 20), "yellow": (240, 220, 30), "green": (40, 180, 60),
@@ -26,12 +27,6 @@ _BASIC = {
     "pink": (250, 150, 190), "brown": (130, 80, 40), "white": (245, 245, 245), "black": (15, 15, 15),
     "grey": (128, 128, 128),
 }
-# 3x3 grid places, row-major; the same words as the synthetic world's captions.
-GRID_PLACES = (
-    "top left", "top center", "top right",
-    "middle left", "center", "middle right",
-    "bottom left", "bottom center", "bottom right",
-)
 # Box side (sqrt of area) as a fraction of the frame side: small < 0.17 <= medium < 0.235 <= large
 # (midpoints between the world's size classes 0.14 / 0.20 / 0.27).
 SIZE_BOUNDS = (0.17, 0.235)
@@ -154,9 +149,7 @@ def region_colour(rgb_frame: np.ndarray, xyxy: Any, mask: np.ndarray | None = No
 def location_phrase(box_norm: Any) -> str:
     """Where a box's centre lies on a 3x3 grid: "top left" ... "center" ... "bottom right"."""
     x1, y1, x2, y2 = box_norm
-    col = min(2, max(0, int((x1 + x2) / 2 * 3)))
-    row = min(2, max(0, int((y1 + y2) / 2 * 3)))
-    return GRID_PLACES[3 * row + col]
+    return grid_place((x1 + x2) / 2, (y1 + y2) / 2, 1.0, 1.0)
 
 
 def size_class(area_frac: float) -> str:
@@ -336,6 +329,4 @@ _SIZES = np.array(["small", "medium", "large"], dtype=object)
 
 def _grid_cells(boxes_norm: np.ndarray) -> np.ndarray:
     """`location_phrase`'s grid cell of every (N, 4) box, in the boxes' own float type."""
-    col = np.clip(((boxes_norm[:, 0] + boxes_norm[:, 2]) / 2 * 3).astype(np.int64), 0, 2)
-    row = np.clip(((boxes_norm[:, 1] + boxes_norm[:, 3]) / 2 * 3).astype(np.int64), 0, 2)
-    return 3 * row + col
+    return grid_cells((boxes_norm[:, 0] + boxes_norm[:, 2]) / 2, (boxes_norm[:, 1] + boxes_norm[:, 3]) / 2)

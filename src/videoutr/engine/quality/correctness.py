@@ -26,7 +26,7 @@ from videoutr.engine.quality.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix
 from videoutr.engine.query.short import SHORT_TASKS
 from videoutr.engine.track.kinematics import _DIRECTIONS
 from videoutr.engine.types import ClipTrajectories
-from videoutr.world.palette import grid_place
+from videoutr.grid import grid_place
 
 STILL_MOVE = 0.02  # a "stationary" claim allows this much true centre travel (frame sides)
 

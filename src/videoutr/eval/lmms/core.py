@@ -12,7 +12,7 @@ there, which makes the argmax pick the least probable one).
 
 from __future__ import annotations
 
-from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 
 
 def _first_video(visuals) -> str | None:
@@ -61,6 +61,6 @@ class VideoutrLmmsCore:
         from videoutr.eval.scoring import dialogue_logliks
 
         frames = self.frames(visuals)
-        turns = [Turn(HUMAN, f"{VIDEO_TOKEN}\n{context}"), Turn(ASSISTANT, continuation.strip())]
-        sums, _ = dialogue_logliks(self.model, self.processor, [Sample(id="req", conversations=turns)], frames)
+        sample = Sample.from_qa("req", [(context, continuation.strip())])
+        sums, _ = dialogue_logliks(self.model, self.processor, [sample], frames)
         return float(sums[0]), False
