@@ -16,7 +16,7 @@ from videoutr.train.config import load_recipe
 from videoutr.train.data import Collator, TrainDataset
 from videoutr.train.trainer import latest_checkpoint, run_training
 
-TINY = "recipes/tiny_cpu.yaml"
+TINY = "tiny_cpu"
 
 
 def _recipe(tiny_world, tmp_path, tiny_overrides, *extra):

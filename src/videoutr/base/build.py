@@ -28,9 +28,10 @@ from videoutr.base.still import MAX_QUESTIONS, QUESTION_KINDS, build_base_data
 from videoutr.errors import ConfigError
 from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
+from videoutr.resources import package_path
 
-RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "tiny_base.yaml"
-BUILTIN = Path(__file__).resolve().parents[1] / "assets" / "tiny_base"
+RECIPE = package_path("recipes", "tiny_base.yaml")
+BUILTIN = package_path("assets", "tiny_base")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
 def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides: list[str] | None = None,
                phases: tuple[str, ...] = PHASE_NAMES, start: str | Path | None = None,
                num_videos: int = 1200) -> list[dict]:
-    """Train the base per `recipes/tiny_base.yaml`, phase by phase, from `start` (default: a fresh
+    """Train the base per the packaged recipe `tiny_base.yaml`, phase by phase, from `start` (default: a fresh
     tiny model); copy the last phase's checkpoint to `out`. A finished phase is not run again, an
     interrupted one resumes from its last checkpoint. Returns each phase's training summary."""
     from videoutr.models.tiny import init_tiny_model

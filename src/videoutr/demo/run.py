@@ -25,8 +25,9 @@ from videoutr.demo.config import TPL_POOLS, DemoConfig
 from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
+from videoutr.resources import package_path
 
-ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
+ARM_RECIPE = package_path("recipes", "demo_arm.yaml")
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:

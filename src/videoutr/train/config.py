@@ -4,7 +4,7 @@ A recipe is a YAML file with the sections below; `key=value` overrides (dotted k
 top (`data.mixture=...` replaces the recipe's `data.datasets`, and the other way round); unknown
 keys and bad values are all reported together in one `ConfigError`.
 
-    >>> cfg = load_recipe("recipes/tiny_cpu.yaml", ["optim.lr=5e-4", "run.max_steps=20"])
+    >>> cfg = load_recipe("tiny_cpu", ["optim.lr=5e-4", "run.max_steps=20"])
     >>> cfg.optim.lr
     0.0005
 """
@@ -20,9 +20,10 @@ import yaml
 
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_yaml
+from videoutr.resources import package_path, recipe_path
 from videoutr.schema import build
 
-DEFAULT_RECIPE = Path(__file__).parent / "recipes" / "tiny_cpu.yaml"  # the embedded default
+DEFAULT_RECIPE = package_path("recipes", "tiny_cpu.yaml")  # the embedded default
 TUNABLE_PARTS = ("mm_mlp_adapter", "mm_vision_tower", "mm_language_model")
 SCHEDULERS = ("cosine", "linear", "constant", "constant_with_warmup")
 
@@ -129,12 +130,13 @@ class TrainRecipe:
 
 
 def load_recipe(path: str | Path | None, overrides: list[str] | None = None, semantic: bool = True) -> TrainRecipe:
-    """Read a recipe YAML (the embedded tiny_cpu recipe when `path` is None), apply overrides, validate.
+    """Read a recipe YAML (the embedded tiny_cpu recipe when `path` is None; a packaged recipe by name,
+    e.g. `demo_arm`, when `path` is not a file), apply overrides, validate.
 
     `semantic=False` checks only the schema (keys and types): for template recipes whose data
     another tool fills in.
     """
-    path = DEFAULT_RECIPE if path is None else path
+    path = DEFAULT_RECIPE if path is None else recipe_path(path)
     raw: Any = read_yaml(path) or {}
     where = str(path)
     if not isinstance(raw, dict):

@@ -9,6 +9,6 @@ your own local files: `videoutr eval lmms-tasks --out DIR --name NAME --bench FI
 Nothing here imports lmms-eval until lmms-eval loads it.
 """
 
-from pathlib import Path
+from videoutr.resources import package_path
 
-TASKS_DIR = Path(__file__).parent / "tasks"
+TASKS_DIR = package_path("eval", "lmms", "tasks")
