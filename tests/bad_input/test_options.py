@@ -17,7 +17,7 @@ ENGINE = ["engine", "run", "--videos", "{W}/videos", "--out", "{T}/out", "--no-p
 ATTN = ["tpl", "attention", "--model", "{M}", "--video", "{W}/videos/v00000.mp4", "--prompt", "What moves?", "--out", "{T}/out"]
 SCORES = '{"id": "x", "tpl": 0.5}\n'
 FILTER = ["tpl", "filter", "--scores", "{T}/scores.jsonl", "--data", C, "--out", "{T}/out.json"]
-TRAIN = ["train", "--recipe", "{R}", "model.path={M}", f"data.datasets=[{{json_path: {C}}}]", "data.video_root=[{W}]",
+TRAIN = ["train", "--config", "{R}", "model.path={M}", f"data.datasets=[{{json_path: {C}}}]", "data.video_root=[{W}]",
          "run.output_dir={T}/out", "--dry-run"]
 WORLD = ["world", "--out", "{T}/out", "--num-videos", "2"]
 
@@ -86,10 +86,10 @@ CASES = {
     # engine / engine-eval
     "engine-workers-0": (ENGINE + ["--workers", "0"], {}, ["--workers"]),
     "engine-workers-negative": (ENGINE + ["--workers", "-3"], {}, ["--workers", "-3"]),
-    "engine-set-mistyped": (ENGINE + ["--set", "track.split_penalty=abc"], {}, ["track.split_penalty", "expected a number"]),
-    "engine-set-unknown-key": (ENGINE + ["--set", "track.nope=1"], {}, ["track.nope", "unknown key"]),
-    "engine-set-not-a-section": (ENGINE + ["--set", "detector.x=1"], {}, ["detector", "expected a string"]),
-    "engine-set-out-of-range": (ENGINE + ["--set", "track.high_conf=7"], {}, ["track.high_conf"]),
+    "engine-override-mistyped": (ENGINE + ["track.split_penalty=abc"], {}, ["track.split_penalty", "expected a number"]),
+    "engine-override-unknown-key": (ENGINE + ["track.nope=1"], {}, ["track.nope", "unknown key"]),
+    "engine-override-not-a-section": (ENGINE + ["detector.x=1"], {}, ["detector", "expected a string"]),
+    "engine-override-out-of-range": (ENGINE + ["track.high_conf=7"], {}, ["track.high_conf"]),
     "engine-shard-out-of-range": (ENGINE + ["--shard", "3/2"], {}, ["--shard", "3/2"]),
     "engine-shard-malformed": (ENGINE + ["--shard", "half"], {}, ["--shard", "half"]),
     "engine-executor": (ENGINE + ["--executor", "slurm"], {}, ["--executor", "slurm"]),
@@ -99,7 +99,7 @@ CASES = {
                                      ["e.yaml", "malformed YAML"]),
     "engine-config-not-a-mapping": (ENGINE + ["--config", "{T}/e.yaml"], {"e.yaml": "- 1\n- 2\n"},
                                     ["e.yaml", "mapping"]),
-    "engine-all-at-once": (ENGINE + ["--workers", "0", "--set", "track.split_penalty=abc", "--detector", "yolo"], {},
+    "engine-all-at-once": (ENGINE + ["--workers", "0", "track.split_penalty=abc", "--detector", "yolo"], {},
                            ["--workers", "track.split_penalty", "yolo"]),
     "engine-eval-tol-negative": (["engine", "eval", "--out", "{T}/run", "--truth", "{W}", "--tol", "-5"],
                                  {"run/trajectories.jsonl": "", "run/utr.json": "[]"}, ["--tol", "-5"]),
@@ -126,9 +126,9 @@ CASES = {
     "train-missing-mixture": (TRAIN + ["data.mixture={T}/none.yaml"], {}, ["none.yaml", "not found"]),
     "train-mixture-malformed": (TRAIN + ["data.mixture={T}/mix.yaml"], {"mix.yaml": "datasets: 3\n"},
                                 ["mix.yaml", "'datasets:' list"]),
-    "train-recipe-malformed-yaml": (["train", "--recipe", "{T}/r.yaml", "--dry-run"], {"r.yaml": "run: {a: 1\n"},
+    "train-recipe-malformed-yaml": (["train", "--config", "{T}/r.yaml", "--dry-run"], {"r.yaml": "run: {a: 1\n"},
                                     ["r.yaml", "malformed YAML"]),
-    "train-recipe-not-a-mapping": (["train", "--recipe", "{T}/r.yaml", "--dry-run"], {"r.yaml": "[1, 2]\n"},
+    "train-recipe-not-a-mapping": (["train", "--config", "{T}/r.yaml", "--dry-run"], {"r.yaml": "[1, 2]\n"},
                                    ["r.yaml", "mapping"]),
     # world / model init
     "world-num-videos-0": (["world", "--out", "{T}/out", "--num-videos", "0"], {}, ["num_videos"]),
@@ -197,7 +197,7 @@ def test_readme_training_command_replaces_the_recipe_data(cli, world, model, tmp
     mixture.write_text("datasets:\n  - json_path: four.json\n")
     from videoutr.train.config import DEFAULT_RECIPE
 
-    code, stdout, stderr = cli("train", "--recipe", DEFAULT_RECIPE, f"model.path={model}", f"data.mixture={mixture}",
+    code, stdout, stderr = cli("train", "--config", DEFAULT_RECIPE, f"model.path={model}", f"data.mixture={mixture}",
                                f"data.video_root=[{world}]", "data.eval_fraction=0", f"run.output_dir={tmp_path}/run",
                                "--dry-run")
     assert code == 0, stderr

@@ -201,10 +201,10 @@ def test_engine_run_that_did_nothing_locks_nothing(cli, world, tmp_path):
     bad.mkdir()
     shutil.copy(world / "bad/image.mp4", bad / "a.mp4")
     out = tmp_path / "out"
-    code, _, stderr = cli("engine", "run", "--videos", bad, "--out", out, "--no-progress", "--set", "track.max_gap=3")
+    code, _, stderr = cli("engine", "run", "--videos", bad, "--out", out, "--no-progress", "track.max_gap=3")
     assert code == 2 and "1 of 1 videos failed" in stderr
     shutil.copy(world / "videos/v00000.mp4", bad / "a.mp4")  # the user fixes the input and changes a setting
-    code, _, stderr = cli("engine", "run", "--videos", bad, "--out", out, "--no-progress", "--set", "track.max_gap=5")
+    code, _, stderr = cli("engine", "run", "--videos", bad, "--out", out, "--no-progress", "track.max_gap=5")
     assert code == 0, stderr
     assert json.loads((out / "engine_config.json").read_text())["track"]["max_gap"] == 5
     assert json.loads((out / "stats.json").read_text())["ok"] == 1
@@ -217,7 +217,7 @@ def test_train_bad_records_are_skipped_counted_and_exit_1(cli, world, model, cap
     bad = [{**captions[4], "id": "outside", "video": "../../../../etc/passwd"}, {**captions[5], "id": "int", "video": 7},
            {**captions[6], "id": "gone", "video": "videos/nope.mp4"}]
     data.write_text(json.dumps(captions[:4] + bad))
-    code, stdout, stderr = cli("train", "--recipe", DEFAULT_RECIPE, f"model.path={model}",
+    code, stdout, stderr = cli("train", "--config", DEFAULT_RECIPE, f"model.path={model}",
                                f"data.datasets=[{{json_path: {data}}}]", f"data.video_root=[{world}]",
                                "data.eval_fraction=0", f"run.output_dir={tmp_path}/run", "run.max_steps=1",
                                "run.batch_size=2", "data.num_frames=2", "optim.warmup_steps=0", "run.eval_steps=null")

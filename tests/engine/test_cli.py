@@ -18,7 +18,7 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
     config = tmp_path / "engine.yaml"
     config.write_text("# videoutr engine run --config engine.yaml ...\nquery:\n  samples_per_video: 1\n")
     result = runner.invoke(app, ["engine", "run", "--videos", str(world_dir / "videos"), "--out", str(out), "--no-progress",
-                                 "--config", str(config), "--set", "track.min_track_len=3", "--seed", "4"])
+                                 "--config", str(config), "track.min_track_len=3", "--seed", "4"])
     assert result.exit_code == 0, result.output
     assert "videos ok" in result.output
     saved = json.loads((out / "engine_config.json").read_text())
@@ -47,5 +47,5 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: engine run: unknown detector 'yolo'")
     assert len(bad.stderr.strip().splitlines()) == 1
     bad = subprocess.run([sys.executable, "-c", code, "engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
-                          "--set", "track.nope=1"], capture_output=True, text=True)
-    assert bad.returncode == 2 and "track.nope" in bad.stderr
+                          "--set", "track.nope=1"], capture_output=True, text=True)  # the deprecated spelling
+    assert bad.returncode == 2 and "track.nope" in bad.stderr and "--set is deprecated" in bad.stderr

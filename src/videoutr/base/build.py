@@ -19,6 +19,7 @@ later phases from an existing checkpoint:
 
 from __future__ import annotations
 
+import copy
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from videoutr.errors import ConfigError
 from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
 from videoutr.resources import package_path
+from videoutr.train.config import DatasetEntry, TrainRecipe, validate
 
 RECIPE = package_path("recipes", "tiny_base.yaml")
 BUILTIN = package_path("assets", "tiny_base")
@@ -83,6 +85,27 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
     return sets
 
 
+def phase_recipe(recipe: TrainRecipe, phase: Phase, model: Path, train: Path, sets: list[Path],
+                 keep: set[str] = frozenset()) -> TrainRecipe:
+    """`recipe` for one phase: its start checkpoint, output folder, steps, warmup and data sets, except
+    the dotted keys in `keep` (the user's own overrides win); validated."""
+    values = {
+        "model.path": str(model), "run.output_dir": str(train), "run.max_steps": phase.steps,
+        "optim.warmup_steps": phase.warmup_steps,
+        "data.datasets": [DatasetEntry(json_path=str(path / "still.json"), sampling_strategy="all") for path in sets],
+        "data.video_root": [str(path) for path in sets],
+    }
+    recipe = copy.deepcopy(recipe)
+    for key, value in values.items():
+        if key not in keep:
+            section, name = key.split(".")
+            setattr(getattr(recipe, section), name, value)
+    problems = validate(recipe)
+    if problems:
+        raise ConfigError(f"{RECIPE} (phase {phase.name}): " + "; ".join(problems))
+    return recipe
+
+
 def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides: list[str] | None = None,
                phases: tuple[str, ...] = PHASE_NAMES, start: str | Path | None = None,
                num_videos: int = 1200) -> list[dict]:
@@ -95,6 +118,8 @@ def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides:
     unknown = sorted(set(phases) - set(PHASE_NAMES))
     if unknown or not phases:
         raise ConfigError(f"base phases {', '.join(unknown) or '(none)'}: choose from {', '.join(PHASE_NAMES)}")
+    recipe = load_recipe(RECIPE, overrides, semantic=False)
+    given = {item.split("=", 1)[0].strip() for item in overrides or []}
     work = Path(work)
     model = Path(start) if start is not None else work / "init"
     if start is None:
@@ -107,11 +132,7 @@ def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides:
             summaries.append(read_json(done))
         else:
             sets = phase_data(work / "data" / phase.name, phase, num_videos)
-            datasets = ", ".join(f"{{json_path: {path / 'still.json'}, sampling_strategy: all}}" for path in sets)
-            summaries.append(run_training(load_recipe(RECIPE, [
-                f"model.path={model}", f"run.output_dir={train}", f"run.max_steps={phase.steps}",
-                f"optim.warmup_steps={phase.warmup_steps}", f"data.datasets=[{datasets}]",
-                f"data.video_root=[{', '.join(str(path) for path in sets)}]", *(overrides or [])])))
+            summaries.append(run_training(phase_recipe(recipe, phase, model, train, sets, keep=given)))
         model = train
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

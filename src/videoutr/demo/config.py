@@ -13,10 +13,11 @@ made with the same settings and other seeds, so the demo's arms only fine-tune.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
+from videoutr.schema import load_config
 from videoutr.world.config import WorldConfig
 
 # arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
@@ -80,7 +81,15 @@ class DemoConfig:
     # shared cores extra threads spin (measured: 0.5 vs 3.1 CPU-s per step with 1 vs 2 threads)
 
     def validate(self) -> DemoConfig:
-        problems = []
+        """Raise `ConfigError` listing every invalid value at once; return self when valid."""
+        problems = self.problems()
+        if problems:
+            raise ConfigError("demo config:\n  " + "\n  ".join(problems))
+        return self
+
+    def problems(self) -> list[str]:
+        """Every invalid value (empty when the config is usable)."""
+        problems: list[str] = []
         unknown = [a for a in self.arms if a not in ARMS]
         if unknown:
             problems.append(f"arms: unknown {unknown}; known: {sorted(ARMS)}")
@@ -108,9 +117,7 @@ class DemoConfig:
             problems.append(f"conditions: need 'full' and names from {list(CONDITIONS)}, got {list(self.conditions)}")
         if self.eval_limit is not None and self.eval_limit < 1:
             problems.append(f"eval_limit: expected >= 1 or none, got {self.eval_limit}")
-        if problems:
-            raise ConfigError("demo config:\n  " + "\n  ".join(problems))
-        return self
+        return problems
 
     def train_seeds(self) -> list[int]:
         return [self.train_seed + k for k in range(self.seeds)]
@@ -123,11 +130,8 @@ class DemoConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DemoConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"demo config: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}).validate()
+        """Build from a dict (e.g. demo_config.json); unknown keys and bad values are reported all at once."""
+        return load_config(cls, data, name="demo config", check=cls.problems)
 
     def with_overrides(self, **overrides: Any) -> DemoConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None}).validate()

@@ -13,54 +13,24 @@ engine_app = typer.Typer(
 )
 
 
-def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
-    import yaml
-
-    from videoutr.errors import ConfigError
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise ConfigError(f"{flag} {pair!r}: expected key=value")
-        key, value = pair.split("=", 1)
-        try:
-            out[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError:
-            raise ConfigError(f"{flag} {pair!r}: the value is not valid YAML") from None
-    return out
-
-
-def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], detector_args: list[str]):
-    """YAML values, then `--set a.b=v` overrides, then explicit flags; validated."""
+def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any], detector_args: list[str]):
+    """The engine's settings: the YAML of `--config`, then `a.b=value` overrides, then `--detector-arg`
+    pairs (into `detector_args`), then the explicit flags; every problem reported at once."""
     from videoutr.engine.config import EngineConfig
     from videoutr.errors import ConfigError
-    from videoutr.jsonio import read_yaml
+    from videoutr.schema import load_config
 
-    data: dict[str, Any] = (read_yaml(config) or {}) if config else {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{config}: expected a mapping of engine settings")
-    for key, value in _parse_pairs(sets, "--set").items():
-        node = data
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"--set {key}: {part!r} is not a section")
-        node[leaf] = value
-    for key, value in flags.items():
-        if value is not None:
-            node = data
-            *parents, leaf = key.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
-    if detector_args:
-        data.setdefault("detector_args", {}).update(_parse_pairs(detector_args, "--detector-arg"))
-    return EngineConfig.from_dict(data).validate()
+    bad = [pair for pair in detector_args if "=" not in pair]
+    if bad:
+        raise ConfigError(f"--detector-arg {bad[0]!r}: expected key=value")
+    pairs = [*overrides, *(f"detector_args.{pair.strip()}" for pair in detector_args)]
+    return load_config(EngineConfig, config, pairs, name="engine config", values=flags,
+                       check=EngineConfig.problems)
 
 
 @engine_app.command("run")
 def engine_command(
+    overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
     detector: str = typer.Option(None, "--detector", help="motion (default), hog-person, or hf:<model id or dir>."),
@@ -74,13 +44,13 @@ def engine_command(
     seed: int = typer.Option(None, "--seed", help="Seed of the question generator (default 0)."),
     samples_per_video: int = typer.Option(None, "--samples-per-video", help="Dialogues per video (default 2)."),
     config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
-    set_: list[str] = typer.Option([], "--set", help="Override any config key, e.g. track.min_track_len=6."),
+    set_: list[str] = typer.Option([], "--set", hidden=True, help="Deprecated: give a.b=value as an argument."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     shard: str = typer.Option("0/1", "--shard", help="INDEX/COUNT: this run's share of the videos (one per machine)."),
 ) -> None:
     """Detect, track and query every video; write OUT/utr.json, data.yaml, trajectories.jsonl, errors.jsonl.
 
-    Example: videoutr engine run --videos runs/world/videos --out runs/utr --workers 2
+    Example: videoutr engine run --videos runs/world/videos --out runs/utr --workers 2 track.max_gap=4
     """
     from videoutr.checks import Checks
     from videoutr.engine.detect import check_detector_name
@@ -100,12 +70,14 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     try:
-        if detector is not None:  # checked apart: a bad --set must not hide a bad --detector
+        if detector is not None:  # checked apart: a bad override must not hide a bad --detector
             check_detector_name(detector)
     except ConfigError as exc:
         checks.add(str(exc))
     try:
-        cfg = build_config(config, set_, flags, detector_arg)
+        if set_:
+            typer.echo("warning: --set is deprecated; give a.b=value as an argument", err=True)
+        cfg = build_config(config, [*set_, *(overrides or [])], flags, detector_arg)
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:
