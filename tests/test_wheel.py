@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,7 +20,13 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.slow
 def test_wheel_in_a_fresh_venv_runs_the_smallest_demo(tmp_path):
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist")],
+    source = tmp_path / "source"  # setuptools builds in the source tree: a copy keeps the checkout clean
+    listed = ["git", "ls-files", "--cached", "--others", "--exclude-standard", "pyproject.toml", "README.md", "src"]
+    tracked = subprocess.run(listed, cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    for name in tracked:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run([*pip, "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist")],
                    check=True, cwd=tmp_path)
     wheel = next((tmp_path / "dist").glob("videoutr-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
