@@ -33,20 +33,23 @@ T = TypeVar("T")
 
 
 def load_config(cls: type[T], source: str | Path | dict | None, overrides: Iterable[str] = (), *, name: str,
-                values: dict[str, Any] | None = None, check: Callable[[T], list[str]] | None = None) -> T:
-    """A `cls` from `source` (a YAML file, a mapping, or None for the defaults) with `overrides` applied,
-    then `values` (dotted key -> typed value, e.g. a command's own flags; None values skipped); unknown
-    keys, mistyped values and `check`'s problems are all raised together, named after `name`."""
+                values: dict[str, Any] | None = None, check: Callable[[T], list[str]] | None = None,
+                base: Any = None) -> T:
+    """A `cls` from `base` (an instance, e.g. a preset; default: the dataclass defaults) updated by
+    `source` (a YAML file or a mapping), then `overrides`, then `values` (dotted key -> typed value,
+    e.g. a command's own flags; None values skipped); unknown keys, mistyped values and `check`'s
+    problems are all raised together, named after `name`."""
     from videoutr.jsonio import read_yaml
 
     if isinstance(source, dict):
-        raw: Any = _copy(source)
+        given: Any = _copy(source)
     else:
-        raw = (read_yaml(source) or {}) if source is not None else {}
+        given = (read_yaml(source) or {}) if source is not None else {}
     problems: list[str] = []
-    if not isinstance(raw, dict):
+    if not isinstance(given, dict):
         where = name if isinstance(source, dict) else f"{name}: {source}"
-        raise ConfigError(f"{where}: expected a mapping of settings, got {type(raw).__name__}")
+        raise ConfigError(f"{where}: expected a mapping of settings, got {type(given).__name__}")
+    raw = _merge(_copy(dataclasses.asdict(base)), given) if base is not None else given
     apply_overrides(raw, overrides, problems)
     for key, value in (values or {}).items():
         if value is not None:
@@ -85,11 +88,21 @@ def _set(raw: dict, key: str, value: Any, problems: list[str], label: str = "") 
     node[leaf] = value
 
 
+def _merge(raw: dict, given: dict) -> dict:
+    """`raw` with `given` laid over it, section by section."""
+    for key, value in given.items():
+        if isinstance(value, dict) and isinstance(raw.get(key), dict):
+            _merge(raw[key], value)
+        else:
+            raw[key] = value
+    return raw
+
+
 def _copy(data: Any) -> Any:
     """A copy of nested mappings and lists (overrides never change the caller's data)."""
     if isinstance(data, dict):
         return {key: _copy(value) for key, value in data.items()}
-    if isinstance(data, list):
+    if isinstance(data, (list, tuple)):
         return [_copy(value) for value in data]
     return data
 

@@ -137,6 +137,7 @@ CASES = {
     "world-workers-0": (WORLD + ["--workers", "0"], {}, ["--workers"]),
     "world-out-is-file": (["world", "--out", "{T}/afile", "--num-videos", "2"], {"afile": "x"}, ["--out", "is a file"]),
     "world-test-fraction": (WORLD + ["--test-fraction", "1.5"], {}, ["test_fraction"]),
+    "world-override-unknown-and-bad": (WORLD + ["colour_count=3", "p_turn=often"], {}, ["colour_count", "p_turn"]),
     "model-init-preset": (["model", "init", "--out", "{T}/out", "--preset", "huge"], {}, ["--preset", "huge"]),
     "model-init-out-is-file": (["model", "init", "--out", "{T}/afile"], {"afile": "x"}, ["--out", "is a file"]),
 }

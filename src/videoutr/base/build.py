@@ -59,13 +59,13 @@ PHASES = (
     Phase("place", 500, ("place",), 1, False, 50, 1001),
     # every kind again, so that count and colour settle while place is kept
     Phase("mix", 300, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1002),
-    # a second round on fresh frames: place was still climbing (probe over 200 frames: place
-    # 0.39 -> 0.63, count 0.69 -> 0.89), and the arms cannot time what they cannot see
+    # a second round on fresh frames: place and count keep climbing after one round, and the arms
+    # cannot time what they cannot see
     Phase("place2", 1000, ("place",), 1, False, 50, 1003),
     Phase("mix2", 500, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1004),
-    # frame addressing: place "in the first / last frame" of cut videos (the committed base before
-    # it placed a square that moves halfway through in its first position 6 times of 9, in its
-    # second never, whatever it was asked), then cut videos and still frames mixed
+    # frame addressing: place "in the first / last frame" of cut videos (trained on still frames
+    # alone, a base places a square that moves halfway through where it starts, whatever it is
+    # asked), then cut videos and still frames mixed
     Phase("cut", 800, ("place",), 1, False, 50, 1007, ("cut",)),
     Phase("cutmix", 800, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1008, ("cut", "still")),
 )
