@@ -125,7 +125,8 @@ def engine_eval_command(
               "answers": answer_correctness(load_samples(out / "utr.json"), clips, gt, tol=tol)}
     write_json(out / "eval.json", report)
     t = report["tracking"]
-    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
+    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  "
+               f"HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
     a = report["answers"]
     typer.echo(f"answers: {a['accuracy']:.3f} correct of {a['answers']}")
     for task, row in a["by_task"].items():

@@ -9,7 +9,8 @@ video's resolution.
 
     >>> p = TrackPoint(frame_idx=3, time_s=0.375, box_norm=(0.1, 0.4, 0.3, 0.6), confidence=0.9)
     >>> traj = Trajectory(track_id=1, category="circle", points=[p])
-    >>> ClipTrajectories.from_dict(ClipTrajectories("v1", "v1.mp4", 8.0, 32, 128, 128, [0], [traj]).to_dict()).tracks[0].points[0] == p
+    >>> clip = ClipTrajectories("v1", "v1.mp4", 8.0, 32, 128, 128, [0], [traj])
+    >>> ClipTrajectories.from_dict(clip.to_dict()).tracks[0].points[0] == p
     True
 """
 

@@ -62,7 +62,8 @@ def export_command(
     if kind is not None:
         fmt = fmt or FORMATS[kind][0]
         if fmt not in FORMATS[kind]:
-            raise ConfigError(f"--format {fmt}: {'an' if kind == 'engine' else 'a'} {kind} run exports as {' or '.join(FORMATS[kind])}")
+            article = "an" if kind == "engine" else "a"
+            raise ConfigError(f"--format {fmt}: {article} {kind} run exports as {' or '.join(FORMATS[kind])}")
         typer.echo(export_run(run, kind, fmt, out or default_out(run, kind, fmt), truth, videos, symlink))
         return
     fmt = fmt or "parquet"

@@ -10,7 +10,8 @@ per-detection attributes in `detections.data` (for example `"shape"` or `"class_
 
 Names: `motion` (offline default; flat coloured objects), `motion-natural` (plain frame differencing
 for natural static-camera footage), `foreground` (class-agnostic subjects of real footage:
-a robust median background with camera motion removed, see `foreground.py`), `hog-person` (OpenCV HOG people detector), `haar-face` (OpenCV's frontal-face Haar cascade), and
+a robust median background with camera motion removed, see `foreground.py`), `hog-person` (OpenCV
+HOG people detector), `haar-face` (OpenCV's frontal-face Haar cascade), and
 `hf:<model id or local dir>` (transformers OWLv2 / Grounding DINO / DETR / RT-DETR).
 """
 

@@ -264,8 +264,8 @@ STAR_SOLIDITY = 0.8
 
 def shape_of_mask(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int = 1, min_area: int = 12) -> str:
     """Name an upright blob's shape: a star when far from convex (solidity < `STAR_SOLIDITY`), else
-    the template (circle, square, diamond, triangle) that overlaps it best once stretched to its box; "rectangle" for an elongated square
-    match, "blob" when too small to tell. `origin` / `block`: see `shape_scores`.
+    the template (circle, square, diamond, triangle) that overlaps it best once stretched to its box;
+    "rectangle" for an elongated square match, "blob" when too small to tell. `origin` / `block`: see `shape_scores`.
 
         >>> shape_of_mask(np.ones((9, 9), bool))
         'square'

@@ -72,7 +72,8 @@ class HFDetector(Detector):
             prompts = [p.strip() for p in prompts.split(",") if p.strip()]
         self.prompts = list(prompts or [])
         if self.zero_shot and not self.prompts:
-            raise ConfigError(f"hf:{model} is a zero-shot detector ({config.model_type}): give --detector-arg 'prompts=[a cat, a dog]'")
+            raise ConfigError(f"hf:{model} is a zero-shot detector ({config.model_type}): "
+                              "give --detector-arg 'prompts=[a cat, a dog]'")
         self.model, self.processor = self._load(model)
 
     def _load(self, model: str):
