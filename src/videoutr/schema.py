@@ -10,6 +10,7 @@ Every stage's config (engine, training recipe, world, demo) is built here, the s
   `tuple[X, ...]`, `dict[str, Any]`, bool / int / float / str); each problem is appended to
   `problems` and a placeholder value used.
 
+    >>> from videoutr.engine.config import TrackConfig
     >>> problems = []
     >>> cfg = build(TrackConfig, {"split_penalty": "abc"}, problems, prefix="track.")
     >>> problems

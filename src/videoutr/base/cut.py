@@ -8,9 +8,7 @@ world video, frames k..7 another (the objects have moved), and the questions ask
 is "in the first frame" or "in the last frame" - not the benchmark's "at the start / end of the
 video", which the demo's arms must learn from their own data.
 
-    >>> qa = cut_questions(ann, 2, 11, random.Random(0))
-    >>> qa[0]
-    ('Where is the red circle in the last frame?', 'bottom right')
+    qa = cut_questions(ann, 2, 11, random.Random(0))
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ trained on) and answered by option log-likelihood over the kind's whole answer s
 centre of each 3x3 cell of a plain frame and asks where it is: a model that localises answers
 differently per cell; one on the text prior gives the same answer nine times.
 
-    >>> probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
-    >>> probe["accuracy"]["place"], probe["cell_test"]["distinct_answers"]
-    (0.633, 8)
+    probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
 """
 
 from __future__ import annotations

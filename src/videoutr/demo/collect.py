@@ -7,8 +7,8 @@ Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition
 intervals of the comparisons resample training seeds and benchmark questions (paired between arms:
 the same questions), those of single accuracies resample questions.
 
-    >>> results = collect_results(cfg, Path("runs/demo"), data, tpl, timings)
-    >>> results["arms"]["utr"]["eval"]["full"]["temporal"]["mean"]
+    results = collect_results(cfg, Path("runs/demo"), data, tpl, timings)
+    results["arms"]["utr"]["eval"]["full"]["temporal"]["mean"]
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@
 - one materialised JSON per arm (`arm_<name>.json`), so the TPL of exactly what an arm trained on
   can be averaged afterwards.
 
-    >>> pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
-    >>> write_arm("utr_50", pools, out_dir, seed=0)
+    pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
+    write_arm("utr_50", pools, out_dir, seed=0)
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The report is generated from `results` alone, so it can be re-rendered from a saved results.json:
 
-    >>> write_report(read_json("runs/demo/results.json"), Path("runs/demo"))
+    write_report(read_json("runs/demo/results.json"), Path("runs/demo"))
 """
 
 from __future__ import annotations

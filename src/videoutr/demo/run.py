@@ -10,9 +10,8 @@ produced); a rerun of `videoutr demo --out DIR` skips finished stages and resume
 side by side (training, evaluation, probes) write their logs to `DIR/logs/`; the terminal shows
 one progress display.
 
-    >>> results = run_demo(demo_preset("smallest"), "runs/demo-small")
-    >>> (Path("runs/demo-small") / "report.md").is_file()
-    True
+    results = run_demo(demo_preset("smallest"), "runs/demo-small")
+    (Path("runs/demo-small") / "report.md").is_file()
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The UTR data engine: expert detectors -> tracked attribute trajectories -> bidirectional-query
 dialogues, run locally or on Ray.
 
-    >>> from videoutr.engine import EngineConfig, run_engine
-    >>> stats = run_engine("runs/world/videos", "runs/utr", EngineConfig())
+    from videoutr.engine import EngineConfig, run_engine
+    stats = run_engine("runs/world/videos", "runs/utr", EngineConfig())
 
 The subpackages follow the paper's pipeline:
 

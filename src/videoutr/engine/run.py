@@ -1,8 +1,6 @@
 """Run the engine over a folder of videos: discover, skip finished ones, execute, finalize.
 
-    >>> stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
-    >>> stats["ok"], stats["samples"]
-    (200, 400)
+    stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
 """
 
 from __future__ import annotations

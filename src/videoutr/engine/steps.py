@@ -10,10 +10,9 @@ While a video is detected, the next one is decoded and prepared (the detector's 
 OpenCV calls) in a background thread (PyAV and OpenCV release the GIL while they work), across
 batches too in `process_batches`.
 
-    >>> item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
-    >>> [record] = process_videos([item], EngineConfig())
-    >>> record["status"], len(record["samples"])
-    ('ok', 2)
+    item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
+    [record] = process_videos([item], EngineConfig())
+    record["status"], len(record["samples"])
 """
 
 from __future__ import annotations

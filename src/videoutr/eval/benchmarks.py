@@ -14,9 +14,7 @@ TempCompass's four tasks):
 - `openqa`: MSVD-QA / MSRVTT-QA / TGIF-QA / ActivityNet-QA (Video-ChatGPT eval form) —
   `[{video_name|video_id|video, question, answer, question_id?, type?}]`.
 
-    >>> items = load_benchmark("world/bench.json")
-    >>> items[0].kind, items[0].candidates[items[0].answer_index]
-    ('mcq', 'left')
+    items = load_benchmark("world/bench.json")
 """
 
 from __future__ import annotations

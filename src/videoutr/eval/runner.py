@@ -1,8 +1,8 @@
 """`videoutr eval run`: score a model on a benchmark under one or more frame conditions, resumably.
 
-    >>> cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
-    ...                  out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])
-    >>> summary = run_eval(cfg)
+    cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
+                     out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])
+    summary = run_eval(cfg)
 
 Outputs in `out`: `samples.jsonl` (one record per item x condition, in benchmark order; a killed
 run resumes where it stopped and ends with the same file), `summary.json`, `report.md`,

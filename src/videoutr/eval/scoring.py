@@ -7,9 +7,8 @@ Option log-likelihood: each candidate becomes the assistant turn after the quest
 log p(candidate | video, question) = -NLL summed over its tokens (`norm="mean"` divides by the
 token count). **Higher log-likelihood wins** — `pick_by_loglik` is the only place that decides.
 
-    >>> lls = option_logliks(model, processor, item, frames)      # one forward for all options
-    >>> pick_by_loglik(lls)
-    2
+    lls = option_logliks(model, processor, item, frames)      # one forward for all options
+    pick_by_loglik(lls)
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Each object is a track's box on that frame: `label` (the category), `index` (the
 FiftyOne groups the boxes of one track), `confidence`, a relative `bounding_box`, and attributes
 (colour, shape, location, size; interpolated and contact as booleans).
 
-    >>> write_fiftyone(clips, Path("runs/utr-fo"), videos_root=Path("runs/world/videos"))
+    write_fiftyone(clips, Path("runs/utr-fo"), videos_root=Path("runs/world/videos"))
     >>> # import fiftyone as fo; fo.Dataset.from_dir("runs/utr-fo", fo.types.FiftyOneVideoLabelsDataset)
 """
 

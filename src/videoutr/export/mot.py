@@ -11,8 +11,7 @@ frames counted from 1 (MOTChallenge's convention; the engine counts from 0).
   `videoutr engine eval` does. Only the frames the engine looked at are written, so both score the
   same frames.
 
-    >>> write_mot(load_trajectories("runs/utr/trajectories.jsonl"), Path("runs/mot"))
-    [PosixPath('runs/mot/v00000.txt'), ...]
+    write_mot(load_trajectories("runs/utr/trajectories.jsonl"), Path("runs/mot"))
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ holds them, turns them into a `FramePolicy` for a loaded processor, and applies 
 overrides (`--chat-template FILE` replaces the checkpoint's template, `--system-prompt` its
 system message).
 
-    >>> opts = InputOptions(fps=1.0, max_pixels=360 * 420)
-    >>> opts.apply(processor)                      # chat template override, if any
-    >>> policy = opts.policy("Qwen/Qwen2-VL-2B-Instruct", processor)
+    opts = InputOptions(fps=1.0, max_pixels=360 * 420)
+    opts.apply(processor)                      # chat template override, if any
+    policy = opts.policy("Qwen/Qwen2-VL-2B-Instruct", processor)
 """
 
 from __future__ import annotations

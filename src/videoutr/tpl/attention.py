@@ -16,8 +16,8 @@ Memory-bounded: attention weights are captured by a forward hook on each attenti
 reduced at once to (tokens x frames), so only one layer's (heads x L x L) weights exist at a time
 (`max_alive_layers` reports it); nothing asks the model to return all layers' attentions.
 
-    >>> result = frame_activation(model, processor, frames, "What happened?", answer="A red circle moves.")
-    >>> result.matrix.shape, result.activation_number
+    result = frame_activation(model, processor, frames, "What happened?", answer="A red circle moves.")
+    result.matrix.shape, result.activation_number
 """
 
 from __future__ import annotations

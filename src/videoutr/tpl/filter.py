@@ -3,8 +3,8 @@
 The LLaVA records are copied unchanged (same keys, same order); each dropped sample is listed
 with its reason ("tpl below 0.05", "not in top 30%", "not scored") in `<out>.dropped.jsonl`.
 
-    >>> result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
-    >>> result.kept, result.reasons
+    result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
+    result.kept, result.reasons
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ on the frames it has and the record says how many (`num_frames` vs `frames_reque
 Samples are scored grouped by video (each video decoded and encoded once); the output keeps the
 input order.
 
-    >>> cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
-    ...                    out="scores.jsonl", frames=8)
-    >>> summary = run_tpl(cfg)
+    cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
+                       out="scores.jsonl", frames=8)
+    summary = run_tpl(cfg)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The training recipe, top to bottom, on HF `Trainer` (accelerate underneath: CPU, one GPU, or
 `accelerate launch` with DDP / FSDP / DeepSpeed configs).
 
-    >>> summary = run_training(load_recipe("tiny_cpu", ["run.max_steps=50"]))
+    summary = run_training(load_recipe("tiny_cpu", ["run.max_steps=50"]))
 
 Outputs in `run.output_dir`: `checkpoint-N/` (HF form: model, processor, optimizer, scheduler,
 RNG state, `videoutr.json`), the final model (HF form; LoRA merged) in the folder itself,

@@ -4,9 +4,7 @@ condition, the right answer and each condition's pick marked; filters by task, k
 Reads `samples.jsonl`, `config.json` (for the benchmark's questions and the video root),
 `summary.json`, `report.md` and `accuracy.png` of a `videoutr eval run` or `videoutr eval probe` folder.
 
-    >>> run, details = eval_view(Path("runs/eval"), site)
-    >>> details[0]["conditions"]["full"]["pick"], details[0]["answer_index"]
-    (1, 2)
+    run, details = eval_view(Path("runs/eval"), site)
 """
 
 from __future__ import annotations

@@ -5,10 +5,8 @@
 - tpl: a scores `.jsonl` file with its `.config.json` beside it (`videoutr tpl score`);
 - collection: any other folder holding runs of those kinds below it (a `videoutr demo` folder).
 
-    >>> run_kind(Path("runs/demo/eval/utr/seed0"))
-    'eval'
-    >>> [(str(p), k) for p, k in find_runs(Path("runs/demo"))][:2]
-    [('engine/out', 'engine'), ('eval/captions/seed0', 'eval')]
+    run_kind(Path("runs/demo/eval/utr/seed0"))
+    [(str(p), k) for p, k in find_runs(Path("runs/demo"))][:2]
 """
 
 from __future__ import annotations

@@ -4,9 +4,7 @@ sample the key frame beside the frames the model saw, and each assistant turn's 
 Reads `<scores>.jsonl` and what `videoutr tpl score` wrote beside it (`.config.json` for the data file,
 video root and key frame; `.summary.json`; `.errors.jsonl`; the two PNG plots).
 
-    >>> run, details = tpl_view(Path("runs/tpl/scores.jsonl"), site)
-    >>> [c["key"] for c in run["table"]["columns"]][:4]
-    ['id', 'source', 'subset', 'tpl']
+    run, details = tpl_view(Path("runs/tpl/scores.jsonl"), site)
 """
 
 from __future__ import annotations

@@ -4,9 +4,7 @@ This is the paper's hackable baseline data: each caption describes the objects s
 (the middle or the last, like a thumbnail-driven web caption), never motion or order. An object
 is mentioned when at least half of it is visible in that frame, with its colour in that frame.
 
-    >>> samples = caption_samples(ann, seed=0, per_video=2)
-    >>> samples[0].conversations[1].value
-    'A red circle and a blue star on a striped background.'
+    samples = caption_samples(ann, seed=0, per_video=2)
 """
 
 from __future__ import annotations

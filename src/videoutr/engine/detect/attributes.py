@@ -101,8 +101,7 @@ class DominantColour:
     in a table over RGB quantised to `bits` bits per channel): the name of a textured subject,
     whose median colour may be none of its colours.
 
-        >>> DominantColour(basic_palette())(pixels)       # pixels: (N, 3) uint8 RGB of the subject's mask
-        'brown'
+        DominantColour(basic_palette())(pixels)       # pixels: (N, 3) uint8 RGB of the subject's mask
     """
 
     def __init__(self, palette: dict[str, tuple[int, int, int]], bits: int = 5) -> None:

@@ -17,9 +17,7 @@ its own pixels (`attributes.DominantColour`), never from the box.
 Each frame's `Detections.metadata["camera"]` holds its 2 x 3 map to the first frame's pixels (the
 identity for a static camera); the engine removes it before it reads motion.
 
-    >>> per_frame = ForegroundDetector().detect_clip(frames)      # (T, H, W, 3) uint8 RGB
-    >>> per_frame[0].data["colour"], per_frame[0].data["class_name"]
-    (array(['brown'], dtype=object), array(['object'], dtype=object))
+    per_frame = ForegroundDetector().detect_clip(frames)      # (T, H, W, 3) uint8 RGB
 """
 
 from __future__ import annotations

@@ -3,9 +3,7 @@
 Run at the settings OpenCV's own samples use (scale step 1.1, 5 neighbours); the confidence is the
 number of neighbouring windows that agreed (`detectMultiScale3` level weights), squashed to (0, 1).
 
-    >>> dets = HaarFaceDetector().detect_frame(rgb)
-    >>> dets.data["class_name"]
-    array(['face'], dtype=object)
+    dets = HaarFaceDetector().detect_frame(rgb)
 """
 
 from __future__ import annotations

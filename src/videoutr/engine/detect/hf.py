@@ -11,9 +11,8 @@ machine can reach the hub.
         --detector-arg 'prompts=[a person, a dog, a ball]' --detector-arg device=cuda --detector-arg batch_size=16
     videoutr engine run --videos DIR --out OUT --detector hf:PekingU/rtdetr_r50vd --detector-arg device=cuda
 
-    >>> det = HFDetector("/models/detr-resnet-50", threshold=0.7)
-    >>> det.detect_clip(frames)[0].data["class_name"]
-    array(['person', 'dog'], dtype=object)
+    det = HFDetector("/models/detr-resnet-50", threshold=0.7)
+    det.detect_clip(frames)[0].data["class_name"]
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """`hog-person`: OpenCV's built-in HOG + linear SVM people detector (needs OpenCV < 5).
 
-    >>> dets = HogPersonDetector().detect_frame(rgb)
-    >>> dets.data["class_name"]
-    array(['person'], dtype=object)
+    dets = HogPersonDetector().detect_frame(rgb)
 """
 
 from __future__ import annotations

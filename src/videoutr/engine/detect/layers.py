@@ -8,9 +8,9 @@ layers' size. Each crop is treated as if its frame and layer were alone: erosion
 edges as OpenCV's border does (a crop's other edges lie in its margin, where the layer is
 absent), and nothing crosses from one crop into the next.
 
-    >>> crops = pack_crops(rows, cols)    # rows: (T, H, colours), cols: (T, W, colours) bool presence
-    >>> layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)   # 0/1 canvas of every layer
-    >>> cores = LayerComponents.of(layer, crops)
+    crops = pack_crops(rows, cols)    # rows: (T, H, colours), cols: (T, W, colours) bool presence
+    layer = crops.paste(lambda t, c, ys, xs: labels[t, ys, xs] == c)   # 0/1 canvas of every layer
+    cores = LayerComponents.of(layer, crops)
 """
 
 from __future__ import annotations

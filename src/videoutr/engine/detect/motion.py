@@ -16,10 +16,8 @@ connected components, contours in one call each); only growing each component ba
 pixels, scoring and naming it remain per object (a shape is named once per distinct blob). Each
 frame's detections are those of the frame alone against the same background.
 
-    >>> det = MotionDetector()
-    >>> per_frame = det.detect_clip(frames)   # (T, H, W, 3) uint8 RGB
-    >>> per_frame[0].data["shape"], per_frame[0].data["colour"]
-    (array(['circle'], dtype=object), array(['red'], dtype=object))
+    det = MotionDetector()
+    per_frame = det.detect_clip(frames)   # (T, H, W, 3) uint8 RGB
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Clip-level pixel operations for the `motion` detector: a whole (T, H, W, 3) stack in a few calls.
 
-    >>> sat = saturated(frames, 0.4)                     # (T, H, W) bool
-    >>> background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
-    >>> over, strong = differs(frames, background, 30)   # (T, H, W) bool: some channel off by > 30, > 60
+    sat = saturated(frames, 0.4)                     # (T, H, W) bool
+    background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
+    over, strong = differs(frames, background, 30)   # (T, H, W) bool: some channel off by > 30, > 60
 """
 
 from __future__ import annotations

@@ -8,9 +8,7 @@ the true displacement and a still segment truly barely moves; "who is there" lis
 that is at least half visible and none that is absent; "which object does X" lists every object
 that does X. An answer is correct when all its claims hold; failures are counted by reason.
 
-    >>> report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
-    >>> report["by_task"]["box_to_track"]["accuracy"]
-    0.97
+    report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
 """
 
 from __future__ import annotations

@@ -5,9 +5,8 @@ frames the engine looked at. Ground-truth objects less than `min_visible` visibl
 or mostly outside the frame) are ignored, as are engine boxes lying on them (TrackEval's
 distractor rule); engine points are matched to truth by IoU >= 0.5.
 
-    >>> truth = load_truth("runs/world/annotations.jsonl")
-    >>> tracking_metrics(load_trajectories("runs/utr/trajectories.jsonl"), truth)["IDF1"]
-    0.93
+    truth = load_truth("runs/world/annotations.jsonl")
+    tracking_metrics(load_trajectories("runs/utr/trajectories.jsonl"), truth)["IDF1"]
 """
 
 from __future__ import annotations

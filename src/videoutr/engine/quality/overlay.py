@@ -1,8 +1,8 @@
 """Draw tracked boxes and ids onto a video (mp4) or a strip of frames (PNG), to check by eye.
 
-    >>> clip = find_clip("runs/utr", "v00003")
-    >>> overlay_strip("runs/world/videos/v00003.mp4", clip, "v00003.png", num_frames=8)
-    >>> overlay_video("runs/world/videos/v00003.mp4", clip, "v00003_tracks.mp4")
+    clip = find_clip("runs/utr", "v00003")
+    overlay_strip("runs/world/videos/v00003.mp4", clip, "v00003.png", num_frames=8)
+    overlay_video("runs/world/videos/v00003.mp4", clip, "v00003_tracks.mp4")
 
 Interpolated points are drawn thin; labels read `id colour category motion` (e.g. `2 brown object
 -> left`, the motion relative to the scene when the camera moves).

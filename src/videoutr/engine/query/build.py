@@ -3,9 +3,8 @@
 The first human turn carries `<video>` once; the summary turn (when enabled and allowed) closes
 each sample. A task that has nothing reliable to ask is skipped and counted.
 
-    >>> samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
-    >>> samples[0].conversations[0].value.startswith("<video>\\n")
-    True
+    samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
+    samples[0].conversations[0].value.startswith("<video>\\n")
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ a detector merged it with something beside it), and it does not touch another
 subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
-    >>> name_of(traj)
-    'the red circle'
+    name_of(traj)
 """
 
 from __future__ import annotations

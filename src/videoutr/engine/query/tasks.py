@@ -7,9 +7,7 @@ give a span, a time or an action; the answer says who is there and where. `summa
 whole video's events in order. Every QA carries `claims`: what the answer asserts, in a form
 `videoutr.engine.quality.metrics` checks against ground truth.
 
-    >>> qa = TASKS["box_to_track"](clip, random.Random(0), QueryConfig())
-    >>> qa.question
-    'What is the object at frame 12: [0.35, 0.10, 0.47, 0.22]? Give its whole trajectory ...'
+    qa = TASKS["box_to_track"](clip, random.Random(0), QueryConfig())
 """
 
 from __future__ import annotations

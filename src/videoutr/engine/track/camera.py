@@ -7,10 +7,8 @@ the background holds most of the corners. Chaining the frame-to-frame fits gives
 to the first frame. A static camera is recognised first from a few frames far apart (`checkpoints`),
 so that static footage costs a handful of fits.
 
-    >>> maps = camera_maps(frames)          # (T, H, W, 3) uint8 RGB
-    >>> maps is None                         # static camera
-    False
-    >>> to_scene(maps[5], np.array([[160.0, 120.0]]))   # frame 5's centre in scene pixels
+    maps = camera_maps(frames)          # (T, H, W, 3) uint8 RGB
+    to_scene(maps[5], np.array([[160.0, 120.0]]))   # frame 5's centre in scene pixels
 """
 
 from __future__ import annotations

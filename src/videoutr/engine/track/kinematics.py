@@ -7,9 +7,8 @@ displacement as direction - the rule the synthetic world's own events follow; ru
 are the segments. Events follow from the segments (start, stop, turn), from the track's ends
 (enter, exit) and from its colour runs (colour_change).
 
-    >>> describe_track(traj, frame_idx=list(range(32)), fps=8.0, cfg=TrackConfig(), frame_size=(64, 64))
-    >>> [(e.type, e.frame_idx) for e in traj.events]
-    [('start', 0), ('stop', 12)]
+    describe_track(traj, frame_idx=list(range(32)), fps=8.0, cfg=TrackConfig(), frame_size=(64, 64))
+    [(e.type, e.frame_idx) for e in traj.events]
 """
 
 from __future__ import annotations

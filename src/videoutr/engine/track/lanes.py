@@ -6,8 +6,8 @@ widths to the right, and each clip to the right of the clip before it, so that b
 Kalman predictions) of different lanes never overlap and are never associated -- the same as
 one tracker per group and clip. Frame i of the pass holds frame i of every clip that long.
 
-    >>> tracked = track_lanes([lanes_of(per_frame, "colour", 128, 128)], step_fps=8.0, cfg=TrackConfig())
-    >>> rows, ids = tracked[0][0]   # clip 0, frame 0: the rows ByteTrack returned, and their ids
+    tracked = track_lanes([lanes_of(per_frame, "colour", 128, 128)], step_fps=8.0, cfg=TrackConfig())
+    rows, ids = tracked[0][0]   # clip 0, frame 0: the rows ByteTrack returned, and their ids
 """
 
 from __future__ import annotations

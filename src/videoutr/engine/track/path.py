@@ -9,9 +9,8 @@ track's own robust estimate, `centre_noise`, at least `cfg.centre_noise_px`). Th
 every run are computed once, so the pieces under a cheaper or dearer cut (`pieces(scale)`) cost
 little: `kinematics` uses that to tell sure turn counts from ones the penalty decides.
 
-    >>> path = CentrePath(traj, TrackConfig(), frame_size=(64, 64))
-    >>> path.smooth().shape           # (N, 2) normalised centres
-    (16, 2)
+    path = CentrePath(traj, TrackConfig(), frame_size=(64, 64))
+    path.smooth().shape           # (N, 2) normalised centres
 """
 
 from __future__ import annotations

@@ -8,9 +8,8 @@ and the colours agree -- or `b` starts on the very next frame on top of `a`'s la
 change in place). Links are taken greedily, nearest first; each tracklet gets at most one
 predecessor and one successor.
 
-    >>> chains = stitch_tracklets([a, b, c], frame_idx=list(range(32)), max_gap=12, max_dist=0.12)
-    >>> len(chains)
-    2
+    chains = stitch_tracklets([a, b, c], frame_idx=list(range(32)), max_gap=12, max_dist=0.12)
+    len(chains)
 """
 
 from __future__ import annotations

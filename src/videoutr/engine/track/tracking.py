@@ -9,10 +9,8 @@ the frames ByteTrack holds back while a track is young are given back to the tra
 that are too short or too unsure are dropped with a counted reason; short gaps are filled by
 linear interpolation and flagged.
 
-    >>> clip = track_clip(per_frame, frame_idx=list(range(32)), fps=8.0, width=128, height=128,
-    ...                   cfg=TrackConfig(), video_id="w0001", video="w0001.mp4", num_frames=32)
-    >>> [t.track_id for t in clip.tracks], clip.dropped
-    ([1, 2], {'too_short': 1})
+    clip = track_clip(per_frame, frame_idx=list(range(32)), fps=8.0, width=128, height=128,
+                      cfg=TrackConfig(), video_id="w0001", video="w0001.mp4", num_frames=32)
 """
 
 from __future__ import annotations

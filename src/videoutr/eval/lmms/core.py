@@ -4,10 +4,9 @@ Log-likelihood requests return log p(continuation | video, context) — the NEGA
 so lmms-eval's multiple-choice argmax picks the most probable option (llava_hf returns the loss
 there, which makes the argmax pick the least probable one).
 
-    >>> core = VideoutrLmmsCore("runs/tiny/train")
-    >>> core.generate("Where does it move?", ["world/videos/v0.mp4"], {"max_new_tokens": 8})
-    >>> core.loglikelihood("Where does it move?", "left", ["world/videos/v0.mp4"])
-    (-3.2, False)
+    core = VideoutrLmmsCore("runs/tiny/train")
+    core.generate("Where does it move?", ["world/videos/v0.mp4"], {"max_new_tokens": 8})
+    core.loglikelihood("Where does it move?", "left", ["world/videos/v0.mp4"])
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Write lmms-eval task folders for local benchmark files (MCQ and open QA).
 
-    >>> write_task("lmms_tasks", name="my_world", bench="world/bench.json", video_root="world", kind="mcq")
+    write_task("lmms_tasks", name="my_world", bench="world/bench.json", video_root="world", kind="mcq")
 
 Each folder holds `<name>.yaml` (generation), for MCQ also `<name>_ll.yaml` (option
 log-likelihood, lmms-eval's multiple_choice), and `utils.py` fixing the video root. Use it with
