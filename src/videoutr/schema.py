@@ -63,6 +63,14 @@ def load_config(cls: type[T], source: str | Path | dict | None, overrides: Itera
     return cfg
 
 
+def validated(cfg: T, name: str) -> T:
+    """`cfg` when its `problems()` list is empty; else one `ConfigError` naming every problem."""
+    problems = cfg.problems()  # type: ignore[attr-defined]
+    if problems:
+        raise ConfigError(f"{name}: {len(problems)} problem(s): " + "; ".join(problems))
+    return cfg
+
+
 def apply_overrides(raw: dict, overrides: Iterable[str], problems: list[str]) -> None:
     """Set each dotted `a.b=value` into nested `raw` (the value read as YAML: `5e-4`, `[a, b]`, `null`;
     text that is not YAML stays text; an empty value is None)."""

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
-from videoutr.schema import load_config
+from videoutr.schema import load_config, validated
 from videoutr.world.config import WorldConfig
 
 # arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
@@ -82,10 +82,7 @@ class DemoConfig:
 
     def validate(self) -> DemoConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
-        problems = self.problems()
-        if problems:
-            raise ConfigError("demo config:\n  " + "\n  ".join(problems))
-        return self
+        return validated(self, "demo config")
 
     def problems(self) -> list[str]:
         """Every invalid value (empty when the config is usable)."""

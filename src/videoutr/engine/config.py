@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from videoutr.errors import ConfigError
-from videoutr.schema import load_config
+from videoutr.schema import load_config, validated
 
 
 @dataclass
@@ -64,10 +63,7 @@ class EngineConfig:
 
     def validate(self) -> EngineConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
-        problems = self.problems()
-        if problems:
-            raise ConfigError("engine config: " + "; ".join(problems))
-        return self
+        return validated(self, "engine config")
 
     def problems(self) -> list[str]:
         """Every invalid value (empty when the config is usable)."""

@@ -42,7 +42,7 @@ def world_command(
         cfg = load_config(WorldConfig, config, overrides or [], name="world config", base=world_preset(preset),
                           values=flags, check=WorldConfig.problems)
     except ConfigError as exc:
-        checks.add(str(exc).replace("\n  ", " "))
+        checks.add(str(exc))
     checks.done()
     path = generate_world(cfg, out, progress=True, workers=workers)
     videos = len(list((path / "videos").glob("*.mp4")))

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
-from videoutr.schema import load_config
+from videoutr.schema import load_config, validated
 from videoutr.world.palette import BACKGROUNDS, COLOURS, DIRECTIONS, SHAPES, SIZE_CLASSES
 
 
@@ -58,10 +58,7 @@ class WorldConfig:
 
     def validate(self) -> WorldConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
-        problems = self.problems()
-        if problems:
-            raise ConfigError("invalid world config:\n  " + "\n  ".join(problems))
-        return self
+        return validated(self, "world config")
 
     def problems(self) -> list[str]:
         """Every invalid value (empty when the config is usable)."""
