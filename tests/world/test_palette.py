@@ -8,16 +8,15 @@ import itertools
 import numpy as np
 import pytest
 
+from videoutr.grid import GRID_PLACES, grid_place
 from videoutr.world import world_default
 from videoutr.world.captions import stable_rng
 from videoutr.world.palette import (
     DIRECTIONS,
-    GRID_PLACES,
     OPPOSITE,
     PALETTE,
     SHAPES,
     direction_name,
-    grid_place,
     hue_deg,
     near_grid_line,
     reflect,
