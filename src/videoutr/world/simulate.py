@@ -4,8 +4,9 @@ Objects move in straight lines along the config's compass directions (all 8 by d
 constant speed, bounce off the walls, and - by the config's event probabilities - enter from an
 edge, leave through one, stop for a while and start again (with a new speed), turn, and change
 colour. Scripted changes wait until the object is fully inside the frame, so every event can be
-seen. Colours are unique within a video (also across colour changes) and an object that changes colour has a shape no other
-object in its video has, so "the red circle" or "the star" always names one object.
+seen. Colours are unique within a video (also across colour changes) and an object that changes
+colour has a shape no other object in its video has, so "the red circle" or "the star" always
+names one object.
 
     rng = np.random.default_rng(0)
     ann = sample_scene(world_tiny(), "v00000", "train", rng)
