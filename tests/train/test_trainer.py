@@ -20,10 +20,7 @@ TINY = "tiny_cpu"
 
 
 def _recipe(tiny_world, tmp_path, tiny_overrides, *extra):
-    from pathlib import Path
-
-    root = Path(__file__).parents[2]
-    return load_recipe(root / TINY, tiny_overrides(tiny_world, tmp_path / "run", *extra))
+    return load_recipe(TINY, tiny_overrides(tiny_world, tmp_path / "run", *extra))
 
 
 def _weights(folder):
