@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from videoutr.engine import metrics as M
+from videoutr.engine.quality import metrics as M
 from videoutr.export.mot import write_mot
 
 

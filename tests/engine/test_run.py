@@ -141,7 +141,8 @@ def test_shards_end_with_the_unsharded_output(make_scenes, tmp_path):
 def test_a_video_that_breaks_the_shared_tracking_pass_fails_alone(scene_dir, monkeypatch):
     """The videos of a batch share one ByteTrack pass; when it fails, each is tracked alone, so only
     the culprit gets an error record and the others come out as they would in any batch."""
-    from videoutr.engine import steps, tracking
+    from videoutr.engine import steps
+    from videoutr.engine.track import tracking
 
     items = [steps.VideoItem(p.stem, str(p), p.name) for p in sorted((scene_dir / "videos").glob("*.mp4"))]
     alone = [steps.process_videos([item], EngineConfig())[0] for item in items]
