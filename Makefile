@@ -1,5 +1,5 @@
-# The two commands of the README. Each creates .venv when it is missing, installs the package with
-# its extras, then runs.
+# The two commands of the README, and the checks they rely on. Each creates .venv when it is missing,
+# installs the package with its extras, then runs. `make test` runs ruff's lint, then pytest.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DEMO_OUT ?= runs/demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test install bench clean
+.PHONY: demo test lint format-check install bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/videoutr demo --out $(DEMO_OUT)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+format-check: $(STAMP)
+	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -2,7 +2,7 @@
 
 - speed: engine frames/s (motion detector, every step from decode to dialogues, one process,
   videos in the engine's batches, the next video decoded in a background thread meanwhile as in
-  a `videoutr engine` run; also with nothing decoded ahead) against raw PyAV decode frames/s
+  a `videoutr engine run` run; also with nothing decoded ahead) against raw PyAV decode frames/s
   (decode + `to_ndarray(format="rgb24")`, the fastest of PyAV's default slice threads, "AUTO"
   and threads off) of the same videos; for reference also raw PyAV decoding to RGB in one
   thread throughout (threads off and `to_ndarray(format="rgb24", threads=1)`: PyAV's default
@@ -10,7 +10,7 @@
   conversion, the engine's own decode step, and frames sampled at `--fps`. Measures take turns
   batch by batch (best of `--repeats` passes), so that load from other processes on a shared
   machine hits all of them alike (the engine then decodes ahead within each batch only). Whole
-  runs take turns run by run: a `videoutr engine` run (`run_engine`: outputs written, decoding
+  runs take turns run by run: a `videoutr engine run` (`run_engine`: outputs written, decoding
   ahead across batches) in 1 process against raw decoding of every video, and one with
   `--workers` processes against raw decoding in as many processes;
 - tracking quality on the world's ground truth: MOTA, IDF1, HOTA (target IDF1 >= 0.8);
@@ -67,7 +67,7 @@ def reader_time(paths: list[Path]) -> float:
 
 def engine_time(paths: list[Path], cfg, decode_ahead: int = 1) -> float:
     """Seconds of every engine step (decode, detect, attributes, track, query) on a batch of
-    videos, in this process, as a `videoutr engine` run does them (`steps.process_batches`: the
+    videos, in this process, as a `videoutr engine run` does them (`steps.process_batches`: the
     next video decoded in a background thread meanwhile; `decode_ahead=0`: one step after the other)."""
     from videoutr.engine.steps import VideoItem, process_batches
 
@@ -195,8 +195,8 @@ def step_times(videos: list[Path], repeats: int) -> None:
 def quality(world: Path) -> None:
     from videoutr.data.llava import load_samples
     from videoutr.engine import EngineConfig, run_engine
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

@@ -1,4 +1,4 @@
-"""Evaluation throughput: benchmark items/s of `videoutr eval` by option log-likelihood and by generation.
+"""Evaluation throughput: benchmark items/s of `videoutr eval run` by option log-likelihood and by generation.
 
     .venv/bin/python bench/bench_eval.py                       # tiny model, CPU, 40 world questions
     .venv/bin/python bench/bench_eval.py --preset ov-0.5b --device cuda --frames 32

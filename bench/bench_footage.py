@@ -1,14 +1,14 @@
 """The data engine on real footage (`foreground` detector), in one run on one machine:
 
 - speed: engine frames/s (every step from decode to dialogues, one process, the next video decoded
-  and prepared in a background thread meanwhile, as in a `videoutr engine` run) against raw PyAV
+  and prepared in a background thread meanwhile, as in a `videoutr engine run` run) against raw PyAV
   decode frames/s of the same videos (decode + `to_ndarray(format="rgb24")`, PyAV's default
   threading), at 320 x 240 and at 720p (1280 x 720: footage made at 640 x 360 and upscaled 2x,
   so that the subjects are as many pixels across as a 720p camera would see them), static and
   panning camera apart. Measures take turns video batch by video batch (best of `--repeats`).
   Target: engine >= 0.5x decode;
 - quality (`--quality`): MOTA, IDF1, HOTA and answer correctness on the 320 x 240 footage
-  (the figures `videoutr engine-eval` prints).
+  (the figures `videoutr engine eval` prints).
 
     .venv/bin/python bench/bench_footage.py                     # 8 videos per size
     .venv/bin/python bench/bench_footage.py --num-videos 12 --quality
@@ -71,8 +71,8 @@ def speed(videos: list[Path], repeats: int) -> tuple[float, float, int]:
 def quality(root: Path) -> None:
     from videoutr.data.llava import load_samples
     from videoutr.engine import run_engine
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
 
     out = root / "utr"
     stats = run_engine(root / "made" / "videos", out, footage_config(), progress=False)

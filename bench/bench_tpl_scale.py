@@ -86,8 +86,8 @@ def floor(args) -> None:
         for per_video in args.per_video:
             items = make_items(args.videos * per_video, args.frames, per_video=per_video)
             batches = [items[i:i + args.batch_size] for i in range(0, len(items), args.batch_size)]
-            floor_s = _time(lambda: _floor(model, processor, batches), args.repeats)
-            tpl_s = _time(lambda: _tpl(model, processor, batches), args.repeats)
+            floor_s = _time(lambda batches=batches: _floor(model, processor, batches), args.repeats)
+            tpl_s = _time(lambda batches=batches: _tpl(model, processor, batches), args.repeats)
             print(f"dialogues/video={per_video} samples={len(items)} batch={args.batch_size} | "
                   f"floor {floor_s / len(items) * 1e3:8.1f} ms/dialogue | tpl {tpl_s / len(items) * 1e3:8.1f} "
                   f"ms/dialogue | tpl/floor {tpl_s / floor_s:5.3f}x")

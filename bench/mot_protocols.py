@@ -1,10 +1,10 @@
-"""engine-eval against TrackEval on the MOTChallenge export, side by side, and why they differ.
+"""`videoutr engine eval` against TrackEval on the MOTChallenge export, side by side, and why they differ.
 
-Prints three rows for an engine run and its world: `videoutr engine-eval`'s metrics; TrackEval's
+Prints three rows for an engine run and its world: `videoutr engine eval`'s metrics; TrackEval's
 MOT protocol (Roboflow `trackers`) on the files `videoutr export --format mot --truth` writes; and
-engine-eval's pipeline with only its ignore rule swapped for TrackEval's distractor rule (an engine
+`engine eval`'s pipeline with only its ignore rule swapped for TrackEval's distractor rule (an engine
 box is ignored when its Hungarian IoU >= 0.5 match is a mostly hidden object). Rows 2 and 3 agree
-when the export carries exactly the engine's boxes and the ground truth engine-eval scores.
+when the export carries exactly the engine's boxes and the ground truth `engine eval` scores.
 
     python bench/mot_protocols.py --run runs/utr --truth runs/world
 """
@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from videoutr.engine import metrics as M
+from videoutr.engine.quality import metrics as M
 from videoutr.export.mot import write_mot
 
 
 def trackeval_rule_inputs(clip, video, min_visible: float = M.MIN_VISIBLE):
-    """`metrics.sequence_inputs` with TrackEval's distractor rule instead of engine-eval's IoA rule."""
+    """`metrics.sequence_inputs` with TrackEval's distractor rule instead of `engine eval`'s IoA rule."""
     gt_ids, trk_ids, sims = [], [], []
     for frame in clip.frame_idx:
         boxes, hidden, kept = [], [], []
@@ -48,9 +48,15 @@ def trackeval_rule_inputs(clip, video, min_visible: float = M.MIN_VISIBLE):
 
 
 def main() -> None:
-    from trackers.eval import (aggregate_clear_metrics, aggregate_hota_metrics, aggregate_identity_metrics,
-                               compute_clear_metrics, compute_hota_metrics, compute_identity_metrics,
-                               evaluate_mot_sequences)
+    from trackers.eval import (
+        aggregate_clear_metrics,
+        aggregate_hota_metrics,
+        aggregate_identity_metrics,
+        compute_clear_metrics,
+        compute_hota_metrics,
+        compute_identity_metrics,
+        evaluate_mot_sequences,
+    )
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--run", type=Path, required=True)
@@ -67,9 +73,9 @@ def main() -> None:
                aggregate_clear_metrics([compute_clear_metrics(*p) for p in parts])["MOTA"],
                aggregate_hota_metrics([compute_hota_metrics(*p) for p in parts])["HOTA"])
     print(f"{'':48s} {'IDF1':>7s} {'MOTA':>7s} {'HOTA':>7s}")
-    print(f"{'videoutr engine-eval':48s} {ours['IDF1']:7.4f} {ours['MOTA']:7.4f} {ours['HOTA']:7.4f}")
+    print(f"{'videoutr engine eval':48s} {ours['IDF1']:7.4f} {ours['MOTA']:7.4f} {ours['HOTA']:7.4f}")
     print(f"{'TrackEval protocol on the MOT export':48s} {agg.Identity.IDF1:7.4f} {agg.CLEAR.MOTA:7.4f} {agg.HOTA.HOTA:7.4f}")
-    print(f"{'engine-eval with TrackEval distractor rule':48s} {swapped[0]:7.4f} {swapped[1]:7.4f} {swapped[2]:7.4f}")
+    print(f"{'engine eval with TrackEval distractor rule':48s} {swapped[0]:7.4f} {swapped[1]:7.4f} {swapped[2]:7.4f}")
 
 
 if __name__ == "__main__":

@@ -96,3 +96,14 @@ def ray_cluster():
         ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False)
     yield ray.get_runtime_context().gcs_address
     ray.shutdown()
+
+
+@pytest.fixture(scope="session")
+def random_base(tmp_path_factory) -> Path:
+    """A random-init tiny model whose vocabulary holds the grid place names (unlike `tiny_dir`): the
+    base and demo tests need no committed base to test the plumbing."""
+    from videoutr.grid import GRID_PLACES
+    from videoutr.models.tiny import init_tiny_model
+
+    return init_tiny_model(tmp_path_factory.mktemp("base") / "model", preset="tiny", seed=0,
+                           extra_text=tuple(GRID_PLACES))

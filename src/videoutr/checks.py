@@ -3,11 +3,11 @@
 A command builds a `Checks`, states what each option must be, and calls `done()` before any work
 (and before anything is written to its output), so that a bad option never costs a run:
 
-    >>> checks = Checks("tpl")
-    >>> checks.need(batch_size >= 1, "--batch-size", ">= 1", batch_size)
-    >>> checks.device("--device", device)
-    >>> checks.output("--out", out, inputs={"--data": data})
-    >>> checks.done()          # ConfigError: "tpl: --batch-size: expected >= 1, got 0; --device ..."
+    checks = Checks("tpl score")
+    checks.need(batch_size >= 1, "--batch-size", ">= 1", batch_size)
+    checks.device("--device", device)
+    checks.output("--out", out, inputs={"--data": data})
+    checks.done()          # ConfigError: "tpl score: --batch-size: expected >= 1, got 0; --device ..."
 """
 
 from __future__ import annotations

@@ -71,43 +71,27 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(EXIT_USAGE) from None
 
 
-# Model layer and Temporal Perplexity (videoutr.models, videoutr.tpl)
+# Each stage's commands, in pipeline order: world / footage -> engine -> tpl -> base / train -> eval -> demo
+from videoutr.base.cli import base_app  # noqa: E402
+from videoutr.demo.cli import demo_command  # noqa: E402
+from videoutr.engine.cli import engine_app  # noqa: E402
+from videoutr.eval.cli import eval_app  # noqa: E402
+from videoutr.export.cli import export_command  # noqa: E402
+from videoutr.footage.cli import footage_command  # noqa: E402
 from videoutr.models.cli import model_app  # noqa: E402
-
-app.add_typer(model_app, name="model")
-from videoutr.tpl.cli import attention_command, filter_command, tpl_command  # noqa: E402
-
-app.command("tpl")(tpl_command)
-app.command("filter")(filter_command)
-app.command("attention")(attention_command)
+from videoutr.tpl.cli import tpl_app  # noqa: E402
+from videoutr.train.cli import train_command  # noqa: E402
+from videoutr.view.cli import view_command  # noqa: E402
 from videoutr.world.cli import world_command  # noqa: E402
 
 app.command("world")(world_command)
-from videoutr.footage.cli import footage_command  # noqa: E402
-
 app.command("footage")(footage_command)
-# UTR data engine (videoutr.engine)
-from videoutr.engine.cli import engine_command, engine_eval_command, engine_rephrase_command, overlay_command  # noqa: E402
-
-app.command("engine")(engine_command)
-app.command("engine-eval")(engine_eval_command)
-app.command("engine-rephrase")(engine_rephrase_command)
-app.command("overlay")(overlay_command)
-# Training and evaluation (videoutr.train, videoutr.eval)
-from videoutr.eval.cli import eval_command, lmms_tasks_command, probe_command  # noqa: E402
-from videoutr.train.cli import train_command  # noqa: E402
-
+app.add_typer(engine_app, name="engine")
+app.add_typer(tpl_app, name="tpl")
+app.add_typer(model_app, name="model")
+app.add_typer(base_app, name="base")
 app.command("train")(train_command)
-app.command("eval")(eval_command)
-app.command("probe")(probe_command)
-app.command("lmms-tasks")(lmms_tasks_command)
-# The main job (videoutr.demo)
-from videoutr.demo.cli import demo_command  # noqa: E402
-
+app.add_typer(eval_app, name="eval")
 app.command("demo")(demo_command)
-# Looking at runs and exporting them (videoutr.view, videoutr.export)
-from videoutr.export.cli import export_command  # noqa: E402
-from videoutr.view.cli import view_command  # noqa: E402
-
 app.command("view")(view_command)
 app.command("export")(export_command)

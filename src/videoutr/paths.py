@@ -5,8 +5,8 @@ because a dataset says so: `find_in_roots` refuses a name that leaves every root
 normalising `..`), unless the user allowed it (`--allow-outside-root`). A symlink placed inside a
 root is the user's own choice and is followed.
 
-    >>> find_in_roots("videos/v1.mp4", ["runs/world"])          # runs/world/videos/v1.mp4 if it exists
-    >>> find_in_roots("../../etc/passwd", ["runs/world"])      # raises PathOutsideRoot
+    find_in_roots("videos/v1.mp4", ["runs/world"])          # runs/world/videos/v1.mp4 if it exists
+    find_in_roots("../../etc/passwd", ["runs/world"])      # raises PathOutsideRoot
 """
 
 from __future__ import annotations

@@ -7,12 +7,12 @@ the line being written (a torn tail, dropped on reload). On restart the finished
 partial file, so an interrupted-then-resumed run ends with exactly the bytes of an uninterrupted
 one.
 
-    >>> out = ResumableJsonl("scores.jsonl", key="id")
-    >>> for item in items:
-    ...     if item["id"] in out.done:
-    ...         continue
-    ...     out.append({"id": item["id"], "tpl": 0.3})
-    >>> out.finalize(order=[item["id"] for item in items])
+    out = ResumableJsonl("scores.jsonl", key="id")
+    for item in items:
+        if item["id"] in out.done:
+            continue
+        out.append({"id": item["id"], "tpl": 0.3})
+    out.finalize(order=[item["id"] for item in items])
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SIGKILL in the middle of `videoutr eval` / `videoutr probe`, then the same command again: the
+"""SIGKILL in the middle of `videoutr eval run` / `videoutr eval probe`, then the same command again: the
 outputs are byte for byte those of an uninterrupted run (engine, tpl, train and world have their
 own kill tests beside their stages)."""
 
@@ -33,14 +33,14 @@ OUTPUTS = ("samples.jsonl", "summary.json", "report.md", "errors.jsonl")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["eval", "probe"])
+@pytest.mark.parametrize("command", ["run", "probe"])
 def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(command, cli, world, model, tmp_path):
     items = json.loads((world / "bench.json").read_text())[:5]
     items.insert(2, {**items[0], "id": "gone", "video": "videos/nope.mp4"})
     bench = tmp_path / "bench.json"
     bench.write_text(json.dumps(items))
-    args = [command, "--model", str(model), "--bench", str(bench), "--video-root", str(world), "--conditions",
-            "full,shuffled" if command == "eval" else "full,single,shuffled,reversed,none"]
+    args = ["eval", command, "--model", str(model), "--bench", str(bench), "--video-root", str(world),
+            "--conditions", "full,shuffled" if command == "run" else "full,single,shuffled,reversed,none"]
     code, _, stderr = cli(*args, "--out", tmp_path / "straight")
     assert code == 1 and "1 of 6 items failed" in stderr
 

@@ -10,14 +10,14 @@ import pytest
 # (args, files to create under T first, words the single error line must contain)
 # placeholders: {W} the world, {M} the model, {T} this test's folder; outputs are {T}/out*
 C, B = "{W}/captions.json", "{W}/bench.json"
-TPL = ["tpl", "--model", "{M}", "--data", C, "--video-root", "{W}", "--out", "{T}/out.jsonl"]
-EVAL = ["eval", "--model", "{M}", "--bench", B, "--video-root", "{W}", "--out", "{T}/out"]
-PROBE = ["probe", "--model", "{M}", "--bench", B, "--video-root", "{W}", "--out", "{T}/out"]
-ENGINE = ["engine", "--videos", "{W}/videos", "--out", "{T}/out", "--no-progress"]
-ATTN = ["attention", "--model", "{M}", "--video", "{W}/videos/v00000.mp4", "--prompt", "What moves?", "--out", "{T}/out"]
+TPL = ["tpl", "score", "--model", "{M}", "--data", C, "--video-root", "{W}", "--out", "{T}/out.jsonl"]
+EVAL = ["eval", "run", "--model", "{M}", "--bench", B, "--video-root", "{W}", "--out", "{T}/out"]
+PROBE = ["eval", "probe", "--model", "{M}", "--bench", B, "--video-root", "{W}", "--out", "{T}/out"]
+ENGINE = ["engine", "run", "--videos", "{W}/videos", "--out", "{T}/out", "--no-progress"]
+ATTN = ["tpl", "attention", "--model", "{M}", "--video", "{W}/videos/v00000.mp4", "--prompt", "What moves?", "--out", "{T}/out"]
 SCORES = '{"id": "x", "tpl": 0.5}\n'
-FILTER = ["filter", "--scores", "{T}/scores.jsonl", "--data", C, "--out", "{T}/out.json"]
-TRAIN = ["train", "--recipe", "{R}", "model.path={M}", f"data.datasets=[{{json_path: {C}}}]", "data.video_root=[{W}]",
+FILTER = ["tpl", "filter", "--scores", "{T}/scores.jsonl", "--data", C, "--out", "{T}/out.json"]
+TRAIN = ["train", "--config", "{R}", "model.path={M}", f"data.datasets=[{{json_path: {C}}}]", "data.video_root=[{W}]",
          "run.output_dir={T}/out", "--dry-run"]
 WORLD = ["world", "--out", "{T}/out", "--num-videos", "2"]
 
@@ -30,21 +30,21 @@ CASES = {
     "tpl-device": (TPL + ["--device", "bogus"], {}, ["--device", "bogus"]),
     "tpl-dtype": (TPL + ["--dtype", "int8"], {}, ["--dtype", "int8"]),
     "tpl-all-at-once": (TPL + ["--frames", "0", "--device", "gpu0", "--mode", "x"], {}, ["--frames", "--device", "--mode"]),
-    "tpl-missing-local-model": (["tpl", "--model", "{T}/no-model", "--data", C, "--out", "{T}/out.jsonl"], {},
+    "tpl-missing-local-model": (["tpl", "score", "--model", "{T}/no-model", "--data", C, "--out", "{T}/out.jsonl"], {},
                                 ["--model", "no-model", "no such model folder"]),
-    "tpl-missing-data": (["tpl", "--model", "{M}", "--data", "{T}/nope.json", "--out", "{T}/out.jsonl"], {},
+    "tpl-missing-data": (["tpl", "score", "--model", "{M}", "--data", "{T}/nope.json", "--out", "{T}/out.jsonl"], {},
                          ["--data", "nope.json", "not found"]),
     "tpl-out-is-folder": (TPL[:-1] + ["{T}/outdir"], {"outdir/keep.txt": "x"}, ["--out", "outdir", "is a folder"]),
-    "tpl-out-is-data": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/./d.json"], {"d.json": "[]"},
+    "tpl-out-is-data": (["tpl", "score", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/./d.json"], {"d.json": "[]"},
                         ["--out", "overwrite the input --data"]),
     "tpl-out-unwritable": (TPL[:-1] + ["{T}/afile/out.jsonl"], {"afile": "x"}, ["--out", "cannot be written"]),
     "tpl-out-read-only": (TPL[:-1] + ["/proc/1/out.jsonl"], {}, ["--out /proc/1/out.jsonl", "cannot be written"]),
     "tpl-video-root-missing": (TPL + ["--video-root", "{T}/nowhere"], {}, ["--video-root", "nowhere"]),
-    "tpl-data-not-a-list": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
+    "tpl-data-not-a-list": (["tpl", "score", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
                             {"d.json": '{"id": 1}'}, ["d.json", "expected a JSON list"]),
-    "tpl-data-malformed-json": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
+    "tpl-data-malformed-json": (["tpl", "score", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
                                 {"d.json": '[{"id": 1},'}, ["d.json", "malformed JSON"]),
-    "tpl-data-not-utf8": (["tpl", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
+    "tpl-data-not-utf8": (["tpl", "score", "--model", "{M}", "--data", "{T}/d.json", "--out", "{T}/out.jsonl"],
                           {"d.json": b"\xff\xfe[]"}, ["d.json", "UTF-8"]),
     # filter
     "filter-min-tpl-nan": (FILTER + ["--min-tpl", "nan"], {"scores.jsonl": SCORES}, ["--min-tpl", "finite"]),
@@ -53,7 +53,7 @@ CASES = {
     "filter-no-criterion": (FILTER, {"scores.jsonl": SCORES}, ["exactly one"]),
     "filter-top-fraction-1.5": (FILTER + ["--top-fraction", "1.5"], {"scores.jsonl": SCORES}, ["--top-fraction", "1.5"]),
     "filter-top-fraction-0": (FILTER + ["--top-fraction", "0"], {"scores.jsonl": SCORES}, ["--top-fraction"]),
-    "filter-out-is-data": (["filter", "--scores", "{T}/scores.jsonl", "--data", "{T}/d.json", "--out", "{T}/d.json",
+    "filter-out-is-data": (["tpl", "filter", "--scores", "{T}/scores.jsonl", "--data", "{T}/d.json", "--out", "{T}/d.json",
                             "--top-fraction", "0.5"], {"scores.jsonl": SCORES, "d.json": "[]"},
                            ["overwrite the input --data"]),
     "filter-out-is-scores": (FILTER[:-1] + ["{T}/scores.jsonl", "--top-fraction", "0.5"], {"scores.jsonl": SCORES},
@@ -74,11 +74,11 @@ CASES = {
     "eval-method": (EVAL + ["--method", "vote"], {}, ["method", "vote"]),
     "eval-format": (EVAL + ["--format", "csv"], {}, ["--format", "csv"]),
     "eval-out-is-file": (EVAL[:-1] + ["{T}/afile"], {"afile": "x"}, ["--out", "is a file"]),
-    "eval-bench-missing": (["eval", "--model", "{M}", "--bench", "{T}/nope.json", "--out", "{T}/out"], {},
+    "eval-bench-missing": (["eval", "run", "--model", "{M}", "--bench", "{T}/nope.json", "--out", "{T}/out"], {},
                            ["--bench", "nope.json"]),
-    "eval-missing-local-model": (["eval", "--model", "./no/such/model", "--bench", B, "--out", "{T}/out"], {},
+    "eval-missing-local-model": (["eval", "run", "--model", "./no/such/model", "--bench", B, "--out", "{T}/out"], {},
                                  ["no such model folder"]),
-    "eval-bench-not-a-list": (["eval", "--model", "{M}", "--bench", "{T}/b.json", "--out", "{T}/out"],
+    "eval-bench-not-a-list": (["eval", "run", "--model", "{M}", "--bench", "{T}/b.json", "--out", "{T}/out"],
                               {"b.json": '"just a string"'}, ["b.json", "list or mapping"]),
     "probe-key-frame": (PROBE + ["--key-frame", "penultimate"], {}, ["key_frame", "penultimate"]),
     "probe-all-at-once": (PROBE + ["--frames", "0", "--limit", "0", "--device", "tpu"], {},
@@ -86,37 +86,37 @@ CASES = {
     # engine / engine-eval
     "engine-workers-0": (ENGINE + ["--workers", "0"], {}, ["--workers"]),
     "engine-workers-negative": (ENGINE + ["--workers", "-3"], {}, ["--workers", "-3"]),
-    "engine-set-mistyped": (ENGINE + ["--set", "track.split_penalty=abc"], {}, ["track.split_penalty", "expected a number"]),
-    "engine-set-unknown-key": (ENGINE + ["--set", "track.nope=1"], {}, ["track.nope", "unknown key"]),
-    "engine-set-not-a-section": (ENGINE + ["--set", "detector.x=1"], {}, ["detector", "expected a string"]),
-    "engine-set-out-of-range": (ENGINE + ["--set", "track.high_conf=7"], {}, ["track.high_conf"]),
+    "engine-override-mistyped": (ENGINE + ["track.split_penalty=abc"], {}, ["track.split_penalty", "expected a number"]),
+    "engine-override-unknown-key": (ENGINE + ["track.nope=1"], {}, ["track.nope", "unknown key"]),
+    "engine-override-not-a-section": (ENGINE + ["detector.x=1"], {}, ["detector", "expected a string"]),
+    "engine-override-out-of-range": (ENGINE + ["track.high_conf=7"], {}, ["track.high_conf"]),
     "engine-shard-out-of-range": (ENGINE + ["--shard", "3/2"], {}, ["--shard", "3/2"]),
     "engine-shard-malformed": (ENGINE + ["--shard", "half"], {}, ["--shard", "half"]),
     "engine-executor": (ENGINE + ["--executor", "slurm"], {}, ["--executor", "slurm"]),
-    "engine-videos-missing": (["engine", "--videos", "{T}/novideos", "--out", "{T}/out"], {}, ["--videos", "novideos"]),
+    "engine-videos-missing": (["engine", "run", "--videos", "{T}/novideos", "--out", "{T}/out"], {}, ["--videos", "novideos"]),
     "engine-one-frame": (ENGINE + ["--frames", "1"], {}, ["num_frames", ">= 2"]),
     "engine-config-malformed-yaml": (ENGINE + ["--config", "{T}/e.yaml"], {"e.yaml": "track: [1,\n  min: 2\n"},
                                      ["e.yaml", "malformed YAML"]),
     "engine-config-not-a-mapping": (ENGINE + ["--config", "{T}/e.yaml"], {"e.yaml": "- 1\n- 2\n"},
                                     ["e.yaml", "mapping"]),
-    "engine-all-at-once": (ENGINE + ["--workers", "0", "--set", "track.split_penalty=abc", "--detector", "yolo"], {},
+    "engine-all-at-once": (ENGINE + ["--workers", "0", "track.split_penalty=abc", "--detector", "yolo"], {},
                            ["--workers", "track.split_penalty", "yolo"]),
-    "engine-eval-tol-negative": (["engine-eval", "--out", "{T}/run", "--truth", "{W}", "--tol", "-5"],
+    "engine-eval-tol-negative": (["engine", "eval", "--out", "{T}/run", "--truth", "{W}", "--tol", "-5"],
                                  {"run/trajectories.jsonl": "", "run/utr.json": "[]"}, ["--tol", "-5"]),
-    "engine-eval-not-a-run": (["engine-eval", "--out", "{T}/run", "--truth", "{W}"], {"run/x": ""},
+    "engine-eval-not-a-run": (["engine", "eval", "--out", "{T}/run", "--truth", "{W}"], {"run/x": ""},
                               ["trajectories.jsonl", "not found"]),
-    "overlay-to-suffix": (["overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.gif"],
+    "overlay-to-suffix": (["engine", "overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.gif"],
                           {"run/trajectories.jsonl": ""}, ["--to", "out.gif", ".png or .mp4"]),
-    "overlay-num-frames-0": (["overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.png",
-                              "--num-frames", "0"], {"run/trajectories.jsonl": ""}, ["--num-frames"]),
+    "overlay-frames-0": (["engine", "overlay", "--out", "{T}/run", "--video", "v00000", "--to", "{T}/out.png",
+                              "--frames", "0"], {"run/trajectories.jsonl": ""}, ["--frames"]),
     # attention
     "attention-layers-last-0": (ATTN + ["--layers", "last:0"], {}, ["--layers", "last:0"]),
     "attention-layers-junk": (ATTN + ["--layers", "1,x"], {}, ["--layers", "1,x"]),
     "attention-threshold-negative": (ATTN + ["--threshold", "-1"], {}, ["--threshold", "-1"]),
     "attention-frames-0": (ATTN + ["--frames", "0"], {}, ["--frames"]),
     "attention-device": (ATTN + ["--device", "bogus"], {}, ["--device", "bogus"]),
-    "attention-video-missing": (ATTN[:4] + ["{T}/nope.mp4"] + ATTN[5:], {}, ["--video", "nope.mp4"]),
-    "attention-image-as-video": (ATTN[:4] + ["{W}/bad/image.mp4"] + ATTN[5:], {}, ["image.mp4", "still image"]),
+    "attention-video-missing": (ATTN[:5] + ["{T}/nope.mp4"] + ATTN[6:], {}, ["--video", "nope.mp4"]),
+    "attention-image-as-video": (ATTN[:5] + ["{W}/bad/image.mp4"] + ATTN[6:], {}, ["image.mp4", "still image"]),
     # train
     "train-max-steps-negative": (TRAIN + ["run.max_steps=-5"], {}, ["run.max_steps", "-5"]),
     "train-lr-mistyped": (TRAIN + ["optim.lr=abc"], {}, ["optim.lr", "expected a number"]),
@@ -126,9 +126,9 @@ CASES = {
     "train-missing-mixture": (TRAIN + ["data.mixture={T}/none.yaml"], {}, ["none.yaml", "not found"]),
     "train-mixture-malformed": (TRAIN + ["data.mixture={T}/mix.yaml"], {"mix.yaml": "datasets: 3\n"},
                                 ["mix.yaml", "'datasets:' list"]),
-    "train-recipe-malformed-yaml": (["train", "--recipe", "{T}/r.yaml", "--dry-run"], {"r.yaml": "run: {a: 1\n"},
+    "train-recipe-malformed-yaml": (["train", "--config", "{T}/r.yaml", "--dry-run"], {"r.yaml": "run: {a: 1\n"},
                                     ["r.yaml", "malformed YAML"]),
-    "train-recipe-not-a-mapping": (["train", "--recipe", "{T}/r.yaml", "--dry-run"], {"r.yaml": "[1, 2]\n"},
+    "train-recipe-not-a-mapping": (["train", "--config", "{T}/r.yaml", "--dry-run"], {"r.yaml": "[1, 2]\n"},
                                    ["r.yaml", "mapping"]),
     # world / model init
     "world-num-videos-0": (["world", "--out", "{T}/out", "--num-videos", "0"], {}, ["num_videos"]),
@@ -137,6 +137,7 @@ CASES = {
     "world-workers-0": (WORLD + ["--workers", "0"], {}, ["--workers"]),
     "world-out-is-file": (["world", "--out", "{T}/afile", "--num-videos", "2"], {"afile": "x"}, ["--out", "is a file"]),
     "world-test-fraction": (WORLD + ["--test-fraction", "1.5"], {}, ["test_fraction"]),
+    "world-override-unknown-and-bad": (WORLD + ["colour_count=3", "p_turn=often"], {}, ["colour_count", "p_turn"]),
     "model-init-preset": (["model", "init", "--out", "{T}/out", "--preset", "huge"], {}, ["--preset", "huge"]),
     "model-init-out-is-file": (["model", "init", "--out", "{T}/afile"], {"afile": "x"}, ["--out", "is a file"]),
 }
@@ -197,7 +198,7 @@ def test_readme_training_command_replaces_the_recipe_data(cli, world, model, tmp
     mixture.write_text("datasets:\n  - json_path: four.json\n")
     from videoutr.train.config import DEFAULT_RECIPE
 
-    code, stdout, stderr = cli("train", "--recipe", DEFAULT_RECIPE, f"model.path={model}", f"data.mixture={mixture}",
+    code, stdout, stderr = cli("train", "--config", DEFAULT_RECIPE, f"model.path={model}", f"data.mixture={mixture}",
                                f"data.video_root=[{world}]", "data.eval_fraction=0", f"run.output_dir={tmp_path}/run",
                                "--dry-run")
     assert code == 0, stderr

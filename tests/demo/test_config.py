@@ -12,7 +12,7 @@ def test_presets_validate_and_round_trip(name):
 
 
 def test_unknown_keys_and_bad_values_are_reported_together():
-    with pytest.raises(ConfigError, match="unknown keys"):
+    with pytest.raises(ConfigError, match="nope: unknown key"):
         DemoConfig.from_dict({"nope": 1})
     with pytest.raises(ConfigError) as err:
         DemoConfig(arms=("captions", "bogus"), steps=0, lr=-1.0, conditions=("first",), world_seed=-1).validate()

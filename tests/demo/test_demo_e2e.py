@@ -56,7 +56,8 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     # a rerun skips every stage and rewrites the same numbers
     rerun = run_demo(cfg, out, show_progress=False)
     assert rerun["calls"][-1]["ran_stages"] is False
-    strip = lambda r: json.dumps({k: v for k, v in r.items() if k not in ("wall_seconds_this_call", "calls")}, sort_keys=True)  # noqa: E731
+    def strip(r):
+        return json.dumps({k: v for k, v in r.items() if k not in ("wall_seconds_this_call", "calls")}, sort_keys=True)
     assert strip(rerun) == strip(results)
 
 

@@ -4,8 +4,13 @@ import cv2
 import numpy as np
 import pytest
 
-from videoutr.engine.attributes import (
-    basic_palette, colour_name, location_phrase, resolve_palette, shape_of_mask, size_class,
+from videoutr.engine.detect.attributes import (
+    basic_palette,
+    colour_name,
+    location_phrase,
+    resolve_palette,
+    shape_of_mask,
+    size_class,
 )
 from videoutr.errors import ConfigError
 
@@ -67,3 +72,16 @@ def test_shape_at_chroma_resolution_on_blocky_mask():
     cv2.fillPoly(mask, [np.array([[20, 4], [36, 20], [20, 36], [4, 20]], np.int32)], 1)  # a diamond
     blocky = cv2.resize(cv2.resize(mask, (20, 20), interpolation=cv2.INTER_AREA), (40, 40), interpolation=cv2.INTER_NEAREST)
     assert shape_of_mask(blocky.astype(bool), origin=(0, 0), block=2) == "diamond"
+
+
+def test_clip_places_and_world_places_follow_one_grid():
+    from videoutr.engine.detect.attributes import _grid_cells
+    from videoutr.grid import GRID_PLACES, grid_place
+
+    rng = np.random.default_rng(0)
+    corners = np.sort(rng.uniform(-0.05, 1.05, size=(500, 2, 2)), axis=1)
+    boxes = np.stack([corners[:, 0, 0], corners[:, 0, 1], corners[:, 1, 0], corners[:, 1, 1]], axis=1)
+    for box, cell in zip(boxes, _grid_cells(boxes)):
+        centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+        assert location_phrase(box) == GRID_PLACES[cell] == grid_place(*centre, 1.0, 1.0)
+    assert len(set(_grid_cells(boxes).tolist())) == 9  # every cell was tried

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from videoutr.engine.changepoints import LineRuns, line_costs, linear_pieces
 from videoutr.engine.config import TrackConfig
-from videoutr.engine.kinematics import describe_track
+from videoutr.engine.track.changepoints import line_costs, linear_pieces
+from videoutr.engine.track.kinematics import describe_track
 from videoutr.engine.types import TrackPoint, Trajectory
 
 SIDE = 64
@@ -82,7 +82,7 @@ def test_a_track_that_misses_part_of_the_clip_has_no_sure_turn_count():
 
 
 def _labels(steps):
-    from videoutr.engine.kinematics import step_labels
+    from videoutr.engine.track.kinematics import step_labels
 
     path = np.vstack([[10.0, 30.0], [10.0, 30.0] + np.cumsum(steps, axis=0)]) / SIDE
     labels, _ = step_labels(path, np.arange(len(path)) / 8.0, TrackConfig().still_speed)

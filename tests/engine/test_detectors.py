@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import supervision as sv
 
-from videoutr.engine.detectors import known_detectors, make_detector
+from videoutr.engine.detect import known_detectors, make_detector
 from videoutr.errors import ConfigError
 from videoutr.video import sample_frames
 
@@ -129,7 +129,7 @@ def test_the_engine_decodes_large_frames_halved_and_keeps_boxes_in_video_pixels(
 
 def test_large_frames_are_halved_until_they_fit():
     """2 x 2 means, rounded, level by level; an odd last row or column dropped; small clips untouched."""
-    from videoutr.engine.detectors.motion import halved_to
+    from videoutr.engine.detect.motion import halved_to
 
     frames = np.random.default_rng(0).integers(0, 256, (3, 241, 323, 3), dtype=np.uint8)
     small, scale = halved_to(frames, 128)
@@ -157,7 +157,7 @@ def test_whole_clip_detection_equals_frame_by_frame(scene_dir):
 
 @pytest.mark.parametrize("length", [1, 2, 5, 12, 32, 33])
 def test_masked_median_is_the_median_of_kept_samples(length):
-    from videoutr.engine.detectors.stack import masked_median
+    from videoutr.engine.detect.stack import masked_median
 
     rng = np.random.default_rng(length)
     stack = rng.integers(0, 256, (length, 6, 5, 3), dtype=np.uint8)
@@ -173,7 +173,7 @@ def test_masked_median_is_the_median_of_kept_samples(length):
 
 @pytest.mark.parametrize("threshold", [0, 30, 100, 127, 200])
 def test_differs_is_the_channel_max_difference_against_thresholds(threshold):
-    from videoutr.engine.detectors.stack import differs
+    from videoutr.engine.detect.stack import differs
 
     rng = np.random.default_rng(threshold)
     frames = rng.integers(0, 256, (3, 17, 33, 3), dtype=np.uint8)
@@ -199,7 +199,7 @@ def test_packed_layers_open_and_label_each_frame_and_colour_as_if_alone():
     OpenCV's on that colour in the whole frame, at the frame's edges too."""
     import cv2
 
-    from videoutr.engine.detectors.layers import KERNEL, LayerComponents, pack_crops
+    from videoutr.engine.detect.layers import KERNEL, LayerComponents, pack_crops
 
     rng = np.random.default_rng(0)
     labels = rng.choice([0, 1, 2, 255], size=(4, 24, 32), p=[0.25, 0.25, 0.1, 0.4]).astype(np.uint8)

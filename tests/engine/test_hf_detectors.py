@@ -5,7 +5,7 @@ import pytest
 import supervision as sv
 
 from videoutr.engine import EngineConfig, run_engine
-from videoutr.engine.detectors import make_detector
+from videoutr.engine.detect import make_detector
 from videoutr.errors import ConfigError
 
 torch = pytest.importorskip("torch")

@@ -9,8 +9,8 @@ import copy
 import numpy as np
 
 from videoutr.data.llava import load_samples
-from videoutr.engine.correctness import Check, answer_correctness, check_qa
-from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+from videoutr.engine.quality.correctness import Check, answer_correctness, check_qa
+from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 

@@ -5,7 +5,7 @@ import re
 
 from videoutr.data.llava import VIDEO_TOKEN, load_samples
 from videoutr.engine.config import QueryConfig
-from videoutr.engine.metrics import load_trajectories
+from videoutr.engine.quality.metrics import load_trajectories
 from videoutr.engine.query import TASKS, build_samples
 from videoutr.engine.query.phrasing import QUESTIONS, SHORT_QUESTIONS, box_text
 from videoutr.engine.types import ClipTrajectories, Segment, TrackPoint, Trajectory

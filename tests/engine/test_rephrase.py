@@ -5,7 +5,7 @@ import json
 import pytest
 
 from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn, load_samples, save_samples
-from videoutr.engine.rephrase import HFRephraser, keeps_facts, rephrase_run, rephrase_sample
+from videoutr.engine.query.rephrase import HFRephraser, keeps_facts, rephrase_run, rephrase_sample
 
 
 @pytest.mark.parametrize("candidate, ok", [

@@ -101,7 +101,8 @@ def test_kill_9_and_rerun_gives_the_uninterrupted_output(make_scenes, tmp_path):
     videos = make_scenes(20, frames=32) / "videos"  # two batches: the kill falls in the second
     run_engine(videos, tmp_path / "clean", EngineConfig(), progress=False)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "videoutr.cli", "engine", "--videos", str(videos), "--out", str(out), "--no-progress"]
+    cmd = [sys.executable, "-m", "videoutr.cli", "engine", "run", "--videos", str(videos), "--out", str(out),
+           "--no-progress"]
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, *cmd[3:]], env={**os.environ, "PYTHONUNBUFFERED": "1"})
     partial = out / "records.jsonl.partial"
@@ -141,7 +142,8 @@ def test_shards_end_with_the_unsharded_output(make_scenes, tmp_path):
 def test_a_video_that_breaks_the_shared_tracking_pass_fails_alone(scene_dir, monkeypatch):
     """The videos of a batch share one ByteTrack pass; when it fails, each is tracked alone, so only
     the culprit gets an error record and the others come out as they would in any batch."""
-    from videoutr.engine import steps, tracking
+    from videoutr.engine import steps
+    from videoutr.engine.track import tracking
 
     items = [steps.VideoItem(p.stem, str(p), p.name) for p in sorted((scene_dir / "videos").glob("*.mp4"))]
     alone = [steps.process_videos([item], EngineConfig())[0] for item in items]

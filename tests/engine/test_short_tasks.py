@@ -3,7 +3,7 @@
 import random
 
 from videoutr.engine.config import QueryConfig
-from videoutr.engine.correctness import Check, check_qa
+from videoutr.engine.quality.correctness import Check, check_qa
 from videoutr.engine.query import TASKS, build_samples
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
 from videoutr.engine.query.subjects import short_names

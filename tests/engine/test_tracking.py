@@ -5,8 +5,8 @@ import pytest
 import supervision as sv
 
 from videoutr.engine.config import TrackConfig
-from videoutr.engine.stitching import stitch_tracklets
-from videoutr.engine.tracking import track_clip
+from videoutr.engine.track.stitching import stitch_tracklets
+from videoutr.engine.track.tracking import track_clip
 from videoutr.engine.types import ClipTrajectories, TrackPoint
 
 SIZE = 128
@@ -124,7 +124,7 @@ def test_clip_trajectories_round_trip():
 def test_one_bytetrack_pass_never_joins_colours():
     """Tracking runs one ByteTrack over per-colour lanes: a blue box that appears where a red one
     was about to be starts its own tracklet (one tracker for all boxes would continue the red one)."""
-    from videoutr.engine.tracking import ClipDetections, tracklets_of
+    from videoutr.engine.track.tracking import ClipDetections, tracklets_of
 
     frames = [dets([(10 + 3 * t, 50, 0.9, "red" if t < 10 else "blue")]) for t in range(20)]
     by_colour, together = tracklets_of([ClipDetections(frames, list(range(20)), 8.0, SIZE, SIZE, "v", "v.mp4", partition=key)
@@ -137,7 +137,7 @@ def test_one_bytetrack_pass_never_joins_colours():
 def test_clips_tracked_together_are_tracked_as_if_alone():
     """One ByteTrack pass over several clips (each in its own lanes) gives each clip the
     trajectories it gets alone, whatever the other clips hold and however long they are."""
-    from videoutr.engine.tracking import ClipDetections, track_clips
+    from videoutr.engine.track.tracking import ClipDetections, track_clips
 
     def clip(seed: int, length: int) -> ClipDetections:
         rng = np.random.default_rng(seed)

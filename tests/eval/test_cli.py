@@ -1,4 +1,4 @@
-"""`videoutr eval` / `probe` on the command line: one-line errors with exit code 2."""
+"""`videoutr eval run` / `probe` on the command line: one-line errors with exit code 2."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ def _run(*args):
 
 
 def test_bad_conditions_and_missing_bench(tmp_path):
-    proc = _run("probe", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"),
+    proc = _run("eval", "probe", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"),
                 "--conditions", "full,blurred")
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "blurred" in proc.stderr
-    proc = _run("eval", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"))
+    proc = _run("eval", "run", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "b.json: file not found" in proc.stderr and "Traceback" not in proc.stderr
 
 

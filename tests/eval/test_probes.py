@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from videoutr.errors import ConfigError
+from videoutr.eval.probes import condition_indices, frames_for, parse_conditions, shuffle_order, time_verdict
 from videoutr.video.keyframe import key_frame_index
-from videoutr.eval.probes import (condition_indices, frames_for, parse_conditions,
-                                  shuffle_order, time_verdict)
 
 FRAMES = np.arange(8)[:, None, None, None] * np.ones((8, 4, 4, 3), np.uint8)  # frame t is filled with t
 

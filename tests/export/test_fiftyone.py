@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from videoutr.engine.metrics import load_trajectories
+from videoutr.engine.quality.metrics import load_trajectories
 from videoutr.export.fiftyone import write_fiftyone
 from videoutr.jsonio import read_json
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
 from videoutr.export.mot import write_mot
 
 
@@ -28,7 +28,7 @@ def test_trackers_reads_back_every_box_and_id(run_folder, tmp_path):
 
 def test_trackeval_on_the_mot_files_gives_engine_evals_idf1(run_folder, tmp_path):
     """TrackEval's MOT protocol (as `trackers` implements it) on the exported tracker and
-    ground-truth files scores the tiny world like `videoutr engine-eval`. (The two differ in one
+    ground-truth files scores the tiny world like `videoutr engine eval`. (The two differ in one
     rule, how an engine box on a mostly hidden object is ignored, so on harder worlds they can
     differ slightly; see docs/view.md.)"""
     from trackers.eval import evaluate_mot_sequences

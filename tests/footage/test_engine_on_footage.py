@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("skimage", reason="footage clips are made from scikit-image's bundled photos")
 
-from videoutr.engine.camera import camera_maps  # noqa: E402
-from videoutr.engine.detectors import make_detector  # noqa: E402
-from videoutr.engine.metrics import iou_matrix, load_truth  # noqa: E402
+from videoutr.engine.detect import make_detector  # noqa: E402
+from videoutr.engine.quality.metrics import iou_matrix, load_truth  # noqa: E402
+from videoutr.engine.track.camera import camera_maps  # noqa: E402
 from videoutr.video import sample_frames  # noqa: E402
 
 
@@ -60,8 +60,8 @@ def test_the_camera_map_reaches_the_records_and_is_removed_before_motion(footage
 
 def test_engine_eval_on_footage_meets_its_targets(footage_dir, footage_run):
     from videoutr.data.llava import load_samples
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, tracking_metrics
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, tracking_metrics
 
     out, stats = footage_run
     truth = load_truth(footage_dir)
@@ -79,7 +79,7 @@ def test_engine_eval_on_footage_meets_its_targets(footage_dir, footage_run):
 def test_stationary_in_the_scene_is_stationary_under_a_pan(static):
     """A subject standing still while the camera pans moves in the image, not in the scene."""
     from videoutr.engine.config import TrackConfig
-    from videoutr.engine.kinematics import describe_track
+    from videoutr.engine.track.kinematics import describe_track
     from videoutr.engine.types import TrackPoint, Trajectory
 
     frames = list(range(24))

@@ -80,7 +80,7 @@ def test_cli_generates_answer_and_writes_json_and_heatmap(tiny_dir, tmp_path):
     from videoutr.cli import app
 
     result = CliRunner().invoke(app, [
-        "attention", "--model", str(tiny_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
+        "tpl", "attention", "--model", str(tiny_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
         "--out", str(tmp_path / "att"), "--max-new-tokens", "4", "--layers", "all"])
     assert result.exit_code == 0, (result.stderr, result.exception)
     assert "frame activation:" in result.stdout

@@ -1,4 +1,4 @@
-"""`videoutr tpl` end to end: outputs, bad input, resume after SIGKILL, filter."""
+"""`videoutr tpl score` end to end: outputs, bad input, resume after SIGKILL, filter."""
 
 import json
 import os
@@ -78,7 +78,7 @@ def test_killed_run_resumes_to_identical_file(scored, tmp_path):
     assert not out.exists() and 0 < len(partial.read_text().splitlines()) < 8  # killed mid-run
     with partial.open("a") as handle:
         handle.write('{"id": "clip6", "tpl": 1.')  # a write cut by the kill
-    code, stdout, stderr, exc = _run_cli("tpl", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
+    code, stdout, stderr, exc = _run_cli("tpl", "score", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
                                          "--video-root", cfg.video_root, "--frames", "8", "--batch-size", "3")
     assert isinstance(exc, RecordsFailed) and exc.exit_code == 1, (stderr, exc)  # 4 bad samples of 12
     assert out.read_bytes() == open(cfg.out, "rb").read() and not partial.exists()
@@ -99,7 +99,7 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     tpls = sorted(r["tpl"] for r in records)
     threshold = tpls[4]
     out = tmp_path / "kept.json"
-    code, stdout, stderr, exc = _run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
+    code, stdout, stderr, exc = _run_cli("tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
                                          "--min-tpl", str(threshold))
     assert code == 0, (stderr, exc)
     assert "kept 4, dropped" in stdout
@@ -115,7 +115,7 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     top = json.loads((tmp_path / "top.json").read_text())
     best = sorted(records, key=lambda r: -r["tpl"])[:2]
     assert {t["id"] for t in top} == {b["id"] for b in best} and result.kept == 2
-    assert isinstance(_run_cli("filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError)
+    assert isinstance(_run_cli("tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError)
 
 
 def test_malformed_jsonl_lines_are_reported_and_skipped(tmp_path):
@@ -140,7 +140,7 @@ def test_model_without_video_support_fails_before_scoring(scored, tmp_path):
     cfg, _ = scored
     Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
                                  num_attention_heads=2, num_key_value_heads=1)).save_pretrained(tmp_path / "lm")
-    code, _, _, exc = _run_cli("tpl", "--model", str(tmp_path / "lm"), "--data", cfg.data,
+    code, _, _, exc = _run_cli("tpl", "score", "--model", str(tmp_path / "lm"), "--data", cfg.data,
                                "--out", str(tmp_path / "s.jsonl"), "--video-root", cfg.video_root)
     assert isinstance(exc, UnsupportedModelError) and "no video support" in str(exc)
     assert not (tmp_path / "s.jsonl").exists()

@@ -110,9 +110,9 @@ def test_killed_ray_driver_resumes_to_identical_outputs(local_run, dataset, tiny
 def test_a_dying_worker_is_replaced_and_its_batch_redone(dataset, tiny_dir, tmp_path, ray_cluster):
     """The first model actor to score a batch exits; Ray restarts it and the batch is scored again:
     every sample comes back exactly once, with the values of the local executor."""
+    import tpl_helpers
     from ray import cloudpickle
 
-    import tpl_helpers
     from videoutr.executors import Step, make_executor
     from videoutr.models.load import load_video_processor
     from videoutr.tpl.run import _job, read_samples_lenient

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from videoutr.errors import ConfigError
-from videoutr.train.config import TrainRecipe, load_recipe
+from videoutr.errors import ConfigError, VideoutrError
+from videoutr.resources import package_path
+from videoutr.train.config import DEFAULT_RECIPE, TrainRecipe, load_recipe
 
-RECIPES = sorted((Path(__file__).parents[2] / "recipes").glob("*.yaml"))
+LAUNCH = Path(__file__).parents[2] / "recipes"  # cluster recipes, their data mixture, launch configs
+RECIPES = sorted(LAUNCH.glob("*.yaml")) + sorted(package_path("recipes").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
@@ -26,7 +28,7 @@ def test_launch_configs_parse():
 
     import yaml
 
-    launch = RECIPES[0].parent / "launch"
+    launch = LAUNCH / "launch"
     for path in launch.glob("*.yaml"):
         assert yaml.safe_load(path.read_text())["distributed_type"] in ("DEEPSPEED", "FSDP", "MULTI_GPU")
     for path in launch.glob("*.json"):
@@ -43,7 +45,7 @@ def test_seed_stages_match_the_paper():
 
 
 def test_overrides_are_typed(tmp_path):
-    recipe = load_recipe(RECIPES[0].parent / "tiny_cpu.yaml",
+    recipe = load_recipe(DEFAULT_RECIPE,
                          ["optim.lr=5e-4", "run.max_steps=20", "tune.lora.enabled=true", "data.video_root=a"])
     assert recipe.optim.lr == 5e-4 and recipe.run.max_steps == 20 and recipe.tune.lora.enabled
     assert recipe.data.video_root == ["a"]
@@ -61,11 +63,13 @@ def test_all_problems_reported_at_once(tmp_path):
     assert "3 problem(s)" in message
 
 
-def test_embedded_default_is_the_shipped_tiny_recipe():
-    from videoutr.train.config import DEFAULT_RECIPE
-
-    assert DEFAULT_RECIPE.read_text() == (RECIPES[0].parent / "tiny_cpu.yaml").read_text()
-    assert load_recipe(None) == load_recipe(RECIPES[0].parent / "tiny_cpu.yaml")
+def test_packaged_recipes_are_found_by_name_and_the_default_is_tiny_cpu(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no checkout around: the recipes come from the installed package
+    assert load_recipe(None) == load_recipe("tiny_cpu") == load_recipe(DEFAULT_RECIPE)
+    assert load_recipe("demo_arm.yaml", semantic=False) == load_recipe(package_path("recipes", "demo_arm.yaml"),
+                                                                      semantic=False)
+    with pytest.raises(VideoutrError, match="no_such_recipe.*file not found"):
+        load_recipe("no_such_recipe")
 
 
 def test_semantic_problems_reported_together(tmp_path):
@@ -80,4 +84,4 @@ def test_semantic_problems_reported_together(tmp_path):
 
 def test_bad_override_syntax():
     with pytest.raises(ConfigError, match="expected key=value"):
-        load_recipe(RECIPES[0].parent / "tiny_cpu.yaml", ["optim.lr"])
+        load_recipe(DEFAULT_RECIPE, ["optim.lr"])

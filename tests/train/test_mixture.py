@@ -8,8 +8,15 @@ import pytest
 
 from videoutr.errors import ConfigError
 from videoutr.train.config import DatasetEntry
-from videoutr.train.mixture import (Skips, Strategy, apply_strategy, load_mixture, parse_mixture_file,
-                                    parse_strategy, resolve_entries)
+from videoutr.train.mixture import (
+    Skips,
+    Strategy,
+    apply_strategy,
+    load_mixture,
+    parse_mixture_file,
+    parse_strategy,
+    resolve_entries,
+)
 
 ITEMS = list(range(10))
 

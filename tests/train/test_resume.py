@@ -12,7 +12,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from videoutr.train.config import load_recipe
+from videoutr.train.config import DEFAULT_RECIPE, load_recipe
 from videoutr.train.trainer import latest_checkpoint, run_training
 
 ROOT = Path(__file__).parents[2]
@@ -20,7 +20,7 @@ ROOT = Path(__file__).parents[2]
 KILLER = """
 import os, signal, sys
 from transformers import TrainerCallback
-from videoutr.train.config import load_recipe
+from videoutr.train.config import DEFAULT_RECIPE, load_recipe
 from videoutr.train.trainer import run_training
 
 class Kill(TrainerCallback):
@@ -41,10 +41,10 @@ def test_sigkill_then_resume_matches_uninterrupted(tiny_world, tmp_path, tiny_ov
     # 7 steps, batch 4 over 20 samples: crosses an epoch boundary after the kill at step 4
     extra = ("run.max_steps=7", "run.save_steps=2", "data.num_frames=4")
     straight = tmp_path / "straight"
-    run_training(load_recipe(ROOT / "recipes/tiny_cpu.yaml", tiny_overrides(tiny_world, straight, *extra)))
+    run_training(load_recipe(DEFAULT_RECIPE, tiny_overrides(tiny_world, straight, *extra)))
 
     resumed = tmp_path / "resumed"
-    args = [str(ROOT / "recipes/tiny_cpu.yaml"), *tiny_overrides(tiny_world, resumed, *extra)]
+    args = [str(DEFAULT_RECIPE), *tiny_overrides(tiny_world, resumed, *extra)]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.run([sys.executable, "-c", KILLER, *args], env=env, capture_output=True, timeout=300)
     assert proc.returncode == -9, proc.stderr.decode()[-2000:]
@@ -84,7 +84,7 @@ def test_lora_run_resumes_exactly(tiny_world, tmp_path, tiny_overrides):
 
     extra = ("run.max_steps=4", "tune.lora.enabled=true", "tune.mm_tunable_parts=[mm_mlp_adapter,mm_language_model]",
              "data.num_frames=4")
-    recipe = ROOT / "recipes/tiny_cpu.yaml"
+    recipe = DEFAULT_RECIPE
     run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "a", *extra)))
     with pytest.raises(_Crash):
         run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)),

@@ -11,19 +11,16 @@ from safetensors.torch import load_file
 
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError, TrainingError
-from videoutr.train.config import load_recipe
 from videoutr.models.sampling import FramePolicy
+from videoutr.train.config import load_recipe
 from videoutr.train.data import Collator, TrainDataset
 from videoutr.train.trainer import latest_checkpoint, run_training
 
-TINY = "recipes/tiny_cpu.yaml"
+TINY = "tiny_cpu"
 
 
 def _recipe(tiny_world, tmp_path, tiny_overrides, *extra):
-    from pathlib import Path
-
-    root = Path(__file__).parents[2]
-    return load_recipe(root / TINY, tiny_overrides(tiny_world, tmp_path / "run", *extra))
+    return load_recipe(TINY, tiny_overrides(tiny_world, tmp_path / "run", *extra))
 
 
 def _weights(folder):

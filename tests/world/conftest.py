@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from videoutr.world import ObjectTrack, VideoAnnotation, generate_world, world_default, world_tiny
-from videoutr.world.events import annotate
 from videoutr.world.captions import stable_rng
-from videoutr.world.events import reverse_annotation
+from videoutr.world.events import annotate, reverse_annotation
 from videoutr.world.simulate import sample_scene
 
 

@@ -165,7 +165,8 @@ def test_sigkill_mid_run_then_rerun_gives_the_uninterrupted_world(tmp_path):
 
     cfg = world_tiny(seed=5, num_videos=16)
     out = tmp_path / "killed"
-    code = f"from videoutr.world import generate_world, world_tiny; generate_world(world_tiny(seed=5, num_videos=16), {str(out)!r})"
+    code = ("from videoutr.world import generate_world, world_tiny; "
+            f"generate_world(world_tiny(seed=5, num_videos=16), {str(out)!r})")
     proc = subprocess.Popen([sys.executable, "-c", code])
     partial = out / "annotations.jsonl.partial"
     deadline = time.monotonic() + 60

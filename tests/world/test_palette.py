@@ -8,10 +8,18 @@ import itertools
 import numpy as np
 import pytest
 
+from videoutr.grid import GRID_PLACES, grid_place
 from videoutr.world import world_default
 from videoutr.world.captions import stable_rng
 from videoutr.world.palette import (
-    DIRECTIONS, GRID_PLACES, OPPOSITE, PALETTE, SHAPES, direction_name, grid_place, hue_deg, near_grid_line, reflect,
+    DIRECTIONS,
+    OPPOSITE,
+    PALETTE,
+    SHAPES,
+    direction_name,
+    hue_deg,
+    near_grid_line,
+    reflect,
 )
 from videoutr.world.render import background_image
 from videoutr.world.simulate import _sample_background

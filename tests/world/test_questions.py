@@ -164,10 +164,10 @@ def test_bench_file_matches_the_annotations(tiny_world):
 
 
 def test_a_world_can_restrict_headings_and_benchmark_tasks():
+    from videoutr.world.captions import stable_rng
     from videoutr.world.config import WorldConfig
     from videoutr.world.questions import bench_questions
     from videoutr.world.simulate import sample_scene
-    from videoutr.world.captions import stable_rng
 
     axis = ("right", "up", "left", "down")
     cfg = WorldConfig(num_videos=30, frames=8, height=64, width=64, max_objects=2, directions=axis,

@@ -8,6 +8,7 @@ import pytest
 from videoutr.world import render_frames, shape_mask
 from videoutr.world.palette import PALETTE, SHAPES
 
+
 @pytest.mark.parametrize("shape, fill", [("square", 1.0), ("circle", 0.785), ("diamond", 0.5), ("triangle", 0.5), ("star", 0.35)])
 def test_shape_masks_fill_their_box_as_expected(shape, fill):
     mask, x0, y0 = shape_mask(shape, (32.0, 32.0), 24)

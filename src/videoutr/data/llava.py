@@ -12,6 +12,7 @@ of `{"from": "human"|"gpt", "value": str}` turns whose first human turn contains
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,30 @@ class Sample:
     image: str | None = None
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_qa(cls, id: str, qa: Iterable[tuple[str, str | None]], *, video: str | None = None,
+                image: str | None = None, source: str | None = None, extra: dict[str, Any] | None = None,
+                placeholder: str | None = VIDEO_TOKEN) -> Sample:
+        """A dialogue of (question, answer) pairs: the `placeholder` (`<video>`; None for text only)
+        once, on its own line before the first question. A last answer of None leaves the dialogue
+        open on its question (a prompt for generation or scoring).
+
+            >>> s = Sample.from_qa("v1", [("What moves?", "A circle."), ("Which way?", None)], video="v1.mp4")
+            >>> [(t.role, t.value) for t in s.conversations]
+            [('human', '<video>\\nWhat moves?'), ('gpt', 'A circle.'), ('human', 'Which way?')]
+        """
+        turns: list[Turn] = []
+        pairs = list(qa)
+        for i, (question, answer) in enumerate(pairs):
+            if i == 0 and placeholder is not None:
+                question = f"{placeholder}\n{question}"
+            turns.append(Turn(HUMAN, question))
+            if answer is not None:
+                turns.append(Turn(ASSISTANT, answer))
+            elif i < len(pairs) - 1:
+                raise ValueError(f"{id}: only the last question may go without an answer")
+        return cls(id=id, conversations=turns, video=video, image=image, source=source, extra=dict(extra or {}))
 
     @property
     def assistant_turns(self) -> list[str]:

@@ -6,8 +6,8 @@
   attention over the video summed per frame, all LM layers, renormalised over frames) with each
   question's correct answer as the output, so every model is measured on the same tokens.
 
-    >>> probe = masking_probe("runs/demo/models/utr/seed0", questions, "runs/demo/world", frames=8)
-    >>> probe["mean"]["frames_used"]
+    probe = masking_probe("runs/demo/models/utr/seed0", questions, "runs/demo/world", frames=8)
+    probe["mean"]["frames_used"]
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ Each claim is `{"id", "claim", "value", "ci": [lo, hi], "target", "verdict"}`. V
 `below target` (the direction is clear but the value misses the target), `inconclusive` (the
 interval covers zero), `contradicted` (the interval lies on the other side), `not measured`.
 
-    >>> [c["id"] for c in claims(results)][:2]
-    ['utr_minus_captions', 'utr_minus_format_control']
+    [c["id"] for c in claims(results)][:2]
 """
 
 from __future__ import annotations

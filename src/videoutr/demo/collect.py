@@ -7,8 +7,8 @@ Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition
 intervals of the comparisons resample training seeds and benchmark questions (paired between arms:
 the same questions), those of single accuracies resample questions.
 
-    >>> results = collect_results(cfg, Path("runs/demo"), data, tpl, timings)
-    >>> results["arms"]["utr"]["eval"]["full"]["temporal"]["mean"]
+    results = collect_results(cfg, Path("runs/demo"), data, tpl, timings)
+    results["arms"]["utr"]["eval"]["full"]["temporal"]["mean"]
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def _probes(out: Path, n: int) -> dict:
             "effective_frames": mean_ci([r["effective_frames"] for r in rows], n),
             "active_frames": mean_ci([r["active_frames"] for r in rows], n), "frames": probe["frames"],
             "per_question": {r["id"]: r["effective_frames"] for r in rows}, "example": _example_map(probe)}
-    for kind, key in (("masking", "frames_used"), ("attention", "effective_frames")):
+    for kind in ("masking", "attention"):
         found = result[kind]
         if {"utr", "captions"} <= set(found):
             ids = [i for i in found["utr"]["per_question"] if i in found["captions"]["per_question"]]

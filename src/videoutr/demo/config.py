@@ -1,7 +1,7 @@
 """`DemoConfig`: the typed schema of `videoutr demo`, with `smallest` / `default` / `full` presets.
 
 The demo world is the project's world scaled to what a 0.8 M-parameter LLaVA-OneVision can see at
-48 px (`demo_world`). The base checkpoint (`videoutr.demo.base`) is pre-trained on frames of worlds
+48 px (`demo_world`). The base checkpoint (`videoutr.base`) is pre-trained on frames of worlds
 made with the same settings and other seeds, so the demo's arms only fine-tune.
 
     >>> cfg = demo_preset("smallest")
@@ -13,22 +13,12 @@ made with the same settings and other seeds, so the demo's arms only fine-tune.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
+from videoutr.schema import load_config, validated
 from videoutr.world.config import WorldConfig
-
-def base_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
-    """The world the committed base checkpoint was pre-trained on (`videoutr.demo.base`): frames of
-    64x64 with 1-3 medium or large objects over any background, every heading and event - a broader
-    world than the demo's, of which the base only ever sees still frames and cuts."""
-    return WorldConfig(
-        num_videos=num_videos, seed=seed, frames=16, fps=8.0, height=64, width=64,
-        min_objects=1, max_objects=3, sizes=("medium", "large"), test_fraction=test_fraction,
-        captions_per_video=2,
-    ).validate()
-
 
 # arm name -> what it trains on (every arm: the same base, steps, batch and learning rate)
 ARMS: dict[str, str] = {
@@ -91,7 +81,12 @@ class DemoConfig:
     # shared cores extra threads spin (measured: 0.5 vs 3.1 CPU-s per step with 1 vs 2 threads)
 
     def validate(self) -> DemoConfig:
-        problems = []
+        """Raise `ConfigError` listing every invalid value at once; return self when valid."""
+        return validated(self, "demo config")
+
+    def problems(self) -> list[str]:
+        """Every invalid value (empty when the config is usable)."""
+        problems: list[str] = []
         unknown = [a for a in self.arms if a not in ARMS]
         if unknown:
             problems.append(f"arms: unknown {unknown}; known: {sorted(ARMS)}")
@@ -119,9 +114,7 @@ class DemoConfig:
             problems.append(f"conditions: need 'full' and names from {list(CONDITIONS)}, got {list(self.conditions)}")
         if self.eval_limit is not None and self.eval_limit < 1:
             problems.append(f"eval_limit: expected >= 1 or none, got {self.eval_limit}")
-        if problems:
-            raise ConfigError("demo config:\n  " + "\n  ".join(problems))
-        return self
+        return problems
 
     def train_seeds(self) -> list[int]:
         return [self.train_seed + k for k in range(self.seeds)]
@@ -134,11 +127,8 @@ class DemoConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DemoConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"demo config: unknown keys {unknown}; known: {sorted(known)}")
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}).validate()
+        """Build from a dict (e.g. demo_config.json); unknown keys and bad values are reported all at once."""
+        return load_config(cls, data, name="demo config", check=cls.problems)
 
     def with_overrides(self, **overrides: Any) -> DemoConfig:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None}).validate()

@@ -2,8 +2,8 @@
 
 - caption pool: each world caption (what one middle or last frame shows) followed by questions that
   frame answers for the whole video - how many objects, their colours and shapes - the web-caption
-  analogue (`videoutr.demo.base.still_questions`);
-- UTR pool: the engine's dialogues (`utr.json`) of the core videos, exactly as `videoutr engine`
+  analogue (`videoutr.base.still.still_questions`);
+- UTR pool: the engine's dialogues (`utr.json`) of the core videos, exactly as `videoutr engine run`
   wrote them (its short-answer tasks, `videoutr.engine.query.short`);
 - format-control pool: the UTR pool's text, each dialogue shown a still video of ONE frame of its
   video (a seeded random frame): the same question templates and answer distribution, but every
@@ -11,8 +11,8 @@
 - one materialised JSON per arm (`arm_<name>.json`), so the TPL of exactly what an arm trained on
   can be averaged afterwards.
 
-    >>> pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
-    >>> write_arm("utr_50", pools, out_dir, seed=0)
+    pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
+    write_arm("utr_50", pools, out_dir, seed=0)
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from videoutr.base.still import still_questions
 from videoutr.data.llava import Sample, Turn, load_samples, save_samples
-from videoutr.demo.base import still_questions
 from videoutr.world.annotation import load_annotations
 
 CAPTION_QUESTIONS = 3  # still-frame questions appended to each caption

@@ -5,7 +5,7 @@
 - `attention.png`: frame x answer-token attention of the caption and UTR models, same question;
 - `tpl_hist.png`: TPL of every training pool under the base checkpoint.
 
-    >>> paths = draw_all(results, Path("runs/demo"))
+    paths = draw_all(results, Path("runs/demo"))
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The report is generated from `results` alone, so it can be re-rendered from a saved results.json:
 
-    >>> write_report(read_json("runs/demo/results.json"), Path("runs/demo"))
+    write_report(read_json("runs/demo/results.json"), Path("runs/demo"))
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _data(results: dict) -> list[str]:
     engine = (results.get("engine") or {}).get("correctness") or {}
     if engine.get("by_task"):
         per_task = ", ".join(f"{t} {v['correct']}/{v['answers']}" for t, v in engine["by_task"].items())
-        lines.append(f"- The UTR data is `videoutr engine`'s output, unchanged: its answers agree with the world's "
+        lines.append(f"- The UTR data is `videoutr engine run`'s output, unchanged: its answers agree with the world's "
                      f"truth on {engine['accuracy']:.1%} of {engine['answers']} ({per_task}).")
     return lines
 

@@ -10,9 +10,8 @@ produced); a rerun of `videoutr demo --out DIR` skips finished stages and resume
 side by side (training, evaluation, probes) write their logs to `DIR/logs/`; the terminal shows
 one progress display.
 
-    >>> results = run_demo(demo_preset("smallest"), "runs/demo-small")
-    >>> (Path("runs/demo-small") / "report.md").is_file()
-    True
+    results = run_demo(demo_preset("smallest"), "runs/demo-small")
+    (Path("runs/demo-small") / "report.md").is_file()
 """
 
 from __future__ import annotations
@@ -20,13 +19,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+
 from videoutr.demo.config import TPL_POOLS, DemoConfig
 from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
+from videoutr.resources import package_path
 from videoutr.runfolder import lock_settings
 
-ARM_RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "demo_arm.yaml"
+ARM_RECIPE = package_path("recipes", "demo_arm.yaml")
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:
@@ -35,12 +36,12 @@ def _check_config(out: Path, cfg: DemoConfig) -> None:
 
 
 def base_checkpoint(cfg: DemoConfig) -> Path:
-    from videoutr.demo.base import BUILTIN
+    from videoutr.base.build import BUILTIN
 
     path = BUILTIN if cfg.base == "builtin" else Path(cfg.base)
     if not (path / "config.json").is_file():
         raise ConfigError(f"base checkpoint {path} not found; rebuild it with "
-                          "`python -m videoutr.demo.base --out src/videoutr/assets/tiny_base`")
+                          "`videoutr base build --out src/videoutr/assets/tiny_base`")
     return path
 
 
@@ -63,7 +64,7 @@ def engine_config(cfg: DemoConfig):
 
 def stage_engine(cfg: DemoConfig, out: Path) -> dict:
     """Run the data engine on the core train videos (links to them in engine/videos/), then check
-    its answers against the world's truth (`videoutr engine-eval`'s correctness)."""
+    its answers against the world's truth (`videoutr engine eval`'s correctness)."""
     from videoutr.demo.data import core_videos, train_split
     from videoutr.engine import run_engine
 
@@ -80,10 +81,10 @@ def stage_engine(cfg: DemoConfig, out: Path) -> dict:
 
 
 def _engine_correctness(out: Path) -> dict:
-    """`videoutr engine-eval`'s answer correctness of the engine's output against the world."""
+    """`videoutr engine eval`'s answer correctness of the engine's output against the world."""
     from videoutr.data.llava import load_samples
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, load_truth
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, load_truth
 
     engine = out / "engine" / "out"
     return answer_correctness(load_samples(engine / "utr.json"), load_trajectories(engine / "trajectories.jsonl"),

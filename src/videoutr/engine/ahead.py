@@ -3,9 +3,9 @@
 PyAV decoding and OpenCV / numpy calls release the GIL, so a thread decoding the next video runs
 alongside the detection of the current one, in one process.
 
-    >>> with ThreadPoolExecutor(1) as pool:
-    ...     for path, clip in ahead(pool, sample_frames, paths):   # path k + 1 decodes meanwhile
-    ...         handle(path, clip.result())                        # result() raises what fn raised
+    with ThreadPoolExecutor(1) as pool:
+        for path, clip in ahead(pool, sample_frames, paths):   # path k + 1 decodes meanwhile
+            handle(path, clip.result())                        # result() raises what fn raised
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`videoutr engine`, `videoutr engine-eval`, `videoutr overlay`: the data engine's commands."""
+"""`videoutr engine run`, `videoutr engine eval`, `videoutr engine overlay`: the data engine's commands."""
 
 from __future__ import annotations
 
@@ -7,54 +7,30 @@ from typing import Any
 
 import typer
 
-
-def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
-    import yaml
-
-    from videoutr.errors import ConfigError
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise ConfigError(f"{flag} {pair!r}: expected key=value")
-        key, value = pair.split("=", 1)
-        try:
-            out[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError:
-            raise ConfigError(f"{flag} {pair!r}: the value is not valid YAML") from None
-    return out
+engine_app = typer.Typer(
+    help="The UTR data engine: detect, track and query videos; check it against ground truth.",
+    no_args_is_help=True,
+)
 
 
-def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], detector_args: list[str]):
-    """YAML values, then `--set a.b=v` overrides, then explicit flags; validated."""
+def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any], detector_args: list[str]):
+    """The engine's settings: the YAML of `--config`, then `a.b=value` overrides, then `--detector-arg`
+    pairs (into `detector_args`), then the explicit flags; every problem reported at once."""
     from videoutr.engine.config import EngineConfig
     from videoutr.errors import ConfigError
-    from videoutr.jsonio import read_yaml
+    from videoutr.schema import load_config
 
-    data: dict[str, Any] = (read_yaml(config) or {}) if config else {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{config}: expected a mapping of engine settings")
-    for key, value in _parse_pairs(sets, "--set").items():
-        node = data
-        *parents, leaf = key.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ConfigError(f"--set {key}: {part!r} is not a section")
-        node[leaf] = value
-    for key, value in flags.items():
-        if value is not None:
-            node = data
-            *parents, leaf = key.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
-    if detector_args:
-        data.setdefault("detector_args", {}).update(_parse_pairs(detector_args, "--detector-arg"))
-    return EngineConfig.from_dict(data).validate()
+    bad = [pair for pair in detector_args if "=" not in pair]
+    if bad:
+        raise ConfigError(f"--detector-arg {bad[0]!r}: expected key=value")
+    pairs = [*overrides, *(f"detector_args.{pair.strip()}" for pair in detector_args)]
+    return load_config(EngineConfig, config, pairs, name="engine config", values=flags,
+                       check=EngineConfig.problems)
 
 
+@engine_app.command("run")
 def engine_command(
+    overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
     detector: str = typer.Option(None, "--detector", help="motion (default), hog-person, or hf:<model id or dir>."),
@@ -68,22 +44,22 @@ def engine_command(
     seed: int = typer.Option(None, "--seed", help="Seed of the question generator (default 0)."),
     samples_per_video: int = typer.Option(None, "--samples-per-video", help="Dialogues per video (default 2)."),
     config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
-    set_: list[str] = typer.Option([], "--set", help="Override any config key, e.g. track.min_track_len=6."),
+    set_: list[str] = typer.Option([], "--set", hidden=True, help="Deprecated: give a.b=value as an argument."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     shard: str = typer.Option("0/1", "--shard", help="INDEX/COUNT: this run's share of the videos (one per machine)."),
 ) -> None:
     """Detect, track and query every video; write OUT/utr.json, data.yaml, trajectories.jsonl, errors.jsonl.
 
-    Example: videoutr engine --videos runs/world/videos --out runs/utr --workers 2
+    Example: videoutr engine run --videos runs/world/videos --out runs/utr --workers 2 track.max_gap=4
     """
     from videoutr.checks import Checks
-    from videoutr.engine.detectors import check_detector_name
+    from videoutr.engine.detect import check_detector_name
     from videoutr.engine.query.build import check_tasks
     from videoutr.engine.run import run_engine
-    from videoutr.executors import EXECUTORS
     from videoutr.errors import ConfigError, raise_if_failed
+    from videoutr.executors import EXECUTORS
 
-    checks = Checks("engine")
+    checks = Checks("engine run")
     checks.need(videos.is_dir(), "--videos", "an existing folder", str(videos))
     checks.output("--out", out, inputs={"--videos": videos}, folder=True)
     checks.choice("--executor", executor, EXECUTORS)
@@ -94,12 +70,14 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     try:
-        if detector is not None:  # checked apart: a bad --set must not hide a bad --detector
+        if detector is not None:  # checked apart: a bad override must not hide a bad --detector
             check_detector_name(detector)
     except ConfigError as exc:
         checks.add(str(exc))
     try:
-        cfg = build_config(config, set_, flags, detector_arg)
+        if set_:
+            typer.echo("warning: --set is deprecated; give a.b=value as an argument", err=True)
+        cfg = build_config(config, [*set_, *(overrides or [])], flags, detector_arg)
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:
@@ -119,6 +97,7 @@ def engine_command(
     raise_if_failed(stats["errors"], stats["videos"], "videos", out / "errors.jsonl")
 
 
+@engine_app.command("eval")
 def engine_eval_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     truth: Path = typer.Option(..., "--truth", help="Ground truth: a world folder or its annotations.jsonl."),
@@ -126,15 +105,15 @@ def engine_eval_command(
 ) -> None:
     """Tracking quality (MOTA, IDF1, HOTA) and per-task answer correctness against ground truth.
 
-    Writes OUT/eval.json. Example: videoutr engine-eval --out runs/utr --truth runs/world
+    Writes OUT/eval.json. Example: videoutr engine eval --out runs/utr --truth runs/world
     """
     from videoutr.checks import Checks
     from videoutr.data.llava import load_samples
-    from videoutr.engine.correctness import answer_correctness
-    from videoutr.engine.metrics import load_trajectories, load_truth, tracking_metrics
+    from videoutr.engine.quality.correctness import answer_correctness
+    from videoutr.engine.quality.metrics import load_trajectories, load_truth, tracking_metrics
     from videoutr.jsonio import write_json
 
-    checks = Checks("engine-eval")
+    checks = Checks("engine eval")
     for name in ("trajectories.jsonl", "utr.json"):
         checks.input_file("--out", out / name)
     checks.need(truth.exists(), "--truth", "a world folder or its annotations.jsonl", str(truth))
@@ -146,7 +125,8 @@ def engine_eval_command(
               "answers": answer_correctness(load_samples(out / "utr.json"), clips, gt, tol=tol)}
     write_json(out / "eval.json", report)
     t = report["tracking"]
-    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
+    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  "
+               f"HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
     a = report["answers"]
     typer.echo(f"answers: {a['accuracy']:.3f} correct of {a['answers']}")
     for task, row in a["by_task"].items():
@@ -154,33 +134,34 @@ def engine_eval_command(
     typer.echo(f"  {out / 'eval.json'}")
 
 
+@engine_app.command("overlay")
 def overlay_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder."),
     video_id: str = typer.Option(..., "--video", help="Video id (as in trajectories.jsonl)."),
     to: Path = typer.Option(..., "--to", help="Output .png (a strip of frames) or .mp4 (every frame)."),
     videos: Path = typer.Option(None, "--videos", help="Videos folder (default: the one the run used)."),
-    num_frames: int = typer.Option(8, "--num-frames", help="Frames in a PNG strip."),
+    frames: int = typer.Option(8, "--frames", help="Frames in a PNG strip."),
 ) -> None:
     """Draw the tracked boxes, ids, colours and shapes of one video for checking by eye.
 
-    Example: videoutr overlay --out runs/utr --video v00003 --to v00003.png
+    Example: videoutr engine overlay --out runs/utr --video v00003 --to v00003.png
     """
     from videoutr.checks import Checks
-    from videoutr.engine.overlay import find_clip, overlay_strip, overlay_video, track_summary
+    from videoutr.engine.quality.overlay import find_clip, overlay_strip, overlay_video, track_summary
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_json
 
-    checks = Checks("overlay")
+    checks = Checks("engine overlay")
     checks.input_file("--out", out / "trajectories.jsonl")
     checks.need(to.suffix.lower() in (".png", ".mp4"), "--to", "a .png or .mp4 path", str(to))
     checks.output("--to", to, inputs={"--out": out / "trajectories.jsonl"})
-    checks.at_least("--num-frames", num_frames, 1)
+    checks.at_least("--frames", frames, 1)
     checks.done()
     clip = find_clip(out, video_id)
     root = videos or Path(read_json(out / "run.json")["videos_root"])
     source = root / clip.video
     if to.suffix.lower() == ".png":
-        overlay_strip(source, clip, to, num_frames=num_frames)
+        overlay_strip(source, clip, to, num_frames=frames)
     elif to.suffix.lower() == ".mp4":
         overlay_video(source, clip, to)
     else:
@@ -190,6 +171,7 @@ def overlay_command(
     typer.echo(f"  {to}")
 
 
+@engine_app.command("rephrase")
 def engine_rephrase_command(
     out: Path = typer.Option(..., "--out", help="An engine output folder (reads OUT/utr.json)."),
     model: str = typer.Option(..., "--model", help="A chat model id or local folder (AutoModelForCausalLM)."),
@@ -200,9 +182,9 @@ def engine_rephrase_command(
     """Optional: reword the questions with a chat model, keeping every number and name (else the original stays).
 
     Writes OUT/utr_rephrased.json and OUT/data_rephrased.yaml. Example:
-    videoutr engine-rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
+    videoutr engine rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
     """
-    from videoutr.engine.rephrase import HFRephraser, rephrase_run
+    from videoutr.engine.query.rephrase import HFRephraser, rephrase_run
 
     stats = rephrase_run(out, HFRephraser(model, max_new_tokens=max_new_tokens, device=device), progress=progress)
     typer.echo(f"{stats['rephrased']} of {stats['questions']} questions reworded in {stats['samples']} samples")

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from videoutr.errors import ConfigError
-from videoutr.schema import build
+from videoutr.schema import load_config, validated
 
 
 @dataclass
@@ -64,7 +63,11 @@ class EngineConfig:
 
     def validate(self) -> EngineConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
-        problems = []
+        return validated(self, "engine config")
+
+    def problems(self) -> list[str]:
+        """Every invalid value (empty when the config is usable)."""
+        problems: list[str] = []
 
         def need(ok: bool, key: str, expected: str, value: Any) -> None:
             if not ok:
@@ -88,9 +91,7 @@ class EngineConfig:
         need(q.turns_per_sample >= 1, "query.turns_per_sample", ">= 1", q.turns_per_sample)
         need(q.samples_per_video >= 1, "query.samples_per_video", ">= 1", q.samples_per_video)
         need(q.box_stride >= 1 and q.max_boxes >= 2, "query.box_stride/max_boxes", "box_stride >= 1, max_boxes >= 2", (q.box_stride, q.max_boxes))
-        if problems:
-            raise ConfigError("engine config: " + "; ".join(problems))
-        return self
+        return problems
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -100,8 +101,4 @@ class EngineConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EngineConfig:
         """Build from nested dicts; every unknown key and mistyped value is reported at once."""
-        problems: list[str] = []
-        cfg = build(cls, data, problems)
-        if problems:
-            raise ConfigError("engine config: " + "; ".join(problems))
-        return cfg
+        return load_config(cls, data, name="engine config")

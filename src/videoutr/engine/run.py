@@ -1,8 +1,6 @@
 """Run the engine over a folder of videos: discover, skip finished ones, execute, finalize.
 
-    >>> stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
-    >>> stats["ok"], stats["samples"]
-    (200, 400)
+    stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
 """
 
 from __future__ import annotations
@@ -14,9 +12,9 @@ from typing import Any
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.query.build import check_tasks
 from videoutr.engine.steps import VideoItem, batch_size, process_videos
-from videoutr.executors import Step, make_executor
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
+from videoutr.executors import Step, make_executor
 from videoutr.jsonio import iter_jsonl, write_json
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
@@ -54,7 +52,7 @@ def run_engine(
     With `shard=(i, n)` only every n-th video from the i-th is processed (see `writers`); the
     stats then say `"complete": False` until the last shard has finished.
     """
-    from videoutr.engine.detectors import check_detector_name
+    from videoutr.engine.detect import check_detector_name
 
     cfg.validate()
     check_detector_name(cfg.detector)

@@ -10,10 +10,9 @@ While a video is detected, the next one is decoded and prepared (the detector's 
 OpenCV calls) in a background thread (PyAV and OpenCV release the GIL while they work), across
 batches too in `process_batches`.
 
-    >>> item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
-    >>> [record] = process_videos([item], EngineConfig())
-    >>> record["status"], len(record["samples"])
-    ('ok', 2)
+    item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
+    [record] = process_videos([item], EngineConfig())
+    record["status"], len(record["samples"])
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ import supervision as sv
 
 from videoutr.engine.ahead import ahead
 from videoutr.engine.config import EngineConfig
-from videoutr.engine.tracking import ClipDetections
+from videoutr.engine.track.tracking import ClipDetections
 from videoutr.engine.types import ClipTrajectories
 from videoutr.errors import VideoutrError
 from videoutr.video import SampledFrames, sample_frames
@@ -59,7 +58,7 @@ def decode(item: VideoItem, cfg: EngineConfig) -> SampledFrames:
 
 @lru_cache(maxsize=4)
 def _detector(name: str, args_json: str):
-    from videoutr.engine.detectors import make_detector
+    from videoutr.engine.detect import make_detector
 
     return make_detector(name, **json.loads(args_json))
 
@@ -87,7 +86,7 @@ def decode_and_prepare(item: VideoItem, cfg: EngineConfig) -> tuple[SampledFrame
 
 def attributes(clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> list[sv.Detections]:
     """Colour, shape/category, location and size for every detection."""
-    from videoutr.engine.attributes import annotate_clip, resolve_palette
+    from videoutr.engine.detect.attributes import annotate_clip, resolve_palette
 
     return annotate_clip(clip.frames, per_frame, resolve_palette(cfg.detector_args.get("palette", "auto")))
 
@@ -106,7 +105,7 @@ def batch_size(videos: int, workers: int) -> int:
 
 def to_track(item: VideoItem, clip: SampledFrames, per_frame: list[sv.Detections], cfg: EngineConfig) -> ClipDetections:
     """What tracking needs of a video (not its frames), boxes in the video's pixels."""
-    from videoutr.engine.detectors.base import rescale_detections
+    from videoutr.engine.detect.base import rescale_detections
 
     detector = get_detector(cfg)
     info, partition = clip.info, getattr(detector, "track_partition", None)
@@ -126,7 +125,7 @@ def camera_of(per_frame: list[sv.Detections]) -> np.ndarray | None:
 
 def track(clips: list[ClipDetections], cfg: EngineConfig) -> list[ClipTrajectories]:
     """Track several videos' detections in one ByteTrack pass (each video as if alone)."""
-    from videoutr.engine.tracking import track_clips
+    from videoutr.engine.track.tracking import track_clips
 
     return track_clips(clips, cfg.track)
 

@@ -9,7 +9,8 @@ video's resolution.
 
     >>> p = TrackPoint(frame_idx=3, time_s=0.375, box_norm=(0.1, 0.4, 0.3, 0.6), confidence=0.9)
     >>> traj = Trajectory(track_id=1, category="circle", points=[p])
-    >>> ClipTrajectories.from_dict(ClipTrajectories("v1", "v1.mp4", 8.0, 32, 128, 128, [0], [traj]).to_dict()).tracks[0].points[0] == p
+    >>> clip = ClipTrajectories("v1", "v1.mp4", 8.0, 32, 128, 128, [0], [traj])
+    >>> ClipTrajectories.from_dict(clip.to_dict()).tracks[0].points[0] == p
     True
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -163,7 +164,7 @@ def _frame_of(point: TrackPoint) -> int:
     return point.frame_idx
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 

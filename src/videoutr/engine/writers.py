@@ -2,12 +2,13 @@
 
 `OUT/records.jsonl` is the bookkeeping: one line per finished video (ok or error), appended and
 fsynced as videos finish (in `records.jsonl.partial` until the run ends). A rerun skips the
-videos recorded there as ok and tries the failed ones again. At the end the final files are derived from the records, in the order
-of the input videos, each written atomically:
+videos recorded there as ok and tries the failed ones again. At the end the final files are derived
+from the records, in the order of the input videos, each written atomically:
 
 - `OUT/trajectories.jsonl`  one `ClipTrajectories` per video
 - `OUT/utr.json`            LLaVA-format dialogues (`source: "utr"`)
-- `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path: utr.json, sampling_strategy}]`, relative to OUT)
+- `OUT/data.yaml`           the training mixture entry (`datasets: [{json_path: utr.json,
+                            sampling_strategy}]`, relative to OUT)
 - `OUT/errors.jsonl`        bad videos with their reason
 - `OUT/stats.json`          counts: videos, tracks, dropped tracks and skipped questions by reason
 - `OUT/engine_config.json`  the config of the run (once a video has finished ok with it, a rerun with

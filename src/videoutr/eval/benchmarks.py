@@ -14,9 +14,7 @@ TempCompass's four tasks):
 - `openqa`: MSVD-QA / MSRVTT-QA / TGIF-QA / ActivityNet-QA (Video-ChatGPT eval form) —
   `[{video_name|video_id|video, question, answer, question_id?, type?}]`.
 
-    >>> items = load_benchmark("world/bench.json")
-    >>> items[0].kind, items[0].candidates[items[0].answer_index]
-    ('mcq', 'left')
+    items = load_benchmark("world/bench.json")
 """
 
 from __future__ import annotations
@@ -186,7 +184,7 @@ def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
             for i, q in enumerate(questions):
-                items.append(build(lambda record, _where, d=dim, k=i: tempcompass_item(video_id, d, k, record, path),
+                items.append(build(lambda record, _where, v=video_id, d=dim, k=i: tempcompass_item(v, d, k, record, path),
                                    q, f"{path} {video_id}/{dim}[{i}]"))
     return items
 

@@ -1,4 +1,4 @@
-"""`videoutr eval` and `videoutr probe` (eval under all five frame conditions)."""
+"""`videoutr eval run` and `videoutr eval probe` (eval under all five frame conditions)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,21 @@ from typing import Annotated
 import typer
 
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
-from videoutr.models.options import (ChatTemplate, Fps, MaxFrames, MaxPixels, MinFrames, MinPixels, SystemPrompt,
-                                     TotalPixels)
+from videoutr.models.options import (
+    ChatTemplate,
+    Fps,
+    MaxFrames,
+    MaxPixels,
+    MinFrames,
+    MinPixels,
+    SystemPrompt,
+    TotalPixels,
+)
+
+eval_app = typer.Typer(
+    help="Evaluate a model on a benchmark, probe its use of frames, or write lmms-eval tasks.",
+    no_args_is_help=True,
+)
 
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
@@ -18,7 +31,6 @@ ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 def _run(**kwargs) -> None:
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
-
     from videoutr.models.options import InputOptions
 
     names = ("fps", "min_frames", "max_frames", "min_pixels", "max_pixels", "total_pixels", "system_prompt",
@@ -60,6 +72,7 @@ AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
                                                 help="Open videos whose path leaves every --video-root.")]
 
 
+@eval_app.command("run")
 def eval_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
@@ -78,6 +91,7 @@ def eval_command(
     _run(**locals())
 
 
+@eval_app.command("probe")
 def probe_command(
     model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
     method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
@@ -94,6 +108,7 @@ def probe_command(
     _run(**locals())
 
 
+@eval_app.command("lmms-tasks")
 def lmms_tasks_command(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
     name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),
@@ -101,7 +116,7 @@ def lmms_tasks_command(
     video_root: Path = typer.Option(..., "--video-root", help="Folder the videos are relative to."),
     kind: str = typer.Option("mcq", help="mcq (generation + option log-likelihood tasks) | open (EM / F1)"),
 ) -> None:
-    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval`."""
+    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`."""
     from videoutr.eval.lmms.tasks import write_task
 
     for path in write_task(out, name, bench, video_root, kind):

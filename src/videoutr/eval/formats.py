@@ -59,7 +59,7 @@ def videomme_rows(raw: Any, path: Path) -> list[dict]:
     """Video-MME's JSON (per video, with `questions`) or its parquet rows, as one dict per question."""
     if isinstance(raw, list) and raw and isinstance(raw[0], dict) and "questions" in raw[0]:
         rows = []
-        for v, video in enumerate(raw):
+        for video in raw:
             for question in video.get("questions") or []:
                 rows.append({**{k: video.get(k) for k in ("video_id", "duration", "domain", "sub_category",
                                                              "url", "videoID")}, **question})

@@ -8,9 +8,8 @@ measured again. A frame is *used* when masking it lowers that log-probability by
 model's internals and, in a model of two layers, spread over every frame whatever it relies on;
 masking asks the answer itself.
 
-    >>> drops = masking_drops(model, processor, item, frames)
-    >>> frames_used(drops)
-    2
+    drops = masking_drops(model, processor, item, frames)
+    frames_used(drops)
 """
 
 from __future__ import annotations

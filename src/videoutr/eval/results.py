@@ -4,8 +4,8 @@ Records (one per item and condition, from `samples.jsonl`) carry `condition`, `t
 `correct` (MCQ, 0/1 or None on error), open-QA metrics, `answer_logprob`, and `error` when the
 item could not be scored (counted, never in the accuracy).
 
-    >>> summary = summarise(records, meta={"model": "runs/tiny"})
-    >>> write_outputs(out_dir, summary)        # summary.json, report.md, accuracy.png
+    summary = summarise(records, meta={"model": "runs/tiny"})
+    write_outputs(out_dir, summary)        # summary.json, report.md, accuracy.png
 """
 
 from __future__ import annotations

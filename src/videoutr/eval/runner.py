@@ -1,8 +1,8 @@
-"""`videoutr eval`: score a model on a benchmark under one or more frame conditions, resumably.
+"""`videoutr eval run`: score a model on a benchmark under one or more frame conditions, resumably.
 
-    >>> cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
-    ...                  out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])
-    >>> summary = run_eval(cfg)
+    cfg = EvalConfig(model="runs/tiny/train", bench="world/bench.json", video_root=["world"],
+                     out="runs/eval", conditions=["full", "shuffled", "reversed", "single", "none"])
+    summary = run_eval(cfg)
 
 Outputs in `out`: `samples.jsonl` (one record per item x condition, in benchmark order; a killed
 run resumes where it stopped and ends with the same file), `summary.json`, `report.md`,
@@ -18,22 +18,29 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from videoutr.errors import ConfigError
 from videoutr.checks import Checks
+from videoutr.errors import ConfigError
 from videoutr.eval.benchmarks import FORMATS, BenchItem, load_benchmark
-from videoutr.eval.metrics import open_qa_scores
-from videoutr.eval.results import GROUP_KEYS
 from videoutr.eval.lmms_rules import answered, extract_choice
+from videoutr.eval.metrics import open_qa_scores
 from videoutr.eval.probes import condition_indices, parse_conditions
-from videoutr.video.keyframe import KEY_FRAMES
-from videoutr.eval.scoring import (LL_TARGETS, _dialogue, dialogue_logliks, generate_answer, generation_prompt,
-                                   option_dialogues, pick_by_loglik)
+from videoutr.eval.results import GROUP_KEYS
+from videoutr.eval.scoring import (
+    LL_TARGETS,
+    _dialogue,
+    dialogue_logliks,
+    generate_answer,
+    generation_prompt,
+    option_dialogues,
+    pick_by_loglik,
+)
 from videoutr.eval.steps import EvalJob, EvalScoring, read_items
 from videoutr.executors import Step, check_options, make_executor
 from videoutr.jsonio import write_jsonl
 from videoutr.models.options import InputOptions
 from videoutr.resume import ResumableJsonl
 from videoutr.runfolder import lock_settings
+from videoutr.video.keyframe import KEY_FRAMES
 
 METHODS = ("loglik", "generate", "both")
 # settings that change the scores: a rerun into the same folder must use the same ones

@@ -7,16 +7,15 @@ Option log-likelihood: each candidate becomes the assistant turn after the quest
 log p(candidate | video, question) = -NLL summed over its tokens (`norm="mean"` divides by the
 token count). **Higher log-likelihood wins** — `pick_by_loglik` is the only place that decides.
 
-    >>> lls = option_logliks(model, processor, item, frames)      # one forward for all options
-    >>> pick_by_loglik(lls)
-    2
+    lls = option_logliks(model, processor, item, frames)      # one forward for all options
+    pick_by_loglik(lls)
 """
 
 from __future__ import annotations
 
 import math
 
-from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.lmms_rules import prompt_for
 from videoutr.eval.options import letter, mcq_prompt
@@ -32,10 +31,7 @@ def pick_by_loglik(logliks: list[float]) -> int | None:
 
 
 def _dialogue(item_id: str, prompt: str, answer: str | None) -> Sample:
-    turns = [Turn(HUMAN, f"{VIDEO_TOKEN}\n{prompt}")]
-    if answer is not None:
-        turns.append(Turn(ASSISTANT, answer))
-    return Sample(id=item_id, conversations=turns, video="<in memory>")
+    return Sample.from_qa(item_id, [(prompt, answer)], video="<in memory>")
 
 
 def option_dialogues(item: BenchItem, target: str = "text") -> list[Sample]:
@@ -93,7 +89,6 @@ def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int =
     enc = encode_sample(processor, _dialogue("gen", prompt, None), frames, with_video=frames is not None,
                         prompt_only=True, system=system)
     batch = model_inputs(collate([enc], pad_id=processor.tokenizer.pad_token_id))
-    device = next(model.parameters()).device
     batch = to_model(batch, model)
     tok = processor.tokenizer
     with torch.no_grad():

@@ -26,11 +26,11 @@ def export_run(run: Path, kind: str, fmt: str, target: Path, truth: Path | None,
 
         rows = tpl_rows(run) if kind == "tpl" else eval_rows(run)
         return f"{len(rows)} rows -> {write_parquet(rows, target)}"
-    from videoutr.engine.metrics import load_trajectories
+    from videoutr.engine.quality.metrics import load_trajectories
 
     clips = load_trajectories(run / "trajectories.jsonl")
     if fmt == "mot":
-        from videoutr.engine.metrics import load_truth
+        from videoutr.engine.quality.metrics import load_truth
         from videoutr.export.mot import write_mot
 
         written = write_mot(clips, target, load_truth(truth) if truth else None)
@@ -62,7 +62,8 @@ def export_command(
     if kind is not None:
         fmt = fmt or FORMATS[kind][0]
         if fmt not in FORMATS[kind]:
-            raise ConfigError(f"--format {fmt}: {'an' if kind == 'engine' else 'a'} {kind} run exports as {' or '.join(FORMATS[kind])}")
+            article = "an" if kind == "engine" else "a"
+            raise ConfigError(f"--format {fmt}: {article} {kind} run exports as {' or '.join(FORMATS[kind])}")
         typer.echo(export_run(run, kind, fmt, out or default_out(run, kind, fmt), truth, videos, symlink))
         return
     fmt = fmt or "parquet"

@@ -9,7 +9,7 @@ Each object is a track's box on that frame: `label` (the category), `index` (the
 FiftyOne groups the boxes of one track), `confidence`, a relative `bounding_box`, and attributes
 (colour, shape, location, size; interpolated and contact as booleans).
 
-    >>> write_fiftyone(clips, Path("runs/utr-fo"), videos_root=Path("runs/world/videos"))
+    write_fiftyone(clips, Path("runs/utr-fo"), videos_root=Path("runs/world/videos"))
     >>> # import fiftyone as fo; fo.Dataset.from_dir("runs/utr-fo", fo.types.FiftyOneVideoLabelsDataset)
 """
 
@@ -71,6 +71,6 @@ def write_fiftyone(clips: list[ClipTrajectories], out: Path, videos_root: Path, 
         write_json(out / "labels" / f"{clip.video_id}.json", video_labels(clip, name), indent=None)
         index.append({"data": f"data/{name}", "labels": f"labels/{clip.video_id}.json"})
     manifest = out / "manifest.json"
-    write_json(manifest, {"type": "eta.core.datasets.LabeledVideoDataset", "description": "videoutr engine trajectories",
+    write_json(manifest, {"type": "eta.core.datasets.LabeledVideoDataset", "description": "videoutr engine run trajectories",
                           "index": index})
     return manifest

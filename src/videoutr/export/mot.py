@@ -8,11 +8,10 @@ frames counted from 1 (MOTChallenge's convention; the engine counts from 0).
   `frame, id, box, consider, class, visibility` and a `seqinfo.ini`. An object at least half
   visible is scored (`consider` 1, class 1, pedestrian in MOT terms); a mostly hidden one is
   written with class 8 (distractor), so tools ignore engine boxes matched to it, as
-  `videoutr engine-eval` does. Only the frames the engine looked at are written, so both score the
+  `videoutr engine eval` does. Only the frames the engine looked at are written, so both score the
   same frames.
 
-    >>> write_mot(load_trajectories("runs/utr/trajectories.jsonl"), Path("runs/mot"))
-    [PosixPath('runs/mot/v00000.txt'), ...]
+    write_mot(load_trajectories("runs/utr/trajectories.jsonl"), Path("runs/mot"))
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from videoutr.engine.metrics import MIN_VISIBLE
+from videoutr.engine.quality.metrics import MIN_VISIBLE
 from videoutr.engine.types import ClipTrajectories
 from videoutr.jsonio import atomic_write_text
 

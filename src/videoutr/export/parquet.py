@@ -4,8 +4,8 @@
 - eval / probe: one row per question and condition (`samples.jsonl`), plus `outcome`
   ("right" / "wrong" / "error") and, when the benchmark is readable, `question`, `options`, `video`.
 
-    >>> write_parquet(tpl_rows(Path("runs/tpl/scores.jsonl")), Path("runs/tpl/scores.parquet"))
-    >>> pandas.read_parquet("runs/tpl/scores.parquet").sort_values("tpl").tail()
+    write_parquet(tpl_rows(Path("runs/tpl/scores.jsonl")), Path("runs/tpl/scores.parquet"))
+    pandas.read_parquet("runs/tpl/scores.parquet").sort_values("tpl").tail()
 """
 
 from __future__ import annotations

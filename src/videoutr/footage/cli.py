@@ -18,8 +18,8 @@ def footage_command(
 ) -> None:
     """Photo cut-outs (scikit-image's bundled photos) moving over photo backgrounds, static or panning camera.
 
-    Example: videoutr footage --out runs/footage --num-videos 6 && videoutr engine --videos runs/footage/videos
-    --out runs/footage-utr --detector foreground && videoutr engine-eval --out runs/footage-utr --truth runs/footage
+    Example: videoutr footage --out runs/footage --num-videos 6 && videoutr engine run --videos runs/footage/videos
+    --out runs/footage-utr --detector foreground && videoutr engine eval --out runs/footage-utr --truth runs/footage
     """
     from videoutr.footage.generate import FootageConfig, generate_footage
 

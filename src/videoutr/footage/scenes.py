@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from videoutr.engine.attributes import DominantColour, basic_palette, size_class
+from videoutr.engine.detect.attributes import DominantColour, basic_palette, size_class
 from videoutr.errors import VideoutrError
 from videoutr.footage.photos import BACKGROUNDS, SUBJECTS, background, sprite
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
@@ -177,7 +177,7 @@ def _paste(target: np.ndarray, values: np.ndarray, x: int, y: int, mask: np.ndar
 def _acceptable(scene: Scene, frames: int) -> bool:
     masks, _ = _masks(scene, frames)
     visible = _visible(masks, scene)
-    for mover, fractions, obj_masks in zip(scene.movers, visible, masks):
+    for mover, fractions in zip(scene.movers, visible):
         if sum(f >= 0.5 for f in fractions) < 8:
             return False
         for frame in mover.changes():

@@ -12,9 +12,9 @@ The answers to learn and score are found on the rendered text: what render(turns
 to render(turns[:k]) is assistant turn k's header, answer and end of turn; the labelled span is
 the answer through the end-of-turn token (`<|im_end|>`), not the header nor the newline after it.
 
-    >>> messages = sample_messages(sample, media="video")
-    >>> prompt = render_dialogue(processor, messages)
-    >>> prompt.text, prompt.answer_spans          # character spans of the labelled answers
+    messages = sample_messages(sample, media="video")
+    prompt = render_dialogue(processor, messages)
+    prompt.text, prompt.answer_spans          # character spans of the labelled answers
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ and its video token is expanded by the processor (`encode_video`), so the ids eq
 `turn_ids` gives the assistant-turn number of every labelled token (-1 elsewhere), so one
 forward scores all turns.
 
-    >>> enc = encode_sample(processor, sample, frames)          # frames: (T, H, W, 3) uint8
-    >>> batch = collate([enc, enc2], pad_id=processor.tokenizer.pad_token_id)
-    >>> out = model(**model_inputs(batch, with_labels=True))    # out.loss: answer tokens only
+    enc = encode_sample(processor, sample, frames)          # frames: (T, H, W, 3) uint8
+    batch = collate([enc, enc2], pad_id=processor.tokenizer.pad_token_id)
+    out = model(**model_inputs(batch, with_labels=True))    # out.loss: answer tokens only
 """
 
 from __future__ import annotations

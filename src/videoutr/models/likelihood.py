@@ -7,9 +7,9 @@ The LM head runs only on the positions that predict a labelled token, so scoring
 dialogue with a 152k-word vocabulary does not materialise (tokens x vocab) logits. Log-softmax is
 taken in float32.
 
-    >>> batch = collate([encode_sample(processor, s, frames)], pad_id=tok.pad_token_id)
-    >>> result = assistant_nll(model, batch)
-    >>> result.nll_sum[0], result.n_tokens[0], result.ppl[0], result.turn_nll[0]
+    batch = collate([encode_sample(processor, s, frames)], pad_id=tok.pad_token_id)
+    result = assistant_nll(model, batch)
+    result.nll_sum[0], result.n_tokens[0], result.ppl[0], result.turn_nll[0]
 """
 
 from __future__ import annotations

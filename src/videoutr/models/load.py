@@ -5,9 +5,8 @@ family's reference pipeline (`videoutr.models.sampling`): LLaVA-OneVision unifor
 (32, or the `videoutr.json` written beside a checkpoint by `videoutr model init`), Qwen2(.5)-VL
 the fps policy of qwen-vl-utils (2 fps); `frame_policy` decides, options override.
 
-    >>> model, processor = load_video_model("runs/tiny-model")
-    >>> frame_policy("runs/tiny-model", processor).num_frames
-    8
+    model, processor = load_video_model("runs/tiny-model")
+    frame_policy("runs/tiny-model", processor).num_frames
 """
 
 from __future__ import annotations

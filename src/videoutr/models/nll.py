@@ -3,9 +3,9 @@
 The building blocks that `likelihood` (one pass per row) and `shared` (one pass per shared
 prefix) both use, so that neither imports the other.
 
-    >>> nll = nll_from_hidden(model.get_output_embeddings(), hidden, labels)   # (B, L), nats
-    >>> result = summarise(nll, labels, turn_ids)
-    >>> result.nll_sum[0], result.n_tokens[0], result.ppl[0], result.turn_nll[0]
+    nll = nll_from_hidden(model.get_output_embeddings(), hidden, labels)   # (B, L), nats
+    result = summarise(nll, labels, turn_ids)
+    result.nll_sum[0], result.n_tokens[0], result.ppl[0], result.turn_nll[0]
 """
 
 from __future__ import annotations

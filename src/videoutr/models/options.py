@@ -1,13 +1,13 @@
 """The model-input options every model command shares: frames, Qwen fps/pixel bounds, prompt.
 
-`videoutr tpl`, `eval`, `probe`, `attention` and `train` take the same flags; `InputOptions`
+`videoutr tpl score`, `eval`, `probe`, `attention` and `train` take the same flags; `InputOptions`
 holds them, turns them into a `FramePolicy` for a loaded processor, and applies the prompt
 overrides (`--chat-template FILE` replaces the checkpoint's template, `--system-prompt` its
 system message).
 
-    >>> opts = InputOptions(fps=1.0, max_pixels=360 * 420)
-    >>> opts.apply(processor)                      # chat template override, if any
-    >>> policy = opts.policy("Qwen/Qwen2-VL-2B-Instruct", processor)
+    opts = InputOptions(fps=1.0, max_pixels=360 * 420)
+    opts.apply(processor)                      # chat template override, if any
+    policy = opts.policy("Qwen/Qwen2-VL-2B-Instruct", processor)
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ Each family as its reference pipeline does it:
 
 Frames are decoded to RGB by libswscale, as those pipelines decode them.
 
-    >>> policy = FramePolicy(fps=2.0)                            # the Qwen default
-    >>> clip = read_model_video("v.mp4", policy)
-    >>> clip.frame_idx, clip.timestamps_s, clip.metadata()["fps"], clip.videos_kwargs
+    policy = FramePolicy(fps=2.0)                            # the Qwen default
+    clip = read_model_video("v.mp4", policy)
+    clip.frame_idx, clip.timestamps_s, clip.metadata()["fps"], clip.videos_kwargs
 """
 
 from __future__ import annotations

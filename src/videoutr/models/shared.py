@@ -8,7 +8,7 @@ and runs only each dialogue's own tail. Results equal separate scoring up to flo
 
 LLaVA-OneVision only (its positions are plain 1-D); other models take the ordinary path.
 
-    >>> result = assistant_nll(model, batch)   # uses `plan_sharing` / `shared_prefix_nll` itself
+    result = assistant_nll(model, batch)   # uses `plan_sharing` / `shared_prefix_nll` itself
 """
 
 from __future__ import annotations

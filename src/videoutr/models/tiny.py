@@ -6,10 +6,10 @@ so it learns the synthetic world on a CPU in minutes (see docs/models.md). Frame
 so a frame costs ceil(side / 2) ** 2 tokens (side = image_size // patch_size) and the whole video
 one extra newline token. Saved in standard HF form: plain transformers loads it from the folder.
 
-    >>> out = init_tiny_model("runs/tiny-model", preset="tiny", seed=0)
-    >>> from transformers import AutoProcessor, LlavaOnevisionForConditionalGeneration
-    >>> model = LlavaOnevisionForConditionalGeneration.from_pretrained(out)
-    >>> processor = AutoProcessor.from_pretrained(out)
+    out = init_tiny_model("runs/tiny-model", preset="tiny", seed=0)
+    from transformers import AutoProcessor, LlavaOnevisionForConditionalGeneration
+    model = LlavaOnevisionForConditionalGeneration.from_pretrained(out)
+    processor = AutoProcessor.from_pretrained(out)
 """
 
 from __future__ import annotations
@@ -95,8 +95,7 @@ def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_
 
 def build_processor(cfg: TinyConfig, tokenizer):
     """A `LlavaOnevisionProcessor` resizing frames to `cfg.image_size` with the ChatML template."""
-    from transformers import (LlavaOnevisionImageProcessor, LlavaOnevisionProcessor,
-                              LlavaOnevisionVideoProcessor)
+    from transformers import LlavaOnevisionImageProcessor, LlavaOnevisionProcessor, LlavaOnevisionVideoProcessor
 
     size = {"height": cfg.image_size, "width": cfg.image_size}
     pinpoints = [[cfg.image_size * h, cfg.image_size * w] for h in (1, 2) for w in (1, 2)]

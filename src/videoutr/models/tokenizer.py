@@ -63,10 +63,11 @@ EVENTS = ["moves", "moving", "appears", "disappears", "enters", "leaves", "stops
 def _world_words() -> list[str]:
     """The synthetic world's own names (palette, shapes, sizes, grid places) when it is installed."""
     try:
+        from videoutr.grid import GRID_PLACES
         from videoutr.world import palette
     except ImportError:
         return []
-    return [*palette.PALETTE, *palette.SHAPES, *palette.SIZE_CLASSES, *palette.GRID_PLACES]
+    return [*palette.PALETTE, *palette.SHAPES, *palette.SIZE_CLASSES, *GRID_PLACES]
 
 
 def world_corpus(extra: Iterable[str] = ()) -> list[str]:

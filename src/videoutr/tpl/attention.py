@@ -16,8 +16,8 @@ Memory-bounded: attention weights are captured by a forward hook on each attenti
 reduced at once to (tokens x frames), so only one layer's (heads x L x L) weights exist at a time
 (`max_alive_layers` reports it); nothing asks the model to return all layers' attentions.
 
-    >>> result = frame_activation(model, processor, frames, "What happened?", answer="A red circle moves.")
-    >>> result.matrix.shape, result.activation_number
+    result = frame_activation(model, processor, frames, "What happened?", answer="A red circle moves.")
+    result.matrix.shape, result.activation_number
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from videoutr.data.llava import Sample, Turn
+from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn
 from videoutr.errors import ConfigError, VideoutrError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, model_inputs, to_model
 from videoutr.models.sampling import ModelVideo
@@ -178,8 +178,8 @@ def frame_activation(model, processor, frames: np.ndarray | ModelVideo, prompt: 
 
     `frames`: (T, H, W, 3) uint8 or a `ModelVideo`; `system` replaces the template's system prompt.
     """
-    prompt = prompt if "<video>" in prompt else "<video>\n" + prompt
-    sample = Sample(id="attention", conversations=[Turn("human", prompt)])
+    placeholder = None if VIDEO_TOKEN in prompt else VIDEO_TOKEN  # the user's own placeholder stays where it is
+    sample = Sample.from_qa("attention", [(prompt, None)], placeholder=placeholder)
     if answer is None:
         answer = _generate_answer(model, processor, sample, frames, max_new_tokens, system)
     sample.conversations.append(Turn("gpt", answer))

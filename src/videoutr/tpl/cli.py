@@ -1,4 +1,4 @@
-"""`videoutr tpl`, `videoutr filter` and `videoutr attention` commands."""
+"""`videoutr tpl score`, `videoutr tpl filter` and `videoutr tpl attention` commands."""
 
 from __future__ import annotations
 
@@ -7,10 +7,25 @@ from pathlib import Path
 import typer
 
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
-from videoutr.models.options import (ChatTemplate, Fps, InputOptions, MaxFrames, MaxPixels, MinFrames, MinPixels,
-                                     SystemPrompt, TotalPixels)
+from videoutr.models.options import (
+    ChatTemplate,
+    Fps,
+    InputOptions,
+    MaxFrames,
+    MaxPixels,
+    MinFrames,
+    MinPixels,
+    SystemPrompt,
+    TotalPixels,
+)
+
+tpl_app = typer.Typer(
+    help="Temporal Perplexity: score samples, keep the high-TPL ones, see which frames a model attends to.",
+    no_args_is_help=True,
+)
 
 
+@tpl_app.command("score")
 def tpl_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
     data: Path = typer.Option(..., "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
@@ -67,8 +82,9 @@ def tpl_command(
                     f"{out}.errors.jsonl")
 
 
+@tpl_app.command("filter")
 def filter_command(
-    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl`."),
+    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl score`."),
     data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
     out: Path = typer.Option(..., "--out", help="Filtered LLaVA data (.json list or .jsonl)."),
     min_tpl: float = typer.Option(None, "--min-tpl", help="Keep samples with TPL >= this."),
@@ -84,6 +100,7 @@ def filter_command(
         typer.echo(f"  dropped {count}: {reason}")
 
 
+@tpl_app.command("attention")
 def attention_command(
     model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id."),
     video: Path = typer.Option(..., "--video", help="The video file."),
@@ -111,7 +128,7 @@ def attention_command(
     from videoutr.jsonio import write_json
     from videoutr.tpl.attention import check_layer_spec
 
-    checks = Checks("attention")
+    checks = Checks("tpl attention")
     checks.model("--model", model)
     checks.input_file("--video", video)
     checks.output("--out", out, inputs={"--video": video}, folder=True)

@@ -4,8 +4,8 @@ The LLaVA records are copied unchanged (same keys, same order), streamed: the da
 one record at a time (ids and subsets to rank, then the records to copy); each dropped sample is listed
 with its reason ("tpl below 0.05", "not in top 30%", "not scored") in `<out>.dropped.jsonl`.
 
-    >>> result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
-    >>> result.kept, result.reasons
+    result = filter_by_tpl("scores.jsonl", "data.json", "kept.json", top_fraction=0.3)
+    result.kept, result.reasons
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from videoutr.checks import Checks
-from videoutr.errors import ConfigError, DataFormatError
 from videoutr.data.stream import iter_records
+from videoutr.errors import ConfigError, DataFormatError
 from videoutr.jsonio import atomic_writer, iter_jsonl, jsonl_line, write_jsonl
 
 
@@ -102,7 +102,7 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     Refused before anything is written: both or neither criterion, a non-finite threshold, an
     output that is one of the inputs, and scores of which no id is in `data` (scores of other data).
     """
-    checks = Checks("filter")
+    checks = Checks("tpl filter")
     checks.need((min_tpl is None) != (top_fraction is None), "--min-tpl/--top-fraction", "exactly one of them",
                 (min_tpl, top_fraction))
     checks.need(min_tpl is None or math.isfinite(min_tpl), "--min-tpl", "a finite number", min_tpl)
@@ -115,9 +115,9 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     score_of = _scores(Path(scores))
     ids = {str(r.get("id")) for r in records if isinstance(r, dict)}
     if not score_of:
-        raise ConfigError(f"filter: --scores {scores} holds no finite TPL score")
+        raise ConfigError(f"tpl filter: --scores {scores} holds no finite TPL score")
     if not ids & set(score_of):
-        raise ConfigError(f"filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
+        raise ConfigError(f"tpl filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
                           "(scores of other data?)")
     reasons = _decide(records, score_of, min_tpl, top_fraction, per_subset)
     dropped = [{"id": r.get("id") if isinstance(r, dict) else None, "reason": why}

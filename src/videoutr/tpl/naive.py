@@ -6,7 +6,7 @@ lets the processor expand and tokenise it, finds the answer tokens by character 
 reads their log-probabilities from the full logits -- once with all frames, once with the key
 frame alone (which re-runs the vision tower on that frame).
 
-    >>> record = naive_tpl(model, processor, sample, frames, key=0, mode="diff")
+    record = naive_tpl(model, processor, sample, frames, key=0, mode="diff")
 """
 
 from __future__ import annotations

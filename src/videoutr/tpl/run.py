@@ -18,9 +18,9 @@ duplicate id) gets a one-line error naming it, is listed in `<out>.errors.jsonl`
 goes on; a video shorter than the requested frames is scored on the frames it has and the
 record says how many (`num_frames` vs `frames_requested`).
 
-    >>> cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
-    ...                    out="scores.jsonl", frames=8)
-    >>> summary = run_tpl(cfg)
+    cfg = TplRunConfig(model="runs/tiny-model", data="data.json", video_root="videos",
+                       out="scores.jsonl", frames=8)
+    summary = run_tpl(cfg)
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ HOW_SETTINGS = ("batch_size", "device", "out", "allow_outside_root", "executor",
 
 @dataclass(frozen=True)
 class TplRunConfig:
-    """Settings of one `videoutr tpl` run (recorded beside its output)."""
+    """Settings of one `videoutr tpl score` run (recorded beside its output)."""
 
     model: str
     data: str
@@ -83,7 +83,7 @@ class TplRunConfig:
         from videoutr.tpl.score import KEY_VIEWS, MODES
         from videoutr.video.keyframe import KEY_FRAMES
 
-        checks = Checks("tpl")
+        checks = Checks("tpl score")
         if not model_given:
             checks.model("--model", self.model)
         checks.input_file("--data", self.data)

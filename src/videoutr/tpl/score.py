@@ -22,9 +22,9 @@ batched; for LLaVA-OneVision the vision tower runs once per video, because each 
 and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
 newline token, taken from the full pass. Other models encode the one-frame video separately.
 
-    >>> scorer = TplScorer(model, processor, key_frame="first", mode="diff")
-    >>> records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
-    >>> records[0]["tpl"], records[0]["ppl_full"], records[0]["ppl_single"], records[0]["turns"]
+    scorer = TplScorer(model, processor, key_frame="first", mode="diff")
+    records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
+    records[0]["tpl"], records[0]["ppl_full"], records[0]["ppl_single"], records[0]["turns"]
 """
 
 from __future__ import annotations

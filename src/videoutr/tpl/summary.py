@@ -3,8 +3,8 @@
 TPL is heavy-tailed (a few temporal questions score very high), so the median is reported beside
 the mean. The bar chart mirrors the paper's Finding 5 ("TPL (frame1-frame32)" per sub-dataset).
 
-    >>> summary = summarise_scores(records)           # records: the scores JSONL as dicts
-    >>> summary["by_subset"]["webvid"]["median"]
+    summary = summarise_scores(records)           # records: the scores JSONL as dicts
+    summary["by_subset"]["webvid"]["median"]
 """
 
 from __future__ import annotations

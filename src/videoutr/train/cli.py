@@ -1,4 +1,4 @@
-"""`videoutr train --recipe RECIPE.yaml [key=value ...]` (also `python -m videoutr.train.launch`)."""
+"""`videoutr train --config RECIPE.yaml [key=value ...]` (also `python -m videoutr.train.launch`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import typer
 
 def train_command(
     overrides: list[str] = typer.Argument(None, help="key=value overrides, e.g. optim.lr=5e-4 run.max_steps=100"),
-    recipe: Path = typer.Option(None, "--recipe", "-r", help="Recipe YAML (default: the embedded tiny_cpu values)."),
+    recipe: Path = typer.Option(None, "--config", "-c", help="Recipe YAML, or a packaged recipe by name "
+                                "(tiny_cpu, demo_arm, tiny_base; default: tiny_cpu)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate the recipe and data mixture, then stop."),
     allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
                                             help="Allow video paths that leave every data.video_root."),

@@ -4,7 +4,7 @@ A recipe is a YAML file with the sections below; `key=value` overrides (dotted k
 top (`data.mixture=...` replaces the recipe's `data.datasets`, and the other way round); unknown
 keys and bad values are all reported together in one `ConfigError`.
 
-    >>> cfg = load_recipe("recipes/tiny_cpu.yaml", ["optim.lr=5e-4", "run.max_steps=20"])
+    >>> cfg = load_recipe("tiny_cpu", ["optim.lr=5e-4", "run.max_steps=20"])
     >>> cfg.optim.lr
     0.0005
 """
@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_yaml
-from videoutr.schema import build
+from videoutr.resources import package_path, recipe_path
+from videoutr.schema import load_config
 
-DEFAULT_RECIPE = Path(__file__).parent / "recipes" / "tiny_cpu.yaml"  # the embedded default
+DEFAULT_RECIPE = package_path("recipes", "tiny_cpu.yaml")  # the embedded default
 TUNABLE_PARTS = ("mm_mlp_adapter", "mm_vision_tower", "mm_language_model")
 SCHEDULERS = ("cosine", "linear", "constant", "constant_with_warmup")
 
@@ -129,26 +128,18 @@ class TrainRecipe:
 
 
 def load_recipe(path: str | Path | None, overrides: list[str] | None = None, semantic: bool = True) -> TrainRecipe:
-    """Read a recipe YAML (the embedded tiny_cpu recipe when `path` is None), apply overrides, validate.
+    """Read a recipe YAML (the embedded tiny_cpu recipe when `path` is None; a packaged recipe by name,
+    e.g. `demo_arm`, when `path` is not a file), apply overrides, validate.
 
     `semantic=False` checks only the schema (keys and types): for template recipes whose data
     another tool fills in.
     """
-    path = DEFAULT_RECIPE if path is None else path
+    path = DEFAULT_RECIPE if path is None else recipe_path(path)
     raw: Any = read_yaml(path) or {}
-    where = str(path)
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: a recipe must be a mapping of sections, got {type(raw).__name__}")
-    problems: list[str] = []
-    for item in overrides or []:
-        _apply_override(raw, item, problems)
+        raise ConfigError(f"{path}: a recipe must be a mapping of sections, got {type(raw).__name__}")
     _one_data_source(raw, overrides or [])
-    recipe = build(TrainRecipe, raw, problems)
-    if not problems and semantic:
-        problems.extend(validate(recipe))
-    if problems:
-        raise ConfigError(f"{where}: {len(problems)} problem(s): " + "; ".join(problems))
-    return recipe
+    return load_config(TrainRecipe, raw, overrides or [], name=str(path), check=validate if semantic else None)
 
 
 def recipe_to_dict(recipe: TrainRecipe) -> dict[str, Any]:
@@ -167,25 +158,6 @@ def _one_data_source(raw: dict, overrides: list[str]) -> None:
         data.pop("datasets", None)
     if "data.datasets" in given and "data.mixture" not in given:
         data.pop("mixture", None)
-
-
-def _apply_override(raw: dict, item: str, problems: list[str]) -> None:
-    if "=" not in item:
-        problems.append(f"override {item!r}: expected key=value (e.g. optim.lr=1e-4)")
-        return
-    key, text = item.split("=", 1)
-    try:
-        value = yaml.safe_load(text) if text != "" else None
-    except yaml.YAMLError:
-        value = text
-    node = raw
-    parts = key.strip().split(".")
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            problems.append(f"override {item!r}: {part!r} is not a section")
-            return
-    node[parts[-1]] = value
 
 
 def validate(recipe: TrainRecipe) -> list[str]:

@@ -10,8 +10,8 @@ fails to decode, or encodes longer than `max_length` with the cut inside the vid
 by the next good sample (deterministically, so a resumed run sees the same data) and recorded in
 `skipped.jsonl` beside the run.
 
-    >>> ds = TrainDataset(samples, processor, FramePolicy(num_frames=8), ["world/"], max_length=2048)
-    >>> batch = Collator(pad_id=processor.tokenizer.pad_token_id)([ds[0], ds[1]])
+    ds = TrainDataset(samples, processor, FramePolicy(num_frames=8), ["world/"], max_length=2048)
+    batch = Collator(pad_id=processor.tokenizer.pad_token_id)([ds[0], ds[1]])
 """
 
 from __future__ import annotations

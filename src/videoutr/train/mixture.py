@@ -7,7 +7,7 @@
       - json_path: utr_data.json
         sampling_strategy: random:50%
 
-    >>> samples = load_mixture(parse_mixture_file("data/sft.yaml"), seed=0)
+    samples = load_mixture(parse_mixture_file("data/sft.yaml"), seed=0)
 
 Every named file is checked before anything is loaded, and all missing files are reported at once.
 Relative `json_path`s are resolved against the mixture file's folder first, then the working folder.

@@ -9,9 +9,8 @@ Each family names its three parts by its own modules:
 
 A requested part that matches no module of the model is an error, never a silent freeze.
 
-    >>> part_of("model.multi_modal_projector.linear_1.weight")
-    'mm_mlp_adapter'
-    >>> counts = set_trainable(model, ["mm_mlp_adapter"])   # projector-only (stage 1)
+    part_of("model.multi_modal_projector.linear_1.weight")
+    counts = set_trainable(model, ["mm_mlp_adapter"])   # projector-only (stage 1)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The training recipe, top to bottom, on HF `Trainer` (accelerate underneath: CPU, one GPU, or
 `accelerate launch` with DDP / FSDP / DeepSpeed configs).
 
-    >>> summary = run_training(load_recipe("recipes/tiny_cpu.yaml", ["run.max_steps=50"]))
+    summary = run_training(load_recipe("tiny_cpu", ["run.max_steps=50"]))
 
 Outputs in `run.output_dir`: `checkpoint-N/` (HF form: model, processor, optimizer, scheduler,
 RNG state, `videoutr.json`), the final model (HF form; LoRA merged) in the folder itself,
@@ -22,9 +22,9 @@ from transformers import Trainer
 from videoutr.checks import Checks
 from videoutr.errors import ConfigError, TrainingError
 from videoutr.jsonio import write_json
+from videoutr.models.options import InputOptions
 from videoutr.train.callbacks import LOG_NAME, JsonlLogCallback, SidecarCallback, truncate_log
 from videoutr.train.config import DatasetEntry, TrainRecipe, recipe_to_dict
-from videoutr.models.options import InputOptions
 from videoutr.train.data import Collator, TrainDataset, check_media, read_skip_log
 from videoutr.train.mixture import Skips, load_mixture, parse_mixture_file, resolve_entries
 from videoutr.train.parts import apply_lora, optimizer_groups, set_trainable, trainable_summary

@@ -5,9 +5,7 @@ Sampling follows LLaVA-NeXT: either N frames spread uniformly over the video
 thinned to `max_frames` when that gives more (LLaVA-NeXT's `frames_upbound`). Decoding streams:
 only the sampled frames are kept, so memory is bounded by the sample, not the video.
 
-    >>> clip = sample_frames("videos/w0001.mp4", num_frames=8)
-    >>> clip.frames.shape, clip.frame_idx[:2], clip.timestamps_s[:2]
-    ((8, 128, 128, 3), [0, 4], [0.0, 0.5])
+    clip = sample_frames("videos/w0001.mp4", num_frames=8)
 
 Every failure (missing, corrupt, truncated, zero-frame, a still image or no video at all) raises `VideoReadError`
 naming the file and the reason.

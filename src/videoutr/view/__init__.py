@@ -5,9 +5,7 @@ style, the run's data as script files (details loaded page by page), and frame s
 videos. A demo folder (or any folder of runs) gets its report, plots and claims, and one linked
 sub-site per run found below it.
 
-    >>> built = build_site(Path("runs/utr"), Path("runs/utr/view"))
-    >>> built.index.name, built.rows, built.warnings
-    ('index.html', 48, [])
+    built = build_site(Path("runs/utr"), Path("runs/utr/view"))
 """
 
 from __future__ import annotations

@@ -4,8 +4,11 @@ A box is four numbers in [0, 1] in square brackets (xyxy, normalised, as the eng
 its frame is the last `frame N` said before it in the same turn. A box with no frame before it
 stays plain text.
 
-    >>> stated_boxes("At frame 15: [0.12, 0.22, 0.38, 0.47] and [0.5, 0.5, 0.6, 0.6].")
-    ['At frame 15: ', {'t': '[0.12, 0.22, 0.38, 0.47]', 'f': 15, 'b': [0.12, 0.22, 0.38, 0.47]}, ' and ', {'t': '[0.5, 0.5, 0.6, 0.6]', 'f': 15, 'b': [0.5, 0.5, 0.6, 0.6]}, '.']
+    >>> parts = stated_boxes("At frame 15: [0.12, 0.22, 0.38, 0.47] and [0.5, 0.5, 0.6, 0.6].")
+    >>> parts[0], parts[1], parts[2]
+    ('At frame 15: ', {'t': '[0.12, 0.22, 0.38, 0.47]', 'f': 15, 'b': [0.12, 0.22, 0.38, 0.47]}, ' and ')
+    >>> parts[3:]
+    [{'t': '[0.5, 0.5, 0.6, 0.6]', 'f': 15, 'b': [0.5, 0.5, 0.6, 0.6]}, '.']
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ of the folder that the report does not already show, the `claims` list of `resul
 has one (`{id, claim, value, ci, verdict}`), its `wall_s`, and links to each engine, tpl and eval
 run found below.
 
-    >>> run = collection_view(Path("runs/demo"), site, build_sub)
-    >>> [r["kind"] for r in run["runs"]][:2]
-    ['engine', 'eval']
+    run = collection_view(Path("runs/demo"), site, build_sub)
 """
 
 from __future__ import annotations

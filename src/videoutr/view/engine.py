@@ -1,9 +1,7 @@
 """The engine run's view: each video's tracks over its frames, its dialogues with clickable boxes,
 errors and dropped tracks (from `trajectories.jsonl`, `utr.json`, `errors.jsonl`, `stats.json`).
 
-    >>> run, details = engine_view(Path("runs/utr"), site)
-    >>> run["table"]["columns"][0]["key"], details[0]["tracks"][0]["p"][0][:5]
-    ('video', [0, 0.78, 0.41, 0.88, 0.53])
+    run, details = engine_view(Path("runs/utr"), site)
 """
 
 from __future__ import annotations

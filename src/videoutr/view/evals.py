@@ -2,11 +2,9 @@
 condition, the right answer and each condition's pick marked; filters by task, kind and outcome.
 
 Reads `samples.jsonl`, `config.json` (for the benchmark's questions and the video root),
-`summary.json`, `report.md` and `accuracy.png` of a `videoutr eval` or `videoutr probe` folder.
+`summary.json`, `report.md` and `accuracy.png` of a `videoutr eval run` or `videoutr eval probe` folder.
 
-    >>> run, details = eval_view(Path("runs/eval"), site)
-    >>> details[0]["conditions"]["full"]["pick"], details[0]["answer_index"]
-    (1, 2)
+    run, details = eval_view(Path("runs/eval"), site)
 """
 
 from __future__ import annotations
@@ -17,8 +15,8 @@ from typing import Any
 from videoutr.errors import VideoReadError, VideoutrError
 from videoutr.eval.benchmarks import load_benchmark, resolve_video
 from videoutr.jsonio import iter_jsonl, read_json
-from videoutr.view.media import uniform_frames
 from videoutr.view.markdown import render_markdown
+from videoutr.view.media import uniform_frames
 from videoutr.view.site import Site
 
 MEDIA_FRAMES = 16  # frames shown of a question's video when the run used the model's own policy

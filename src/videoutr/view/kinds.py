@@ -1,14 +1,12 @@
 """What kind of run a path holds, and the runs found under a folder (a demo, a runs/ tree).
 
-- engine: a folder with `trajectories.jsonl` (written by `videoutr engine`);
-- eval: a folder with `samples.jsonl` and `config.json` (`videoutr eval` / `videoutr probe`);
-- tpl: a scores `.jsonl` file with its `.config.json` beside it (`videoutr tpl`);
+- engine: a folder with `trajectories.jsonl` (written by `videoutr engine run`);
+- eval: a folder with `samples.jsonl` and `config.json` (`videoutr eval run` / `videoutr eval probe`);
+- tpl: a scores `.jsonl` file with its `.config.json` beside it (`videoutr tpl score`);
 - collection: any other folder holding runs of those kinds below it (a `videoutr demo` folder).
 
-    >>> run_kind(Path("runs/demo/eval/utr/seed0"))
-    'eval'
-    >>> [(str(p), k) for p, k in find_runs(Path("runs/demo"))][:2]
-    [('engine/out', 'engine'), ('eval/captions/seed0', 'eval')]
+    run_kind(Path("runs/demo/eval/utr/seed0"))
+    [(str(p), k) for p, k in find_runs(Path("runs/demo"))][:2]
 """
 
 from __future__ import annotations

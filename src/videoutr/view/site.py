@@ -5,9 +5,9 @@ fetched at run time, because a page opened from `file://` may load scripts but n
 Details (a video's tracks and dialogues, a sample's turns) are cut into chunks of `CHUNK` that the
 page loads when one of them is opened, so a run of 10,000 samples opens as fast as one of ten.
 
-    >>> site = Site(Path("runs/utr/view"), max_videos=200)
-    >>> sheet = site.sheet(Path("videos/v1.mp4"), [0, 1, 2])
-    >>> site.finish({"kind": "engine", "title": "..."}, details=[...])
+    site = Site(Path("runs/utr/view"), max_videos=200)
+    sheet = site.sheet(Path("videos/v1.mp4"), [0, 1, 2])
+    site.finish({"kind": "engine", "title": "..."}, details=[...])
 """
 
 from __future__ import annotations

@@ -1,12 +1,10 @@
 """The TPL run's view: every scored sample with its TPL, perplexities, source and subset; per
 sample the key frame beside the frames the model saw, and each assistant turn's perplexities.
 
-Reads `<scores>.jsonl` and what `videoutr tpl` wrote beside it (`.config.json` for the data file,
+Reads `<scores>.jsonl` and what `videoutr tpl score` wrote beside it (`.config.json` for the data file,
 video root and key frame; `.summary.json`; `.errors.jsonl`; the two PNG plots).
 
-    >>> run, details = tpl_view(Path("runs/tpl/scores.jsonl"), site)
-    >>> [c["key"] for c in run["table"]["columns"]][:4]
-    ['id', 'source', 'subset', 'tpl']
+    run, details = tpl_view(Path("runs/tpl/scores.jsonl"), site)
 """
 
 from __future__ import annotations
@@ -16,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.jsonio import iter_jsonl, read_json
-from videoutr.view.site import Site
 from videoutr.video.keyframe import key_frame_index
+from videoutr.view.site import Site
 
 COLUMNS = [
     {"key": "id", "label": "sample", "type": "text"},
@@ -32,7 +30,7 @@ COLUMNS = [
 
 
 def beside(scores: Path, suffix: str) -> Path:
-    """A file `videoutr tpl` wrote beside its scores: `<scores><suffix>`."""
+    """A file `videoutr tpl score` wrote beside its scores: `<scores><suffix>`."""
     return scores.with_name(scores.name + suffix)
 
 

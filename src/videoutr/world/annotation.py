@@ -13,9 +13,8 @@ Events (derived from the per-frame data, see `videoutr.world.events`), each with
 - `turn`: the frame where the direction of motion changes; `from`, `to`, `cause` ("turn"|"bounce").
 - `colour_change`: first frame with the new colour; `from`, `to`.
 
-    >>> anns = load_annotations("runs/world")          # the folder or its annotations.jsonl
-    >>> VideoAnnotation.from_json(anns[0].to_json()) == anns[0]
-    True
+    anns = load_annotations("runs/world")          # the folder or its annotations.jsonl
+    VideoAnnotation.from_json(anns[0].to_json()) == anns[0]
 """
 
 from __future__ import annotations

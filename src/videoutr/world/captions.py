@@ -4,9 +4,7 @@ This is the paper's hackable baseline data: each caption describes the objects s
 (the middle or the last, like a thumbnail-driven web caption), never motion or order. An object
 is mentioned when at least half of it is visible in that frame, with its colour in that frame.
 
-    >>> samples = caption_samples(ann, seed=0, per_video=2)
-    >>> samples[0].conversations[1].value
-    'A red circle and a blue star on a striped background.'
+    samples = caption_samples(ann, seed=0, per_video=2)
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import zlib
 
 import numpy as np
 
-from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.palette import BACKGROUNDS, NUMBER_WORDS
 
@@ -77,11 +75,6 @@ def caption_samples(ann: VideoAnnotation, seed: int, per_video: int) -> list[Sam
         t = frames[k % 2] if k < 2 else int(rng.choice(frames))
         prompt = PROMPTS[int(rng.integers(len(PROMPTS)))]
         answer = describe_frame(ann, t, style=int(rng.integers(4)))
-        samples.append(Sample(
-            id=f"{ann.id}_cap{k}",
-            video=ann.video,
-            conversations=[Turn("human", f"{VIDEO_TOKEN}\n{prompt}"), Turn("gpt", answer)],
-            source="captions",
-            extra={"caption_frame": t},
-        ))
+        samples.append(Sample.from_qa(f"{ann.id}_cap{k}", [(prompt, answer)], video=ann.video, source="captions",
+                                      extra={"caption_frame": t}))
     return samples

@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from videoutr.errors import ConfigError
+from videoutr.schema import load_config, validated
 from videoutr.world.palette import BACKGROUNDS, COLOURS, DIRECTIONS, SHAPES, SIZE_CLASSES
 
 
@@ -57,7 +58,11 @@ class WorldConfig:
 
     def validate(self) -> WorldConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
-        problems = []
+        return validated(self, "world config")
+
+    def problems(self) -> list[str]:
+        """Every invalid value (empty when the config is usable)."""
+        problems: list[str] = []
 
         def need(ok: bool, key: str, expected: str) -> None:
             if not ok:
@@ -87,22 +92,15 @@ class WorldConfig:
             need(bool(values) and all(v in known for v in values), key, f"a non-empty subset of {list(known)}")
         need(self.captions_per_video >= 0, "captions_per_video", ">= 0")
         need(0 <= self.crf <= 51, "crf", "0..51")
-        if problems:
-            raise ConfigError("invalid world config:\n  " + "\n  ".join(problems))
-        return self
+        return problems
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WorldConfig:
-        """Build from a dict (e.g. world.json); unknown keys are rejected, all at once."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown world config keys {unknown}; known keys: {sorted(known)}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-        return cls(**values).validate()
+        """Build from a dict (e.g. world.json); unknown keys and bad values are reported all at once."""
+        return load_config(cls, data, name="world config", check=cls.problems)
 
     def with_overrides(self, **overrides: Any) -> WorldConfig:
         """A copy with some fields replaced (None values are ignored), validated."""

@@ -5,9 +5,7 @@ Events are never copied from the simulator's script: they are read off the per-f
 twin gets its events by the same code (an exit becomes an enter, a stop a start, a turn from A to
 B a turn from opposite(B) to opposite(A), a change from red to blue one from blue to red).
 
-    >>> twin = reverse_annotation(ann)
-    >>> twin.id, twin.reversed_of
-    ('v00003_rev', 'v00003')
+    twin = reverse_annotation(ann)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The world's fixed vocabulary: colours, shapes, sizes, backgrounds, directions, grid places.
+"""The world's fixed vocabulary: colours, shapes, sizes, backgrounds, directions (grid places: `videoutr.grid`).
 
 Downstream code (the data engine's colour and shape experts, question generators, tests) imports
 these constants, so every name here is part of the data format.
@@ -10,8 +10,6 @@ these constants, so every name here is part of the data format.
 
     >>> PALETTE["red"], hue_deg("blue")
     ((255, 0, 0), 224.9)
-    >>> grid_place(10, 10, width=128, height=128)
-    'top left'
 """
 
 from __future__ import annotations
@@ -19,6 +17,8 @@ from __future__ import annotations
 import colorsys
 import math
 from collections.abc import Sequence
+
+from videoutr.grid import grid_place
 
 # name -> RGB; ordered by hue.
 PALETTE: dict[str, tuple[int, int, int]] = {
@@ -64,12 +64,6 @@ OPPOSITE: dict[str, str] = {
 }
 AXIS_DIRECTIONS: tuple[str, ...] = ("right", "up", "left", "down")
 
-# 3x3 grid places, row-major (top row first).
-GRID_PLACES: tuple[str, ...] = (
-    "top left", "top center", "top right",
-    "middle left", "center", "middle right",
-    "bottom left", "bottom center", "bottom right",
-)
 
 NUMBER_WORDS: tuple[str, ...] = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight")
 
@@ -94,13 +88,6 @@ def reflect(direction: str, flip_x: bool, flip_y: bool) -> str:
     """The direction after bouncing off a vertical (`flip_x`) and/or horizontal (`flip_y`) wall."""
     dx, dy = DIRECTIONS[direction]
     return direction_name(-dx if flip_x else dx, -dy if flip_y else dy)
-
-
-def grid_place(x: float, y: float, width: int, height: int) -> str:
-    """The 3x3 grid place ("top left" ... "bottom right", "center") of a point in pixels."""
-    col = min(2, max(0, int(3 * x / width)))
-    row = min(2, max(0, int(3 * y / height)))
-    return GRID_PLACES[3 * row + col]
 
 
 def near_grid_line(x: float, y: float, width: int, height: int, margin: float = 0.04) -> bool:

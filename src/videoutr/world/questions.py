@@ -17,9 +17,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 | count_turns | how often an object changes direction | the same |
 | shape, count (controls, not temporal) | an object's shape; how many objects | the same |
 
-    >>> items = bench_questions(ann, seed=0)
-    >>> items[0].task, items[0].answer in items[0].candidates
-    ('direction', True)
+    items = bench_questions(ann, seed=0)
 """
 
 from __future__ import annotations
@@ -30,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.errors import DataFormatError
+from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.captions import stable_rng
-from videoutr.world.palette import COLOURS, DIRECTIONS, GRID_PLACES, OPPOSITE, SHAPES, box_place, direction_name
+from videoutr.world.palette import COLOURS, DIRECTIONS, OPPOSITE, SHAPES, box_place, direction_name
 
 NUM_CANDIDATES = 4
 MAX_PER_TASK = 2  # questions per task and video (objects taken in id order, so twins match)

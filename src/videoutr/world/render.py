@@ -5,9 +5,7 @@ Rendering reads only the fields that define a scene (background, per object shap
 colours, exact masks), so the boxes and visible fractions in the ground truth are measured from
 the very masks that are drawn.
 
-    >>> frames = render_frames(annotation)             # (T, H, W, 3) uint8 RGB, no mp4 involved
-    >>> frames.shape
-    (32, 128, 128, 3)
+    frames = render_frames(annotation)             # (T, H, W, 3) uint8 RGB, no mp4 involved
 """
 
 from __future__ import annotations
@@ -131,8 +129,7 @@ def render_frame(ann: VideoAnnotation, t: int, background: np.ndarray | None = N
 def render_frames(ann: VideoAnnotation) -> np.ndarray:
     """All frames of an annotated video as (T, H, W, 3) uint8 RGB; pure and deterministic.
 
-        >>> render_frames(load_annotations("runs/world")[0]).dtype
-        dtype('uint8')
+        render_frames(load_annotations("runs/world")[0]).dtype
     """
     background = background_image(ann.background_params, ann.height, ann.width)
     return np.stack([render_frame(ann, t, background) for t in range(ann.num_frames)])
@@ -143,8 +140,8 @@ def render_labels(ann: VideoAnnotation) -> np.ndarray:
 
     Dense ground truth for pre-training or checking segmentation (drawn exactly as the frames are).
 
-        >>> labels = render_labels(ann)
-        >>> (labels[0] == ann.objects[0].id + 1).sum()  # visible pixels of object 0 in frame 0
+        labels = render_labels(ann)
+        (labels[0] == ann.objects[0].id + 1).sum()  # visible pixels of object 0 in frame 0
     """
     labels = np.zeros((ann.num_frames, ann.height, ann.width), dtype=np.int16)
     for t in range(ann.num_frames):

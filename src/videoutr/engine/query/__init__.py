@@ -1,7 +1,7 @@
 """Bidirectional querying: trajectories -> multi-turn LLaVA dialogues (LLM-free by default)."""
 
+from videoutr.engine.query import short  # noqa: F401  (registers the short-answer tasks)
 from videoutr.engine.query.build import build_samples
 from videoutr.engine.query.tasks import QA, TASKS, register_task
-from videoutr.engine.query import short  # noqa: F401  (registers the short-answer tasks)
 
 __all__ = ["QA", "TASKS", "build_samples", "register_task"]

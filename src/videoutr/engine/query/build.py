@@ -3,9 +3,8 @@
 The first human turn carries `<video>` once; the summary turn (when enabled and allowed) closes
 each sample. A task that has nothing reliable to ask is skipped and counted.
 
-    >>> samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
-    >>> samples[0].conversations[0].value.startswith("<video>\\n")
-    True
+    samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
+    samples[0].conversations[0].value.startswith("<video>\\n")
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.memo import clip_memo
 from videoutr.engine.query.tasks import QA, TASKS
@@ -64,10 +63,7 @@ def build_samples(clip: ClipTrajectories, cfg: QueryConfig, video: str) -> tuple
             qas = _qas_for_sample(clip, rng, cfg, skipped)
             if not qas:
                 continue
-            turns = []
-            for i, qa in enumerate(qas):
-                question = f"{VIDEO_TOKEN}\n{qa.question}" if i == 0 else qa.question
-                turns += [Turn(HUMAN, question), Turn(ASSISTANT, qa.answer)]
             extra = {"utr": [{"task": qa.task, "claims": qa.claims} for qa in qas]}
-            samples.append(Sample(id=f"{clip.video_id}-utr{k}", conversations=turns, video=video, source="utr", extra=extra))
+            samples.append(Sample.from_qa(f"{clip.video_id}-utr{k}", [(qa.question, qa.answer) for qa in qas],
+                                          video=video, source="utr", extra=extra))
     return samples, skipped

@@ -17,17 +17,15 @@ fact is asked only where the trajectory states it reliably:
 Each generator picks one eligible subject with the sample's seeded RNG; the question's wording is
 drawn from `phrasing.SHORT_QUESTIONS`.
 
-    >>> qa = TASKS["place_at_start"](clip, random.Random(0), QueryConfig())
-    >>> qa.question, qa.answer
-    ('Where is the red circle when the video starts?', 'top left')
+    qa = TASKS["place_at_start"](clip, random.Random(0), QueryConfig())
 """
 
 from __future__ import annotations
 
 import random
 
-from videoutr.engine.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
 from videoutr.engine.query.subjects import is_reliable, short_names
 from videoutr.engine.query.tasks import QA, register_task

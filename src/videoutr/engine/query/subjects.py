@@ -7,8 +7,7 @@ a detector merged it with something beside it), and it does not touch another
 subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
-    >>> name_of(traj)
-    'the red circle'
+    name_of(traj)
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from videoutr.engine.geometry import box_iou
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
-
 
 MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
 

@@ -5,11 +5,9 @@ part of its attributes at one moment; the answer gives its identity, whole traje
 and actions. temporal -> spatial: `span_to_subjects`, `time_to_subjects`, `action_to_subjects`
 give a span, a time or an action; the answer says who is there and where. `summary` tells the
 whole video's events in order. Every QA carries `claims`: what the answer asserts, in a form
-`videoutr.engine.metrics` checks against ground truth.
+`videoutr.engine.quality.metrics` checks against ground truth.
 
-    >>> qa = TASKS["box_to_track"](clip, random.Random(0), QueryConfig())
-    >>> qa.question
-    'What is the object at frame 12: [0.35, 0.10, 0.47, 0.22]? Give its whole trajectory ...'
+    qa = TASKS["box_to_track"](clip, random.Random(0), QueryConfig())
 """
 
 from __future__ import annotations
@@ -19,12 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from videoutr.engine.attributes import location_phrase
 from videoutr.engine.config import QueryConfig
+from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
-    actions_text, appearance, name_of, reliable_points, trajectory_text, unambiguous, visibility_text,
+    actions_text,
+    appearance,
+    name_of,
+    reliable_points,
+    trajectory_text,
+    unambiguous,
+    visibility_text,
     well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory

@@ -5,10 +5,10 @@
         --tasks videoutr_world --include_path "$(python -c 'import videoutr.eval.lmms as m; print(m.TASKS_DIR)')"
 
 The model is registered through the `lmms_eval.models` entry point (see pyproject.toml). Tasks for
-your own local files: `videoutr lmms-tasks --out DIR --name NAME --bench FILE --video-root ROOT`.
+your own local files: `videoutr eval lmms-tasks --out DIR --name NAME --bench FILE --video-root ROOT`.
 Nothing here imports lmms-eval until lmms-eval loads it.
 """
 
-from pathlib import Path
+from videoutr.resources import package_path
 
-TASKS_DIR = Path(__file__).parent / "tasks"
+TASKS_DIR = package_path("eval", "lmms", "tasks")

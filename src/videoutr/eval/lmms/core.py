@@ -4,15 +4,14 @@ Log-likelihood requests return log p(continuation | video, context) — the NEGA
 so lmms-eval's multiple-choice argmax picks the most probable option (llava_hf returns the loss
 there, which makes the argmax pick the least probable one).
 
-    >>> core = VideoutrLmmsCore("runs/tiny/train")
-    >>> core.generate("Where does it move?", ["world/videos/v0.mp4"], {"max_new_tokens": 8})
-    >>> core.loglikelihood("Where does it move?", "left", ["world/videos/v0.mp4"])
-    (-3.2, False)
+    core = VideoutrLmmsCore("runs/tiny/train")
+    core.generate("Where does it move?", ["world/videos/v0.mp4"], {"max_new_tokens": 8})
+    core.loglikelihood("Where does it move?", "left", ["world/videos/v0.mp4"])
 """
 
 from __future__ import annotations
 
-from videoutr.data.llava import ASSISTANT, HUMAN, VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import Sample
 
 
 def _first_video(visuals) -> str | None:
@@ -61,6 +60,6 @@ class VideoutrLmmsCore:
         from videoutr.eval.scoring import dialogue_logliks
 
         frames = self.frames(visuals)
-        turns = [Turn(HUMAN, f"{VIDEO_TOKEN}\n{context}"), Turn(ASSISTANT, continuation.strip())]
-        sums, _ = dialogue_logliks(self.model, self.processor, [Sample(id="req", conversations=turns)], frames)
+        sample = Sample.from_qa("req", [(context, continuation.strip())])
+        sums, _ = dialogue_logliks(self.model, self.processor, [sample], frames)
         return float(sums[0]), False

@@ -1,7 +1,7 @@
 """Document functions behind the videoutr lmms-eval tasks (MCQ and open QA on local files).
 
 Each generated task folder has a `utils.py` that fixes the video root and delegates here, so the
-scoring is exactly `videoutr eval`'s: option extraction for MCQ generation, log-likelihood for
+scoring is exactly `videoutr eval run`'s: option extraction for MCQ generation, log-likelihood for
 multiple_choice, normalised exact match and token F1 for open QA.
 """
 

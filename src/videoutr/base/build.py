@@ -1,0 +1,142 @@
+"""The base checkpoint: a tiny LLaVA-OneVision pre-trained on STILL frames of the demo world.
+
+The world's analogue of the pretrained SigLIP + projector stage: it learns to see colours, shapes,
+counts and 3x3 places, and the words of every answer, and to address a video's first and last
+frames, but never sees motion or events (a sample is one frame shown as a still video, `still`, or
+a cut video: two moments of a scene, `cut`). The demo's arms fine-tune from it, so their
+differences come from the temporal content of their data alone. It is built in seven phases
+(`PHASES`): still-frame dialogues with captions; place questions alone (mixed with the other
+kinds, place does not leave the text prior); every kind again; place alone and every kind once
+more, on fresh frames; place by frame on cut videos, then cut videos and still frames mixed.
+`videoutr.base.probe` checks what it learned.
+
+Rebuild the committed checkpoint from scratch (about an hour on 2 CPU cores), or run only the
+later phases from an existing checkpoint:
+
+    videoutr base build --out src/videoutr/assets/tiny_base
+    videoutr base build --phases cut,cutmix --start CHECKPOINT
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from videoutr.base.cut import build_cut_data
+from videoutr.base.still import MAX_QUESTIONS, QUESTION_KINDS, build_base_data
+from videoutr.errors import ConfigError
+from videoutr.grid import GRID_PLACES
+from videoutr.jsonio import read_json
+from videoutr.resources import package_path
+from videoutr.train.config import DatasetEntry, TrainRecipe, validate
+
+RECIPE = package_path("recipes", "tiny_base.yaml")
+BUILTIN = package_path("assets", "tiny_base")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stage of the base build: data of its own world seed, trained for `steps`. `data`: still
+    frames (questions of `kinds`, up to `max_questions`, a caption if `caption`), cut videos
+    (`videoutr.base.cut`), or both."""
+
+    name: str
+    steps: int
+    kinds: tuple[str, ...]
+    max_questions: int
+    caption: bool
+    warmup_steps: int
+    world_seed: int
+    data: tuple[str, ...] = ("still",)
+
+
+PHASES = (
+    # colours, counts, the answer words and the captions' wording, from a fresh init
+    Phase("still", 2000, QUESTION_KINDS, MAX_QUESTIONS, True, 100, 1000),
+    # place gets the gradient to itself: mixed with the other kinds it never leaves the text prior
+    Phase("place", 500, ("place",), 1, False, 50, 1001),
+    # every kind again, so that count and colour settle while place is kept
+    Phase("mix", 300, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1002),
+    # a second round on fresh frames: place and count keep climbing after one round, and the arms
+    # cannot time what they cannot see
+    Phase("place2", 1000, ("place",), 1, False, 50, 1003),
+    Phase("mix2", 500, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1004),
+    # frame addressing: place "in the first / last frame" of cut videos (trained on still frames
+    # alone, a base places a square that moves halfway through where it starts, whatever it is
+    # asked), then cut videos and still frames mixed
+    Phase("cut", 800, ("place",), 1, False, 50, 1007, ("cut",)),
+    Phase("cutmix", 800, QUESTION_KINDS, MAX_QUESTIONS, False, 50, 1008, ("cut", "still")),
+)
+PHASE_NAMES = tuple(phase.name for phase in PHASES)
+
+
+def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
+    """Build a phase's data sets (one folder each, with its `still.json`)."""
+    sets = []
+    for kind in phase.data:
+        folder = out / kind if len(phase.data) > 1 else out
+        if kind == "cut":
+            sets.append(build_cut_data(folder, num_videos, phase.world_seed))
+        else:
+            sets.append(build_base_data(folder, num_videos, phase.world_seed, caption=phase.caption,
+                                        max_questions=phase.max_questions, kinds=phase.kinds))
+    return sets
+
+
+def phase_recipe(recipe: TrainRecipe, phase: Phase, model: Path, train: Path, sets: list[Path],
+                 keep: set[str] = frozenset()) -> TrainRecipe:
+    """`recipe` for one phase: its start checkpoint, output folder, steps, warmup and data sets, except
+    the dotted keys in `keep` (the user's own overrides win); validated."""
+    values = {
+        "model.path": str(model), "run.output_dir": str(train), "run.max_steps": phase.steps,
+        "optim.warmup_steps": phase.warmup_steps,
+        "data.datasets": [DatasetEntry(json_path=str(path / "still.json"), sampling_strategy="all") for path in sets],
+        "data.video_root": [str(path) for path in sets],
+    }
+    recipe = copy.deepcopy(recipe)
+    for key, value in values.items():
+        if key not in keep:
+            section, name = key.split(".")
+            setattr(getattr(recipe, section), name, value)
+    problems = validate(recipe)
+    if problems:
+        raise ConfigError(f"{RECIPE} (phase {phase.name}): " + "; ".join(problems))
+    return recipe
+
+
+def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides: list[str] | None = None,
+               phases: tuple[str, ...] = PHASE_NAMES, start: str | Path | None = None,
+               num_videos: int = 1200) -> list[dict]:
+    """Train the base per the packaged recipe `tiny_base.yaml`, phase by phase, from `start` (default: a fresh
+    tiny model); copy the last phase's checkpoint to `out`. A finished phase is not run again, an
+    interrupted one resumes from its last checkpoint. Returns each phase's training summary."""
+    from videoutr.models.tiny import init_tiny_model
+    from videoutr.train import load_recipe, run_training
+
+    unknown = sorted(set(phases) - set(PHASE_NAMES))
+    if unknown or not phases:
+        raise ConfigError(f"base phases {', '.join(unknown) or '(none)'}: choose from {', '.join(PHASE_NAMES)}")
+    recipe = load_recipe(RECIPE, overrides, semantic=False)
+    given = {item.split("=", 1)[0].strip() for item in overrides or []}
+    work = Path(work)
+    model = Path(start) if start is not None else work / "init"
+    if start is None:
+        init_tiny_model(model, preset="tiny", seed=0, extra_text=tuple(GRID_PLACES))
+    summaries = []
+    for phase in (p for p in PHASES if p.name in phases):
+        train = work / phase.name
+        done = train / "train_summary.json"
+        if done.is_file():
+            summaries.append(read_json(done))
+        else:
+            sets = phase_data(work / "data" / phase.name, phase, num_videos)
+            summaries.append(run_training(phase_recipe(recipe, phase, model, train, sets, keep=given)))
+        model = train
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in model.iterdir():
+        if path.is_file() and path.suffix in (".json", ".safetensors", ".jinja", ".txt") and path.name != "log.jsonl":
+            shutil.copy2(path, out / path.name)
+    return summaries

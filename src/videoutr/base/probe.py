@@ -1,0 +1,84 @@
+"""What a base checkpoint reads off ONE frame: accuracy per still-question kind, and the cell test.
+
+Each question is asked alone about a still video of one held-out frame (a world seed no base phase
+trained on) and answered by option log-likelihood over the kind's whole answer set, so chance is
+1/6 for count, 1/5 shape, 1/8 colour, 1/9 place. The cell test draws a medium red square at the
+centre of each 3x3 cell of a plain frame and asks where it is: a model that localises answers
+differently per cell; one on the text prior gives the same answer nine times.
+
+    probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+
+from videoutr.base.still import QUESTION_KINDS, base_world, still_questions
+from videoutr.eval.benchmarks import BenchItem
+from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_loglik
+from videoutr.grid import GRID_PLACES
+from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
+
+CANDIDATES = {"count": [str(n) for n in range(6)], "shape": list(SHAPES), "colour": list(COLOURS),
+              "place": list(GRID_PLACES)}
+PROBE_WORLD_SEED = 2000  # not a seed of any base phase (videoutr.base.build.PHASES)
+CELL_BACKGROUND = (200, 200, 200)
+
+
+def _answer(model, processor, question: str, candidates: list[str], frames: np.ndarray) -> str | None:
+    item = BenchItem(id="probe", video="<in memory>", question=question, kind="mcq", candidates=candidates)
+    logliks, _ = dialogue_logliks(model, processor, option_dialogues(item), frames)
+    best = pick_by_loglik(logliks)
+    return None if best is None else candidates[best]
+
+
+def cell_frames(size: int = 64, num_frames: int = 8) -> list[tuple[str, np.ndarray]]:
+    """(place, still video) for a medium red square centred in each 3x3 cell of a plain frame."""
+    from videoutr.world.render import shape_mask
+
+    side = round(SIZE_CLASSES["medium"] * size)
+    videos = []
+    for index, place in enumerate(GRID_PLACES):
+        row, col = divmod(index, 3)
+        frame = np.empty((size, size, 3), dtype=np.uint8)
+        frame[:] = CELL_BACKGROUND
+        mask, x0, y0 = shape_mask("square", ((col + 0.5) * size / 3, (row + 0.5) * size / 3), side)
+        frame[y0:y0 + mask.shape[0], x0:x0 + mask.shape[1]][mask] = PALETTE["red"]
+        videos.append((place, np.repeat(frame[None], num_frames, axis=0)))
+    return videos
+
+
+def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_SEED, num_frames: int = 8) -> dict:
+    """Still-frame accuracy per question kind on `videos` held-out frames, plus the cell test."""
+    import torch
+
+    from videoutr.models.load import load_video_model
+    from videoutr.world.captions import stable_rng
+    from videoutr.world.render import render_frame
+    from videoutr.world.simulate import sample_scene
+
+    model, processor = load_video_model(model_dir)
+    cfg = base_world(videos, seed=seed, test_fraction=0.0)
+    rng = random.Random(seed)
+    correct: dict[str, list[int]] = {kind: [] for kind in QUESTION_KINDS}
+    with torch.no_grad():
+        for i in range(videos):
+            ann = sample_scene(cfg, f"q{i:05d}", "train", stable_rng(cfg.seed, "scene", f"q{i:05d}"))
+            t = rng.randrange(ann.num_frames)
+            frames = np.repeat(render_frame(ann, t)[None], num_frames, axis=0)
+            for kind in QUESTION_KINDS:
+                for question, answer in still_questions(ann, t, rng, (kind,))[:1]:
+                    correct[kind].append(int(_answer(model, processor, question, CANDIDATES[kind], frames) == answer))
+        cells = [(place, _answer(model, processor, "Where is the red square?", CANDIDATES["place"], video))
+                 for place, video in cell_frames(cfg.width, num_frames)]
+    return {
+        "model": str(model_dir), "videos": videos, "world_seed": seed,
+        "accuracy": {kind: round(float(np.mean(v)), 3) if v else None for kind, v in correct.items()},
+        "questions": {kind: len(v) for kind, v in correct.items()},
+        "chance": {kind: round(1 / len(CANDIDATES[kind]), 3) for kind in QUESTION_KINDS},
+        "cell_test": {"answers": dict(cells), "correct": sum(p == a for p, a in cells),
+                      "distinct_answers": len({a for _, a in cells})},
+    }
