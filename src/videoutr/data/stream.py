@@ -9,8 +9,8 @@ Each record comes with where it was read (`file:line` for JSONL, `file[i]` for a
 that a malformed one is reported by name; with `report`, malformed records are reported and
 skipped, otherwise the first one raises `DataFormatError`.
 
-    >>> for where, record in iter_records("data/sft.yaml", report=print):
-    ...     sample = Sample.from_llava(record, where=where)
+    for where, record in iter_records("data/sft.yaml", report=print):
+        sample = Sample.from_llava(record, where=where)
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ items are, not what the steps do, not where results go (`on_batch` decides that)
 
 Batches may come back in any order; each is handed back exactly once.
 
-    >>> steps = [Step(decode_batch, init=(policy,)), Step(Scorer, init=(cfg,), gpus=1)]
-    >>> with make_executor("ray", workers=8, gpus_per_worker=1) as executor:
-    ...     executor.map(steps, batches, on_batch=store.extend)
+    steps = [Step(decode_batch, init=(policy,)), Step(Scorer, init=(cfg,), gpus=1)]
+    with make_executor("ray", workers=8, gpus_per_worker=1) as executor:
+        executor.map(steps, batches, on_batch=store.extend)
 """
 
 from __future__ import annotations
