@@ -11,7 +11,7 @@ moment. Four pieces make that exact, and every stage uses these, never its own c
 - `atomic_write_text` / `write_json` / `write_jsonl` (`videoutr.jsonio`): temp file + rename.
 
     lock_settings(out / "config.json", {"model": "m", "frames": 8}, locked=True,
-                      what=f"{out}: a run", hint="use another --out")
+                  what=f"{out}: a run", hint="use another --out")
 """
 
 from __future__ import annotations
