@@ -107,6 +107,32 @@ def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
     return traj.observed >= cfg.min_observed and bool(reliable_points(traj, cfg))
 
 
+def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:
+    """Whether the track's first and its last point are where the subject truly comes and goes:
+    the clip's own ends, or the frame's border (an entry or an exit). A track that begins or ends
+    inside the frame lost its subject there (hidden behind another, grown still into the
+    background, or a piece of a subject another track follows): its first or last frame is no
+    fact, and the subject may be there unseen before or after it."""
+    kinds = {e.type for e in traj.events}
+    return (traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
+            traj.last_frame == clip.frame_idx[-1] or "exit" in kinds)
+
+
+def unseen_frames(clip: ClipTrajectories) -> set[int]:
+    """Frames where a subject may be in view without a track: before a track's unexplained start
+    and after its unexplained end (`ends_explained`), and frames with unexplained detections."""
+    frames = set(clip.uncertain_frames)
+    for traj in clip.tracks:
+        start, end = ends_explained(traj, clip)
+        frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame))
+    return frames
+
+
+def fully_explained(clip: ClipTrajectories) -> bool:
+    """Every track comes and goes where the subject truly does, and no detection is unexplained."""
+    return not clip.uncertain_frames and all(all(ends_explained(t, clip)) for t in clip.tracks)
+
+
 def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | None = None) -> str:
     """What the subject does, segment by segment ("moves right from frame 0 to 11, then ...");
     a segment mostly hidden or cut by the border is said to be hard to see, nothing more."""

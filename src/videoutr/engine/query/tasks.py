@@ -24,8 +24,8 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
-    actions_text, appearance, name_of, reliable_points, trajectory_text, unambiguous, visibility_text,
-    well_observed,
+    actions_text, appearance, ends_explained, fully_explained, name_of, reliable_points, trajectory_text, unambiguous,
+    unseen_frames, visibility_text, well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -68,6 +68,11 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
     return answer, claims
 
 
+def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
+    """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it truly comes and goes."""
+    return well_observed(traj, cfg) and all(ends_explained(traj, clip))
+
+
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
     """A random (track, frame) where the track is reliable, alone, and nothing is unaccounted for."""
     options = memoized(("moments", id(clip), id(cfg)), lambda: _moments(clip, cfg))
@@ -76,7 +81,7 @@ def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -
 
 def _moments(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, int]]:
     uncertain = set(clip.uncertain_frames)
-    return [(t, p.frame_idx) for t in clip.tracks if well_observed(t, cfg) for p in reliable_points(t, cfg)
+    return [(t, p.frame_idx) for t in clip.tracks if _askable(t, clip, cfg) for p in reliable_points(t, cfg)
             if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
 
 
@@ -113,7 +118,7 @@ def location_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConf
 def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     names = [appearance(t) for t in clip.tracks]
     options = [t for t, n in zip(clip.tracks, names) if names.count(n) == 1 and len(t.colours()) == 1
-               and well_observed(t, cfg)]
+               and _askable(t, clip, cfg)]
     if not options:
         return None
     traj = rng.choice(options)
@@ -124,7 +129,7 @@ def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryCo
 
 def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -> tuple[list[str], list[dict]] | None:
     """Per present track: its boxes at `frames`; None if anything there is unsure."""
-    if set(frames) & set(clip.uncertain_frames):
+    if set(frames) & memoized(("unseen", id(clip)), lambda: unseen_frames(clip)):
         return None
     texts, subjects = [], []
     for traj in clip.tracks:
@@ -218,7 +223,7 @@ def _event_line(traj: Trajectory, kind: str, frame: int, event) -> str:
 
 @register_task("summary")
 def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if not clip.tracks or clip.uncertain_frames or any(t.observed == 0 for t in clip.tracks):
+    if not clip.tracks or not fully_explained(clip) or any(t.observed == 0 for t in clip.tracks):
         return None  # something unaccounted for, or a subject never seen whole: who is who is unsure
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
     events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events
