@@ -25,9 +25,12 @@ def _parse_pairs(pairs: list[str], flag: str) -> dict[str, Any]:
     return out
 
 
-def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], detector_args: list[str]):
-    """YAML values, then `--set a.b=v` overrides, then explicit flags; validated."""
+def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], detector_args: list[str], videos: Path | None = None):
+    """YAML values, then `--set a.b=v` overrides, then explicit flags; validated. With `videos`, a
+    missing or `auto` detector is picked for them and its defaults fill what is not given
+    (`engine.profiles`)."""
     from videoutr.engine.config import EngineConfig
+    from videoutr.engine.profiles import resolve_config
     from videoutr.errors import ConfigError
     from videoutr.jsonio import read_yaml
 
@@ -51,13 +54,15 @@ def build_config(config: Path | None, sets: list[str], flags: dict[str, Any], de
             node[leaf] = value
     if detector_args:
         data.setdefault("detector_args", {}).update(_parse_pairs(detector_args, "--detector-arg"))
+    if videos is not None:
+        return resolve_config(data, videos)
     return EngineConfig.from_dict(data).validate()
 
 
 def engine_command(
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
-    detector: str = typer.Option(None, "--detector", help="motion (default), hog-person, or hf:<model id or dir>."),
+    detector: str = typer.Option(None, "--detector", help="auto (default: motion for flat-coloured synthetic videos, foreground for real footage), motion, foreground, hog-person, haar-face, or hf:<model id or dir>."),
     detector_arg: list[str] = typer.Option([], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
     workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
@@ -94,12 +99,12 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     try:
-        if detector is not None:  # checked apart: a bad --set must not hide a bad --detector
+        if detector not in (None, "auto"):  # checked apart: a bad --set must not hide a bad --detector
             check_detector_name(detector)
     except ConfigError as exc:
         checks.add(str(exc))
     try:
-        cfg = build_config(config, set_, flags, detector_arg)
+        cfg = build_config(config, set_, flags, detector_arg, videos=videos if videos.is_dir() else None)
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:
