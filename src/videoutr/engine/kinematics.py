@@ -110,7 +110,8 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     events: list[Event] = []
     if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
         sure = _crossing(traj, 0, frame_idx)
-        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": sure}))
+        came = crossing_frame(traj, 0, frame_idx, frame_size)
+        events.append(Event("enter", came, _t(came, fps), {"location": traj.points[0].location, "sure": sure}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
@@ -118,9 +119,41 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
-        gone = next(f for f in frame_idx if f > traj.last_frame)
+        gone = crossing_frame(traj, -1, frame_idx, frame_size)
         events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
+
+
+def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size: tuple[int, int], fit: int = 4) -> int:
+    """The engine frame at which a subject seen crossing the border came in (`end` 0: the first
+    frame with any of its pixels in view) or went out (`end` -1: the first frame without any).
+    A sliver at the edge is too small to detect, so the track begins late and ends early; the
+    box's inner edge (the far side of an entering subject, which the border does not cut) moves
+    steadily, and is followed back (or on) from the track's first (last) `fit` detected points
+    to the border. Without steady motion across the border: the track's own end."""
+    points = [p for p in traj.points if not p.interpolated]
+    points = points[:fit] if end == 0 else points[-fit:]
+    own = traj.first_frame if end == 0 else next((f for f in frame_idx if f > traj.last_frame), traj.last_frame)
+    if len(points) < 2:
+        return own
+    width, height = frame_size
+    frames = np.array([p.frame_idx for p in points], dtype=np.float64)
+    boxes = np.array([p.box_norm for p in points], dtype=np.float64) * [width, height, width, height]
+    edge = boxes[0 if end == 0 else -1] / [width, height, width, height]
+    # the part of the subject inside the frame, measured from each border its box touches
+    inside = {0: boxes[:, 2], 1: boxes[:, 3], 2: width - boxes[:, 0], 3: height - boxes[:, 1]}
+    touching = [k for k, v in enumerate((edge[0], edge[1], 1 - edge[2], 1 - edge[3])) if v <= 0.02]
+    times = []
+    for k in touching:
+        rate = float(np.polyfit(frames, inside[k], 1)[0]) * (1 if end == 0 else -1)
+        if rate > 0.5:  # crossing this border (px per frame), not moving along it
+            times.append(inside[k][0 if end == 0 else -1] / rate)
+    if not times:
+        return own
+    reach = float(min(times))  # frames since the first pixel came in (until the last goes out)
+    if end == 0:
+        return next((f for f in frame_idx if f > traj.first_frame - reach), traj.first_frame)
+    return next((f for f in frame_idx if f >= traj.last_frame + reach), own)
 
 
 def _held(seg: Segment) -> bool:

@@ -152,13 +152,27 @@ def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | No
     return join_phrases(parts) if parts else "stays in view"
 
 
+def seen_span(traj: Trajectory, clip: ClipTrajectories) -> tuple[int, int]:
+    """The first and last engine frames showing any of the subject: its track's, or where it
+    crosses the border, the frame of its entry and the one before its exit (see
+    `kinematics.crossing_frame`: a sliver at the edge is seen before it is detected)."""
+    first, last = traj.first_frame, traj.last_frame
+    for event in traj.events:
+        if event.type == "enter":
+            first = min(first, event.frame_idx)
+        elif event.type == "exit":
+            last = max([last] + [f for f in clip.frame_idx if f < event.frame_idx])
+    return first, last
+
+
 def visibility_text(traj: Trajectory, clip: ClipTrajectories) -> str:
     """When it is seen: "visible for the whole video" or "appears at frame a and leaves after b"."""
     first, last = clip.frame_idx[0], clip.frame_idx[-1]
-    if traj.first_frame == first and traj.last_frame == last:
+    came, went = seen_span(traj, clip)
+    if came == first and went == last:
         return "It is visible for the whole video"
-    start = "is there from the start" if traj.first_frame == first else f"appears at frame {traj.first_frame}"
-    end = "stays until the end" if traj.last_frame == last else f"is last seen at frame {traj.last_frame}"
+    start = "is there from the start" if came == first else f"appears at frame {came}"
+    end = "stays until the end" if went == last else f"is last seen at frame {went}"
     return f"It {start} and {end}"
 
 

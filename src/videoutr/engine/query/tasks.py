@@ -24,8 +24,8 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
-    actions_text, appearance, ends_explained, fully_explained, name_of, reliable_points, trajectory_text, unambiguous,
-    unseen_frames, visibility_text, well_observed,
+    actions_text, appearance, ends_explained, fully_explained, name_of, reliable_points, seen_span, trajectory_text,
+    unambiguous, unseen_frames, visibility_text, well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -57,10 +57,11 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
     answer = (f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
               f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}.")
     point = traj.point_at(frame) if frame is not None else None
+    came, went = seen_span(traj, clip)
     claims = {
         "track_id": traj.track_id, "query_frame": frame, "shape": traj.category,
         "colour": (point.colour if point and point.colour else traj.colour),
-        "first_frame": traj.first_frame, "last_frame": traj.last_frame, "boxes": boxes,
+        "first_frame": came, "last_frame": went, "boxes": boxes,
         "segments": [[s.state if s.observed >= cfg.min_observed else "unclear", s.start_frame, s.end_frame, s.direction]
                      for s in traj.segments],
         "colour_changes": [[e.frame_idx, e.detail["to"]] for e in traj.events if e.type == "colour_change"],
