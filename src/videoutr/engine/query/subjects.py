@@ -118,10 +118,19 @@ def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool
             traj.last_frame == clip.frame_idx[-1] or "exit" in kinds)
 
 
+UNSEEN_REACH_S = 1.0  # a subject shown by unexplained detections may be there this long before and after them
+
+
 def unseen_frames(clip: ClipTrajectories) -> set[int]:
     """Frames where a subject may be in view without a track: before a track's unexplained start
-    and after its unexplained end (`ends_explained`), and frames with unexplained detections."""
-    frames = set(clip.uncertain_frames)
+    and after its unexplained end (`ends_explained`), and within `UNSEEN_REACH_S` of a frame with
+    unexplained detections (a subject the detector sees only now and then is there in between)."""
+    reach = UNSEEN_REACH_S * clip.fps
+    frames = {f for f in clip.frame_idx for u in clip.uncertain_frames if abs(f - u) <= reach}
+    ordered = sorted(clip.uncertain_frames)
+    for a, b in zip(ordered, ordered[1:]):
+        if b - a <= 2 * reach:
+            frames.update(f for f in clip.frame_idx if a < f < b)
     for traj in clip.tracks:
         start, end = ends_explained(traj, clip)
         frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame))
