@@ -90,9 +90,10 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
                    clean: np.ndarray | None = None, camera: dict[int, np.ndarray] | None = None) -> None:
     """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
-    track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turn count
-    is sure when the track spans the whole clip (turns near the edges, where the box is cut, are
-    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`).
+    track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turns are
+    stable when their count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`): only
+    then is a turn event sure; the count is sure when, besides, the track spans the whole clip
+    (turns near the edges, where the box is cut, are missed).
     `camera`: each frame's map into the scene's pixels (a moving camera): motion, direction, starts,
     stops and turns are then the subject's own, relative to the scene."""
     clean = clean_mask(traj) if clean is None else clean
@@ -101,9 +102,9 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
     traj.segments = segments_of(traj, labels, speeds)
     whole = bool(traj.points) and traj.first_frame == frame_idx[0] and traj.last_frame == frame_idx[-1]
-    traj.turns_sure = whole and all(
-        other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
-        for other in (path.pieces(scale) for scale in TURNS_CHECK))
+    stable = all(other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
+                 for other in (path.pieces(scale) for scale in TURNS_CHECK))
+    traj.turns_sure = whole and stable
     traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
     for seg in traj.segments:
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)
@@ -115,7 +116,7 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
-        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg)
+        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg) and (kind != "turn" or stable)
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it

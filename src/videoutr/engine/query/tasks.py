@@ -135,6 +135,8 @@ def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -
     texts, subjects = [], []
     for traj in clip.tracks:
         present = [f for f in frames if traj.point_at(f) is not None]
+        if len(present) < sum(traj.first_frame <= f <= traj.last_frame for f in frames):
+            return None  # lost for a while within its track: there, but where is unknown
         if not present:
             continue
         reliable = {p.frame_idx for p in reliable_points(traj, cfg)}
@@ -187,8 +189,8 @@ def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
 
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
-        return None  # "which object does X" needs every subject seen whole often enough to know it did not
+    if not fully_explained(clip) or any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
+        return None  # "which object does X" needs every subject accounted for, and seen whole often enough to know it did not
     every = [e for t in clip.tracks for e in t.events]
     kinds = sorted({e.type for e in every} - {e.type for e in every if not e.detail.get("sure", True)})
     if not kinds:  # no action whose every occurrence the engine is sure of
