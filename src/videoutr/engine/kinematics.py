@@ -125,13 +125,21 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     traj.events = sorted(events, key=lambda e: e.frame_idx)
 
 
-def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size: tuple[int, int], fit: int = 4) -> int:
+def _robust_line(x: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
+    """Theil-Sen line through (x, y): its slope and its value at `at` (one box cut short by a
+    detection that missed part of the subject moves neither much)."""
+    i, j = np.triu_indices(len(x), 1)
+    slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
+    return slope, float(np.median(y - slope * (x - at)))
+
+
+def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size: tuple[int, int], fit: int = 6) -> int:
     """The engine frame at which a subject seen crossing the border came in (`end` 0: the first
     frame with any of its pixels in view) or went out (`end` -1: the first frame without any).
     A sliver at the edge is too small to detect, so the track begins late and ends early; the
     box's inner edge (the far side of an entering subject, which the border does not cut) moves
-    steadily, and is followed back (or on) from the track's first (last) `fit` detected points
-    to the border. Without steady motion across the border: the track's own end."""
+    steadily, and its robust line through the track's first (last) `fit` detected points is
+    followed back (or on) to the border. Without steady motion across the border: the track's own end."""
     points = [p for p in traj.points if not p.interpolated]
     points = points[:fit] if end == 0 else points[-fit:]
     own = traj.first_frame if end == 0 else next((f for f in frame_idx if f > traj.last_frame), traj.last_frame)
@@ -145,10 +153,12 @@ def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size:
     inside = {0: boxes[:, 2], 1: boxes[:, 3], 2: width - boxes[:, 0], 3: height - boxes[:, 1]}
     touching = [k for k, v in enumerate((edge[0], edge[1], 1 - edge[2], 1 - edge[3])) if v <= 0.02]
     times = []
+    at = frames[0 if end == 0 else -1]
     for k in touching:
-        rate = float(np.polyfit(frames, inside[k], 1)[0]) * (1 if end == 0 else -1)
+        slope, level = _robust_line(frames, inside[k], at)
+        rate = slope * (1 if end == 0 else -1)
         if rate > 0.5:  # crossing this border (px per frame), not moving along it
-            times.append(inside[k][0 if end == 0 else -1] / rate)
+            times.append(max(0.0, level) / rate)
     if not times:
         return own
     reach = float(min(times))  # frames since the first pixel came in (until the last goes out)

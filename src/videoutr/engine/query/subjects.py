@@ -131,15 +131,51 @@ def unseen_frames(clip: ClipTrajectories) -> set[int]:
     for a, b in zip(ordered, ordered[1:]):
         if b - a <= 2 * reach:
             frames.update(f for f in clip.frame_idx if a < f < b)
+    for since in merges(clip).values():
+        frames.update(f for f in clip.frame_idx if f >= since)
     for traj in clip.tracks:
         start, end = ends_explained(traj, clip)
-        frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame))
+        came, went = seen_span(traj, clip)  # a sliver at the border, in view but not yet (no longer) detected
+        frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame)
+                      or came <= f < traj.first_frame or traj.last_frame < f <= went)
     return frames
 
 
 def fully_explained(clip: ClipTrajectories) -> bool:
-    """Every track comes and goes where the subject truly does, and no detection is unexplained."""
-    return not clip.uncertain_frames and all(all(ends_explained(t, clip)) for t in clip.tracks)
+    """Every track comes and goes where the subject truly does, no detection is unexplained, and
+    no two subjects' identities were mixed up (`merges`)."""
+    return not clip.uncertain_frames and not merges(clip) and all(all(ends_explained(t, clip)) for t in clip.tracks)
+
+
+def merges(clip: ClipTrajectories) -> dict[int, int]:
+    """Track id -> the first frame where its subject and another one met (one of them undetected,
+    interpolated or in a merged box while their boxes overlap) and both tracks go on afterwards:
+    which of the two is which after that is a guess (a swap of identities looks the same).
+    Shared within a clip's questions (see `memo.py`)."""
+    return memoized(("merges", id(clip)), lambda: _merges(clip))
+
+
+def _merges(clip: ClipTrajectories) -> dict[int, int]:
+    found: dict[int, int] = {}
+    usual = {t.track_id: _median([_area(p) for p in t.points]) for t in clip.tracks}
+    for traj in clip.tracks:
+        last_seen = traj.points[0]
+        for f in clip.frame_idx:
+            if not traj.first_frame <= f <= traj.last_frame:
+                continue
+            point = traj.point_at(f)
+            if point is not None and not point.interpolated and _area(point) <= MERGED_AREA * usual[traj.track_id]:
+                last_seen = point
+                continue
+            box = (point or last_seen).box_norm
+            for other in clip.tracks:
+                q = other.point_at(f) if other is not traj else None
+                if q is None or box_iou(box, q.box_norm) <= 0:
+                    continue
+                if traj.last_frame > f and other.last_frame > f:
+                    for tid in (traj.track_id, other.track_id):
+                        found[tid] = min(found.get(tid, f), f)
+    return found
 
 
 def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | None = None) -> str:

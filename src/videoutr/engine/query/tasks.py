@@ -24,7 +24,7 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phrases, round_box, seconds
 from videoutr.engine.query.subjects import (
-    actions_text, appearance, ends_explained, fully_explained, name_of, reliable_points, seen_span, trajectory_text,
+    actions_text, appearance, ends_explained, fully_explained, merges, name_of, reliable_points, seen_span, trajectory_text,
     unambiguous, unseen_frames, visibility_text, well_observed,
 )
 from videoutr.engine.types import ClipTrajectories, Trajectory
@@ -71,7 +71,7 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
 
 def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
     """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it truly comes and goes."""
-    return well_observed(traj, cfg) and all(ends_explained(traj, clip))
+    return well_observed(traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
 
 
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
