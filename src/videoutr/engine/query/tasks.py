@@ -152,39 +152,39 @@ def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -
     return texts, subjects
 
 
+def _answerable(clip: ClipTrajectories, spans: list[list[int]], cfg: QueryConfig) -> list[tuple[list[int], tuple]]:
+    """The spans (lists of frames) whose who-is-there is sure, each with its `_who_is_there`."""
+    found = [(frames, _who_is_there(clip, frames, cfg)) for frames in spans]
+    return [(frames, there) for frames, there in found if there is not None]
+
+
 @register_task("span_to_subjects")
 def span_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     n = len(clip.frame_idx)
     length = max(2, n // 4)
-    for _ in range(6):
-        a = rng.randrange(0, max(1, n - length))
-        frames = clip.frame_idx[a : a + length]
-        found = _who_is_there(clip, frames, cfg)
-        if found is None:
-            continue
-        texts, subjects = found
-        start, end = frames[0], frames[-1]
-        question = rng.choice(QUESTIONS["span_to_subjects"]).format(
-            start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end)))
-        body = f"{len(texts)} object{'s' if len(texts) != 1 else ''}: " + join_phrases(texts) if texts else "no object"
-        answer = f"From frame {start} to frame {end} there {'is' if len(texts) == 1 else 'are'} {body}."
-        return QA("span_to_subjects", question, answer, {"start": start, "end": end, "subjects": subjects})
-    return None
+    spans = [clip.frame_idx[a : a + length] for a in range(max(1, n - length))]
+    options = memoized(("spans", id(clip), id(cfg)), lambda: _answerable(clip, spans, cfg))
+    if not options:
+        return None
+    frames, (texts, subjects) = rng.choice(options)
+    start, end = frames[0], frames[-1]
+    question = rng.choice(QUESTIONS["span_to_subjects"]).format(
+        start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end)))
+    body = f"{len(texts)} object{'s' if len(texts) != 1 else ''}: " + join_phrases(texts) if texts else "no object"
+    answer = f"From frame {start} to frame {end} there {'is' if len(texts) == 1 else 'are'} {body}."
+    return QA("span_to_subjects", question, answer, {"start": start, "end": end, "subjects": subjects})
 
 
 @register_task("time_to_subjects")
 def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    for _ in range(6):
-        frame = rng.choice(clip.frame_idx)
-        found = _who_is_there(clip, [frame], cfg)
-        if found is None:
-            continue
-        texts, subjects = found
-        question = rng.choice(QUESTIONS["time_to_subjects"]).format(frame=frame, time_s=seconds(clip.time_of(frame)))
-        listing = join_phrases(texts) if texts else "nothing"
-        answer = f"At frame {frame} ({seconds(clip.time_of(frame))} s) the video shows {listing}."
-        return QA("time_to_subjects", question, answer, {"frame": frame, "subjects": subjects})
-    return None
+    options = memoized(("times", id(clip), id(cfg)), lambda: _answerable(clip, [[f] for f in clip.frame_idx], cfg))
+    if not options:
+        return None
+    [frame], (texts, subjects) = rng.choice(options)
+    question = rng.choice(QUESTIONS["time_to_subjects"]).format(frame=frame, time_s=seconds(clip.time_of(frame)))
+    listing = join_phrases(texts) if texts else "nothing"
+    answer = f"At frame {frame} ({seconds(clip.time_of(frame))} s) the video shows {listing}."
+    return QA("time_to_subjects", question, answer, {"frame": frame, "subjects": subjects})
 
 
 @register_task("action_to_subjects")
