@@ -125,6 +125,12 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     traj.events = sorted(events, key=lambda e: e.frame_idx)
 
 
+def _monotone_run(values: np.ndarray) -> int:
+    """How many leading values keep growing (a turn before the crossing ends the run)."""
+    steps = np.diff(values) > 0
+    return int(np.argmin(steps)) + 1 if not steps.all() else len(values)
+
+
 def _robust_line(x: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
     """Theil-Sen line through (x, y): its slope and its value at `at` (one box cut short by a
     detection that missed part of the subject moves neither much)."""
@@ -138,8 +144,9 @@ def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size:
     frame with any of its pixels in view) or went out (`end` -1: the first frame without any).
     A sliver at the edge is too small to detect, so the track begins late and ends early; the
     box's inner edge (the far side of an entering subject, which the border does not cut) moves
-    steadily, and its robust line through the track's first (last) `fit` detected points is
-    followed back (or on) to the border. Without steady motion across the border: the track's own end."""
+    steadily, and its robust line through the track's first (last) `fit` detected points, as far
+    as they keep moving across the border, is followed back (or on) to it. Without steady motion
+    across the border: the track's own end."""
     points = [p for p in traj.points if not p.interpolated]
     points = points[:fit] if end == 0 else points[-fit:]
     own = traj.first_frame if end == 0 else next((f for f in frame_idx if f > traj.last_frame), traj.last_frame)
@@ -155,7 +162,11 @@ def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size:
     times = []
     at = frames[0 if end == 0 else -1]
     for k in touching:
-        slope, level = _robust_line(frames, inside[k], at)
+        run = _monotone_run(inside[k] if end == 0 else inside[k][::-1])  # growing away from the track's end
+        ends = slice(0, run) if end == 0 else slice(len(frames) - run, len(frames))
+        if run < 2:
+            continue
+        slope, level = _robust_line(frames[ends], inside[k][ends], at)
         rate = slope * (1 if end == 0 else -1)
         if rate > 0.5:  # crossing this border (px per frame), not moving along it
             times.append(max(0.0, level) / rate)
