@@ -75,8 +75,9 @@ def resolve_config(data: dict[str, Any], videos: list[str | Path] | str | Path) 
     detector's `PROFILES` entry beneath the user's values."""
     from videoutr.engine.run import discover_videos
 
-    detector = data.get("detector") or AUTO
-    if detector == AUTO:
+    detector = data.get("detector")
+    if detector in (None, AUTO):
         paths = [item.path for item in discover_videos(videos)] if isinstance(videos, (str, Path)) else list(videos)
         detector = pick_detector(paths)
-    return EngineConfig.from_dict(_merged(PROFILES.get(detector, {}), {**data, "detector": detector})).validate()
+    profile = PROFILES.get(detector, {}) if isinstance(detector, str) else {}  # a mistyped one is reported by from_dict
+    return EngineConfig.from_dict(_merged(profile, {**data, "detector": detector})).validate()
