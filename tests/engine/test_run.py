@@ -101,7 +101,8 @@ def test_kill_9_and_rerun_gives_the_uninterrupted_output(make_scenes, tmp_path):
     videos = make_scenes(20, frames=32) / "videos"  # two batches: the kill falls in the second
     run_engine(videos, tmp_path / "clean", EngineConfig(), progress=False)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "videoutr.cli", "engine", "--videos", str(videos), "--out", str(out), "--no-progress"]
+    cmd = [sys.executable, "-m", "videoutr.cli", "engine", "--videos", str(videos), "--out", str(out), "--no-progress",
+           "--detector", "motion"]  # the config of EngineConfig() (auto takes the striped ground for footage)
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, *cmd[3:]], env={**os.environ, "PYTHONUNBUFFERED": "1"})
     partial = out / "records.jsonl.partial"
