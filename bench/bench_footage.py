@@ -29,9 +29,10 @@ from bench_engine import decode_time, engine_time  # noqa: E402
 
 
 def footage_config():
-    from videoutr.engine import EngineConfig
+    """What `videoutr engine` runs on footage with no options (the `foreground` profile)."""
+    from videoutr.engine.detect.profiles import resolve_config
 
-    return EngineConfig.from_dict({"detector": "foreground", "track": {"centre_noise_px": 2.0}, "query": {"samples_per_video": 6}})
+    return resolve_config({"detector": "foreground"}, [])
 
 
 def make_videos(root: Path, count: int, size: tuple[int, int], upscale: int = 1) -> dict[str, list[Path]]:

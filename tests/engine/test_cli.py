@@ -1,4 +1,4 @@
-"""The engine's commands through the CLI: engine, engine-eval, overlay, and their error lines."""
+"""The engine's commands through the CLI: engine run, engine eval, engine overlay, and their error lines."""
 
 import json
 import subprocess

@@ -102,7 +102,7 @@ def test_kill_9_and_rerun_gives_the_uninterrupted_output(make_scenes, tmp_path):
     run_engine(videos, tmp_path / "clean", EngineConfig(), progress=False)
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "videoutr.cli", "engine", "run", "--videos", str(videos), "--out", str(out),
-           "--no-progress"]
+           "--no-progress", "--detector", "motion"]  # the config of EngineConfig() (auto takes the striped ground for footage)
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, *cmd[3:]], env={**os.environ, "PYTHONUNBUFFERED": "1"})
     partial = out / "records.jsonl.partial"

@@ -7,7 +7,7 @@ import supervision as sv
 from videoutr.engine.config import TrackConfig
 from videoutr.engine.track.stitching import stitch_tracklets
 from videoutr.engine.track.tracking import track_clip
-from videoutr.engine.types import ClipTrajectories, TrackPoint
+from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 SIZE = 128
 
@@ -96,7 +96,8 @@ def test_enter_and_exit_only_at_the_border():
     frames = [dets([(-10 + 6 * t, 50, 0.9, "red")] if t * 6 - 10 < SIZE - 16 else []) for t in range(26)]
     clip = run(frames)
     types = [e.type for e in clip.tracks[0].events]
-    assert types == ["exit"] and clip.tracks[0].events[-1].frame_idx == clip.tracks[0].last_frame + 1
+    # detected last at frame 20 (x 110-126); moving 6 px a frame, its left edge reaches the border at frame 23
+    assert types == ["exit"] and clip.tracks[0].last_frame == 20 and clip.tracks[0].events[-1].frame_idx == 23
 
 
 def test_stitching_joins_a_subject_hidden_for_a_while():
@@ -152,3 +153,16 @@ def test_clips_tracked_together_are_tracked_as_if_alone():
     for c, joint in zip(clips, together):
         assert joint.to_dict() == track_clips([c], TrackConfig())[0].to_dict()
     assert sum(len(t.tracks) for t in together) >= 4
+
+
+def test_an_entry_is_dated_when_the_first_pixel_came_in():
+    """A subject entering from the left at 5 px a frame is first detected 15 px in (frame 9): its
+    first pixel came in 3 frames earlier, so the entry is dated frame 7 (15 / 5 = 3: past frame 6)."""
+    from videoutr.engine.track.kinematics import crossing_frame
+
+    frames = list(range(24))
+    points = [TrackPoint(f, f / 8, (0.0, 0.4, (15 + 5 * (f - 9)) / 128, 0.55), 0.9) for f in range(9, 20)]
+    assert crossing_frame(Trajectory(1, "object", points), 0, frames, (128, 128)) == 7
+    # a subject moving along the border (not across it) keeps its first frame
+    along = [TrackPoint(f, f / 8, (0.0, 0.1 + 0.02 * f, 0.1, 0.3 + 0.02 * f), 0.9) for f in range(9, 20)]
+    assert crossing_frame(Trajectory(1, "object", along), 0, frames, (128, 128)) == 9

@@ -14,12 +14,11 @@ def footage_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def footage_run(footage_dir, tmp_path_factory):
-    """The engine's run on the footage with the `foreground` detector (the documented settings)."""
-    from videoutr.engine.config import EngineConfig
+    """The engine's run on the footage as `videoutr engine` runs it with no options (`auto`)."""
+    from videoutr.engine.detect.profiles import resolve_config
     from videoutr.engine.run import run_engine
 
     out = tmp_path_factory.mktemp("footage-utr")
-    cfg = EngineConfig.from_dict({"detector": "foreground", "track": {"centre_noise_px": 2.0},
-                                  "query": {"samples_per_video": 6}})
+    cfg = resolve_config({}, footage_dir / "videos")
     stats = run_engine(footage_dir / "videos", out, cfg, progress=False)
     return out, stats

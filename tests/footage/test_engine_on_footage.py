@@ -68,11 +68,13 @@ def test_engine_eval_on_footage_meets_its_targets(footage_dir, footage_run):
     clips = load_trajectories(out / "trajectories.jsonl")
     tracking = tracking_metrics(clips, truth)
     assert tracking["IDF1"] >= 0.8 and tracking["MOTA"] >= 0.7
+    assert json.loads((out / "engine_config.json").read_text())["detector"] == "foreground"  # picked for footage
     samples = load_samples(out / "utr.json")
     per_video = {vid: sum(s.id.startswith(vid + "-") for s in samples) for vid in truth}
-    assert min(per_video.values()) >= 5, per_video
+    # a video where nothing is sure (subjects meeting early, one appearing mid-frame) gets none
+    assert sum(n >= 5 for n in per_video.values()) >= 3, per_video
     answers = answer_correctness(samples, clips, truth)
-    assert answers["answers"] >= 40 and answers["accuracy"] >= 0.7
+    assert answers["answers"] >= 40 and answers["accuracy"] >= 0.95
 
 
 @pytest.mark.parametrize("static", [True, False])

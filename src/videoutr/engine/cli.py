@@ -13,10 +13,26 @@ engine_app = typer.Typer(
 )
 
 
-def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any], detector_args: list[str]):
+def _given_detector(config: Path | None, overrides: list[str]) -> str | None:
+    """The detector the user named in an override or the `--config` file (the last one wins)."""
+    from videoutr.jsonio import read_yaml
+
+    for pair in reversed(overrides):
+        key, _, value = pair.partition("=")
+        if key.strip() == "detector":
+            return value.strip() or None
+    data = read_yaml(config) if config is not None and config.is_file() else None
+    return data.get("detector") if isinstance(data, dict) else None
+
+
+def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any], detector_args: list[str],
+                 videos: Path | None = None):
     """The engine's settings: the YAML of `--config`, then `a.b=value` overrides, then `--detector-arg`
-    pairs (into `detector_args`), then the explicit flags; every problem reported at once."""
+    pairs (into `detector_args`), then the explicit flags; every problem reported at once. With
+    `videos`, a missing or `auto` detector is picked for them and its profile lies beneath all of
+    these (`engine.detect.profiles`)."""
     from videoutr.engine.config import EngineConfig
+    from videoutr.engine.detect.profiles import profile_base, resolve_detector
     from videoutr.errors import ConfigError
     from videoutr.schema import load_config
 
@@ -24,8 +40,13 @@ def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any
     if bad:
         raise ConfigError(f"--detector-arg {bad[0]!r}: expected key=value")
     pairs = [*overrides, *(f"detector_args.{pair.strip()}" for pair in detector_args)]
+    base = None
+    if videos is not None:
+        asked = flags.get("detector") or _given_detector(config, pairs)
+        base = profile_base(resolve_detector(asked, videos))
+        flags = {**flags, "detector": base.detector}
     return load_config(EngineConfig, config, pairs, name="engine config", values=flags,
-                       check=EngineConfig.problems)
+                       check=EngineConfig.problems, base=base)
 
 
 @engine_app.command("run")
@@ -33,7 +54,7 @@ def engine_command(
     overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
-    detector: str = typer.Option(None, "--detector", help="motion (default), hog-person, or hf:<model id or dir>."),
+    detector: str = typer.Option(None, "--detector", help="auto (default: motion for flat-coloured synthetic videos, foreground for real footage), motion, foreground, hog-person, haar-face, or hf:<model id or dir>."),
     detector_arg: list[str] = typer.Option([], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
     workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
@@ -70,14 +91,15 @@ def engine_command(
     flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
              "query.seed": seed, "query.samples_per_video": samples_per_video}
     try:
-        if detector is not None:  # checked apart: a bad override must not hide a bad --detector
+        if detector not in (None, "auto"):  # checked apart: a bad override must not hide a bad --detector
             check_detector_name(detector)
     except ConfigError as exc:
         checks.add(str(exc))
     try:
         if set_:
             typer.echo("warning: --set is deprecated; give a.b=value as an argument", err=True)
-        cfg = build_config(config, [*set_, *(overrides or [])], flags, detector_arg)
+        cfg = build_config(config, [*set_, *(overrides or [])], flags, detector_arg,
+                           videos=videos if videos.is_dir() else None)
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:

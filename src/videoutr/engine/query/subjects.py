@@ -105,6 +105,77 @@ def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
     return traj.observed >= cfg.min_observed and bool(reliable_points(traj, cfg))
 
 
+def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:
+    """Whether the track's first and its last point are where the subject truly comes and goes:
+    the clip's own ends, or the frame's border (an entry or an exit). A track that begins or ends
+    inside the frame lost its subject there (hidden behind another, grown still into the
+    background, or a piece of a subject another track follows): its first or last frame is no
+    fact, and the subject may be there unseen before or after it."""
+    kinds = {e.type for e in traj.events}
+    return (traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
+            traj.last_frame == clip.frame_idx[-1] or "exit" in kinds)
+
+
+UNSEEN_REACH_S = 1.0  # a subject shown by unexplained detections may be there this long before and after them
+
+
+def unseen_frames(clip: ClipTrajectories) -> set[int]:
+    """Frames where a subject may be in view without a track: before a track's unexplained start
+    and after its unexplained end (`ends_explained`), and within `UNSEEN_REACH_S` of a frame with
+    unexplained detections (a subject the detector sees only now and then is there in between)."""
+    reach = UNSEEN_REACH_S * clip.fps
+    frames = {f for f in clip.frame_idx for u in clip.uncertain_frames if abs(f - u) <= reach}
+    ordered = sorted(clip.uncertain_frames)
+    for a, b in zip(ordered, ordered[1:]):
+        if b - a <= 2 * reach:
+            frames.update(f for f in clip.frame_idx if a < f < b)
+    for since in merges(clip).values():
+        frames.update(f for f in clip.frame_idx if f >= since)
+    for traj in clip.tracks:
+        start, end = ends_explained(traj, clip)
+        came, went = seen_span(traj, clip)  # a sliver at the border, in view but not yet (no longer) detected
+        frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame)
+                      or came <= f < traj.first_frame or traj.last_frame < f <= went)
+    return frames
+
+
+def fully_explained(clip: ClipTrajectories) -> bool:
+    """Every track comes and goes where the subject truly does, no detection is unexplained, and
+    no two subjects' identities were mixed up (`merges`)."""
+    return not clip.uncertain_frames and not merges(clip) and all(all(ends_explained(t, clip)) for t in clip.tracks)
+
+
+def merges(clip: ClipTrajectories) -> dict[int, int]:
+    """Track id -> the first frame where its subject and another one met (one of them undetected,
+    interpolated or in a merged box while their boxes overlap) and both tracks go on afterwards:
+    which of the two is which after that is a guess (a swap of identities looks the same).
+    Shared within a clip's questions (see `memo.py`)."""
+    return memoized(("merges", id(clip)), lambda: _merges(clip))
+
+
+def _merges(clip: ClipTrajectories) -> dict[int, int]:
+    found: dict[int, int] = {}
+    usual = {t.track_id: _median([_area(p) for p in t.points]) for t in clip.tracks}
+    for traj in clip.tracks:
+        last_seen = traj.points[0]
+        for f in clip.frame_idx:
+            if not traj.first_frame <= f <= traj.last_frame:
+                continue
+            point = traj.point_at(f)
+            if point is not None and not point.interpolated and _area(point) <= MERGED_AREA * usual[traj.track_id]:
+                last_seen = point
+                continue
+            box = (point or last_seen).box_norm
+            for other in clip.tracks:
+                q = other.point_at(f) if other is not traj else None
+                if q is None or box_iou(box, q.box_norm) <= 0:
+                    continue
+                if traj.last_frame > f and other.last_frame > f:
+                    for tid in (traj.track_id, other.track_id):
+                        found[tid] = min(found.get(tid, f), f)
+    return found
+
+
 def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | None = None) -> str:
     """What the subject does, segment by segment ("moves right from frame 0 to 11, then ...");
     a segment mostly hidden or cut by the border is said to be hard to see, nothing more."""
@@ -124,13 +195,27 @@ def actions_text(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig | No
     return join_phrases(parts) if parts else "stays in view"
 
 
+def seen_span(traj: Trajectory, clip: ClipTrajectories) -> tuple[int, int]:
+    """The first and last engine frames showing any of the subject: its track's, or where it
+    crosses the border, the frame of its entry and the one before its exit (see
+    `kinematics.crossing_frame`: a sliver at the edge is seen before it is detected)."""
+    first, last = traj.first_frame, traj.last_frame
+    for event in traj.events:
+        if event.type == "enter":
+            first = min(first, event.frame_idx)
+        elif event.type == "exit":
+            last = max([last] + [f for f in clip.frame_idx if f < event.frame_idx])
+    return first, last
+
+
 def visibility_text(traj: Trajectory, clip: ClipTrajectories) -> str:
     """When it is seen: "visible for the whole video" or "appears at frame a and leaves after b"."""
     first, last = clip.frame_idx[0], clip.frame_idx[-1]
-    if traj.first_frame == first and traj.last_frame == last:
+    came, went = seen_span(traj, clip)
+    if came == first and went == last:
         return "It is visible for the whole video"
-    start = "is there from the start" if traj.first_frame == first else f"appears at frame {traj.first_frame}"
-    end = "stays until the end" if traj.last_frame == last else f"is last seen at frame {traj.last_frame}"
+    start = "is there from the start" if came == first else f"appears at frame {came}"
+    end = "stays until the end" if went == last else f"is last seen at frame {went}"
     return f"It {start} and {end}"
 
 

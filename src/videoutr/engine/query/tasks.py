@@ -24,10 +24,15 @@ from videoutr.engine.query.phrasing import QUESTIONS, VERBS, box_text, join_phra
 from videoutr.engine.query.subjects import (
     actions_text,
     appearance,
+    ends_explained,
+    fully_explained,
+    merges,
     name_of,
     reliable_points,
+    seen_span,
     trajectory_text,
     unambiguous,
+    unseen_frames,
     visibility_text,
     well_observed,
 )
@@ -61,15 +66,21 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
     answer = (f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
               f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}.")
     point = traj.point_at(frame) if frame is not None else None
+    came, went = seen_span(traj, clip)
     claims = {
         "track_id": traj.track_id, "query_frame": frame, "shape": traj.category,
         "colour": (point.colour if point and point.colour else traj.colour),
-        "first_frame": traj.first_frame, "last_frame": traj.last_frame, "boxes": boxes,
+        "first_frame": came, "last_frame": went, "boxes": boxes,
         "segments": [[s.state if s.observed >= cfg.min_observed else "unclear", s.start_frame, s.end_frame, s.direction]
                      for s in traj.segments],
         "colour_changes": [[e.frame_idx, e.detail["to"]] for e in traj.events if e.type == "colour_change"],
     }
     return answer, claims
+
+
+def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
+    """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it truly comes and goes."""
+    return well_observed(traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
 
 
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
@@ -80,7 +91,7 @@ def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -
 
 def _moments(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, int]]:
     uncertain = set(clip.uncertain_frames)
-    return [(t, p.frame_idx) for t in clip.tracks if well_observed(t, cfg) for p in reliable_points(t, cfg)
+    return [(t, p.frame_idx) for t in clip.tracks if _askable(t, clip, cfg) for p in reliable_points(t, cfg)
             if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
 
 
@@ -117,7 +128,7 @@ def location_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConf
 def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     names = [appearance(t) for t in clip.tracks]
     options = [t for t, n in zip(clip.tracks, names) if names.count(n) == 1 and len(t.colours()) == 1
-               and well_observed(t, cfg)]
+               and _askable(t, clip, cfg)]
     if not options:
         return None
     traj = rng.choice(options)
@@ -128,11 +139,13 @@ def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryCo
 
 def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -> tuple[list[str], list[dict]] | None:
     """Per present track: its boxes at `frames`; None if anything there is unsure."""
-    if set(frames) & set(clip.uncertain_frames):
+    if set(frames) & memoized(("unseen", id(clip)), lambda: unseen_frames(clip)):
         return None
     texts, subjects = [], []
     for traj in clip.tracks:
         present = [f for f in frames if traj.point_at(f) is not None]
+        if len(present) < sum(traj.first_frame <= f <= traj.last_frame for f in frames):
+            return None  # lost for a while within its track: there, but where is unknown
         if not present:
             continue
         reliable = {p.frame_idx for p in reliable_points(traj, cfg)}
@@ -148,45 +161,45 @@ def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -
     return texts, subjects
 
 
+def _answerable(clip: ClipTrajectories, spans: list[list[int]], cfg: QueryConfig) -> list[tuple[list[int], tuple]]:
+    """The spans (lists of frames) whose who-is-there is sure, each with its `_who_is_there`."""
+    found = [(frames, _who_is_there(clip, frames, cfg)) for frames in spans]
+    return [(frames, there) for frames, there in found if there is not None]
+
+
 @register_task("span_to_subjects")
 def span_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     n = len(clip.frame_idx)
     length = max(2, n // 4)
-    for _ in range(6):
-        a = rng.randrange(0, max(1, n - length))
-        frames = clip.frame_idx[a : a + length]
-        found = _who_is_there(clip, frames, cfg)
-        if found is None:
-            continue
-        texts, subjects = found
-        start, end = frames[0], frames[-1]
-        question = rng.choice(QUESTIONS["span_to_subjects"]).format(
-            start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end)))
-        body = f"{len(texts)} object{'s' if len(texts) != 1 else ''}: " + join_phrases(texts) if texts else "no object"
-        answer = f"From frame {start} to frame {end} there {'is' if len(texts) == 1 else 'are'} {body}."
-        return QA("span_to_subjects", question, answer, {"start": start, "end": end, "subjects": subjects})
-    return None
+    spans = [clip.frame_idx[a : a + length] for a in range(max(1, n - length))]
+    options = memoized(("spans", id(clip), id(cfg)), lambda: _answerable(clip, spans, cfg))
+    if not options:
+        return None
+    frames, (texts, subjects) = rng.choice(options)
+    start, end = frames[0], frames[-1]
+    question = rng.choice(QUESTIONS["span_to_subjects"]).format(
+        start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end)))
+    body = f"{len(texts)} object{'s' if len(texts) != 1 else ''}: " + join_phrases(texts) if texts else "no object"
+    answer = f"From frame {start} to frame {end} there {'is' if len(texts) == 1 else 'are'} {body}."
+    return QA("span_to_subjects", question, answer, {"start": start, "end": end, "subjects": subjects})
 
 
 @register_task("time_to_subjects")
 def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    for _ in range(6):
-        frame = rng.choice(clip.frame_idx)
-        found = _who_is_there(clip, [frame], cfg)
-        if found is None:
-            continue
-        texts, subjects = found
-        question = rng.choice(QUESTIONS["time_to_subjects"]).format(frame=frame, time_s=seconds(clip.time_of(frame)))
-        listing = join_phrases(texts) if texts else "nothing"
-        answer = f"At frame {frame} ({seconds(clip.time_of(frame))} s) the video shows {listing}."
-        return QA("time_to_subjects", question, answer, {"frame": frame, "subjects": subjects})
-    return None
+    options = memoized(("times", id(clip), id(cfg)), lambda: _answerable(clip, [[f] for f in clip.frame_idx], cfg))
+    if not options:
+        return None
+    [frame], (texts, subjects) = rng.choice(options)
+    question = rng.choice(QUESTIONS["time_to_subjects"]).format(frame=frame, time_s=seconds(clip.time_of(frame)))
+    listing = join_phrases(texts) if texts else "nothing"
+    answer = f"At frame {frame} ({seconds(clip.time_of(frame))} s) the video shows {listing}."
+    return QA("time_to_subjects", question, answer, {"frame": frame, "subjects": subjects})
 
 
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
-        return None  # "which object does X" needs every subject seen whole often enough to know it did not
+    if not fully_explained(clip) or any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
+        return None  # "which object does X" needs every subject accounted for, and seen whole often enough to know it did not
     every = [e for t in clip.tracks for e in t.events]
     kinds = sorted({e.type for e in every} - {e.type for e in every if not e.detail.get("sure", True)})
     if not kinds:  # no action whose every occurrence the engine is sure of
@@ -222,7 +235,7 @@ def _event_line(traj: Trajectory, kind: str, frame: int, event) -> str:
 
 @register_task("summary")
 def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if not clip.tracks or clip.uncertain_frames or any(t.observed == 0 for t in clip.tracks):
+    if not clip.tracks or not fully_explained(clip) or any(t.observed == 0 for t in clip.tracks):
         return None  # something unaccounted for, or a subject never seen whole: who is who is unsure
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
     events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events

@@ -89,9 +89,10 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
 def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
                    clean: np.ndarray | None = None, camera: dict[int, np.ndarray] | None = None) -> None:
     """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
-    track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turn count
-    is sure when the track spans the whole clip (turns near the edges, where the box is cut, are
-    missed) and the count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`).
+    track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turns are
+    stable when their count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`): only
+    then is a turn event sure; the count is sure when, besides, the track spans the whole clip
+    (turns near the edges, where the box is cut, are missed).
     `camera`: each frame's map into the scene's pixels (a moving camera): motion, direction, starts,
     stops and turns are then the subject's own, relative to the scene."""
     clean = clean_mask(traj) if clean is None else clean
@@ -100,26 +101,80 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
     traj.segments = segments_of(traj, labels, speeds)
     whole = bool(traj.points) and traj.first_frame == frame_idx[0] and traj.last_frame == frame_idx[-1]
-    traj.turns_sure = whole and all(
-        other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
-        for other in (path.pieces(scale) for scale in TURNS_CHECK))
+    stable = all(other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
+                 for other in (path.pieces(scale) for scale in TURNS_CHECK))
+    traj.turns_sure = whole and stable
     traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
     for seg in traj.segments:
         seg.observed = _observed(traj, clean, seg.start_frame, seg.end_frame)
     events: list[Event] = []
     if traj.first_frame > frame_idx[0] and _at_border(traj.points[0]):
         sure = _crossing(traj, 0, frame_idx)
-        events.append(Event("enter", traj.first_frame, _t(traj.first_frame, fps), {"location": traj.points[0].location, "sure": sure}))
+        came = crossing_frame(traj, 0, frame_idx, frame_size)
+        events.append(Event("enter", came, _t(came, fps), {"location": traj.points[0].location, "sure": sure}))
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
-        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg)
+        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg) and (kind != "turn" or stable)
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
-        gone = next(f for f in frame_idx if f > traj.last_frame)
+        gone = crossing_frame(traj, -1, frame_idx, frame_size)
         events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
+
+
+def _monotone_run(values: np.ndarray) -> int:
+    """How many leading values keep growing (a turn before the crossing ends the run)."""
+    steps = np.diff(values) > 0
+    return int(np.argmin(steps)) + 1 if not steps.all() else len(values)
+
+
+def _robust_line(x: np.ndarray, y: np.ndarray, at: float) -> tuple[float, float]:
+    """Theil-Sen line through (x, y): its slope and its value at `at` (one box cut short by a
+    detection that missed part of the subject moves neither much)."""
+    i, j = np.triu_indices(len(x), 1)
+    slope = float(np.median((y[j] - y[i]) / (x[j] - x[i])))
+    return slope, float(np.median(y - slope * (x - at)))
+
+
+def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size: tuple[int, int], fit: int = 6) -> int:
+    """The engine frame at which a subject seen crossing the border came in (`end` 0: the first
+    frame with any of its pixels in view) or went out (`end` -1: the first frame without any).
+    A sliver at the edge is too small to detect, so the track begins late and ends early; the
+    box's inner edge (the far side of an entering subject, which the border does not cut) moves
+    steadily, and its robust line through the track's first (last) `fit` detected points, as far
+    as they keep moving across the border, is followed back (or on) to it. Without steady motion
+    across the border: the track's own end."""
+    points = [p for p in traj.points if not p.interpolated]
+    points = points[:fit] if end == 0 else points[-fit:]
+    own = traj.first_frame if end == 0 else next((f for f in frame_idx if f > traj.last_frame), traj.last_frame)
+    if len(points) < 2:
+        return own
+    width, height = frame_size
+    frames = np.array([p.frame_idx for p in points], dtype=np.float64)
+    boxes = np.array([p.box_norm for p in points], dtype=np.float64) * [width, height, width, height]
+    edge = boxes[0 if end == 0 else -1] / [width, height, width, height]
+    # the part of the subject inside the frame, measured from each border its box touches
+    inside = {0: boxes[:, 2], 1: boxes[:, 3], 2: width - boxes[:, 0], 3: height - boxes[:, 1]}
+    touching = [k for k, v in enumerate((edge[0], edge[1], 1 - edge[2], 1 - edge[3])) if v <= 0.02]
+    times = []
+    at = frames[0 if end == 0 else -1]
+    for k in touching:
+        run = _monotone_run(inside[k] if end == 0 else inside[k][::-1])  # growing away from the track's end
+        ends = slice(0, run) if end == 0 else slice(len(frames) - run, len(frames))
+        if run < 2:
+            continue
+        slope, level = _robust_line(frames[ends], inside[k][ends], at)
+        rate = slope * (1 if end == 0 else -1)
+        if rate > 0.5:  # crossing this border (px per frame), not moving along it
+            times.append(max(0.0, level) / rate)
+    if not times:
+        return own
+    reach = float(min(times))  # frames since the first pixel came in (until the last goes out)
+    if end == 0:
+        return next((f for f in frame_idx if f > traj.first_frame - reach), traj.first_frame)
+    return next((f for f in frame_idx if f >= traj.last_frame + reach), own)
 
 
 def _held(seg: Segment) -> bool:

@@ -88,10 +88,12 @@ def _majority(values: list[str | None]) -> str:
     return counts.most_common(1)[0][0] if counts else "object"
 
 
-def uncertain_frames(per_frame: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]]) -> list[int]:
+def uncertain_frames(per_frame: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]],
+                     part_colours: bool = True) -> list[int]:
     """Frames where some detection is not explained by a kept track: it is not one of their boxes
-    and, if it has a colour, no kept subject of that colour is in the frame (then it is a piece
-    of that subject, not someone unknown)."""
+    and, if it has a colour that a subject's parts share (`part_colours`: flat-coloured subjects),
+    no kept subject of that colour is in the frame (then it is a piece of that subject, not
+    someone unknown)."""
     boxes: dict[int, list[TrackPoint]] = {}
     for points in kept:
         for p in points:
@@ -102,8 +104,9 @@ def uncertain_frames(per_frame: list[sv.Detections], frame_idx: list[int], kept:
         known = boxes.get(f, [])
         colours = {p.colour for p in known if p.colour}
         unexplained = len(dets) - len(known)
-        strangers = [c for c in dets.data.get("colour", []) if c not in colours] if "colour" in dets.data else []
-        if strangers or ("colour" not in dets.data and unexplained > 0):
+        by_colour = part_colours and "colour" in dets.data
+        strangers = [c for c in dets.data["colour"] if c not in colours] if by_colour else []
+        if strangers or (not by_colour and unexplained > 0):
             out.append(f)
     return out
 
@@ -195,7 +198,7 @@ def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg
         kept.append(interpolate_gaps(points, frame_idx, cfg.max_gap))
     kept.sort(key=lambda pts: (pts[0].frame_idx, pts[0].box_norm))
     mark_contacts(kept)
-    uncertain = uncertain_frames(clip.per_frame, frame_idx, kept)
+    uncertain = uncertain_frames(clip.per_frame, frame_idx, kept, clip.part_colours)
     camera = None if clip.camera is None else dict(zip(frame_idx, clip.camera))
     tracks = [_trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height), camera, clip.part_colours)
               for new_id, points in enumerate(kept, start=1)]
