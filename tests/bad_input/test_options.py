@@ -88,7 +88,7 @@ CASES = {
     "engine-workers-negative": (ENGINE + ["--workers", "-3"], {}, ["--workers", "-3"]),
     "engine-override-mistyped": (ENGINE + ["track.split_penalty=abc"], {}, ["track.split_penalty", "expected a number"]),
     "engine-override-unknown-key": (ENGINE + ["track.nope=1"], {}, ["track.nope", "unknown key"]),
-    "engine-override-not-a-section": (ENGINE + ["detector.x=1"], {}, ["detector", "expected a string"]),
+    "engine-override-not-a-section": (ENGINE + ["detector.x=1"], {}, ["detector.x=1", "not a section"]),
     "engine-override-out-of-range": (ENGINE + ["track.high_conf=7"], {}, ["track.high_conf"]),
     "engine-shard-out-of-range": (ENGINE + ["--shard", "3/2"], {}, ["--shard", "3/2"]),
     "engine-shard-malformed": (ENGINE + ["--shard", "half"], {}, ["--shard", "half"]),
