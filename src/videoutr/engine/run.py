@@ -11,7 +11,15 @@ from typing import Any
 
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.query.build import check_tasks
-from videoutr.engine.steps import VideoItem, batch_size, process_videos
+from videoutr.engine.steps import (
+    DetectVideos,
+    VideoItem,
+    batch_size,
+    decode_videos,
+    finish_videos,
+    is_model_detector,
+    process_videos,
+)
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
 from videoutr.executors import Step, make_executor
@@ -46,8 +54,12 @@ def run_engine(
     ray_address: str | None = None,
     progress: bool = True,
     shard: tuple[int, int] = (0, 1),
+    gpus_per_worker: float = 0.0,
 ) -> dict[str, Any]:
     """Process every video not yet recorded in `out_dir`, then write the final outputs.
+
+    On Ray a model detector (`hf:`) runs in `workers` actors (`gpus_per_worker` GPUs each), the
+    CPU steps around it as tasks (`engine_steps`).
 
     With `shard=(i, n)` only every n-th video from the i-th is processed (see `writers`); the
     stats then say `"complete": False` until the last shard has finished.
@@ -76,8 +88,8 @@ def run_engine(
         bar.update(len(records))
 
     try:
-        with make_executor(executor, workers, ray_address) as run:
-            run.map([Step(process_videos, init=(cfg,))], [todo[i:i + size] for i in range(0, len(todo), size)],
+        with make_executor(executor, workers, ray_address, gpus_per_worker) as run:
+            run.map(engine_steps(cfg, executor, gpus_per_worker), [todo[i:i + size] for i in range(0, len(todo), size)],
                     on_records)
     finally:
         bar.close()
@@ -87,6 +99,15 @@ def run_engine(
     stats["processed_now"] = len(todo)
     stats["seconds_now"] = round(time.perf_counter() - started, 3)
     return stats
+
+
+def engine_steps(cfg: EngineConfig, executor: str, gpus_per_worker: float = 0.0) -> list[Step]:
+    """The steps an executor runs over batches of videos: all of them in one step, or on Ray with
+    a model detector, decode (task) -> detect (one model per actor) -> the rest (task)."""
+    if executor == "ray" and is_model_detector(cfg):
+        return [Step(decode_videos, init=(cfg,)), Step(DetectVideos, init=(cfg,), gpus=gpus_per_worker),
+                Step(finish_videos, init=(cfg,))]
+    return [Step(process_videos, init=(cfg,))]
 
 
 def _progress(total: int, initial: int, enabled: bool):
