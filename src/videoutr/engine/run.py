@@ -11,6 +11,7 @@ from typing import Any
 
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.query.build import check_tasks
+from videoutr.engine.records import EngineStats, VideoRecord
 from videoutr.engine.steps import (
     DetectVideos,
     VideoItem,
@@ -23,7 +24,7 @@ from videoutr.engine.steps import (
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
 from videoutr.executors import Step, make_executor
-from videoutr.jsonio import iter_jsonl, write_json
+from videoutr.jsonio import write_json
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 
@@ -83,7 +84,7 @@ def run_engine(
     bar = _progress(len(mine), len(mine) - len(todo), progress)
     started = time.perf_counter()
 
-    def on_records(records: list[dict[str, Any]]) -> None:
+    def on_records(records: list[VideoRecord]) -> None:
         outputs.add(records)
         bar.update(len(records))
 
@@ -94,8 +95,8 @@ def run_engine(
     finally:
         bar.close()
         outputs.records.close()
-    stats = outputs.finalize([i.video_id for i in items])
-    stats = {**(stats or _shard_stats(outputs)), "complete": stats is not None}
+    final = outputs.finalize([i.video_id for i in items])
+    stats = {**(final or EngineStats.of(outputs.recorded())).to_dict(), "complete": final is not None}
     stats["processed_now"] = len(todo)
     stats["seconds_now"] = round(time.perf_counter() - started, 3)
     return stats
@@ -114,10 +115,3 @@ def _progress(total: int, initial: int, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, initial=initial, unit="video", desc="engine", disable=not enabled, dynamic_ncols=True)
-
-
-def _shard_stats(outputs: EngineOutputs) -> dict[str, Any]:
-    """This shard's counts while other shards are still running."""
-    from videoutr.engine.writers import summarise
-
-    return summarise(list(iter_jsonl(outputs.records.path)))

@@ -1,8 +1,7 @@
 """The pipeline steps, one function each: decode -> prepare -> detect -> attributes -> track -> query.
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
-one JSON-ready record per video (`ok` with trajectories and samples, or an `error` with its
-reason); an executor (`videoutr.executors`) receives it as a step and the batches of up to
+one `VideoRecord` per video (ok with trajectories and samples, or an error with its reason); an executor (`videoutr.executors`) receives it as a step and the batches of up to
 `BATCH_VIDEOS` videos (`batch_size`, decided by `run_engine`), and decides only where it runs.
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
@@ -17,7 +16,7 @@ task: attributes, tracking, queries); every executor gives the same records.
 
     item = VideoItem(video_id="w0001", path="/data/videos/w0001.mp4", rel="w0001.mp4")
     [record] = process_videos([item], EngineConfig())
-    record["status"], len(record["samples"])
+    record.status, len(record.samples)
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ import supervision as sv
 
 from videoutr.engine.ahead import ahead
 from videoutr.engine.config import EngineConfig
+from videoutr.engine.records import VideoRecord, VideoStats
 from videoutr.engine.track.tracking import ClipDetections
 from videoutr.engine.types import ClipTrajectories
 from videoutr.errors import VideoutrError
@@ -60,7 +60,7 @@ class DecodedVideo:
     item: VideoItem
     clip: SampledFrames | None = None
     per_frame: list[sv.Detections] | None = None
-    error: dict[str, Any] | None = None
+    error: VideoRecord | None = None
 
 
 def decode(item: VideoItem, cfg: EngineConfig) -> SampledFrames:
@@ -168,13 +168,13 @@ def query(trajectories: ClipTrajectories, item: VideoItem, cfg: EngineConfig) ->
     return [s.to_llava() for s in samples], skipped
 
 
-def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[dict[str, Any]]:
+def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[VideoRecord]:
     """Run every step on a few videos; a bad video gives an error record instead of raising."""
     [records] = process_batches([items], cfg)
     return records
 
 
-def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1) -> Iterator[list[dict[str, Any]]]:
+def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1) -> Iterator[list[VideoRecord]]:
     """`process_videos` on each batch in turn, the next `decode_ahead` videos (of this batch or the
     next ones) decoded and prepared in a background thread meanwhile (each one more clip of frames
     in memory; 0: one step after the other)."""
@@ -236,12 +236,12 @@ class DetectVideos:
         return detect_videos(self.detector, batch)
 
 
-def finish_videos(batch: list[DecodedVideo], cfg: EngineConfig) -> list[dict[str, Any]]:
+def finish_videos(batch: list[DecodedVideo], cfg: EngineConfig) -> list[VideoRecord]:
     """The steps after a model detector: attributes, tracking (one pass) and queries."""
-    records: list[dict[str, Any]] = []
+    records: list[VideoRecord | None] = []  # each place filled below
     found: list[tuple[int, VideoItem, ClipDetections]] = []
     for n, video in enumerate(batch):
-        records.append(video.error or {})
+        records.append(video.error)
         if video.error is None:
             with _errors_recorded(records, n, video.item):
                 clip = video.clip
@@ -249,21 +249,21 @@ def finish_videos(batch: list[DecodedVideo], cfg: EngineConfig) -> list[dict[str
     return _track_and_query(records, found, cfg)
 
 
-def _process_batch(decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrames, Any]]]], cfg: EngineConfig) -> list[dict[str, Any]]:
+def _process_batch(decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrames, Any]]]], cfg: EngineConfig) -> list[VideoRecord]:
     """The steps after `decode_and_prepare` for one batch of videos; `decoding`: each video with
     its decoding, started ahead (pulling the next video starts another)."""
-    records: list[dict[str, Any]] = []
+    records: list[VideoRecord | None] = []  # each place filled below
     found: list[tuple[int, VideoItem, ClipDetections]] = []
     for n, (item, decoded) in enumerate(decoding):
-        records.append({})
+        records.append(None)
         with _errors_recorded(records, n, item):
             clip, prepared = decoded.result()
             found.append((n, item, to_track(item, clip, attributes(clip, detect(prepared, cfg), cfg), cfg)))
     return _track_and_query(records, found, cfg)
 
 
-def _track_and_query(records: list[dict[str, Any]], found: list[tuple[int, VideoItem, ClipDetections]],
-                     cfg: EngineConfig) -> list[dict[str, Any]]:
+def _track_and_query(records: list[VideoRecord | None], found: list[tuple[int, VideoItem, ClipDetections]],
+                     cfg: EngineConfig) -> list[VideoRecord]:
     """Track the `found` videos in one pass and query each; fills their places in `records`."""
     try:
         tracked: list[ClipTrajectories | None] = list(track([clip for *_, clip in found], cfg))
@@ -274,24 +274,18 @@ def _track_and_query(records: list[dict[str, Any]], found: list[tuple[int, Video
             if trajectories is None:
                 trajectories = track([clip], cfg)[0]
             samples, skipped = query(trajectories, item, cfg)
-            stats = {
-                "frames": len(clip.frame_idx),
-                "detections": int(sum(len(d) for d in clip.per_frame)),
-                "tracks": len(trajectories.tracks),
-                "dropped_tracks": trajectories.dropped,
-                "skipped_questions": dict(sorted(skipped.items())),
-            }
-            records[n] = {"video_id": item.video_id, "video": item.rel, "status": "ok",
-                          "trajectories": trajectories.to_dict(), "samples": samples, "stats": stats}
+            stats = VideoStats(frames=len(clip.frame_idx), detections=int(sum(len(d) for d in clip.per_frame)),
+                               tracks=len(trajectories.tracks), dropped_tracks=trajectories.dropped,
+                               skipped_questions=dict(sorted(skipped.items())))
+            records[n] = VideoRecord.ok(item, trajectories.to_dict(), samples, stats)
     return records
 
 
-def error_record(item: VideoItem, exc: Exception) -> dict[str, Any]:
+def error_record(item: VideoItem, exc: Exception) -> VideoRecord:
     """The record of a video that failed with `exc`."""
     if isinstance(exc, VideoutrError):
-        return {"video_id": item.video_id, "video": item.rel, "status": "error", "error": str(exc)}
-    reason = f"{type(exc).__name__}: {exc}"
-    return {"video_id": item.video_id, "video": item.rel, "status": "error", "error": f"{item.path}: {reason}"}
+        return VideoRecord.failed(item, str(exc))
+    return VideoRecord.failed(item, f"{item.path}: {type(exc).__name__}: {exc}")
 
 
 @contextmanager
