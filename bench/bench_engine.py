@@ -73,7 +73,7 @@ def engine_time(paths: list[Path], cfg, decode_ahead: int = 1) -> float:
 
     start = time.perf_counter()
     [records] = process_batches([[VideoItem(p.stem, str(p), p.name) for p in paths]], cfg, decode_ahead)
-    assert all(r["status"] == "ok" for r in records), records
+    assert all(r.is_ok for r in records), records
     return time.perf_counter() - start
 
 

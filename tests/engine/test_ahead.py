@@ -38,7 +38,7 @@ def test_batches_decoded_ahead_give_the_records_of_each_batch_alone(make_scenes)
     items = [VideoItem(p.stem, str(p), p.name) for p in sorted(videos.glob("*.mp4"))]
     batches, cfg = [items[:3], items[3:]], EngineConfig()
     alone = [process_videos(batch, cfg) for batch in batches]
-    assert [r["status"] for r in alone[0]] == ["ok", "ok", "error"]
+    assert [r.status for r in alone[0]] == ["ok", "ok", "error"]
     assert list(process_batches(batches, cfg)) == alone == list(process_batches(batches, cfg, decode_ahead=0))
 
 

@@ -108,3 +108,35 @@ def test_owl_boxes_of_one_class_are_suppressed_above_the_nms_iou(tiny_owlv2):
     for i in range(len(dets)):
         for j in range(i + 1, len(dets)):
             assert dets.class_id[i] != dets.class_id[j] or box_iou(dets.xyxy[i], dets.xyxy[j]) <= 0.3 + 1e-6
+
+
+def test_detect_videos_pools_frames_of_many_videos_into_each_forward(tiny_detr):
+    detector = make_detector(f"hf:{tiny_detr}", threshold=0.0, batch_size=4)
+    clips = [_frames(3), _frames(2)[:, :40], _frames(1)]
+    calls = []
+    forward = detector._detect_batch
+    detector._detect_batch = lambda images: calls.append(len(images)) or forward(images)
+    pooled = detector.detect_videos(clips)
+    assert calls == [4, 2]  # 6 frames of 3 videos in 2 forwards, not 3
+    assert [len(p) for p in pooled] == [3, 2, 1]
+    for clip, found in zip(clips, pooled):
+        alone = detector.detect_clip(clip)
+        for a, b in zip(alone, found):
+            np.testing.assert_allclose(a.xyxy, b.xyxy, atol=1e-3)
+            assert list(a.data["class_name"]) == list(b.data["class_name"])
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_ray_runs_the_hf_detector_in_actors_with_the_local_output(tiny_detr, make_scenes, ray_cluster, tmp_path):
+    from videoutr.engine.run import engine_steps
+
+    videos = make_scenes(3, frames=8) / "videos"
+    (videos / "broken.mp4").write_text("not a video")
+    cfg = EngineConfig.from_dict({"detector": f"hf:{tiny_detr}", "detector_args": {"threshold": 0.3, "batch_size": 5}})
+    assert [step.stateful for step in engine_steps(cfg, "ray")] == [False, True, False]  # decode, model, the rest
+    local = run_engine(videos, tmp_path / "local", cfg, executor="local", progress=False)
+    ray_stats = run_engine(videos, tmp_path / "ray", cfg, executor="ray", workers=2, ray_address=ray_cluster, progress=False)
+    assert local["ok"] == ray_stats["ok"] == 3 and ray_stats["errors"] == 1 and local["detections"] > 0
+    for name in ("utr.json", "trajectories.jsonl", "errors.jsonl", "records.jsonl", "stats.json"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name

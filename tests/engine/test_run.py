@@ -156,5 +156,5 @@ def test_a_video_that_breaks_the_shared_tracking_pass_fails_alone(scene_dir, mon
 
     monkeypatch.setattr(tracking, "track_clips", broken)
     records = steps.process_videos(items, EngineConfig())
-    assert [r["status"] for r in records] == ["ok", "error", "ok", "ok"] and "bad boxes" in records[1]["error"]
+    assert [r.status for r in records] == ["ok", "error", "ok", "ok"] and "bad boxes" in records[1].error
     assert [r for k, r in enumerate(records) if k != 1] == [r for k, r in enumerate(alone) if k != 1]

@@ -59,6 +59,7 @@ def engine_command(
     executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
     workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
     ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address; a local cluster when omitted."),
+    gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", help="GPUs of each hf: detector actor (ray)."),
     frames: int = typer.Option(None, "--frames", help="Sample this many frames per video (uniformly)."),
     fps: float = typer.Option(None, "--fps", help="Or sample at this rate; every frame when neither is given."),
     max_frames: int = typer.Option(None, "--max-frames", help="Cap on sampled frames (default 256)."),
@@ -85,6 +86,7 @@ def engine_command(
     checks.output("--out", out, inputs={"--videos": videos}, folder=True)
     checks.choice("--executor", executor, EXECUTORS)
     checks.at_least("--workers", workers, 1)
+    checks.need(gpus_per_worker >= 0, "--gpus-per-worker", "a number >= 0", gpus_per_worker)
     index, _, count = shard.partition("/")
     checks.need(index.isdigit() and count.isdigit() and int(index) < int(count), "--shard",
                 "INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/4", shard)
@@ -107,7 +109,7 @@ def engine_command(
             checks.add(str(exc))
     checks.done()
     stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress,
-                       shard=(int(index), int(count)))
+                       shard=(int(index), int(count)), gpus_per_worker=gpus_per_worker)
     if not stats["complete"]:
         typer.echo(f"shard {shard} done ({stats['videos']} videos); the last shard to finish writes the final files")
         return

@@ -11,11 +11,20 @@ from typing import Any
 
 from videoutr.engine.config import EngineConfig
 from videoutr.engine.query.build import check_tasks
-from videoutr.engine.steps import VideoItem, batch_size, process_videos
+from videoutr.engine.records import EngineStats, VideoRecord
+from videoutr.engine.steps import (
+    DetectVideos,
+    VideoItem,
+    batch_size,
+    decode_videos,
+    finish_videos,
+    is_model_detector,
+    process_videos,
+)
 from videoutr.engine.writers import EngineOutputs
 from videoutr.errors import ConfigError
 from videoutr.executors import Step, make_executor
-from videoutr.jsonio import iter_jsonl, write_json
+from videoutr.jsonio import write_json
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 
@@ -46,8 +55,12 @@ def run_engine(
     ray_address: str | None = None,
     progress: bool = True,
     shard: tuple[int, int] = (0, 1),
+    gpus_per_worker: float = 0.0,
 ) -> dict[str, Any]:
     """Process every video not yet recorded in `out_dir`, then write the final outputs.
+
+    On Ray a model detector (`hf:`) runs in `workers` actors (`gpus_per_worker` GPUs each), the
+    CPU steps around it as tasks (`engine_steps`).
 
     With `shard=(i, n)` only every n-th video from the i-th is processed (see `writers`); the
     stats then say `"complete": False` until the last shard has finished.
@@ -71,32 +84,34 @@ def run_engine(
     bar = _progress(len(mine), len(mine) - len(todo), progress)
     started = time.perf_counter()
 
-    def on_records(records: list[dict[str, Any]]) -> None:
+    def on_records(records: list[VideoRecord]) -> None:
         outputs.add(records)
         bar.update(len(records))
 
     try:
-        with make_executor(executor, workers, ray_address) as run:
-            run.map([Step(process_videos, init=(cfg,))], [todo[i:i + size] for i in range(0, len(todo), size)],
+        with make_executor(executor, workers, ray_address, gpus_per_worker) as run:
+            run.map(engine_steps(cfg, executor, gpus_per_worker), [todo[i:i + size] for i in range(0, len(todo), size)],
                     on_records)
     finally:
         bar.close()
         outputs.records.close()
-    stats = outputs.finalize([i.video_id for i in items])
-    stats = {**(stats or _shard_stats(outputs)), "complete": stats is not None}
+    final = outputs.finalize([i.video_id for i in items])
+    stats = {**(final or EngineStats.of(outputs.recorded())).to_dict(), "complete": final is not None}
     stats["processed_now"] = len(todo)
     stats["seconds_now"] = round(time.perf_counter() - started, 3)
     return stats
+
+
+def engine_steps(cfg: EngineConfig, executor: str, gpus_per_worker: float = 0.0) -> list[Step]:
+    """The steps an executor runs over batches of videos: all of them in one step, or on Ray with
+    a model detector, decode (task) -> detect (one model per actor) -> the rest (task)."""
+    if executor == "ray" and is_model_detector(cfg):
+        return [Step(decode_videos, init=(cfg,)), Step(DetectVideos, init=(cfg,), gpus=gpus_per_worker),
+                Step(finish_videos, init=(cfg,))]
+    return [Step(process_videos, init=(cfg,))]
 
 
 def _progress(total: int, initial: int, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, initial=initial, unit="video", desc="engine", disable=not enabled, dynamic_ncols=True)
-
-
-def _shard_stats(outputs: EngineOutputs) -> dict[str, Any]:
-    """This shard's counts while other shards are still running."""
-    from videoutr.engine.writers import summarise
-
-    return summarise(list(iter_jsonl(outputs.records.path)))

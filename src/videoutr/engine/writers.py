@@ -23,13 +23,12 @@ same bytes an unsharded run writes (except `records.jsonl`, which only unsharded
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from videoutr.engine.config import EngineConfig
+from videoutr.engine.records import EngineStats, VideoRecord
 from videoutr.jsonio import atomic_write_text, iter_jsonl, read_json, write_json, write_json_array, write_jsonl
 from videoutr.resume import ResumableJsonl
 from videoutr.runfolder import lock_settings
@@ -78,51 +77,35 @@ class EngineOutputs:
         """Videos finished ok; failed ones are tried again by a rerun."""
         return {key for key, record in self.records.records.items() if record["status"] == "ok"}
 
-    def add(self, records: list[dict[str, Any]]) -> None:
+    def add(self, records: list[VideoRecord]) -> None:
         """Record a finished batch's records (one fsync)."""
-        self.records.extend(records)
+        self.records.extend([r.to_dict() for r in records])
 
-    def finalize(self, order: list[str]) -> dict[str, Any] | None:
+    def recorded(self) -> list[VideoRecord]:
+        """This run's (or shard's) records so far."""
+        return [VideoRecord.from_dict(r) for r in self.records.records.values()]
+
+    def finalize(self, order: list[str]) -> EngineStats | None:
         """Write the final files in `order` of video ids and return the run's stats; with shards,
         only once every shard has finished (None until then: the last shard to end writes them)."""
-        records = self.records.finalize(order=order)
+        records = [VideoRecord.from_dict(r) for r in self.records.finalize(order=order)]
         count = self.shard[1]
         if count > 1:
             paths = [self.record_path(i, count) for i in range(count)]
             if any(not p.is_file() or p.with_name(p.name + ".partial").exists() for p in paths):
                 return None
-            by_id = {r["video_id"]: r for p in paths for r in iter_jsonl(p)}
+            by_id = {r.video_id: r for p in paths for r in map(VideoRecord.from_dict, iter_jsonl(p))}
             records = [by_id[k] for k in order if k in by_id]
-        ok = [r for r in records if r["status"] == "ok"]
-        write_jsonl(self.out / "trajectories.jsonl", [r["trajectories"] for r in ok])
-        write_json_array(self.out / "utr.json", [s for r in ok for s in r["samples"]])
-        write_jsonl(self.out / "errors.jsonl", [{"video_id": r["video_id"], "video": r["video"], "error": r["error"]}
-                                                for r in records if r["status"] == "error"])
+        ok = [r for r in records if r.is_ok]
+        write_jsonl(self.out / "trajectories.jsonl", [r.trajectories for r in ok])
+        write_json_array(self.out / "utr.json", [s for r in ok for s in r.samples])
+        write_jsonl(self.out / "errors.jsonl", [{"video_id": r.video_id, "video": r.video, "error": r.error}
+                                                for r in records if not r.is_ok])
         # relative: the mixture loader resolves it against this file's folder, so OUT can be moved
         mixture = {"datasets": [{"json_path": "utr.json", "sampling_strategy": "all"}]}
         atomic_write_text(self.out / "data.yaml", "# training mixture of the UTR data engine's output\n"
                           + yaml.safe_dump(mixture, sort_keys=False))
-        stats = summarise(records)
-        write_json(self.out / "stats.json", stats)
+        stats = EngineStats.of(records)
+        write_json(self.out / "stats.json", stats.to_dict())
         return stats
 
-
-def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts over a run's records (everything here is deterministic)."""
-    dropped: Counter[str] = Counter()
-    skipped: Counter[str] = Counter()
-    ok = [r for r in records if r["status"] == "ok"]
-    for r in ok:
-        dropped.update(r["stats"]["dropped_tracks"])
-        skipped.update(r["stats"]["skipped_questions"])
-    return {
-        "videos": len(records),
-        "ok": len(ok),
-        "errors": len(records) - len(ok),
-        "frames": sum(r["stats"]["frames"] for r in ok),
-        "detections": sum(r["stats"]["detections"] for r in ok),
-        "tracks": sum(r["stats"]["tracks"] for r in ok),
-        "samples": sum(len(r["samples"]) for r in ok),
-        "dropped_tracks": dict(sorted(dropped.items())),
-        "skipped_questions": dict(sorted(skipped.items())),
-    }

@@ -36,6 +36,10 @@ class Detector:
         """Detect in each frame of a (T, H, W, 3) uint8 RGB clip."""
         return [self.detect_frame(frame) for frame in frames]
 
+    def detect_videos(self, clips: list[np.ndarray]) -> list[list[sv.Detections]]:
+        """`detect_clip` of each clip; a model detector runs the frames of all of them together."""
+        return [self.detect_clip(clip) for clip in clips]
+
 
 def empty_detections() -> sv.Detections:
     """Detections with zero rows but every column the engine relies on."""

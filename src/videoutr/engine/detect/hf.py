@@ -95,9 +95,18 @@ class HFDetector(Detector):
         return net.to(self.device).eval(), processor
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
+        return self._detect_frames(list(frames))
+
+    def detect_videos(self, clips: list[np.ndarray]) -> list[list[sv.Detections]]:
+        """The frames of all `clips` in forwards of `batch_size` frames (a forward may span videos)."""
+        found = self._detect_frames([frame for clip in clips for frame in clip])
+        ends = np.cumsum([len(clip) for clip in clips])
+        return [found[end - len(clip) : end] for clip, end in zip(clips, ends)]
+
+    def _detect_frames(self, frames: list[np.ndarray]) -> list[sv.Detections]:
         out: list[sv.Detections] = []
         for start in range(0, len(frames), self.batch_size):
-            out.extend(self._detect_batch(list(frames[start : start + self.batch_size])))
+            out.extend(self._detect_batch(frames[start : start + self.batch_size]))
         return out
 
     def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
