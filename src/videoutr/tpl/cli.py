@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from videoutr.config_options import ConfigFile, Overrides, nested
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -27,20 +28,24 @@ tpl_app = typer.Typer(
 
 @tpl_app.command("score")
 def tpl_command(
-    model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
-    data: Path = typer.Option(..., "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
-    out: Path = typer.Option(..., "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
-    video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the 'video' paths are relative to."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    model: str = typer.Option(None, "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
+    data: Path = typer.Option(None, "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
+    out: Path = typer.Option(None, "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
+    video_root: Path = typer.Option(None, "--video-root", help="Folder the 'video' paths are relative to (default .)."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
-    key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, middle, last or random."),
-    key_view: str = typer.Option("frame", "--key-view", help="frame: the key frame as a one-frame video (the paper); "
-                                 "still: the key frame repeated T times (models never shown one frame)."),
-    mode: str = typer.Option("diff", "--mode", help="diff: PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."),
-    batch_size: int = typer.Option(4, "--batch-size", help="Samples per forward."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
-    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:1, ..."),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
+    key_frame: str = typer.Option(None, "--key-frame", help="Single-frame condition: first (default), middle, last "
+                                  "or random."),
+    key_view: str = typer.Option(None, "--key-view", help="frame (default): the key frame as a one-frame video (the "
+                                 "paper); still: the key frame repeated T times (models never shown one frame)."),
+    mode: str = typer.Option(None, "--mode", help="diff (default): PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / "
+                             "PPL(all)."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Samples per forward (default 4)."),
+    seed: int = typer.Option(None, "--seed", help="Seed of the random key frame (per sample id; default 0)."),
+    dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
+    device: str = typer.Option(None, "--device", help="cpu (default), cuda, cuda:1, ..."),
+    allow_outside_root: bool = typer.Option(None, "--allow-outside-root",
                                             help="Open videos whose path leaves --video-root."),
     fps: Fps = None,
     min_frames: MinFrames = None,
@@ -50,26 +55,35 @@ def tpl_command(
     total_pixels: TotalPixels = None,
     system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None,
-    executor: Executor = "local",
-    workers: Workers = 1,
+    executor: Executor = None,
+    workers: Workers = None,
     ray_address: RayAddress = None,
-    gpus_per_worker: GpusPerWorker = 0.0,
+    gpus_per_worker: GpusPerWorker = None,
     attn_implementation: AttnImplementation = None,
-    chunk_size: int = typer.Option(16384, "--chunk-size", help="Samples read, sorted by video and recorded together."),
+    chunk_size: int = typer.Option(None, "--chunk-size", help="Samples read, sorted by video and recorded together "
+                                   "(default 16384)."),
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
+    Example: videoutr tpl score --config tpl.yaml batch_size=8 --device cuda
+
     Exit code 1 when some samples failed (listed in OUT.errors.jsonl), 2 when none could be scored."""
     from videoutr.errors import raise_if_failed
+    from videoutr.schema import load_config
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
-    cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
-                       key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
-                       dtype=dtype, device=device, allow_outside_root=allow_outside_root,
-                       inputs=InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels,
-                                           system_prompt, chat_template),
-                       executor=executor, workers=workers, ray_address=ray_address, gpus_per_worker=gpus_per_worker,
-                       attn_implementation=attn_implementation, chunk_size=chunk_size)
+    paths = {key: str(value) if value is not None else None
+             for key, value in (("data", data), ("out", out), ("video_root", video_root))}
+    inputs = nested("inputs", {"fps": fps, "min_frames": min_frames, "max_frames": max_frames,
+                               "min_pixels": min_pixels, "max_pixels": max_pixels, "total_pixels": total_pixels,
+                               "system_prompt": system_prompt, "chat_template": chat_template})
+    flags = {"model": model, **paths, "frames": frames, "key_frame": key_frame, "key_view": key_view, "mode": mode,
+             "batch_size": batch_size, "seed": seed, "dtype": dtype, "device": device,
+             "allow_outside_root": allow_outside_root, "executor": executor, "workers": workers,
+             "ray_address": ray_address, "gpus_per_worker": gpus_per_worker,
+             "attn_implementation": attn_implementation, "chunk_size": chunk_size, **inputs}
+    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config", values=flags)
+    out = cfg.out
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")
