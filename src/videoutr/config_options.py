@@ -23,3 +23,8 @@ Overrides = Annotated[list[str] | None, typer.Argument(
 def nested(prefix: str, values: dict) -> dict:
     """`values` keyed `prefix.key`: a command's flags that fill a nested section (e.g. `inputs`)."""
     return {f"{prefix}.{key}": value for key, value in values.items()}
+
+
+def typed(**flags) -> dict:
+    """A command's flags as config values: paths as text; None (a flag not typed) is skipped by `load_config`."""
+    return {key: str(value) if isinstance(value, Path) else value for key, value in flags.items()}

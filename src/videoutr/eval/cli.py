@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, nested
+from videoutr.config_options import ConfigFile, Overrides, nested, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -41,10 +41,8 @@ def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **fla
     if flags["conditions"] is not None:
         flags["conditions"] = flags["conditions"].split(",")
     flags["video_root"] = [str(p) for p in flags["video_root"]] if flags["video_root"] else None
-    for key in ("model", "bench", "out"):
-        flags[key] = str(flags[key]) if flags[key] is not None else None
     cfg = load_config(EvalConfig, config, overrides or [], name="eval config", base=defaults,
-                      values={**flags, **inputs})
+                      values=typed(**flags, **inputs))
     summary = run_eval(cfg)
     brief = {c: v["overall"] for c, v in summary["conditions"].items()}
     typer.echo(json.dumps({"out": cfg.out, "conditions": brief,

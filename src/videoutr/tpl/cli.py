@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, nested
+from videoutr.config_options import ConfigFile, Overrides, nested, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -72,16 +72,14 @@ def tpl_command(
     from videoutr.schema import load_config
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
-    paths = {key: str(value) if value is not None else None
-             for key, value in (("data", data), ("out", out), ("video_root", video_root))}
     inputs = nested("inputs", {"fps": fps, "min_frames": min_frames, "max_frames": max_frames,
                                "min_pixels": min_pixels, "max_pixels": max_pixels, "total_pixels": total_pixels,
                                "system_prompt": system_prompt, "chat_template": chat_template})
-    flags = {"model": model, **paths, "frames": frames, "key_frame": key_frame, "key_view": key_view, "mode": mode,
-             "batch_size": batch_size, "seed": seed, "dtype": dtype, "device": device,
-             "allow_outside_root": allow_outside_root, "executor": executor, "workers": workers,
-             "ray_address": ray_address, "gpus_per_worker": gpus_per_worker,
-             "attn_implementation": attn_implementation, "chunk_size": chunk_size, **inputs}
+    flags = typed(model=model, data=data, out=out, video_root=video_root, frames=frames, key_frame=key_frame,
+                  key_view=key_view, mode=mode, batch_size=batch_size, seed=seed, dtype=dtype, device=device,
+                  allow_outside_root=allow_outside_root, executor=executor, workers=workers,
+                  ray_address=ray_address, gpus_per_worker=gpus_per_worker,
+                  attn_implementation=attn_implementation, chunk_size=chunk_size, **inputs)
     cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config", values=flags)
     out = cfg.out
     summary = run_tpl(cfg)
