@@ -20,11 +20,6 @@ Overrides = Annotated[list[str] | None, typer.Argument(
     help="Settings key=value over --config (values read as YAML), e.g. limit=20 inputs.fps=1.", show_default=False)]
 
 
-def nested(prefix: str, values: dict) -> dict:
-    """`values` keyed `prefix.key`: a command's flags that fill a nested section (e.g. `inputs`)."""
-    return {f"{prefix}.{key}": value for key, value in values.items()}
-
-
 def typed(**flags) -> dict:
     """A command's flags as config values: paths as text; None (a flag not typed) is skipped by `load_config`."""
     return {key: str(value) if isinstance(value, Path) else value for key, value in flags.items()}

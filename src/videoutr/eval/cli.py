@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, nested, typed
+from videoutr.config_options import ConfigFile, Overrides, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -20,6 +19,7 @@ from videoutr.models.options import (
     MinPixels,
     SystemPrompt,
     TotalPixels,
+    input_flags,
 )
 
 eval_app = typer.Typer(
@@ -34,10 +34,9 @@ def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **fla
     """Lay `defaults`, `--config`, the `a.b=value` overrides and the typed flags into one `EvalConfig`; run it."""
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
-    from videoutr.models.options import InputOptions
     from videoutr.schema import load_config
 
-    inputs = nested("inputs", {f.name: flags.pop(f.name) for f in fields(InputOptions)})
+    inputs = input_flags(flags)
     if flags["conditions"] is not None:
         flags["conditions"] = flags["conditions"].split(",")
     flags["video_root"] = [str(p) for p in flags["video_root"]] if flags["video_root"] else None
