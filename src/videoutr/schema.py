@@ -36,7 +36,8 @@ T = TypeVar("T")
 def load_config(cls: type[T], source: str | Path | dict | None, overrides: Iterable[str] = (), *, name: str,
                 values: dict[str, Any] | None = None, check: Callable[[T], list[str]] | None = None,
                 base: Any = None) -> T:
-    """A `cls` from `base` (an instance, e.g. a preset; default: the dataclass defaults) updated by
+    """A `cls` from `base` (an instance, e.g. a preset, or a mapping of a command's own defaults;
+    default: the dataclass defaults) updated by
     `source` (a YAML file or a mapping), then `overrides`, then `values` (dotted key -> typed value,
     e.g. a command's own flags; None values skipped); unknown keys, mistyped values and `check`'s
     problems are all raised together, named after `name`."""
@@ -50,7 +51,9 @@ def load_config(cls: type[T], source: str | Path | dict | None, overrides: Itera
     if not isinstance(given, dict):
         where = name if isinstance(source, dict) else f"{name}: {source}"
         raise ConfigError(f"{where}: expected a mapping of settings, got {type(given).__name__}")
-    raw = _merge(_copy(dataclasses.asdict(base)), given) if base is not None else given
+    if dataclasses.is_dataclass(base):
+        base = dataclasses.asdict(base)
+    raw = _merge(_copy(base), given) if base is not None else given
     apply_overrides(raw, overrides, problems)
     for key, value in (values or {}).items():
         if value is not None:
@@ -127,6 +130,10 @@ def build(cls: type, raw: Any, problems: list[str], prefix: str = "") -> Any:
         if key not in names:
             problems.append(f"{prefix}{key}: unknown key (known: {', '.join(sorted(names))})")
     kwargs = {name: coerce(hints[name], raw[name], f"{prefix}{name}", problems) for name in names if name in raw}
+    for f in fields(cls):
+        if f.name not in raw and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            problems.append(f"{prefix}{f.name}: required, not given")
+            kwargs[f.name] = None
     return cls(**kwargs)
 
 

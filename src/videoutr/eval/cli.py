@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from videoutr.config_options import ConfigFile, Overrides, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -18,6 +19,7 @@ from videoutr.models.options import (
     MinPixels,
     SystemPrompt,
     TotalPixels,
+    input_flags,
 )
 
 eval_app = typer.Typer(
@@ -28,84 +30,90 @@ eval_app = typer.Typer(
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
 
-def _run(**kwargs) -> None:
+def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **flags) -> None:
+    """Lay `defaults`, `--config`, the `a.b=value` overrides and the typed flags into one `EvalConfig`; run it."""
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
-    from videoutr.models.options import InputOptions
+    from videoutr.schema import load_config
 
-    names = ("fps", "min_frames", "max_frames", "min_pixels", "max_pixels", "total_pixels", "system_prompt",
-             "chat_template")
-    kwargs["inputs"] = InputOptions(**{k: kwargs.pop(k) for k in names})
-    kwargs["conditions"] = kwargs["conditions"].split(",")
-    kwargs["video_root"] = [str(p) for p in kwargs["video_root"] or []]
-    for key in ("model", "bench", "out"):
-        kwargs[key] = str(kwargs[key])
-    summary = run_eval(EvalConfig(**kwargs))
+    inputs = input_flags(flags)
+    if flags["conditions"] is not None:
+        flags["conditions"] = flags["conditions"].split(",")
+    flags["video_root"] = [str(p) for p in flags["video_root"]] if flags["video_root"] else None
+    cfg = load_config(EvalConfig, config, overrides or [], name="eval config", base=defaults,
+                      values=typed(**flags, **inputs))
+    summary = run_eval(cfg)
     brief = {c: v["overall"] for c, v in summary["conditions"].items()}
-    typer.echo(json.dumps({"out": kwargs["out"], "conditions": brief,
+    typer.echo(json.dumps({"out": cfg.out, "conditions": brief,
                            "verdict": summary.get("verdict", {}).get("statement")}, indent=2))
     raise_if_failed(summary["items"]["failed"], summary["items"]["total"], "items",
-                    Path(kwargs["out"]) / "errors.jsonl")
+                    Path(cfg.out) / "errors.jsonl")
 
 
-# The options of `eval` and `probe`; each command gives its own defaults.
-Model = Annotated[str, typer.Option("--model", "-m", help="Model folder (HF form) or hub id.")]
-Bench = Annotated[Path, typer.Option("--bench", "-b", help="Benchmark JSON (world bench.json, MVBench, "
+# The options of `eval` and `probe` (key = EvalConfig field); None: --config's value, else the default.
+Model = Annotated[str | None, typer.Option("--model", "-m", help="Model folder (HF form) or hub id.")]
+Bench = Annotated[Path | None, typer.Option("--bench", "-b", help="Benchmark JSON (world bench.json, MVBench, "
                                      "TempCompass, MSVD/MSRVTT/TGIF/ActivityNet-QA).")]
-Out = Annotated[Path, typer.Option("--out", "-o", help="Results folder (resumable).")]
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (resumable).")]
 VideoRoot = Annotated[list[Path] | None, typer.Option("--video-root", help="Folder(s) the videos are relative to.")]
-Format = Annotated[str, typer.Option("--format", help="auto | world | mcq | tempcompass | openqa")]
-Method = Annotated[str, typer.Option(help="MCQ scoring: loglik | generate | both")]
-Conditions = Annotated[str, typer.Option(help="Comma list from full, single, first, last, shuffled, reversed, none")]
-KeyFrame = Annotated[str, typer.Option(help="Frame of the `single` condition: first|middle|last|random")]
+Format = Annotated[str | None, typer.Option("--format", help="auto (default) | world | mcq | tempcompass | openqa")]
+Method = Annotated[str | None, typer.Option(help="MCQ scoring: loglik (default) | generate | both")]
+Conditions = Annotated[str | None, typer.Option(help="Comma list from full, single, first, last, shuffled, reversed, "
+                                                "none (run: full; probe: full,single,shuffled,reversed,none)")]
+KeyFrame = Annotated[str | None, typer.Option(help="Frame of the `single` condition: first|middle|last|random "
+                                              "(run: first; probe: last)")]
 Frames = Annotated[int | None, typer.Option(help="Frames per video (default: the model's own policy).")]
-LlTarget = Annotated[str, typer.Option(help="Log-likelihood of the option text, or of its letter.")]
-LlNorm = Annotated[str, typer.Option(help="sum | mean (per-token) log-likelihood")]
-MaxNewTokens = Annotated[int, typer.Option(help="Generation length.")]
+LlTarget = Annotated[str | None, typer.Option(help="Log-likelihood of the option text (default), or of its letter.")]
+LlNorm = Annotated[str | None, typer.Option(help="sum (default) | mean (per-token) log-likelihood")]
+MaxNewTokens = Annotated[int | None, typer.Option(help="Generation length (default 32).")]
 Limit = Annotated[int | None, typer.Option(help="Only the first N items.")]
 Judge = Annotated[str | None, typer.Option(help="Optional HF chat model folder judging open-QA answers.")]
-Device = Annotated[str, typer.Option(help="cpu | cuda | cuda:N")]
-Dtype = Annotated[str, typer.Option(help="auto | float32 | bfloat16 | float16")]
-Seed = Annotated[int, typer.Option(help="Seed of the shuffled / random key-frame conditions.")]
-BatchSize = Annotated[int, typer.Option("--batch-size", help="Items per batch handed to a worker.")]
-AllowOutsideRoot = Annotated[bool, typer.Option("--allow-outside-root",
+Device = Annotated[str | None, typer.Option(help="cpu (default) | cuda | cuda:N")]
+Dtype = Annotated[str | None, typer.Option(help="auto (default) | float32 | bfloat16 | float16")]
+Seed = Annotated[int | None, typer.Option(help="Seed of the shuffled / random key-frame conditions (default 0).")]
+BatchSize = Annotated[int | None, typer.Option("--batch-size", help="Items per batch handed to a worker (default 1).")]
+AllowOutsideRoot = Annotated[bool | None, typer.Option("--allow-outside-root",
                                                 help="Open videos whose path leaves every --video-root.")]
 
 
 @eval_app.command("run")
 def eval_command(
-    model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
-    method: Method = "loglik", conditions: Conditions = "full", key_frame: KeyFrame = "first",
-    frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
-    limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
-    allow_outside_root: AllowOutsideRoot = False,
+    overrides: Overrides = None, config: ConfigFile = None,
+    model: Model = None, bench: Bench = None, out: Out = None, video_root: VideoRoot = None, fmt: Format = None,
+    method: Method = None, conditions: Conditions = None, key_frame: KeyFrame = None,
+    frames: Frames = None, ll_target: LlTarget = None, ll_norm: LlNorm = None, max_new_tokens: MaxNewTokens = None,
+    limit: Limit = None, judge: Judge = None, device: Device = None, dtype: Dtype = None, seed: Seed = None,
+    allow_outside_root: AllowOutsideRoot = None,
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
-    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
+    chat_template: ChatTemplate = None, executor: Executor = None, workers: Workers = None,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = None,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = None,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
+    Example: videoutr eval run --config eval.yaml limit=20 --device cuda
+
     Exit code 1 when some items failed (listed in OUT/errors.jsonl), 2 when none could be scored."""
-    _run(**locals())
+    _run(defaults={}, **locals())
 
 
 @eval_app.command("probe")
 def probe_command(
-    model: Model, bench: Bench, out: Out, video_root: VideoRoot = None, fmt: Format = "auto",
-    method: Method = "loglik", conditions: Conditions = ALL_CONDITIONS, key_frame: KeyFrame = "last",
-    frames: Frames = None, ll_target: LlTarget = "text", ll_norm: LlNorm = "sum", max_new_tokens: MaxNewTokens = 32,
-    limit: Limit = None, judge: Judge = None, device: Device = "cpu", dtype: Dtype = "auto", seed: Seed = 0,
-    allow_outside_root: AllowOutsideRoot = False,
+    overrides: Overrides = None, config: ConfigFile = None,
+    model: Model = None, bench: Bench = None, out: Out = None, video_root: VideoRoot = None, fmt: Format = None,
+    method: Method = None, conditions: Conditions = None, key_frame: KeyFrame = None,
+    frames: Frames = None, ll_target: LlTarget = None, ll_norm: LlNorm = None, max_new_tokens: MaxNewTokens = None,
+    limit: Limit = None, judge: Judge = None, device: Device = None, dtype: Dtype = None, seed: Seed = None,
+    allow_outside_root: AllowOutsideRoot = None,
     fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
     max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None, executor: Executor = "local", workers: Workers = 1,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = 0.0,
-    attn_implementation: AttnImplementation = None, batch_size: BatchSize = 1,
+    chat_template: ChatTemplate = None, executor: Executor = None, workers: Workers = None,
+    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = None,
+    attn_implementation: AttnImplementation = None, batch_size: BatchSize = None,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
-    _run(**locals())
+    _run(defaults={"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, **locals())
 
 
 @eval_app.command("lmms-tasks")

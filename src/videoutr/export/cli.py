@@ -3,9 +3,12 @@ folder of runs (a demo) exports each run below it that has the format."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+
+from videoutr.config_options import ConfigFile, Overrides, typed
 
 FORMATS = {"engine": ("mot", "fiftyone"), "tpl": ("parquet",), "eval": ("parquet",)}
 
@@ -42,22 +45,40 @@ def export_run(run: Path, kind: str, fmt: str, target: Path, truth: Path | None,
     return f"{len(clips)} videos -> {write_fiftyone(clips, target, root, symlink=symlink)}"
 
 
+@dataclass
+class ExportSettings:
+    """What `videoutr export` writes (keys of its --config and a.b=value)."""
+
+    format: str | None = None  # mot | fiftyone (engine runs), parquet (tpl, eval); None: mot or parquet
+    out: str | None = None  # output folder or .parquet file; None: beside the run
+    truth: str | None = None  # mot: also write ground truth from a world folder or annotations.jsonl
+    videos: str | None = None  # fiftyone: videos folder; None: the one the engine used
+    symlink_media: bool = False  # fiftyone: link the videos instead of copying them
+
+
 def export_command(
     run: Path = typer.Argument(..., help="An engine folder, a TPL scores .jsonl, an eval / probe folder, or a folder of runs (a demo)."),
+    overrides: Overrides = None,
     fmt: str = typer.Option(None, "--format", help="mot | fiftyone (engine runs), parquet (tpl, eval); default: mot or parquet."),
     out: Path = typer.Option(None, "--out", help="Output folder (mot, fiftyone, a folder of runs) or .parquet file (default: beside the run)."),
     truth: Path = typer.Option(None, "--truth", help="mot: also write ground truth from a world folder or annotations.jsonl."),
     videos: Path = typer.Option(None, "--videos", help="fiftyone: videos folder (default: the one the engine used)."),
-    symlink: bool = typer.Option(False, "--symlink-media", help="fiftyone: link the videos instead of copying them."),
+    symlink: bool = typer.Option(None, "--symlink-media", help="fiftyone: link the videos instead of copying them."),
+    config: ConfigFile = None,
 ) -> None:
     """Write a run's results for other tools: TrackEval / CVAT (MOT), FiftyOne, pandas / polars (Parquet).
 
     Example: videoutr export runs/utr --format mot --truth runs/world --out runs/utr-mot
     """
     from videoutr.errors import ConfigError
+    from videoutr.schema import load_config
     from videoutr.view.collection import slug
     from videoutr.view.kinds import find_runs, run_kind
 
+    cfg = load_config(ExportSettings, config, overrides or [], name="export config",
+                      values=typed(format=fmt, out=out, truth=truth, videos=videos, symlink_media=symlink))
+    fmt, symlink = cfg.format, cfg.symlink_media
+    out, truth, videos = (Path(value) if value else None for value in (cfg.out, cfg.truth, cfg.videos))
     kind = run_kind(run)
     if kind is not None:
         fmt = fmt or FORMATS[kind][0]

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
+from videoutr.config_options import ConfigFile, Overrides, typed
+
 model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.", no_args_is_help=True)
+
+
+@dataclass
+class InitSettings:
+    """What `videoutr model init` builds (keys of its --config and a.b=value)."""
+
+    preset: str = "tiny"  # model shape: tiny or small
+    seed: int = 0  # random-init seed
+    corpus: str | None = None  # extra text (one sample per line) for the tokenizer
 
 
 @model_app.command("init")
 def init_command(
+    overrides: Overrides = None,
     out: Path = typer.Option(..., "--out", help="Folder to write the checkpoint (HF format) to."),
-    preset: str = typer.Option("tiny", "--preset", help="Model shape: tiny or small."),
-    seed: int = typer.Option(0, "--seed", help="Random-init seed."),
+    preset: str = typer.Option(None, "--preset", help="Model shape: tiny (default) or small."),
+    seed: int = typer.Option(None, "--seed", help="Random-init seed (default 0)."),
     corpus: Path = typer.Option(None, "--corpus", help="Extra text (one sample per line) for the tokenizer."),
+    config: ConfigFile = None,
 ) -> None:
     """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
     from videoutr.checks import Checks
     from videoutr.models.tiny import PRESETS, init_tiny_model
+    from videoutr.schema import load_config
+
+    flags = typed(preset=preset, seed=seed, corpus=corpus)
+    settings = load_config(InitSettings, config, overrides or [], name="model init config", values=flags)
+    preset, seed = settings.preset, settings.seed
+    corpus = Path(settings.corpus) if settings.corpus is not None else None
 
     checks = Checks("model init")
     checks.choice("--preset", preset, PRESETS)  # unknown names fail before any work

@@ -12,7 +12,7 @@ system message).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Annotated
 
 import typer
@@ -56,6 +56,11 @@ class InputOptions:
         return frame_policy(name_or_path, processor, frames, fps=self.fps, min_frames=self.min_frames,
                             max_frames=self.max_frames, min_pixels=self.min_pixels,
                             max_pixels=self.max_pixels, total_pixels=self.total_pixels)
+
+
+def input_flags(flags: dict) -> dict:
+    """Take the model-input flags out of a command's `flags`, keyed as its config's `inputs.<name>`."""
+    return {f"inputs.{f.name}": flags.pop(f.name) for f in fields(InputOptions)}
 
 
 # typer option types, shared by the commands that take them

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
 
+from videoutr.config_options import ConfigFile, Overrides, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -17,6 +19,7 @@ from videoutr.models.options import (
     MinPixels,
     SystemPrompt,
     TotalPixels,
+    input_flags,
 )
 
 tpl_app = typer.Typer(
@@ -27,20 +30,24 @@ tpl_app = typer.Typer(
 
 @tpl_app.command("score")
 def tpl_command(
-    model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
-    data: Path = typer.Option(..., "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
-    out: Path = typer.Option(..., "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
-    video_root: Path = typer.Option(Path("."), "--video-root", help="Folder the 'video' paths are relative to."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    model: str = typer.Option(None, "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
+    data: Path = typer.Option(None, "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
+    out: Path = typer.Option(None, "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
+    video_root: Path = typer.Option(None, "--video-root", help="Folder the 'video' paths are relative to (default .)."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
-    key_frame: str = typer.Option("first", "--key-frame", help="Single-frame condition: first, middle, last or random."),
-    key_view: str = typer.Option("frame", "--key-view", help="frame: the key frame as a one-frame video (the paper); "
-                                 "still: the key frame repeated T times (models never shown one frame)."),
-    mode: str = typer.Option("diff", "--mode", help="diff: PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."),
-    batch_size: int = typer.Option(4, "--batch-size", help="Samples per forward."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the random key frame (per sample id)."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
-    device: str = typer.Option("cpu", "--device", help="cpu, cuda, cuda:1, ..."),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
+    key_frame: str = typer.Option(None, "--key-frame", help="Single-frame condition: first (default), middle, last "
+                                  "or random."),
+    key_view: str = typer.Option(None, "--key-view", help="frame (default): the key frame as a one-frame video (the "
+                                 "paper); still: the key frame repeated T times (models never shown one frame)."),
+    mode: str = typer.Option(None, "--mode", help="diff (default): PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / "
+                             "PPL(all)."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Samples per forward (default 4)."),
+    seed: int = typer.Option(None, "--seed", help="Seed of the random key frame (per sample id; default 0)."),
+    dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
+    device: str = typer.Option(None, "--device", help="cpu (default), cuda, cuda:1, ..."),
+    allow_outside_root: bool = typer.Option(None, "--allow-outside-root",
                                             help="Open videos whose path leaves --video-root."),
     fps: Fps = None,
     min_frames: MinFrames = None,
@@ -50,26 +57,28 @@ def tpl_command(
     total_pixels: TotalPixels = None,
     system_prompt: SystemPrompt = None,
     chat_template: ChatTemplate = None,
-    executor: Executor = "local",
-    workers: Workers = 1,
+    executor: Executor = None,
+    workers: Workers = None,
     ray_address: RayAddress = None,
-    gpus_per_worker: GpusPerWorker = 0.0,
+    gpus_per_worker: GpusPerWorker = None,
     attn_implementation: AttnImplementation = None,
-    chunk_size: int = typer.Option(16384, "--chunk-size", help="Samples read, sorted by video and recorded together."),
+    chunk_size: int = typer.Option(None, "--chunk-size", help="Samples read, sorted by video and recorded together "
+                                   "(default 16384)."),
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
+    Example: videoutr tpl score --config tpl.yaml batch_size=8 --device cuda
+
     Exit code 1 when some samples failed (listed in OUT.errors.jsonl), 2 when none could be scored."""
+    flags = {key: value for key, value in locals().items() if key not in ("config", "overrides")}
     from videoutr.errors import raise_if_failed
+    from videoutr.schema import load_config
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
-    cfg = TplRunConfig(model=model, data=str(data), out=str(out), video_root=str(video_root), frames=frames,
-                       key_frame=key_frame, key_view=key_view, mode=mode, batch_size=batch_size, seed=seed,
-                       dtype=dtype, device=device, allow_outside_root=allow_outside_root,
-                       inputs=InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels,
-                                           system_prompt, chat_template),
-                       executor=executor, workers=workers, ray_address=ray_address, gpus_per_worker=gpus_per_worker,
-                       attn_implementation=attn_implementation, chunk_size=chunk_size)
+    inputs = input_flags(flags)
+    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config",
+                      values=typed(**flags, **inputs))
+    out = cfg.out
     summary = run_tpl(cfg)
     overall = summary["overall"]
     typer.echo(f"scored {summary['n_scored']} samples ({summary['n_errors']} errors) -> {out}")
@@ -100,19 +109,39 @@ def filter_command(
         typer.echo(f"  dropped {count}: {reason}")
 
 
+@dataclass
+class AttentionSettings:
+    """One `videoutr tpl attention` run (keys of its --config and a.b=value)."""
+
+    model: str
+    video: str
+    prompt: str
+    out: str
+    answer: str | None = None  # None: generated greedily
+    frames: int | None = None  # None: the model's own frame policy
+    layers: str = "all"  # all, last:K, or e.g. 0,2,-1
+    threshold: float | None = None  # share making a frame active (None: 1/T)
+    max_new_tokens: int = 32
+    dtype: str = "auto"
+    device: str = "cpu"
+    inputs: InputOptions = field(default_factory=InputOptions)
+
+
 @tpl_app.command("attention")
 def attention_command(
-    model: str = typer.Option(..., "--model", help="Checkpoint folder or hub id."),
-    video: Path = typer.Option(..., "--video", help="The video file."),
-    prompt: str = typer.Option(..., "--prompt", help="The question (a <video> placeholder is added if missing)."),
-    out: Path = typer.Option(..., "--out", help="Folder for attention.json and attention.png."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    model: str = typer.Option(None, "--model", help="Checkpoint folder or hub id."),
+    video: Path = typer.Option(None, "--video", help="The video file."),
+    prompt: str = typer.Option(None, "--prompt", help="The question (a <video> placeholder is added if missing)."),
+    out: Path = typer.Option(None, "--out", help="Folder for attention.json and attention.png."),
     answer: str = typer.Option(None, "--answer", help="Answer to attribute; generated greedily when omitted."),
     frames: int = typer.Option(None, "--frames", help="Frames to sample (default: the model's own)."),
-    layers: str = typer.Option("all", "--layers", help="LM layers to average: all, last:K, or e.g. 0,2,-1."),
+    layers: str = typer.Option(None, "--layers", help="LM layers to average: all (default), last:K, or e.g. 0,2,-1."),
     threshold: float = typer.Option(None, "--threshold", help="Share making a frame active (default 1/T)."),
-    max_new_tokens: int = typer.Option(32, "--max-new-tokens", help="Generation budget without --answer."),
-    dtype: str = typer.Option("auto", "--dtype", help="auto, float32, bfloat16 or float16."),
-    device: str = typer.Option("cpu", "--device", help="cpu, cuda, ..."),
+    max_new_tokens: int = typer.Option(None, "--max-new-tokens", help="Generation budget without --answer (default 32)."),
+    dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
+    device: str = typer.Option(None, "--device", help="cpu (default), cuda, ..."),
     fps: Fps = None,
     min_frames: MinFrames = None,
     max_frames: MaxFrames = None,
@@ -123,36 +152,41 @@ def attention_command(
     chat_template: ChatTemplate = None,
 ) -> None:
     """Frame activation: attention of each output token on each frame, heat map + JSON."""
+    flags = {key: value for key, value in locals().items() if key not in ("config", "overrides")}
     from videoutr.checks import Checks
     from videoutr.errors import ConfigError
     from videoutr.jsonio import write_json
+    from videoutr.schema import load_config
     from videoutr.tpl.attention import check_layer_spec
 
+    inputs = input_flags(flags)
+    cfg = load_config(AttentionSettings, config, overrides or [], name="tpl attention config",
+                      values=typed(**flags, **inputs))
+    model, video, out, prompt = cfg.model, Path(cfg.video), Path(cfg.out), cfg.prompt
     checks = Checks("tpl attention")
     checks.model("--model", model)
     checks.input_file("--video", video)
     checks.output("--out", out, inputs={"--video": video}, folder=True)
-    checks.at_least("--frames", frames, 1)
-    checks.in_range("--threshold", threshold, 0, 1, low_open=True)
-    checks.at_least("--max-new-tokens", max_new_tokens, 1)
+    checks.at_least("--frames", cfg.frames, 1)
+    checks.in_range("--threshold", cfg.threshold, 0, 1, low_open=True)
+    checks.at_least("--max-new-tokens", cfg.max_new_tokens, 1)
     checks.need(bool(prompt.strip()), "--prompt", "a question", prompt)
-    checks.dtype("--dtype", dtype)
-    checks.device("--device", device)
+    checks.dtype("--dtype", cfg.dtype)
+    checks.device("--device", cfg.device)
     try:
-        check_layer_spec(layers)
+        check_layer_spec(cfg.layers)
     except ConfigError as exc:
         checks.add(str(exc))
     checks.done()
     from videoutr.models.load import load_video_model, read_video_frames
     from videoutr.tpl.attention import frame_activation, plot_heatmap
 
-    inputs = InputOptions(fps, min_frames, max_frames, min_pixels, max_pixels, total_pixels, system_prompt,
-                          chat_template)
-    net, processor = load_video_model(model, dtype=dtype, device=device)
-    inputs.apply(processor)
-    sampled = read_video_frames(video, inputs.policy(model, processor, frames))
-    result = frame_activation(net, processor, sampled, prompt, answer=answer, layers=layers,
-                              threshold=threshold, max_new_tokens=max_new_tokens, system=system_prompt)
+    net, processor = load_video_model(model, dtype=cfg.dtype, device=cfg.device)
+    cfg.inputs.apply(processor)
+    sampled = read_video_frames(video, cfg.inputs.policy(model, processor, cfg.frames))
+    result = frame_activation(net, processor, sampled, prompt, answer=cfg.answer, layers=cfg.layers,
+                              threshold=cfg.threshold, max_new_tokens=cfg.max_new_tokens,
+                              system=cfg.inputs.system_prompt)
     out.mkdir(parents=True, exist_ok=True)
     record = {"model": model, "video": str(video), "prompt": prompt, **sampled.record(), **result.to_json()}
     write_json(out / "attention.json", record, indent=None)

@@ -1,0 +1,25 @@
+"""`--config FILE` and the positional `a.b=value` settings, one spelling for every command.
+
+A command lays its settings in the order of `videoutr.schema.load_config`: the command's defaults,
+the YAML of `--config`, the `a.b=value` arguments, then the flags given on the command line (flags
+default to None, so only the ones typed win). Every problem of every layer is reported at once.
+
+    videoutr eval run --config eval.yaml limit=20 --device cuda
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ConfigFile = Annotated[Path | None, typer.Option(
+    "--config", help="YAML of this command's settings (its config's keys); positional a.b=value and flags win over it.")]
+Overrides = Annotated[list[str] | None, typer.Argument(
+    help="Settings key=value over --config (values read as YAML), e.g. limit=20 inputs.fps=1.", show_default=False)]
+
+
+def typed(**flags) -> dict:
+    """A command's flags as config values: paths as text; None (a flag not typed) is skipped by `load_config`."""
+    return {key: str(value) if isinstance(value, Path) else value for key, value in flags.items()}
