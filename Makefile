@@ -1,5 +1,5 @@
 # The two commands of the README, and the checks they rely on. Each creates .venv when it is missing,
-# installs the package with its extras, then runs. `make test` runs ruff's lint, then pytest.
+# installs the package with its extras, then runs. `make test` runs ruff's lint and format check, then pytest.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -27,6 +27,7 @@ test: lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 format-check: $(STAMP)
 	$(BIN)/ruff format --check .

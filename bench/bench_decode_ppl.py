@@ -46,11 +46,15 @@ def main() -> None:
             a = scorer.score([(sample, fast)])[0]["ppl_full"]
             b = scorer.score([(sample, exact)])[0]["ppl_full"]
             diffs.append(abs(a - b) / b)
-            print(f"{sample.id:14s} ppl_full opencv {a:12.4f} libswscale {b:12.4f} rel diff {diffs[-1]:.2e} "
-                  f"max pixel diff {levels[-1]}")
+            print(
+                f"{sample.id:14s} ppl_full opencv {a:12.4f} libswscale {b:12.4f} rel diff {diffs[-1]:.2e} "
+                f"max pixel diff {levels[-1]}"
+            )
     diffs_arr = np.array(diffs)
-    print(f"{len(diffs)} samples: rel diff median {np.median(diffs_arr):.2e}, max {diffs_arr.max():.2e}, "
-          f"{int((diffs_arr > 1e-3).sum())} above 1e-3; max pixel diff {max(levels)} levels")
+    print(
+        f"{len(diffs)} samples: rel diff median {np.median(diffs_arr):.2e}, max {diffs_arr.max():.2e}, "
+        f"{int((diffs_arr > 1e-3).sum())} above 1e-3; max pixel diff {max(levels)} levels"
+    )
 
 
 if __name__ == "__main__":

@@ -35,10 +35,16 @@ from pathlib import Path
 
 import av
 
-BASELINES = {"decode": None, "decode_thread": "AUTO", "decode_off": "NONE"}  # measure: PyAV thread_type (None: its default)
+BASELINES = {
+    "decode": None,
+    "decode_thread": "AUTO",
+    "decode_off": "NONE",
+}  # measure: PyAV thread_type (None: its default)
 
 
-def decode_time(paths: list[Path], thread_type: str | None = None, rgb: bool = True, sws_threads: int | None = None) -> float:
+def decode_time(
+    paths: list[Path], thread_type: str | None = None, rgb: bool = True, sws_threads: int | None = None
+) -> float:
     """Seconds of raw PyAV decoding of some videos (`thread_type`: None for PyAV's default):
     every frame to an RGB array (`frame.to_ndarray(format="rgb24")`, with `threads=sws_threads`
     when given), or decoded only (`rgb=False`: the floor of any PyAV reader)."""
@@ -85,9 +91,12 @@ def speed(videos: list[Path], repeats: int, fps: float, workers: int) -> None:
     engine_time(videos[:1], EngineConfig())  # warm-up: imports, detector construction
     measures = {
         **{name: partial(decode_time, thread_type=thread_type) for name, thread_type in BASELINES.items()},
-        "engine": lambda p: engine_time(p, EngineConfig()), "engine_serial": lambda p: engine_time(p, EngineConfig(), 0),
-        "decode_one": lambda p: decode_time(p, "NONE", sws_threads=1), "decode_only": lambda p: decode_time(p, "NONE", rgb=False),
-        "reader": reader_time, "engine_fps": lambda p: engine_time(p, EngineConfig(fps=fps)),
+        "engine": lambda p: engine_time(p, EngineConfig()),
+        "engine_serial": lambda p: engine_time(p, EngineConfig(), 0),
+        "decode_one": lambda p: decode_time(p, "NONE", sws_threads=1),
+        "decode_only": lambda p: decode_time(p, "NONE", rgb=False),
+        "reader": reader_time,
+        "engine_fps": lambda p: engine_time(p, EngineConfig(fps=fps)),
     }
     batches = [videos[i : i + BATCH_VIDEOS] for i in range(0, len(videos), BATCH_VIDEOS)]
     best = dict.fromkeys(measures, float("inf"))
@@ -122,8 +131,12 @@ def whole_runs(videos: list[Path], repeats: int, workers: int, thread_type: str 
         with ProcessPoolExecutor(max_workers=count) as decoders:
             list(decoders.map(partial(decode_time, thread_type=thread_type), [videos[k::count] for k in range(count)]))
 
-    measures = {"engine_1": partial(engine, 1), "decode_1": partial(decode, 1),
-                "engine_n": partial(engine, workers), "decode_n": partial(decode, workers)}
+    measures = {
+        "engine_1": partial(engine, 1),
+        "decode_1": partial(decode, 1),
+        "engine_n": partial(engine, workers),
+        "decode_n": partial(decode, workers),
+    }
     best = dict.fromkeys(measures, float("inf"))
     for _ in range(repeats):
         for name, measure in measures.items():
@@ -136,20 +149,36 @@ def whole_runs(videos: list[Path], repeats: int, workers: int, thread_type: str 
 def report(count: int, total: int, rate: dict[str, float], runs: dict[str, float], fps: float, workers: int) -> None:
     decode = max(rate[name] for name in BASELINES)  # the fastest PyAV set-up is the baseline
     print(f"videos: {count}, frames: {total}")
-    print(f"raw PyAV decode to RGB arrays:         {decode:8.1f} frames/s  (PyAV's default slice threads {rate['decode']:.0f}, "
-          f"AUTO {rate['decode_thread']:.0f}, off {rate['decode_off']:.0f})")
-    print(f"  the same in one thread throughout:   {rate['decode_one']:8.1f} frames/s  (threads off, to_ndarray(format='rgb24', threads=1))")
+    print(
+        f"raw PyAV decode to RGB arrays:         {decode:8.1f} frames/s  (PyAV's default slice threads {rate['decode']:.0f}, "
+        f"AUTO {rate['decode_thread']:.0f}, off {rate['decode_off']:.0f})"
+    )
+    print(
+        f"  the same in one thread throughout:   {rate['decode_one']:8.1f} frames/s  (threads off, to_ndarray(format='rgb24', threads=1))"
+    )
     print(f"raw PyAV decode only, no RGB arrays:   {rate['decode_only']:8.1f} frames/s  (threads off)")
     if rate["reader"] > 0:  # an engine with its own decode step
-        print(f"engine decode step (sample_frames):    {rate['reader']:8.1f} frames/s  = {rate['reader'] / decode:.3f} x decode")
-    print(f"engine, every frame, 1 process:        {rate['engine']:8.1f} frames/s  = {rate['engine'] / decode:.3f} x decode"
-          f"  ({rate['engine'] / rate['decode_one']:.3f} x one-thread decode, {rate['engine'] / rate['decode_only']:.3f} x decode only)   <- target >= 0.7 x decode")
-    print(f"  the same, nothing decoded ahead:     {rate['engine_serial']:8.1f} frames/s  = {rate['engine_serial'] / decode:.3f} x decode")
-    print(f"engine, frames at {fps:g} fps, 1 process:   {rate['engine_fps']:8.1f} frames/s  = {rate['engine_fps'] / decode:.3f} x decode")
-    print(f"whole run (run_engine), 1 process:     {runs['engine_1']:8.1f} frames/s  = {runs['engine_1'] / runs['decode_1']:.3f} x "
-          f"raw PyAV decode to RGB of every video ({runs['decode_1']:.0f} frames/s)")
-    print(f"parallel: engine run, every frame, {workers} workers: {runs['engine_n']:8.1f} frames/s  = {runs['engine_n'] / runs['decode_n']:.3f} x "
-          f"raw PyAV decode to RGB in {workers} processes ({runs['decode_n']:.0f} frames/s; both incl. pool start)")
+        print(
+            f"engine decode step (sample_frames):    {rate['reader']:8.1f} frames/s  = {rate['reader'] / decode:.3f} x decode"
+        )
+    print(
+        f"engine, every frame, 1 process:        {rate['engine']:8.1f} frames/s  = {rate['engine'] / decode:.3f} x decode"
+        f"  ({rate['engine'] / rate['decode_one']:.3f} x one-thread decode, {rate['engine'] / rate['decode_only']:.3f} x decode only)   <- target >= 0.7 x decode"
+    )
+    print(
+        f"  the same, nothing decoded ahead:     {rate['engine_serial']:8.1f} frames/s  = {rate['engine_serial'] / decode:.3f} x decode"
+    )
+    print(
+        f"engine, frames at {fps:g} fps, 1 process:   {rate['engine_fps']:8.1f} frames/s  = {rate['engine_fps'] / decode:.3f} x decode"
+    )
+    print(
+        f"whole run (run_engine), 1 process:     {runs['engine_1']:8.1f} frames/s  = {runs['engine_1'] / runs['decode_1']:.3f} x "
+        f"raw PyAV decode to RGB of every video ({runs['decode_1']:.0f} frames/s)"
+    )
+    print(
+        f"parallel: engine run, every frame, {workers} workers: {runs['engine_n']:8.1f} frames/s  = {runs['engine_n'] / runs['decode_n']:.3f} x "
+        f"raw PyAV decode to RGB in {workers} processes ({runs['decode_n']:.0f} frames/s; both incl. pool start)"
+    )
 
 
 def step_times(videos: list[Path], repeats: int) -> None:
@@ -204,8 +233,12 @@ def quality(world: Path) -> None:
         truth, clips = load_truth(world), load_trajectories(out / "trajectories.jsonl")
         t = tracking_metrics(clips, truth)
         a = answer_correctness(load_samples(out / "utr.json"), clips, truth)
-    print(f"tracks kept {stats['tracks']}, dropped {stats['dropped_tracks']}; questions skipped {stats['skipped_questions']}")
-    print(f"tracking: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}  (target IDF1 >= 0.8)")
+    print(
+        f"tracks kept {stats['tracks']}, dropped {stats['dropped_tracks']}; questions skipped {stats['skipped_questions']}"
+    )
+    print(
+        f"tracking: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}  (target IDF1 >= 0.8)"
+    )
     print(f"answers correct: {a['accuracy']:.3f} of {a['answers']} (target >= 0.95)")
     for task, row in a["by_task"].items():
         print(f"  {task:22s} {row['accuracy']:.3f} of {row['answers']:4d}  failures {row['failures']}")
@@ -229,7 +262,9 @@ def main() -> None:
             from videoutr.world import generate_world, world_default
 
             size = {"height": args.size[0], "width": args.size[1]} if args.size else {}
-            world = generate_world(world_default(num_videos=args.num_videos, seed=args.seed, **size), Path(tmp) / "world")
+            world = generate_world(
+                world_default(num_videos=args.num_videos, seed=args.seed, **size), Path(tmp) / "world"
+            )
         videos = sorted((world / "videos").glob("*.mp4"))
         speed(videos, args.repeats, args.fps, args.workers)
         if args.steps:

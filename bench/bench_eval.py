@@ -37,18 +37,40 @@ def main() -> None:
         world = make_world(tmp / "world", args.videos, 384 if args.preset == "ov-0.5b" else 48, max(args.frames, 8))
         loaded = load_video_model(model_dir, dtype=args.dtype, device=args.device)
         print(f"device: {device_name(args.device)}")
-        run_eval(EvalConfig(model=str(model_dir), bench=str(world / "bench.json"), out=str(tmp / "warmup"),
-                            video_root=[str(world)], frames=args.frames, limit=2, device=args.device), *loaded)
+        run_eval(
+            EvalConfig(
+                model=str(model_dir),
+                bench=str(world / "bench.json"),
+                out=str(tmp / "warmup"),
+                video_root=[str(world)],
+                frames=args.frames,
+                limit=2,
+                device=args.device,
+            ),
+            *loaded,
+        )
         for method, conditions in (("loglik", ["full"]), ("generate", ["full"]), ("loglik", ["full", "shuffled"])):
-            cfg = EvalConfig(model=str(model_dir), bench=str(world / "bench.json"), out=str(tmp / f"{method}{len(conditions)}"),
-                             video_root=[str(world)], method=method, conditions=conditions, frames=args.frames,
-                             limit=args.items, max_new_tokens=16, device=args.device, dtype=args.dtype)
+            cfg = EvalConfig(
+                model=str(model_dir),
+                bench=str(world / "bench.json"),
+                out=str(tmp / f"{method}{len(conditions)}"),
+                video_root=[str(world)],
+                method=method,
+                conditions=conditions,
+                frames=args.frames,
+                limit=args.items,
+                max_new_tokens=16,
+                device=args.device,
+                dtype=args.dtype,
+            )
             start = time.perf_counter()
             summary = run_eval(cfg, *loaded)
             seconds = time.perf_counter() - start
             scored = sum(c["overall"]["n"] for c in summary["conditions"].values())
-            print(f"{method:8s} conditions={','.join(conditions):14s} items x conditions={scored:3d} "
-                  f"samples/s={scored / seconds:.2f} ({seconds:.1f} s)")
+            print(
+                f"{method:8s} conditions={','.join(conditions):14s} items x conditions={scored:3d} "
+                f"samples/s={scored / seconds:.2f} ({seconds:.1f} s)"
+            )
 
 
 if __name__ == "__main__":

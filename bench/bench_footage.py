@@ -48,8 +48,12 @@ def make_videos(root: Path, count: int, size: tuple[int, int], upscale: int = 1)
         if upscale > 1:
             clip = sample_frames(path)
             big = root / "videos" / path.name
-            write_video(big, (cv2.resize(f, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_LINEAR) for f in clip.frames),
-                        fps=clip.info.fps, crf=18)
+            write_video(
+                big,
+                (cv2.resize(f, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_LINEAR) for f in clip.frames),
+                fps=clip.info.fps,
+                crf=18,
+            )
             path = big
         out["static" if path.name.startswith("s") else "pan"].append(path)
     return out
@@ -81,8 +85,10 @@ def quality(root: Path) -> None:
     clips = load_trajectories(out / "trajectories.jsonl")
     t = tracking_metrics(clips, truth)
     a = answer_correctness(load_samples(out / "utr.json"), clips, truth)
-    print(f"quality on {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}; "
-          f"{stats['samples'] / max(1, stats['ok']):.1f} dialogues per video; answers {a['accuracy']:.3f} correct of {a['answers']}")
+    print(
+        f"quality on {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}; "
+        f"{stats['samples'] / max(1, stats['ok']):.1f} dialogues per video; answers {a['accuracy']:.3f} correct of {a['answers']}"
+    )
     for task, row in a["by_task"].items():
         print(f"  {task:22s} {row['accuracy']:.3f} of {row['answers']:4d}  failures {row['failures']}")
 
@@ -101,8 +107,10 @@ def main() -> None:
             print(f"{name}: {args.num_videos} footage videos made in {time.perf_counter() - started:.0f} s")
             for kind, paths in videos.items():
                 engine, decode, frames = speed(paths, args.repeats)
-                print(f"  {kind:6s} camera, {frames} frames: engine {engine:7.1f} frames/s, PyAV RGB decode {decode:7.1f} "
-                      f"frames/s: {engine / decode:.2f}x (target >= 0.5x)")
+                print(
+                    f"  {kind:6s} camera, {frames} frames: engine {engine:7.1f} frames/s, PyAV RGB decode {decode:7.1f} "
+                    f"frames/s: {engine / decode:.2f}x (target >= 0.5x)"
+                )
             if args.quality and name == "320x240":
                 quality(root)
 

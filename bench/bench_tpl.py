@@ -40,9 +40,11 @@ def make_items(count: int, n_frames: int, per_video: int = 1, size: int = 96) ->
         frames = np.full((n_frames, size, size, 3), 90, np.uint8)
         for t in range(n_frames):
             x = 4 + t * (size - 24) // max(1, n_frames - 1)
-            frames[t, size // 3: size // 3 + 16, x:x + 16] = COLOURS[video % len(COLOURS)]
-        turns = [Turn("human", "<video>\nDescribe the video."),
-                 Turn("gpt", "A coloured square moves from the left to the right of the frame.")]
+            frames[t, size // 3 : size // 3 + 16, x : x + 16] = COLOURS[video % len(COLOURS)]
+        turns = [
+            Turn("human", "<video>\nDescribe the video."),
+            Turn("gpt", "A coloured square moves from the left to the right of the frame."),
+        ]
         for k in range(i % 3):
             turns += [Turn("human", f"Where is the square in frame {k + 1}?"), Turn("gpt", "left center")]
         items.append((Sample(id=f"b{i}", conversations=turns), frames, (f"clip{video}.mp4", n_frames)))
@@ -71,7 +73,7 @@ def _efficient(model, processor, items, batch_size: int, key_frame: str) -> tupl
     start = time.perf_counter()
     records = []
     for i in range(0, len(items), batch_size):
-        records.extend(scorer.score(items[i:i + batch_size]))
+        records.extend(scorer.score(items[i : i + batch_size]))
     return time.perf_counter() - start, records
 
 
@@ -95,9 +97,11 @@ def bench(model, processor, items, batch_size: int, key_frame: str, repeats: int
     log_diff = max(abs(math.log(a[k]) - math.log(b[k])) for a, b in zip(fast, slow) for k in ("ppl_full", "ppl_single"))
     ppl = max(b["ppl_single"] for b in slow)
     videos = len({key for _, _, key in items})
-    return (f"frames={len(items[0][1]):3d} samples={len(items)} videos={videos} batch={batch_size} | "
-            f"efficient {len(items) / fast_s:7.2f} samples/s | naive {len(items) / slow_s:7.2f} samples/s | "
-            f"speed-up {slow_s / fast_s:5.2f}x | max |diff| {diff:.1e} (|log ppl| {log_diff:.1e}, ppl <= {ppl:.1f})")
+    return (
+        f"frames={len(items[0][1]):3d} samples={len(items)} videos={videos} batch={batch_size} | "
+        f"efficient {len(items) / fast_s:7.2f} samples/s | naive {len(items) / slow_s:7.2f} samples/s | "
+        f"speed-up {slow_s / fast_s:5.2f}x | max |diff| {diff:.1e} (|log ppl| {log_diff:.1e}, ppl <= {ppl:.1f})"
+    )
 
 
 def bench_options(model, processor, n_frames: int, n_questions: int, repeats: int) -> str:
@@ -109,11 +113,21 @@ def bench_options(model, processor, n_frames: int, n_questions: int, repeats: in
     batches = []
     for q, (_, frames, _) in enumerate(make_items(n_questions, n_frames)):
         video = encode_video(processor, frames)
-        dialogues = [Sample(id=f"q{q}/{o}", conversations=[
-            Turn("human", "<video>\nWhich way does the square move? Answer with a direction."), Turn("gpt", o)])
-            for o in options]
-        batches.append(collate([encode_sample(processor, d, frames, video=video) for d in dialogues],
-                               processor.tokenizer.pad_token_id))
+        dialogues = [
+            Sample(
+                id=f"q{q}/{o}",
+                conversations=[
+                    Turn("human", "<video>\nWhich way does the square move? Answer with a direction."),
+                    Turn("gpt", o),
+                ],
+            )
+            for o in options
+        ]
+        batches.append(
+            collate(
+                [encode_sample(processor, d, frames, video=video) for d in dialogues], processor.tokenizer.pad_token_id
+            )
+        )
     times = {True: [], False: []}
     results = {}
     for _ in range(repeats):
@@ -123,9 +137,11 @@ def bench_options(model, processor, n_frames: int, n_questions: int, repeats: in
             times[share].append(time.perf_counter() - start)
     diff = max(abs(a - b) for x, y in zip(results[True], results[False]) for a, b in zip(x.nll_sum, y.nll_sum))
     shared_s, plain_s = min(times[True]), min(times[False])
-    return (f"options: frames={n_frames:3d} questions={n_questions} x {len(options)} options | shared "
-            f"{n_questions / shared_s:7.2f} q/s | row by row {n_questions / plain_s:7.2f} q/s | "
-            f"speed-up {plain_s / shared_s:5.2f}x | max |diff nll| {diff:.1e}")
+    return (
+        f"options: frames={n_frames:3d} questions={n_questions} x {len(options)} options | shared "
+        f"{n_questions / shared_s:7.2f} q/s | row by row {n_questions / plain_s:7.2f} q/s | "
+        f"speed-up {plain_s / shared_s:5.2f}x | max |diff nll| {diff:.1e}"
+    )
 
 
 def main() -> None:
@@ -135,8 +151,13 @@ def main() -> None:
     parser.add_argument("--frames", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--samples", type=int, default=24)
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--per-video", type=int, nargs="+", default=[1, 2],
-                        help="dialogues per video (the world writes 2 captions per video; QA sets more)")
+    parser.add_argument(
+        "--per-video",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="dialogues per video (the world writes 2 captions per video; QA sets more)",
+    )
     parser.add_argument("--key-frame", default="first")
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--device", default="cpu")
@@ -151,8 +172,10 @@ def main() -> None:
         model, processor = load_video_model(path, dtype=args.dtype, device=args.device)
         if args.fit_steps:
             fit(model, processor, make_items(8, args.frames[0]), args.fit_steps)
-        print(f"model={args.model or args.preset} device={args.device} dtype={args.dtype} "
-              f"threads={torch.get_num_threads()} fit_steps={args.fit_steps}")
+        print(
+            f"model={args.model or args.preset} device={args.device} dtype={args.dtype} "
+            f"threads={torch.get_num_threads()} fit_steps={args.fit_steps}"
+        )
         for n_frames in args.frames:
             for per_video in args.per_video:
                 items = make_items(args.samples, n_frames, per_video)

@@ -42,9 +42,19 @@ def _build(preset: str, out: Path) -> Path:
         return build_model(preset, out)
     from videoutr.models.tiny import TinyConfig, init_tiny_model
 
-    cfg = TinyConfig(image_size=384, patch_size=14, vision_hidden=64, vision_layers=2, vision_heads=2,
-                     text_hidden=128, text_layers=2, text_heads=4, text_kv_heads=2, num_frames=32,
-                     max_positions=32768)
+    cfg = TinyConfig(
+        image_size=384,
+        patch_size=14,
+        vision_hidden=64,
+        vision_layers=2,
+        vision_heads=2,
+        text_hidden=128,
+        text_layers=2,
+        text_heads=4,
+        text_kv_heads=2,
+        num_frames=32,
+        max_positions=32768,
+    )
     return init_tiny_model(out, preset=cfg, seed=0)
 
 
@@ -80,17 +90,20 @@ def floor(args) -> None:
     from videoutr.models.load import load_video_model
 
     with tempfile.TemporaryDirectory() as tmp:
-        model, processor = load_video_model(_build(args.preset, Path(tmp) / "model"), dtype=args.dtype,
-                                            device=args.device)
+        model, processor = load_video_model(
+            _build(args.preset, Path(tmp) / "model"), dtype=args.dtype, device=args.device
+        )
         print(f"device: {device_name(args.device)}  preset={args.preset} frames={args.frames}")
         for per_video in args.per_video:
             items = make_items(args.videos * per_video, args.frames, per_video=per_video)
-            batches = [items[i:i + args.batch_size] for i in range(0, len(items), args.batch_size)]
+            batches = [items[i : i + args.batch_size] for i in range(0, len(items), args.batch_size)]
             floor_s = _time(lambda batches=batches: _floor(model, processor, batches), args.repeats)
             tpl_s = _time(lambda batches=batches: _tpl(model, processor, batches), args.repeats)
-            print(f"dialogues/video={per_video} samples={len(items)} batch={args.batch_size} | "
-                  f"floor {floor_s / len(items) * 1e3:8.1f} ms/dialogue | tpl {tpl_s / len(items) * 1e3:8.1f} "
-                  f"ms/dialogue | tpl/floor {tpl_s / floor_s:5.3f}x")
+            print(
+                f"dialogues/video={per_video} samples={len(items)} batch={args.batch_size} | "
+                f"floor {floor_s / len(items) * 1e3:8.1f} ms/dialogue | tpl {tpl_s / len(items) * 1e3:8.1f} "
+                f"ms/dialogue | tpl/floor {tpl_s / floor_s:5.3f}x"
+            )
 
 
 def workers(args) -> None:
@@ -111,9 +124,16 @@ def workers(args) -> None:
         print(f"device: {device_name('cpu')}  tiny model, {args.samples} samples of {args.frames} frames, ray executor")
         rates = {}
         for n in args.workers:
-            cfg = TplRunConfig(model=str(model_dir), data=str(tmp / "data.jsonl"), out=str(tmp / f"w{n}/s.jsonl"),
-                               video_root=str(tmp), frames=args.frames, batch_size=args.batch_size,
-                               executor="ray", workers=n)
+            cfg = TplRunConfig(
+                model=str(model_dir),
+                data=str(tmp / "data.jsonl"),
+                out=str(tmp / f"w{n}/s.jsonl"),
+                video_root=str(tmp),
+                frames=args.frames,
+                batch_size=args.batch_size,
+                executor="ray",
+                workers=n,
+            )
             start = time.perf_counter()
             run_tpl(cfg, progress=False)
             rates[n] = args.samples / (time.perf_counter() - start)
@@ -141,12 +161,36 @@ def _scoring_peak(model_dir: Path, root: Path, records: int, chunk: int, batches
     data = root / f"corpus-{records}.jsonl"
     with data.open("w") as handle:
         for i in range(records):
-            handle.write(json.dumps({"id": f"s{i:07d}", "video": f"v{i % 4}.mp4", "conversations": [
-                {"from": "human", "value": "<video>\nWhat happens in the video?"},
-                {"from": "gpt", "value": f"A square moves from the left to the right, sample {i}."}]}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": f"s{i:07d}",
+                        "video": f"v{i % 4}.mp4",
+                        "conversations": [
+                            {"from": "human", "value": "<video>\nWhat happens in the video?"},
+                            {"from": "gpt", "value": f"A square moves from the left to the right, sample {i}."},
+                        ],
+                    }
+                )
+                + "\n"
+            )
     out = root / f"scores-{records}.jsonl"
-    cmd = [str(Path(sys.executable).parent / "videoutr"), "tpl", "--model", str(model_dir), "--data", str(data),
-           "--out", str(out), "--video-root", str(root), "--batch-size", "4", "--chunk-size", str(chunk)]
+    cmd = [
+        str(Path(sys.executable).parent / "videoutr"),
+        "tpl",
+        "--model",
+        str(model_dir),
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--video-root",
+        str(root),
+        "--batch-size",
+        "4",
+        "--chunk-size",
+        str(chunk),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     partial = out.with_name(out.name + ".parts") / "chunk-00000.jsonl.partial"
     peak = float("nan")
@@ -168,11 +212,13 @@ def memory(args) -> None:
         model_dir = build_model("tiny", tmp / "model")
         for i, (_, frames, _) in enumerate(make_items(4, 8, size=48)):
             write_video(tmp / f"v{i}.mp4", frames, fps=8)
-        print(f"device: {device_name('cpu')}  tiny model, chunk {args.chunk}, peak RSS of `videoutr tpl` "
-              f"once {args.batches} batches are scored")
+        print(
+            f"device: {device_name('cpu')}  tiny model, chunk {args.chunk}, peak RSS of `videoutr tpl` "
+            f"once {args.batches} batches are scored"
+        )
         for records in args.records:
             peak = _scoring_peak(model_dir, tmp, records, args.chunk, args.batches)
-            size = (tmp / f"corpus-{records}.jsonl").stat().st_size / 2 ** 20
+            size = (tmp / f"corpus-{records}.jsonl").stat().st_size / 2**20
             print(f"records={records:8d} file={size:6.0f} MiB | peak RSS {peak:6.0f} MiB")
 
 

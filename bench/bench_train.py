@@ -25,9 +25,20 @@ def build_model(preset: str, out: Path) -> Path:
     if preset == "tiny":
         return init_tiny_model(out, preset="tiny", seed=0)
     if preset == "ov-0.5b":  # SigLIP-so400m (27 x 1152, patch 14 @ 384) + Qwen2-0.5B (24 x 896)
-        cfg = TinyConfig(image_size=384, patch_size=14, vision_hidden=1152, vision_layers=27, vision_heads=16,
-                         text_hidden=896, text_layers=24, text_heads=14, text_kv_heads=2, vocab_size=640,
-                         num_frames=32, max_positions=32768)
+        cfg = TinyConfig(
+            image_size=384,
+            patch_size=14,
+            vision_hidden=1152,
+            vision_layers=27,
+            vision_heads=16,
+            text_hidden=896,
+            text_layers=24,
+            text_heads=14,
+            text_kv_heads=2,
+            vocab_size=640,
+            num_frames=32,
+            max_positions=32768,
+        )
         return init_tiny_model(out, preset=cfg, seed=0)
     raise SystemExit(f"unknown preset {preset!r}: tiny | ov-0.5b")
 
@@ -36,8 +47,21 @@ def make_world(out: Path, videos: int, size: int, frames: int) -> Path:
     import subprocess
     import sys
 
-    cmd = [str(Path(sys.executable).parent / "videoutr"), "world", "--out", str(out), "--num-videos", str(videos),
-           "--frames", str(frames), "--size", str(size), str(size), "--preset", "tiny"]
+    cmd = [
+        str(Path(sys.executable).parent / "videoutr"),
+        "world",
+        "--out",
+        str(out),
+        "--num-videos",
+        str(videos),
+        "--frames",
+        str(frames),
+        "--size",
+        str(size),
+        str(size),
+        "--preset",
+        "tiny",
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
     return out
 
@@ -70,22 +94,41 @@ def main() -> None:
         model = build_model(args.preset, tmp / "model")
         size = 384 if args.preset == "ov-0.5b" else 48
         world = make_world(tmp / "world", args.videos, size, max(args.frames, 8))
-        overrides = [f"model.path={model}", f"data.datasets=[{{json_path: {world / 'captions.json'}}}]",
-                     f"data.video_root=[{world}]", "data.eval_fraction=0", f"data.num_frames={args.frames}",
-                     f"run.output_dir={tmp / 'run'}", f"run.max_steps={args.steps}", f"run.batch_size={args.batch_size}",
-                     f"run.save_steps={args.steps}", "run.logging_steps=5", f"run.precision={args.precision}",
-                     "optim.warmup_steps=2", f"data.cache_samples={args.cache_samples}"]
+        overrides = [
+            f"model.path={model}",
+            f"data.datasets=[{{json_path: {world / 'captions.json'}}}]",
+            f"data.video_root=[{world}]",
+            "data.eval_fraction=0",
+            f"data.num_frames={args.frames}",
+            f"run.output_dir={tmp / 'run'}",
+            f"run.max_steps={args.steps}",
+            f"run.batch_size={args.batch_size}",
+            f"run.save_steps={args.steps}",
+            "run.logging_steps=5",
+            f"run.precision={args.precision}",
+            "optim.warmup_steps=2",
+            f"data.cache_samples={args.cache_samples}",
+        ]
         start = time.perf_counter()
         summary = run_training(load_recipe(None, overrides))
         wall = time.perf_counter() - start
     print(f"device: {device_name(args.device)}")
-    print(f"preset={args.preset} frames={args.frames} batch={args.batch_size} steps={summary['steps']} "
-          f"cache_samples={args.cache_samples}")
+    print(
+        f"preset={args.preset} frames={args.frames} batch={args.batch_size} steps={summary['steps']} "
+        f"cache_samples={args.cache_samples}"
+    )
     print(f"train tokens/s (non-padding, Trainer loop): {summary['tokens_per_s']:.0f}")
     print(f"optimizer steps/s: {summary['steps'] / summary['seconds']:.2f}")
     print(f"wall incl. model load, data and final save: {wall:.1f} s")
-    print(json.dumps({"trainable": summary["trainable"], "loss_first": summary["train_loss_first"],
-                      "loss_last": summary["train_loss_last"]}))
+    print(
+        json.dumps(
+            {
+                "trainable": summary["trainable"],
+                "loss_first": summary["train_loss_first"],
+                "loss_last": summary["train_loss_last"],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,12 @@ def main() -> None:
         resume = time.perf_counter() - start
         stages = _stages(cfg, args.num_videos, Path(tmp))
     frames = written * cfg.frames
-    print(f"world {cfg.height}x{cfg.width}, {cfg.frames} frames, {args.num_videos} videos (+{written - args.num_videos} reversed twins)")
-    print(f"end to end ({args.workers} process{'es' if args.workers > 1 else ''}):  {written / total:8.1f} videos/s  {frames / total:9.0f} frames/s  ({total:.2f} s)")
+    print(
+        f"world {cfg.height}x{cfg.width}, {cfg.frames} frames, {args.num_videos} videos (+{written - args.num_videos} reversed twins)"
+    )
+    print(
+        f"end to end ({args.workers} process{'es' if args.workers > 1 else ''}):  {written / total:8.1f} videos/s  {frames / total:9.0f} frames/s  ({total:.2f} s)"
+    )
     print(f"rerun (all done, resume skips): {resume:.2f} s")
     per_video = {k: v / args.num_videos for k, v in stages.items()}
     busy = sum(per_video.values())

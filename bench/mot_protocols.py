@@ -43,7 +43,9 @@ def trackeval_rule_inputs(clip, video, min_visible: float = M.MIN_VISIBLE):
             pts = [p for k, p in enumerate(pts) if k not in drop]
         gt_ids.append(np.array([i for i, _ in kept], dtype=int))
         trk_ids.append(np.array([i for i, _ in pts], dtype=int))
-        sims.append(M.iou_matrix(np.array([b for _, b in kept]).reshape(-1, 4), np.array([b for _, b in pts]).reshape(-1, 4)))
+        sims.append(
+            M.iou_matrix(np.array([b for _, b in kept]).reshape(-1, 4), np.array([b for _, b in pts]).reshape(-1, 4))
+        )
     return gt_ids, trk_ids, sims
 
 
@@ -66,15 +68,20 @@ def main() -> None:
     ours = M.tracking_metrics(clips, truth)
     with tempfile.TemporaryDirectory() as out:
         write_mot(clips, Path(out), truth)
-        agg = evaluate_mot_sequences(gt_dir=Path(out) / "gt", tracker_dir=Path(out),
-                                     metrics=["CLEAR", "HOTA", "Identity"]).aggregate
+        agg = evaluate_mot_sequences(
+            gt_dir=Path(out) / "gt", tracker_dir=Path(out), metrics=["CLEAR", "HOTA", "Identity"]
+        ).aggregate
     parts = [trackeval_rule_inputs(c, truth[c.video_id]) for c in clips if c.video_id in truth]
-    swapped = (aggregate_identity_metrics([compute_identity_metrics(*p) for p in parts])["IDF1"],
-               aggregate_clear_metrics([compute_clear_metrics(*p) for p in parts])["MOTA"],
-               aggregate_hota_metrics([compute_hota_metrics(*p) for p in parts])["HOTA"])
+    swapped = (
+        aggregate_identity_metrics([compute_identity_metrics(*p) for p in parts])["IDF1"],
+        aggregate_clear_metrics([compute_clear_metrics(*p) for p in parts])["MOTA"],
+        aggregate_hota_metrics([compute_hota_metrics(*p) for p in parts])["HOTA"],
+    )
     print(f"{'':48s} {'IDF1':>7s} {'MOTA':>7s} {'HOTA':>7s}")
     print(f"{'videoutr engine eval':48s} {ours['IDF1']:7.4f} {ours['MOTA']:7.4f} {ours['HOTA']:7.4f}")
-    print(f"{'TrackEval protocol on the MOT export':48s} {agg.Identity.IDF1:7.4f} {agg.CLEAR.MOTA:7.4f} {agg.HOTA.HOTA:7.4f}")
+    print(
+        f"{'TrackEval protocol on the MOT export':48s} {agg.Identity.IDF1:7.4f} {agg.CLEAR.MOTA:7.4f} {agg.HOTA.HOTA:7.4f}"
+    )
     print(f"{'engine eval with TrackEval distractor rule':48s} {swapped[0]:7.4f} {swapped[1]:7.4f} {swapped[2]:7.4f}")
 
 

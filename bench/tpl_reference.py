@@ -48,7 +48,7 @@ def answer_mask(ids: list[int], tokenizer) -> torch.Tensor:
     header = tokenizer("assistant\n", add_special_tokens=False)["input_ids"]
     mask, i = torch.zeros(len(ids), dtype=torch.bool), 0
     while i < len(ids):
-        if ids[i] == start and ids[i + 1:i + 1 + len(header)] == header:
+        if ids[i] == start and ids[i + 1 : i + 1 + len(header)] == header:
             j = i + 1 + len(header)
             while ids[j] != end:
                 mask[j] = True
@@ -95,13 +95,15 @@ def main() -> int:
         idx = np.linspace(0, len(frames) - 1, min(mine["frames_requested"], len(frames))).round().astype(int)
         chat = messages(record["conversations"])
         full, n = perplexity(model, processor, chat, frames[idx])
-        key = idx[mine["key_frame"]:mine["key_frame"] + 1]
+        key = idx[mine["key_frame"] : mine["key_frame"] + 1]
         single, _ = perplexity(model, processor, chat, frames[key])
         diff = max(abs(full - mine["ppl_full"]) / full, abs(single - mine["ppl_single"]) / single)
         bad = diff > args.tol or list(idx) != mine["frame_idx"] or n != mine["n_tokens"]
         worst, flagged = max(worst, diff), flagged + bad
-        print(f"{record['id']:24s} tokens {n}/{mine['n_tokens']}  full {full:.4f} vs {mine['ppl_full']:.4f}  "
-              f"single {single:.4f} vs {mine['ppl_single']:.4f}  rel {diff:.1e}{'  DIFFERS' if bad else ''}")
+        print(
+            f"{record['id']:24s} tokens {n}/{mine['n_tokens']}  full {full:.4f} vs {mine['ppl_full']:.4f}  "
+            f"single {single:.4f} vs {mine['ppl_single']:.4f}  rel {diff:.1e}{'  DIFFERS' if bad else ''}"
+        )
     print(f"worst relative difference {worst:.2e}; {flagged} sample(s) flagged")
     return 1 if flagged else 0
 

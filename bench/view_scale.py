@@ -75,9 +75,19 @@ def main() -> None:
             while browser.execute_script("return document.getElementById('detail').dataset.loaded") != str(last):
                 time.sleep(0.01)
             open_ms = (time.perf_counter() - start) * 1000
-        print(json.dumps({"samples": args.samples, "build_s": round(build_s, 2), "site_mb": round(size_mb, 1),
-                          "load_to_table_ms": round(load_ms), "sort_ms": round(sort_ms, 1),
-                          "filter_ms": round(filter_ms, 1), "open_last_sample_ms": round(open_ms)}))
+        print(
+            json.dumps(
+                {
+                    "samples": args.samples,
+                    "build_s": round(build_s, 2),
+                    "site_mb": round(size_mb, 1),
+                    "load_to_table_ms": round(load_ms),
+                    "sort_ms": round(sort_ms, 1),
+                    "filter_ms": round(filter_ms, 1),
+                    "open_last_sample_ms": round(open_ms),
+                }
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

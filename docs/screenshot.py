@@ -1,6 +1,6 @@
 """Screenshot of a `videoutr view` page with its first stated box clicked (the README's picture).
 
-    python docs/screenshot.py runs/demo/view/runs/engine__out/index.html#0 docs/view.png
+python docs/screenshot.py runs/demo/view/runs/engine__out/index.html#0 docs/view.png
 """
 
 from __future__ import annotations

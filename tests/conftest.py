@@ -75,15 +75,45 @@ def run_folder(tmp_path_factory, tiny_dir) -> Path:
     root = tmp_path_factory.mktemp("runs")
     generate_world(world_preset("tiny", num_videos=4, seed=0), root / "world", progress=False)
     run_engine(root / "world" / "videos", root / "utr", EngineConfig().validate(), progress=False)
-    run_tpl(TplRunConfig(model=str(tiny_dir), data=str(root / "utr" / "utr.json"), out=str(root / "tpl" / "utr.jsonl"),
-                         video_root=str(root / "world" / "videos"), frames=4), progress=False)
-    run_eval(EvalConfig(model=str(tiny_dir), bench=str(root / "world" / "bench.json"), out=str(root / "eval" / "tiny"),
-                        video_root=[str(root / "world")], conditions=["full", "shuffled"], frames=4, limit=4))
+    run_tpl(
+        TplRunConfig(
+            model=str(tiny_dir),
+            data=str(root / "utr" / "utr.json"),
+            out=str(root / "tpl" / "utr.jsonl"),
+            video_root=str(root / "world" / "videos"),
+            frames=4,
+        ),
+        progress=False,
+    )
+    run_eval(
+        EvalConfig(
+            model=str(tiny_dir),
+            bench=str(root / "world" / "bench.json"),
+            out=str(root / "eval" / "tiny"),
+            video_root=[str(root / "world")],
+            conditions=["full", "shuffled"],
+            frames=4,
+            limit=4,
+        )
+    )
     (root / "report.md").write_text("# A tiny demo\n\nSee ![accuracy](plot.png).\n\n<script>alert(1)</script>\n")
     cv2.imwrite(str(root / "plot.png"), np.full((20, 30, 3), 200, np.uint8))
     cv2.imwrite(str(root / "extra.png"), np.full((20, 30, 3), 100, np.uint8))
-    write_json(root / "results.json", {"wall_s": 12.5, "claims": [
-        {"id": "utr_beats_captions", "claim": "UTR beats captions", "value": 0.1, "ci": [0.02, 0.2], "verdict": "reproduced"}]})
+    write_json(
+        root / "results.json",
+        {
+            "wall_s": 12.5,
+            "claims": [
+                {
+                    "id": "utr_beats_captions",
+                    "claim": "UTR beats captions",
+                    "value": 0.1,
+                    "ci": [0.02, 0.2],
+                    "verdict": "reproduced",
+                }
+            ],
+        },
+    )
     return root
 
 
@@ -105,5 +135,6 @@ def random_base(tmp_path_factory) -> Path:
     from videoutr.grid import GRID_PLACES
     from videoutr.models.tiny import init_tiny_model
 
-    return init_tiny_model(tmp_path_factory.mktemp("base") / "model", preset="tiny", seed=0,
-                           extra_text=tuple(GRID_PLACES))
+    return init_tiny_model(
+        tmp_path_factory.mktemp("base") / "model", preset="tiny", seed=0, extra_text=tuple(GRID_PLACES)
+    )

@@ -6,8 +6,20 @@ import typer.main
 
 from videoutr.cli import app
 
-CONFIGURED = {"world", "footage", "train", "demo", "view", "export", "engine run", "tpl score", "tpl attention",
-              "model init", "eval run", "eval probe"}
+CONFIGURED = {
+    "world",
+    "footage",
+    "train",
+    "demo",
+    "view",
+    "export",
+    "engine run",
+    "tpl score",
+    "tpl attention",
+    "model init",
+    "eval run",
+    "eval probe",
+}
 
 
 def _commands(command, path=()):

@@ -26,12 +26,19 @@ def test_wheel_in_a_fresh_venv_runs_the_smallest_demo(tmp_path):
     for name in tracked:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
-    subprocess.run([*pip, "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist")],
-                   check=True, cwd=tmp_path)
+    subprocess.run(
+        [*pip, "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist")],
+        check=True,
+        cwd=tmp_path,
+    )
     wheel = next((tmp_path / "dist").glob("videoutr-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for shipped in ("videoutr/recipes/demo_arm.yaml", "videoutr/recipes/tiny_base.yaml",
-                    "videoutr/recipes/tiny_cpu.yaml", "videoutr/assets/tiny_base/model.safetensors"):
+    for shipped in (
+        "videoutr/recipes/demo_arm.yaml",
+        "videoutr/recipes/tiny_base.yaml",
+        "videoutr/recipes/tiny_cpu.yaml",
+        "videoutr/assets/tiny_base/model.safetensors",
+    ):
         assert shipped in names, shipped
 
     venv = tmp_path / "venv"
@@ -39,16 +46,33 @@ def test_wheel_in_a_fresh_venv_runs_the_smallest_demo(tmp_path):
     python = venv / "bin" / "python"
     subprocess.run([*pip, "--python", str(python), "install", "--no-deps", str(wheel)], check=True)
     # the dependencies (torch, transformers, ...) come from this interpreter's environment, after the wheel
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
 
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    found = subprocess.run([str(python), "-c", "import videoutr; print(videoutr.__file__)"], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, check=True).stdout
+    found = subprocess.run(
+        [str(python), "-c", "import videoutr; print(videoutr.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert found.startswith(str(site)), found
-    run = subprocess.run([str(venv / "bin" / "videoutr"), "demo", "--preset", "smallest", "--out", "demo"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [str(venv / "bin" / "videoutr"), "demo", "--preset", "smallest", "--out", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     results = json.loads((tmp_path / "demo" / "results.json").read_text())
     assert results["claims"] and (tmp_path / "demo" / "report.md").is_file()

@@ -72,8 +72,9 @@ class Checks:
         elif not path.is_file():
             self.add(f"{option} {path}: not a file")
 
-    def output(self, option: str, path: str | Path, inputs: dict[str, str | Path | None] | None = None,
-               folder: bool = False) -> None:
+    def output(
+        self, option: str, path: str | Path, inputs: dict[str, str | Path | None] | None = None, folder: bool = False
+    ) -> None:
         """An output path that is writable, of the right kind (file or folder), and no input's path
         (nor a file the command writes next to it, `<out>.*`, nor one of a folder's own files)."""
         path = Path(path)
@@ -126,7 +127,24 @@ def _overlaps(out: Path, source: Path, folder: bool) -> bool:
 
 
 # files that commands writing into a folder (eval, probe, engine) create there
-FOLDER_OUTPUTS = frozenset({"samples.jsonl", "samples.jsonl.partial", "summary.json", "report.md", "config.json",
-                            "accuracy.png", "records.jsonl", "records.jsonl.partial", "utr.json", "data.yaml",
-                            "trajectories.jsonl", "errors.jsonl", "stats.json", "engine_config.json", "run.json",
-                            "attention.json", "attention.png"})
+FOLDER_OUTPUTS = frozenset(
+    {
+        "samples.jsonl",
+        "samples.jsonl.partial",
+        "summary.json",
+        "report.md",
+        "config.json",
+        "accuracy.png",
+        "records.jsonl",
+        "records.jsonl.partial",
+        "utr.json",
+        "data.yaml",
+        "trajectories.jsonl",
+        "errors.jsonl",
+        "stats.json",
+        "engine_config.json",
+        "run.json",
+        "attention.json",
+        "attention.png",
+    }
+)

@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: one line, the traceback on request
         if debug or _DEBUG["on"]:
             raise
-        typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback",
-                   err=True)
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback", err=True
+        )
         raise SystemExit(EXIT_USAGE) from None
 
 

@@ -14,10 +14,19 @@ from typing import Annotated
 
 import typer
 
-ConfigFile = Annotated[Path | None, typer.Option(
-    "--config", help="YAML of this command's settings (its config's keys); positional a.b=value and flags win over it.")]
-Overrides = Annotated[list[str] | None, typer.Argument(
-    help="Settings key=value over --config (values read as YAML), e.g. limit=20 inputs.fps=1.", show_default=False)]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="YAML of this command's settings (its config's keys); positional a.b=value and flags win over it.",
+    ),
+]
+Overrides = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Settings key=value over --config (values read as YAML), e.g. limit=20 inputs.fps=1.", show_default=False
+    ),
+]
 
 
 def typed(**flags) -> dict:

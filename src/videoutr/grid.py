@@ -13,9 +13,15 @@ from __future__ import annotations
 import numpy as np
 
 GRID_PLACES: tuple[str, ...] = (
-    "top left", "top center", "top right",
-    "middle left", "center", "middle right",
-    "bottom left", "bottom center", "bottom right",
+    "top left",
+    "top center",
+    "top right",
+    "middle left",
+    "center",
+    "middle right",
+    "bottom left",
+    "bottom center",
+    "bottom right",
 )
 
 

@@ -79,15 +79,17 @@ def read_json(path: str | Path) -> Any:
         raise DataFormatError(path, "not UTF-8 text") from None
 
 
-def iter_jsonl(path: str | Path, skip_torn_tail: bool = False,
-               report: Callable[[str, str], None] | None = None) -> Iterator[dict]:
+def iter_jsonl(
+    path: str | Path, skip_torn_tail: bool = False, report: Callable[[str, str], None] | None = None
+) -> Iterator[dict]:
     """Yield the objects of a JSONL file (see `iter_jsonl_numbered`)."""
     for _, obj in iter_jsonl_numbered(path, skip_torn_tail, report):
         yield obj
 
 
-def iter_jsonl_numbered(path: str | Path, skip_torn_tail: bool = False,
-                        report: Callable[[str, str], None] | None = None) -> Iterator[tuple[int, dict]]:
+def iter_jsonl_numbered(
+    path: str | Path, skip_torn_tail: bool = False, report: Callable[[str, str], None] | None = None
+) -> Iterator[tuple[int, dict]]:
     """Yield `(line number, object)` for a JSONL file, naming file and line on a malformed one.
 
     With `skip_torn_tail`, an unparsable *last* line without a trailing newline (a write cut by a

@@ -28,8 +28,9 @@ def is_inside(path: str | Path, root: str | Path) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def find_in_roots(name: str, roots: Sequence[str | Path], suffixes: Sequence[str] = ("",),
-                  allow_outside: bool = False) -> Path | None:
+def find_in_roots(
+    name: str, roots: Sequence[str | Path], suffixes: Sequence[str] = ("",), allow_outside: bool = False
+) -> Path | None:
     """The first existing file `root / (name + suffix)` over `roots` (the working folder when
     none), or None; raises `PathOutsideRoot` when `name` leaves every root and that is not allowed."""
     roots = [Path(r) for r in roots] or [Path(".")]

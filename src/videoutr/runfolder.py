@@ -25,8 +25,15 @@ from videoutr.errors import ConfigError
 from videoutr.jsonio import atomic_write_text, read_json, write_json, write_jsonl
 from videoutr.resume import ResumableJsonl
 
-__all__ = ["ResumableJsonl", "StageMarkers", "atomic_write_text", "changed_settings", "lock_settings",
-           "write_json", "write_jsonl"]
+__all__ = [
+    "ResumableJsonl",
+    "StageMarkers",
+    "atomic_write_text",
+    "changed_settings",
+    "lock_settings",
+    "write_json",
+    "write_jsonl",
+]
 
 
 def changed_settings(before: dict, now: dict, keys: Iterable[str] | None = None) -> list[str]:
@@ -35,8 +42,16 @@ def changed_settings(before: dict, now: dict, keys: Iterable[str] | None = None)
     return sorted(k for k in names if before.get(k) != now.get(k))
 
 
-def lock_settings(path: str | Path, settings: dict, *, locked: bool, what: str, hint: str,
-                  keys: Iterable[str] | None = None, record: dict | None = None) -> None:
+def lock_settings(
+    path: str | Path,
+    settings: dict,
+    *,
+    locked: bool,
+    what: str,
+    hint: str,
+    keys: Iterable[str] | None = None,
+    record: dict | None = None,
+) -> None:
     """Refuse a rerun with other settings, then record them.
 
     When `locked` (the place already holds results) and `path` holds settings that differ from
@@ -56,8 +71,12 @@ def lock_settings(path: str | Path, settings: dict, *, locked: bool, what: str, 
 class StageMarkers:
     """Done-markers `DIR/<name>.done` (`{"result": ..., "seconds": ...}`): a stage runs once."""
 
-    def __init__(self, folder: str | Path, on_done: Callable[[str, float], None] | None = None,
-                 on_skip: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        folder: str | Path,
+        on_done: Callable[[str, float], None] | None = None,
+        on_skip: Callable[[str], None] | None = None,
+    ) -> None:
         self.dir = Path(folder)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.timings: dict[str, float] = {}

@@ -33,9 +33,16 @@ from videoutr.errors import ConfigError
 T = TypeVar("T")
 
 
-def load_config(cls: type[T], source: str | Path | dict | None, overrides: Iterable[str] = (), *, name: str,
-                values: dict[str, Any] | None = None, check: Callable[[T], list[str]] | None = None,
-                base: Any = None) -> T:
+def load_config(
+    cls: type[T],
+    source: str | Path | dict | None,
+    overrides: Iterable[str] = (),
+    *,
+    name: str,
+    values: dict[str, Any] | None = None,
+    check: Callable[[T], list[str]] | None = None,
+    base: Any = None,
+) -> T:
     """A `cls` from `base` (an instance, e.g. a preset, or a mapping of a command's own defaults;
     default: the dataclass defaults) updated by
     `source` (a YAML file or a mapping), then `overrides`, then `values` (dotted key -> typed value,

@@ -62,4 +62,3 @@ def model(tiny_dir) -> Path:
 @pytest.fixture(scope="session")
 def captions(world) -> list[dict]:
     return json.loads((world / "captions.json").read_text())
-

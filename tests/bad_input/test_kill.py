@@ -39,15 +39,30 @@ def test_sigkill_then_rerun_gives_the_uninterrupted_outputs(command, cli, world,
     items.insert(2, {**items[0], "id": "gone", "video": "videos/nope.mp4"})
     bench = tmp_path / "bench.json"
     bench.write_text(json.dumps(items))
-    args = ["eval", command, "--model", str(model), "--bench", str(bench), "--video-root", str(world),
-            "--conditions", "full,shuffled" if command == "run" else "full,single,shuffled,reversed,none"]
+    args = [
+        "eval",
+        command,
+        "--model",
+        str(model),
+        "--bench",
+        str(bench),
+        "--video-root",
+        str(world),
+        "--conditions",
+        "full,shuffled" if command == "run" else "full,single,shuffled,reversed,none",
+    ]
     code, _, stderr = cli(*args, "--out", tmp_path / "straight")
     assert code == 1 and "1 of 6 items failed" in stderr
 
     killed = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    proc = subprocess.run([sys.executable, "-c", KILLER, *args, "--out", str(killed)], env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, *args, "--out", str(killed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
     partial = killed / "samples.jsonl.partial"
     assert not (killed / "samples.jsonl").exists() and partial.is_file()

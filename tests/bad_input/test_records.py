@@ -42,7 +42,9 @@ def tpl_run(world, model, captions, tmp_path_factory):
     records.append({**captions[2], "id": ["a", "list"]})
     data = folder / "data.json"
     data.write_text(json.dumps(records))
-    return _invoke(main, ["tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", folder / "s.jsonl"]), folder
+    return _invoke(
+        main, ["tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", folder / "s.jsonl"]
+    ), folder
 
 
 def _invoke(main, args):
@@ -60,7 +62,9 @@ def test_tpl_bad_record_is_named_and_the_rest_is_scored(tpl_run, key, captions):
     (code, stdout, stderr), folder = tpl_run
     assert code == 1, stderr
     assert "scored 6 samples (16 errors)" in stdout and "16 of 22 samples failed" in stderr
-    errors = ["error: " + part for line in stderr.splitlines() for part in line.split("error: ")[1:]]  # bars share lines
+    errors = [
+        "error: " + part for line in stderr.splitlines() for part in line.split("error: ")[1:]
+    ]  # bars share lines
     marker = "duplicate id" if key == "duplicate" else (f"sample {key}:", f"(id {key})")
     lines = [line for line in errors if any(m in line for m in ([marker] if isinstance(marker, str) else marker))]
     assert len(lines) == 1, stderr
@@ -88,7 +92,9 @@ def test_tpl_odd_videos_are_scored_with_what_they_have(tpl_run):
 def test_tpl_jsonl_malformed_lines_are_skipped(cli, world, model, captions, tmp_path):
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps(captions[0]) + "\n{broken\n[1, 2]\n" + json.dumps(captions[1]) + "\n")
-    code, stdout, stderr = cli("tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", tmp_path / "s.jsonl")
+    code, stdout, stderr = cli(
+        "tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", tmp_path / "s.jsonl"
+    )
     assert code == 1 and "scored 2 samples (2 errors)" in stdout
     assert f"error: {data}:2: malformed JSON line" in stderr and f"error: {data}:3: expected a JSON object" in stderr
 
@@ -96,14 +102,27 @@ def test_tpl_jsonl_malformed_lines_are_skipped(cli, world, model, captions, tmp_
 def test_tpl_nothing_usable_exits_2(cli, world, model, captions, tmp_path):
     data = tmp_path / "d.json"
     data.write_text(json.dumps([{**captions[0], "video": "videos/nope.mp4"}, {**captions[1], "video": "/etc/passwd"}]))
-    code, stdout, stderr = cli("tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", tmp_path / "s.jsonl")
+    code, stdout, stderr = cli(
+        "tpl", "score", "--model", model, "--data", data, "--video-root", world, "--out", tmp_path / "s.jsonl"
+    )
     assert code == 2 and "2 of 2 samples failed" in stderr and (tmp_path / "s.jsonl.errors.jsonl").is_file()
 
 
 def test_tpl_allow_outside_root(cli, world, model, captions, tmp_path):
     data = tmp_path / "d.json"
     data.write_text(json.dumps([{**captions[0], "video": "../videos/v00000.mp4"}]))
-    args = ["tpl", "score", "--model", model, "--data", data, "--video-root", world / "bad", "--out", tmp_path / "s.jsonl"]
+    args = [
+        "tpl",
+        "score",
+        "--model",
+        model,
+        "--data",
+        data,
+        "--video-root",
+        world / "bad",
+        "--out",
+        tmp_path / "s.jsonl",
+    ]
     code, _, stderr = cli(*args)
     assert code == 2 and "leaves the root" in stderr and "--allow-outside-root" in stderr
     code, stdout, stderr = cli(*args, "--allow-outside-root")
@@ -139,7 +158,9 @@ def eval_run(world, model, tmp_path_factory):
     items.append(["not", "an", "object"])
     bench = folder / "bench.json"
     bench.write_text(json.dumps(items))
-    result = _invoke(main, ["eval", "run", "--model", model, "--bench", bench, "--video-root", world, "--out", folder / "out"])
+    result = _invoke(
+        main, ["eval", "run", "--model", model, "--bench", bench, "--video-root", world, "--out", folder / "out"]
+    )
     return result, folder, [g["id"] for g in good]
 
 
@@ -169,10 +190,14 @@ def test_eval_nothing_usable_exits_2(cli, world, model, tmp_path):
     bench = tmp_path / "b.json"
     good = json.loads((world / "bench.json").read_text())[0]
     bench.write_text(json.dumps([{**good, "candidates": ["x"]}, {**good, "id": "n", "answer": "nowhere"}]))
-    code, _, stderr = cli("eval", "run", "--model", model, "--bench", bench, "--video-root", world, "--out", tmp_path / "o")
+    code, _, stderr = cli(
+        "eval", "run", "--model", model, "--bench", bench, "--video-root", world, "--out", tmp_path / "o"
+    )
     assert code == 2 and "no usable item (2 malformed)" in stderr and not (tmp_path / "o").exists()
     bench.write_text(json.dumps([{**good, "video": "videos/none.mp4"}]))
-    code, _, stderr = cli("eval", "probe", "--model", model, "--bench", bench, "--video-root", world, "--out", tmp_path / "p")
+    code, _, stderr = cli(
+        "eval", "probe", "--model", model, "--bench", bench, "--video-root", world, "--out", tmp_path / "p"
+    )
     assert code == 2 and "1 of 1 items failed" in stderr
 
 
@@ -189,7 +214,9 @@ def engine_videos(world, tmp_path_factory):
 def test_engine_bad_videos_are_listed_and_the_rest_is_processed(cli, engine_videos, tmp_path):
     code, stdout, stderr = cli("engine", "run", "--videos", engine_videos, "--out", tmp_path / "out", "--no-progress")
     assert code == 1 and "5 of 7 videos failed" in stderr, stderr
-    errors = {e["video_id"]: e["error"] for e in map(json.loads, (tmp_path / "out/errors.jsonl").read_text().splitlines())}
+    errors = {
+        e["video_id"]: e["error"] for e in map(json.loads, (tmp_path / "out/errors.jsonl").read_text().splitlines())
+    }
     assert set(errors) == {"zero", "truncated", "corrupt", "text", "image"}
     assert "still image" in errors["image"] and "0 bytes" in errors["zero"]
     samples = json.loads((tmp_path / "out/utr.json").read_text())
@@ -214,16 +241,32 @@ def test_train_bad_records_are_skipped_counted_and_exit_1(cli, world, model, cap
     from videoutr.train.config import DEFAULT_RECIPE
 
     data = tmp_path / "d.json"
-    bad = [{**captions[4], "id": "outside", "video": "../../../../etc/passwd"}, {**captions[5], "id": "int", "video": 7},
-           {**captions[6], "id": "gone", "video": "videos/nope.mp4"}]
+    bad = [
+        {**captions[4], "id": "outside", "video": "../../../../etc/passwd"},
+        {**captions[5], "id": "int", "video": 7},
+        {**captions[6], "id": "gone", "video": "videos/nope.mp4"},
+    ]
     data.write_text(json.dumps(captions[:4] + bad))
-    code, stdout, stderr = cli("train", "--config", DEFAULT_RECIPE, f"model.path={model}",
-                               f"data.datasets=[{{json_path: {data}}}]", f"data.video_root=[{world}]",
-                               "data.eval_fraction=0", f"run.output_dir={tmp_path}/run", "run.max_steps=1",
-                               "run.batch_size=2", "data.num_frames=2", "optim.warmup_steps=0", "run.eval_steps=null")
+    code, stdout, stderr = cli(
+        "train",
+        "--config",
+        DEFAULT_RECIPE,
+        f"model.path={model}",
+        f"data.datasets=[{{json_path: {data}}}]",
+        f"data.video_root=[{world}]",
+        "data.eval_fraction=0",
+        f"run.output_dir={tmp_path}/run",
+        "run.max_steps=1",
+        "run.batch_size=2",
+        "data.num_frames=2",
+        "optim.warmup_steps=0",
+        "run.eval_steps=null",
+    )
     assert code == 1 and "3 of 7 samples failed" in stderr, stderr
     summary = json.loads((tmp_path / "run/train_summary.json").read_text())
     assert summary["steps"] == 1 and summary["train_samples"] == 4
     assert summary["skipped_before_training"]["counts"] == {
-        "malformed or empty conversations": 1, "video or image path leaves the video roots": 1,
-        "video or image file not found": 1}
+        "malformed or empty conversations": 1,
+        "video or image path leaves the video roots": 1,
+        "video or image file not found": 1,
+    }

@@ -13,8 +13,9 @@ from videoutr.world.simulate import sample_scene
 
 
 def _moving_scene():
-    cfg = WorldConfig(num_videos=1, frames=16, height=64, width=64, min_objects=1, max_objects=1,
-                      sizes=("medium",)).validate()
+    cfg = WorldConfig(
+        num_videos=1, frames=16, height=64, width=64, min_objects=1, max_objects=1, sizes=("medium",)
+    ).validate()
     for seed in range(100):
         ann = sample_scene(cfg, "v", "train", stable_rng(seed, "scene", "v"))
         obj = ann.objects[0]
@@ -46,5 +47,7 @@ def test_build_cut_data_writes_two_moment_videos(tmp_path):
         assert sum("<video>" in t.value for t in sample.conversations) == 1
         assert all(any(p in t.value for p in FRAME_PHRASES) for t in sample.conversations if t.role == "human")
         frames = sample_frames(out / sample.video, num_frames=CUT_FRAMES).frames
-        change = [float(np.abs(frames[i + 1].astype(int) - frames[i].astype(int)).mean()) for i in range(CUT_FRAMES - 1)]
+        change = [
+            float(np.abs(frames[i + 1].astype(int) - frames[i].astype(int)).mean()) for i in range(CUT_FRAMES - 1)
+        ]
         assert sum(c > 1.0 for c in change) <= 1  # one cut at most (two moments may look alike)

@@ -55,8 +55,7 @@ def test_still_questions_of_one_kind_only():
 
 
 def test_place_only_samples_have_one_place_question_and_no_caption(tmp_path):
-    out = build_base_data(tmp_path, num_videos=4, frames_per_video=2, caption=False, max_questions=1,
-                          kinds=("place",))
+    out = build_base_data(tmp_path, num_videos=4, frames_per_video=2, caption=False, max_questions=1, kinds=("place",))
     for sample in load_samples(out / "still.json"):
         assert len(sample.conversations) == 2
         assert "Where is" in sample.conversations[0].value
@@ -64,15 +63,15 @@ def test_place_only_samples_have_one_place_question_and_no_caption(tmp_path):
 
 
 def test_build_base_runs_the_chosen_phases_and_skips_finished_ones(tmp_path, random_base):
-    overrides = ["run.max_steps=2", "run.batch_size=2", "run.save_steps=2", "run.eval_steps=2",
-                 "run.logging_steps=1"]
+    overrides = ["run.max_steps=2", "run.batch_size=2", "run.save_steps=2", "run.eval_steps=2", "run.logging_steps=1"]
     first = build_base(tmp_path / "out", tmp_path / "work", overrides, ("place", "mix"), random_base, num_videos=3)
     assert [s["steps"] for s in first] == [2, 2]
     assert (tmp_path / "out" / "model.safetensors").is_file()
     assert (tmp_path / "work" / "mix" / "train_summary.json").is_file()
     weights = (tmp_path / "out" / "model.safetensors").read_bytes()
-    assert build_base(tmp_path / "out", tmp_path / "work", overrides, ("place", "mix"), random_base,
-                      num_videos=3) == first
+    assert (
+        build_base(tmp_path / "out", tmp_path / "work", overrides, ("place", "mix"), random_base, num_videos=3) == first
+    )
     assert (tmp_path / "out" / "model.safetensors").read_bytes() == weights
 
 

@@ -57,10 +57,14 @@ def test_jsonl_input_is_accepted(tmp_path):
 
 
 def test_from_qa_puts_the_placeholder_once_and_may_end_on_a_question():
-    sample = Sample.from_qa("v1", [("What moves?", "A circle."), ("Which way?", None)], video="v1.mp4",
-                            source="utr", extra={"k": 1})
+    sample = Sample.from_qa(
+        "v1", [("What moves?", "A circle."), ("Which way?", None)], video="v1.mp4", source="utr", extra={"k": 1}
+    )
     assert [(t.role, t.value) for t in sample.conversations] == [
-        ("human", "<video>\nWhat moves?"), ("gpt", "A circle."), ("human", "Which way?")]
+        ("human", "<video>\nWhat moves?"),
+        ("gpt", "A circle."),
+        ("human", "Which way?"),
+    ]
     assert Sample.from_llava(sample.to_llava()) == sample and sample.extra == {"k": 1}
     text_only = Sample.from_qa("t", [("Hi?", "Hello.")], placeholder=None)
     assert text_only.conversations[0].value == "Hi?"

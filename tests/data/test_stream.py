@@ -41,8 +41,12 @@ def test_records_say_where_they_were_read(tmp_path):
     problems = []
     wheres = [w for w, _ in iter_records(tmp_path / "a.json")]
     wheres += [w for w, _ in iter_records(tmp_path / "b.jsonl", report=lambda w, r: problems.append(w))]
-    assert wheres == [f"{tmp_path}/a.json[0]", f"{tmp_path}/a.json[1]",
-                      f"{tmp_path}/b.jsonl:1", f"{tmp_path}/b.jsonl:3"]
+    assert wheres == [
+        f"{tmp_path}/a.json[0]",
+        f"{tmp_path}/a.json[1]",
+        f"{tmp_path}/b.jsonl:1",
+        f"{tmp_path}/b.jsonl:3",
+    ]
     assert problems == [f"{tmp_path}/b.jsonl:2"]
 
 
@@ -56,6 +60,7 @@ def test_mixture_strategies_select_what_the_training_loader_selects(tmp_path):
     for strategy in strategies:
         for name in ("a.json", "b.jsonl"):
             (tmp_path / "mix.yaml").write_text(
-                f"datasets:\n  - json_path: {name}\n    sampling_strategy: '{strategy}'\n")
+                f"datasets:\n  - json_path: {name}\n    sampling_strategy: '{strategy}'\n"
+            )
             got = [r for _, r in iter_records(tmp_path / "mix.yaml")]
             assert got == apply_strategy(records, parse_strategy(strategy), seed=0), (strategy, name)

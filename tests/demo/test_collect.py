@@ -3,8 +3,10 @@ from videoutr.demo.collect import answer_prior, drop_difference
 
 
 def _pq(full: list[int], other: list[int], cond: str = "single") -> dict:
-    return {c: {f"q{i}": {"correct": v, "temporal": True} for i, v in enumerate(vals)}
-            for c, vals in (("full", full), (cond, other))}
+    return {
+        c: {f"q{i}": {"correct": v, "temporal": True} for i, v in enumerate(vals)}
+        for c, vals in (("full", full), (cond, other))
+    }
 
 
 def test_drop_difference_is_the_drop_of_a_minus_the_drop_of_b_on_the_same_questions():
@@ -30,8 +32,13 @@ def test_a_claim_is_reproduced_only_when_its_interval_is_clear_and_its_target_me
 
 def test_the_lead_is_lost_when_less_than_half_of_it_remains():
     full = {"mean": 0.3, "lo": 0.2, "hi": 0.4, "n": 500}
-    verdicts = _verdicts({"utr_minus_captions_full": full, "utr_minus_captions_first": {"mean": 0.1, "lo": 0, "hi": 0.2},
-                          "utr_minus_captions_last": {"mean": 0.2, "lo": 0.1, "hi": 0.3}})
+    verdicts = _verdicts(
+        {
+            "utr_minus_captions_full": full,
+            "utr_minus_captions_first": {"mean": 0.1, "lo": 0, "hi": 0.2},
+            "utr_minus_captions_last": {"mean": 0.2, "lo": 0.1, "hi": 0.3},
+        }
+    )
     assert verdicts["utr_lead_kept_first"] == "reproduced" and verdicts["utr_lead_kept_last"] == "below target"
 
 
@@ -40,10 +47,16 @@ def test_the_answer_prior_picks_the_option_its_training_answers_give_most(tmp_pa
 
     arm = tmp_path / "arm.json"
     turns = [{"from": "human", "value": "<video>\nq"}, {"from": "gpt", "value": "left"}]
-    arm.write_text(json.dumps([{"id": str(i), "conversations": turns} for i in range(3)]
-                              + [{"id": "x", "conversations": [turns[0], {"from": "gpt", "value": "up"}]}]))
-    bench = {"a": {"candidates": ["up", "left"], "answer": "left", "temporal": True},
-             "b": {"candidates": ["up", "down"], "answer": "down", "temporal": True},
-             "c": {"candidates": ["right", "down"], "answer": "down", "temporal": True}}
+    arm.write_text(
+        json.dumps(
+            [{"id": str(i), "conversations": turns} for i in range(3)]
+            + [{"id": "x", "conversations": [turns[0], {"from": "gpt", "value": "up"}]}]
+        )
+    )
+    bench = {
+        "a": {"candidates": ["up", "left"], "answer": "left", "temporal": True},
+        "b": {"candidates": ["up", "down"], "answer": "down", "temporal": True},
+        "c": {"candidates": ["right", "down"], "answer": "down", "temporal": True},
+    }
     # a: "left" (3) wins and is right; b: "up" (1) wins and is wrong; c: a tie of two, right half the time
     assert answer_prior(str(arm), {"a": {}, "b": {}, "c": {}}, bench) == (1 + 0 + 0.5) / 3

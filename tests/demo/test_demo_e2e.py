@@ -9,8 +9,15 @@ from videoutr.demo.config import demo_preset
 from videoutr.demo.run import run_demo
 from videoutr.jsonio import iter_jsonl
 
-CLAIM_IDS = {"utr_minus_captions", "utr_minus_format_control", "utr_acc_minus_chance", "utr_twins_both_right",
-             "tpl_utr_minus_captions", "tpl_accuracy_r", "frames_used_utr_minus_captions"}
+CLAIM_IDS = {
+    "utr_minus_captions",
+    "utr_minus_format_control",
+    "utr_acc_minus_chance",
+    "utr_twins_both_right",
+    "tpl_utr_minus_captions",
+    "tpl_accuracy_r",
+    "frames_used_utr_minus_captions",
+}
 
 
 @pytest.mark.slow
@@ -24,8 +31,11 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
         assert (out / name).is_file()
 
     # temporal accuracy of the UTR model, recomputed from the per-sample evaluation records
-    records = [r for r in iter_jsonl(out / "eval" / "utr" / "seed0" / "samples.jsonl")
-               if r["condition"] == "full" and r["temporal"] and not r.get("error")]
+    records = [
+        r
+        for r in iter_jsonl(out / "eval" / "utr" / "seed0" / "samples.jsonl")
+        if r["condition"] == "full" and r["temporal"] and not r.get("error")
+    ]
     expected = float(np.mean([r["correct_loglik"] for r in records]))
     table = results["arms"]["utr"]["eval"]["full"]["temporal"]
     assert table["mean"] == pytest.approx(expected) and table["n"] == len(records)
@@ -56,8 +66,10 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     # a rerun skips every stage and rewrites the same numbers
     rerun = run_demo(cfg, out, show_progress=False)
     assert rerun["calls"][-1]["ran_stages"] is False
+
     def strip(r):
         return json.dumps({k: v for k, v in r.items() if k not in ("wall_seconds_this_call", "calls")}, sort_keys=True)
+
     assert strip(rerun) == strip(results)
 
 
@@ -66,6 +78,8 @@ def test_a_rerun_with_another_config_is_refused(tmp_path, random_base):
 
     out = tmp_path / "demo"
     out.mkdir()
-    (out / "demo_config.json").write_text(json.dumps(demo_preset("smallest", base=str(random_base), steps=99).to_dict()))
+    (out / "demo_config.json").write_text(
+        json.dumps(demo_preset("smallest", base=str(random_base), steps=99).to_dict())
+    )
     with pytest.raises(ConfigError, match="steps"):
         run_demo(demo_preset("smallest", base=str(random_base)), out, show_progress=False)

@@ -39,8 +39,13 @@ def test_missing_numbers_render_as_dashes():
 
 def test_the_engine_check_is_reported_per_task():
     results = _results()
-    results["engine"] = {"correctness": {"answers": 6, "accuracy": 5 / 6, "by_task": {
-        "move_direction": {"answers": 4, "correct": 3}, "place_at_end": {"answers": 2, "correct": 2}}}}
+    results["engine"] = {
+        "correctness": {
+            "answers": 6,
+            "accuracy": 5 / 6,
+            "by_task": {"move_direction": {"answers": 4, "correct": 3}, "place_at_end": {"answers": 2, "correct": 2}},
+        }
+    }
     text = render_markdown(results, [])
     line = next(line for line in text.splitlines() if "agree with the world's truth" in line)
     assert "83.3% of 6" in line and "move_direction 3/4" in line

@@ -48,7 +48,18 @@ def scene_objects(seed: int, frames: int) -> list[dict]:
         x0 = float(rng.uniform(14, 40))
         speed = float(rng.choice([1.5, 2.0, 2.5]))
         stop_at = int(frames // 2) if k == 0 else None
-        objects.append({"id": k, "shape": shapes[(seed + k) % 3], "colour": names[k], "r": 7, "lane": float(lane), "x0": x0, "speed": speed, "stop_at": stop_at})
+        objects.append(
+            {
+                "id": k,
+                "shape": shapes[(seed + k) % 3],
+                "colour": names[k],
+                "r": 7,
+                "lane": float(lane),
+                "x0": x0,
+                "speed": speed,
+                "stop_at": stop_at,
+            }
+        )
     return objects
 
 
@@ -71,13 +82,28 @@ def render_scene(path: Path, seed: int, frames: int = 24, size: int = 128, fps: 
     objects = []
     for o in objs:
         events = [{"type": "stop", "frame": o["stop_at"]}] if o["stop_at"] is not None else []
-        objects.append({
-            "id": o["id"], "shape": o["shape"], "size": "small", "size_px": 2 * o["r"],
-            "colour": [o["colour"]] * frames, "box_xyxy": tracks[o["id"]]["box"],
-            "visible_fraction": [1.0] * frames, "events": events,
-        })
-    return {"id": path.stem, "fps": fps, "num_frames": frames, "width": size, "height": size,
-            "split": "train", "reversed_of": None, "objects": objects}
+        objects.append(
+            {
+                "id": o["id"],
+                "shape": o["shape"],
+                "size": "small",
+                "size_px": 2 * o["r"],
+                "colour": [o["colour"]] * frames,
+                "box_xyxy": tracks[o["id"]]["box"],
+                "visible_fraction": [1.0] * frames,
+                "events": events,
+            }
+        )
+    return {
+        "id": path.stem,
+        "fps": fps,
+        "num_frames": frames,
+        "width": size,
+        "height": size,
+        "split": "train",
+        "reversed_of": None,
+        "objects": objects,
+    }
 
 
 def make_scene_dir(root: Path, count: int, frames: int = 24) -> Path:

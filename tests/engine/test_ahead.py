@@ -42,7 +42,9 @@ def test_batches_decoded_ahead_give_the_records_of_each_batch_alone(make_scenes)
     assert list(process_batches(batches, cfg)) == alone == list(process_batches(batches, cfg, decode_ahead=0))
 
 
-@pytest.mark.parametrize("videos,workers,size", [(48, 1, 16), (48, 2, 12), (33, 1, 11), (3, 2, 2), (1, 8, 1), (0, 1, 1)])
+@pytest.mark.parametrize(
+    "videos,workers,size", [(48, 1, 16), (48, 2, 12), (33, 1, 11), (3, 2, 2), (1, 8, 1), (0, 1, 1)]
+)
 def test_batches_are_at_most_batch_videos_and_as_many_for_each_worker(videos, workers, size):
     from videoutr.engine.steps import BATCH_VIDEOS, batch_size
 

@@ -15,8 +15,17 @@ from videoutr.engine.detect.attributes import (
 from videoutr.errors import ConfigError
 
 
-@pytest.mark.parametrize("rgb, name", [((230, 30, 40), "red"), ((40, 180, 60), "green"), ((30, 70, 220), "blue"),
-                                       ((240, 220, 30), "yellow"), ((250, 250, 250), "white"), ((20, 20, 20), "black")])
+@pytest.mark.parametrize(
+    "rgb, name",
+    [
+        ((230, 30, 40), "red"),
+        ((40, 180, 60), "green"),
+        ((30, 70, 220), "blue"),
+        ((240, 220, 30), "yellow"),
+        ((250, 250, 250), "white"),
+        ((20, 20, 20), "black"),
+    ],
+)
 def test_colour_name_basic_palette(rgb, name):
     assert colour_name(rgb, basic_palette()) == name
 
@@ -36,9 +45,16 @@ def test_unknown_palette_lists_known():
         resolve_palette("rainbow")
 
 
-@pytest.mark.parametrize("box, place", [((0.0, 0.0, 0.2, 0.2), "top left"), ((0.4, 0.4, 0.6, 0.6), "center"),
-                                        ((0.8, 0.1, 0.95, 0.2), "top right"), ((0.4, 0.8, 0.5, 0.95), "bottom center"),
-                                        ((0.0, 0.4, 0.1, 0.6), "middle left")])
+@pytest.mark.parametrize(
+    "box, place",
+    [
+        ((0.0, 0.0, 0.2, 0.2), "top left"),
+        ((0.4, 0.4, 0.6, 0.6), "center"),
+        ((0.8, 0.1, 0.95, 0.2), "top right"),
+        ((0.4, 0.8, 0.5, 0.95), "bottom center"),
+        ((0.0, 0.4, 0.1, 0.6), "middle left"),
+    ],
+)
 def test_location_phrase_grid(box, place):
     assert location_phrase(box) == place
 
@@ -70,7 +86,9 @@ def test_shape_elongated_and_tiny():
 def test_shape_at_chroma_resolution_on_blocky_mask():
     mask = np.zeros((40, 40), np.uint8)
     cv2.fillPoly(mask, [np.array([[20, 4], [36, 20], [20, 36], [4, 20]], np.int32)], 1)  # a diamond
-    blocky = cv2.resize(cv2.resize(mask, (20, 20), interpolation=cv2.INTER_AREA), (40, 40), interpolation=cv2.INTER_NEAREST)
+    blocky = cv2.resize(
+        cv2.resize(mask, (20, 20), interpolation=cv2.INTER_AREA), (40, 40), interpolation=cv2.INTER_NEAREST
+    )
     assert shape_of_mask(blocky.astype(bool), origin=(0, 0), block=2) == "diamond"
 
 

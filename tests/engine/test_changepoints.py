@@ -17,8 +17,10 @@ def test_line_costs_are_least_squares_residuals():
     xy = np.c_[3 * t + 1, -2 * t] + rng.normal(0, 0.5, (10, 2))
     costs = line_costs(t, xy)
     for i, j in ((0, 9), (2, 6), (4, 5)):
-        expected = sum(np.sum((np.polyval(np.polyfit(t[i:j + 1], xy[i:j + 1, k], 1), t[i:j + 1]) - xy[i:j + 1, k]) ** 2)
-                       for k in range(2))
+        expected = sum(
+            np.sum((np.polyval(np.polyfit(t[i : j + 1], xy[i : j + 1, k], 1), t[i : j + 1]) - xy[i : j + 1, k]) ** 2)
+            for k in range(2)
+        )
         assert costs[i, j] == pytest.approx(expected, abs=1e-9)
     assert np.isinf(costs[5, 2])
 
@@ -41,8 +43,17 @@ def test_a_turn_one_step_from_the_start_is_found():
 
 def _track(centres, frames=None, side=10.0):
     frames = list(range(len(centres))) if frames is None else frames
-    points = [TrackPoint(f, f / 8, ((x - side / 2) / SIDE, (y - side / 2) / SIDE, (x + side / 2) / SIDE, (y + side / 2) / SIDE),
-                         0.9, colour="red", shape="square") for f, (x, y) in zip(frames, centres)]
+    points = [
+        TrackPoint(
+            f,
+            f / 8,
+            ((x - side / 2) / SIDE, (y - side / 2) / SIDE, (x + side / 2) / SIDE, (y + side / 2) / SIDE),
+            0.9,
+            colour="red",
+            shape="square",
+        )
+        for f, (x, y) in zip(frames, centres)
+    ]
     return Trajectory(1, "square", points, colour="red")
 
 

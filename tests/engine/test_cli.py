@@ -17,12 +17,31 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
     out = tmp_path / "out"
     config = tmp_path / "engine.yaml"
     config.write_text("# videoutr engine run --config engine.yaml ...\nquery:\n  samples_per_video: 1\n")
-    result = runner.invoke(app, ["engine", "run", "--videos", str(world_dir / "videos"), "--out", str(out), "--no-progress",
-                                 "--config", str(config), "track.min_track_len=3", "--seed", "4"])
+    result = runner.invoke(
+        app,
+        [
+            "engine",
+            "run",
+            "--videos",
+            str(world_dir / "videos"),
+            "--out",
+            str(out),
+            "--no-progress",
+            "--config",
+            str(config),
+            "track.min_track_len=3",
+            "--seed",
+            "4",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "videos ok" in result.output
     saved = json.loads((out / "engine_config.json").read_text())
-    assert saved["query"]["samples_per_video"] == 1 and saved["query"]["seed"] == 4 and saved["track"]["min_track_len"] == 3
+    assert (
+        saved["query"]["samples_per_video"] == 1
+        and saved["query"]["seed"] == 4
+        and saved["track"]["min_track_len"] == 3
+    )
 
     result = runner.invoke(app, ["engine", "eval", "--out", str(out), "--truth", str(world_dir)])
     assert result.exit_code == 0, result.output
@@ -32,7 +51,12 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
 
     video_id = json.loads((out / "trajectories.jsonl").read_text().splitlines()[0])["video_id"]
     png, mp4 = tmp_path / "strip.png", tmp_path / "tracks.mp4"
-    assert runner.invoke(app, ["engine", "overlay", "--out", str(out), "--video", video_id, "--to", str(png), "--frames", "4"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["engine", "overlay", "--out", str(out), "--video", video_id, "--to", str(png), "--frames", "4"]
+        ).exit_code
+        == 0
+    )
     strip = cv2.imread(str(png))
     assert strip.shape[1] > 4 * strip.shape[0] - 100  # four tiles side by side
     result = runner.invoke(app, ["engine", "overlay", "--out", str(out), "--video", video_id, "--to", str(mp4)])
@@ -42,10 +66,40 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
 
 def test_cli_errors_are_one_line_and_exit_2(tmp_path):
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
-    bad = subprocess.run([sys.executable, "-c", code, "engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
-                          "--detector", "yolo"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "engine",
+            "run",
+            "--videos",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+            "--detector",
+            "yolo",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: engine run: unknown detector 'yolo'")
     assert len(bad.stderr.strip().splitlines()) == 1
-    bad = subprocess.run([sys.executable, "-c", code, "engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o"),
-                          "--set", "track.nope=1"], capture_output=True, text=True)  # the deprecated spelling
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "engine",
+            "run",
+            "--videos",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+            "--set",
+            "track.nope=1",
+        ],
+        capture_output=True,
+        text=True,
+    )  # the deprecated spelling
     assert bad.returncode == 2 and "track.nope" in bad.stderr and "--set is deprecated" in bad.stderr

@@ -57,7 +57,9 @@ def test_motion_detector_keeps_a_still_object(tmp_path):
     write_video(root / "still.mp4", frames, fps=8)
     per_frame = make_detector("motion", palette="basic").detect_clip(sample_frames(root / "still.mp4").frames)
     assert all(len(d) == 1 and d.data["colour"][0] == "red" for d in per_frame)
-    assert make_detector("motion", saturation_min=None).detect_clip(sample_frames(root / "still.mp4").frames)[5].is_empty()
+    assert (
+        make_detector("motion", saturation_min=None).detect_clip(sample_frames(root / "still.mp4").frames)[5].is_empty()
+    )
 
 
 def test_motion_detector_on_empty_clip():
@@ -136,7 +138,9 @@ def test_large_frames_are_halved_until_they_fit():
     assert scale == 0.25 and small.shape == (3, 60, 80, 3)
     expected = frames[:, :240, :320].astype(np.int32)  # then even at every level
     for _ in range(2):
-        expected = (expected[:, 0::2, 0::2] + expected[:, 1::2, 0::2] + expected[:, 0::2, 1::2] + expected[:, 1::2, 1::2] + 2) // 4
+        expected = (
+            expected[:, 0::2, 0::2] + expected[:, 1::2, 0::2] + expected[:, 0::2, 1::2] + expected[:, 1::2, 1::2] + 2
+        ) // 4
     assert np.array_equal(small, expected)
     for side in (None, 323):
         same, scale = halved_to(frames, side)
@@ -152,7 +156,9 @@ def test_whole_clip_detection_equals_frame_by_frame(scene_dir):
     for frame, dets in zip(frames, whole):
         alone = detector.detect_with_background(frame, background)
         assert np.array_equal(alone.xyxy, dets.xyxy) and np.array_equal(alone.confidence, dets.confidence)
-        assert list(alone.data["colour"]) == list(dets.data["colour"]) and list(alone.data["shape"]) == list(dets.data["shape"])
+        assert list(alone.data["colour"]) == list(dets.data["colour"]) and list(alone.data["shape"]) == list(
+            dets.data["shape"]
+        )
 
 
 @pytest.mark.parametrize("length", [1, 2, 5, 12, 32, 33])
@@ -216,7 +222,10 @@ def test_packed_layers_open_and_label_each_frame_and_colour_as_if_alone():
         assert alone[ys, xs].sum() == alone.sum()  # the crop holds all of it
         canvas = (slice(crops.cy[i], crops.cy[i] + crops.h[i]), slice(crops.cx[i], crops.cx[i] + crops.w[i]))
         assert np.array_equal(comps.core[canvas] > 0, alone[ys, xs] > 0)
-        found = sorted((bx - crops.cx[i] + crops.x[i], by - crops.cy[i] + crops.y[i], w, h)
-                       for (bx, by, w, h), _ in comps.boxes if crops.owner[by, bx] == i)
+        found = sorted(
+            (bx - crops.cx[i] + crops.x[i], by - crops.cy[i] + crops.y[i], w, h)
+            for (bx, by, w, h), _ in comps.boxes
+            if crops.owner[by, bx] == i
+        )
         count, _, stats, _ = cv2.connectedComponentsWithStats(alone, connectivity=8)
         assert found == sorted(tuple(s[:4]) for s in stats[1:count].tolist())

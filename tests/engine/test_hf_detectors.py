@@ -17,11 +17,20 @@ def tiny_detr(tmp_path_factory):
 
     torch.manual_seed(0)
     cfg = DetrConfig(
-        use_timm_backbone=False, use_pretrained_backbone=False,
+        use_timm_backbone=False,
+        use_pretrained_backbone=False,
         backbone_config=ResNetConfig(embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], out_features=["stage2"]),
-        num_queries=5, d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32, num_labels=2,
-        id2label={0: "cat", 1: "dog"}, label2id={"cat": 0, "dog": 1},
+        num_queries=5,
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        num_labels=2,
+        id2label={0: "cat", 1: "dog"},
+        label2id={"cat": 0, "dog": 1},
     )
     path = tmp_path_factory.mktemp("tiny_detr")
     DetrForObjectDetection(cfg).save_pretrained(path)
@@ -39,13 +48,19 @@ def tiny_owlv2(tmp_path_factory):
         vocab[c + "</w>"] = len(vocab)
     tokenizer = CLIPTokenizer(vocab=vocab, merges=[])
     small = dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2)
-    cfg = Owlv2Config(text_config=dict(vocab_size=len(vocab), max_position_embeddings=16, bos_token_id=1, eos_token_id=2,
-                                       pad_token_id=2, **small),
-                      vision_config=dict(image_size=64, patch_size=16, **small), projection_dim=16)
+    cfg = Owlv2Config(
+        text_config=dict(
+            vocab_size=len(vocab), max_position_embeddings=16, bos_token_id=1, eos_token_id=2, pad_token_id=2, **small
+        ),
+        vision_config=dict(image_size=64, patch_size=16, **small),
+        projection_dim=16,
+    )
     torch.manual_seed(0)
     path = tmp_path_factory.mktemp("tiny_owlv2")
     Owlv2ForObjectDetection(cfg).save_pretrained(path)
-    Owlv2Processor(image_processor=Owlv2ImageProcessor(size={"height": 64, "width": 64}), tokenizer=tokenizer).save_pretrained(path)
+    Owlv2Processor(
+        image_processor=Owlv2ImageProcessor(size={"height": 64, "width": 64}), tokenizer=tokenizer
+    ).save_pretrained(path)
     return path
 
 
@@ -98,9 +113,12 @@ def test_owl_boxes_of_one_class_are_suppressed_above_the_nms_iou(tiny_owlv2):
     from videoutr.engine.geometry import box_iou
 
     owl = make_detector(f"hf:{tiny_owlv2}", prompts="a cat, a dog", threshold=0.0)
-    result = {"boxes": torch.tensor([[0.0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10], [30, 30, 40, 40]]),
-              "scores": torch.tensor([0.5, 0.9, 0.4, 0.3]), "labels": torch.tensor([0, 0, 1, 0]),
-              "text_labels": ["a cat", "a cat", "a dog", "a cat"]}
+    result = {
+        "boxes": torch.tensor([[0.0, 0, 10, 10], [1, 1, 11, 11], [0, 0, 10, 10], [30, 30, 40, 40]]),
+        "scores": torch.tensor([0.5, 0.9, 0.4, 0.3]),
+        "labels": torch.tensor([0, 0, 1, 0]),
+        "text_labels": ["a cat", "a cat", "a dog", "a cat"],
+    }
     kept = owl._to_detections(result)  # the weaker of two overlapping cats goes; the dog and the far cat stay
     assert kept.confidence.tolist() == pytest.approx([0.9, 0.4, 0.3])
     assert list(kept.data["class_name"]) == ["a cat", "a dog", "a cat"]
@@ -136,7 +154,9 @@ def test_ray_runs_the_hf_detector_in_actors_with_the_local_output(tiny_detr, mak
     cfg = EngineConfig.from_dict({"detector": f"hf:{tiny_detr}", "detector_args": {"threshold": 0.3, "batch_size": 5}})
     assert [step.stateful for step in engine_steps(cfg, "ray")] == [False, True, False]  # decode, model, the rest
     local = run_engine(videos, tmp_path / "local", cfg, executor="local", progress=False)
-    ray_stats = run_engine(videos, tmp_path / "ray", cfg, executor="ray", workers=2, ray_address=ray_cluster, progress=False)
+    ray_stats = run_engine(
+        videos, tmp_path / "ray", cfg, executor="ray", workers=2, ray_address=ray_cluster, progress=False
+    )
     assert local["ok"] == ray_stats["ok"] == 3 and ray_stats["errors"] == 1 and local["detections"] > 0
     for name in ("utr.json", "trajectories.jsonl", "errors.jsonl", "records.jsonl", "stats.json"):
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name

@@ -9,7 +9,8 @@ from videoutr.video import write_video
 
 
 def _clip(textured: bool, rng: np.random.Generator) -> np.ndarray:
-    """16 frames of 96 x 128: a square moving over a flat grey ground, or over a photo-like texture with sensor noise."""
+    """16 frames of 96 x 128: a square moving over a flat grey ground, or over a photo-like texture
+    with sensor noise."""
     frames = []
     ground = rng.integers(0, 256, (96, 128, 3), dtype=np.uint8) if textured else np.full((96, 128, 3), 90, np.uint8)
     for t in range(16):
@@ -43,7 +44,10 @@ def test_auto_picks_motion_for_flat_videos_and_foreground_for_footage(videos):
     assert cfg.detector == "foreground"
     assert cfg.track.centre_noise_px == PROFILES["foreground"]["track"]["centre_noise_px"]
     assert cfg.query.samples_per_video == PROFILES["foreground"]["query"]["samples_per_video"]
-    assert resolve_config({"detector": "auto"}, videos / "flat").to_dict() == resolve_config({"detector": "motion"}, []).to_dict()
+    assert (
+        resolve_config({"detector": "auto"}, videos / "flat").to_dict()
+        == resolve_config({"detector": "motion"}, []).to_dict()
+    )
 
 
 def test_the_users_values_win_over_the_profile(videos):

@@ -31,16 +31,29 @@ def _truth_as_clip(video: dict, swap_at: int | None = None) -> ClipTrajectories:
     w, h = video["width"], video["height"]
     tracks = []
     for obj in video["objects"]:
-        points = [TrackPoint(f, f / video["fps"], tuple(np.array(b, float) / [w, h, w, h]), 1.0)
-                  for f, b in enumerate(obj["box_xyxy"]) if b is not None and obj["visible_fraction"][f] >= 0.5]
+        points = [
+            TrackPoint(f, f / video["fps"], tuple(np.array(b, float) / [w, h, w, h]), 1.0)
+            for f, b in enumerate(obj["box_xyxy"])
+            if b is not None and obj["visible_fraction"][f] >= 0.5
+        ]
         if points:
             tracks.append(Trajectory(obj["id"] + 1, obj["shape"], points, colour=obj["colour"][0]))
     if swap_at is not None and len(tracks) >= 2:  # an identity switch half way
         a, b = tracks[0], tracks[1]
-        a.points, b.points = ([p for p in a.points if p.frame_idx < swap_at] + [p for p in b.points if p.frame_idx >= swap_at],
-                              [p for p in b.points if p.frame_idx < swap_at] + [p for p in a.points if p.frame_idx >= swap_at])
-    return ClipTrajectories(video["id"], video["id"] + ".mp4", video["fps"], video["num_frames"], w, h,
-                            list(range(video["num_frames"])), tracks)
+        a.points, b.points = (
+            [p for p in a.points if p.frame_idx < swap_at] + [p for p in b.points if p.frame_idx >= swap_at],
+            [p for p in b.points if p.frame_idx < swap_at] + [p for p in a.points if p.frame_idx >= swap_at],
+        )
+    return ClipTrajectories(
+        video["id"],
+        video["id"] + ".mp4",
+        video["fps"],
+        video["num_frames"],
+        w,
+        h,
+        list(range(video["num_frames"])),
+        tracks,
+    )
 
 
 def test_metrics_are_perfect_on_truth_and_drop_on_identity_switches(world_dir):

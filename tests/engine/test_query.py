@@ -14,10 +14,28 @@ BOX = re.compile(r"\[(\d\.\d\d), (\d\.\d\d), (\d\.\d\d), (\d\.\d\d)\]")
 
 
 def _clip(conf_at_5: float = 0.9) -> ClipTrajectories:
-    points = [TrackPoint(f, f / 8, (0.1 + 0.02 * f, 0.4, 0.25 + 0.02 * f, 0.55), conf_at_5 if f == 5 else 0.9,
-                         colour="red", shape="circle", location="middle left", size="small") for f in range(16)]
-    traj = Trajectory(1, "circle", points, colour="red", size="small",
-                      segments=[Segment("moving", 0, 15, "right", 0.16)], mean_confidence=0.9)
+    points = [
+        TrackPoint(
+            f,
+            f / 8,
+            (0.1 + 0.02 * f, 0.4, 0.25 + 0.02 * f, 0.55),
+            conf_at_5 if f == 5 else 0.9,
+            colour="red",
+            shape="circle",
+            location="middle left",
+            size="small",
+        )
+        for f in range(16)
+    ]
+    traj = Trajectory(
+        1,
+        "circle",
+        points,
+        colour="red",
+        size="small",
+        segments=[Segment("moving", 0, 15, "right", 0.16)],
+        mean_confidence=0.9,
+    )
     return ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [traj])
 
 
@@ -54,7 +72,10 @@ def test_unsure_points_are_never_asserted():
         assert qa.claims["query_frame"] != 5
         assert 5 not in [f for f, _ in qa.claims["boxes"]]
         assert "frame 5:" not in qa.answer
-        assert TASKS["time_to_subjects"](ClipTrajectories(**{**clip.__dict__, "frame_idx": [5]}), random.Random(seed), cfg) is None
+        assert (
+            TASKS["time_to_subjects"](ClipTrajectories(**{**clip.__dict__, "frame_idx": [5]}), random.Random(seed), cfg)
+            is None
+        )
 
 
 def test_answers_stay_short_and_boxes_parse(world_run):
@@ -81,14 +102,31 @@ def test_trajectories_file_matches_samples(world_run):
 
 
 def _track(track_id: int, frames: range, x0: float, dx: float, y: float = 0.4) -> Trajectory:
-    points = [TrackPoint(f, f / 8, (x0 + dx * (f - frames[0]), y, x0 + 0.15 + dx * (f - frames[0]), y + 0.15), 0.9,
-                         colour="red", shape="circle") for f in frames]
-    return Trajectory(track_id, "circle", points, colour="red",
-                      segments=[Segment("moving", frames[0], frames[-1], "right", 0.16)], mean_confidence=0.9)
+    points = [
+        TrackPoint(
+            f,
+            f / 8,
+            (x0 + dx * (f - frames[0]), y, x0 + 0.15 + dx * (f - frames[0]), y + 0.15),
+            0.9,
+            colour="red",
+            shape="circle",
+        )
+        for f in frames
+    ]
+    return Trajectory(
+        track_id,
+        "circle",
+        points,
+        colour="red",
+        segments=[Segment("moving", frames[0], frames[-1], "right", 0.16)],
+        mean_confidence=0.9,
+    )
 
 
 def _two_tracks(second: Trajectory) -> ClipTrajectories:
-    return ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [_track(1, range(16), 0.05, 0.0, 0.1), second])
+    return ClipTrajectories(
+        "v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [_track(1, range(16), 0.05, 0.0, 0.1), second]
+    )
 
 
 def test_a_track_that_begins_inside_the_frame_is_not_asked_about_and_hides_who_is_there_before_it():

@@ -23,7 +23,9 @@ def test_records_of_a_run_round_trip_through_their_json(make_scenes):
     assert list(records[1].to_dict()) == ["video_id", "video", "status", "trajectories", "samples", "stats"]
     stats = EngineStats.of(records)
     assert (stats.videos, stats.ok, stats.errors) == (3, 2, 1)
-    assert stats.tracks == sum(r.stats.tracks for r in records[1:]) and stats.samples == sum(len(r.samples) for r in records)
+    assert stats.tracks == sum(r.stats.tracks for r in records[1:]) and stats.samples == sum(
+        len(r.samples) for r in records
+    )
 
 
 def test_a_record_of_unknown_status_is_named():

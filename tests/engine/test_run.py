@@ -101,8 +101,20 @@ def test_kill_9_and_rerun_gives_the_uninterrupted_output(make_scenes, tmp_path):
     videos = make_scenes(20, frames=32) / "videos"  # two batches: the kill falls in the second
     run_engine(videos, tmp_path / "clean", EngineConfig(), progress=False)
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "videoutr.cli", "engine", "run", "--videos", str(videos), "--out", str(out),
-           "--no-progress", "--detector", "motion"]  # the config of EngineConfig() (auto takes the striped ground for footage)
+    cmd = [
+        sys.executable,
+        "-m",
+        "videoutr.cli",
+        "engine",
+        "run",
+        "--videos",
+        str(videos),
+        "--out",
+        str(out),
+        "--no-progress",
+        "--detector",
+        "motion",
+    ]  # the config of EngineConfig() (auto takes the striped ground for footage)
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, *cmd[3:]], env={**os.environ, "PYTHONUNBUFFERED": "1"})
     partial = out / "records.jsonl.partial"
@@ -131,7 +143,10 @@ def test_shards_end_with_the_unsharded_output(make_scenes, tmp_path):
     assert first["complete"] is False and first["videos"] == 3 and not (tmp_path / "sharded" / "utr.json").exists()
     last = run_engine(videos, tmp_path / "sharded", EngineConfig(), progress=False, shard=(0, 2))
     assert last["complete"] is True and last["videos"] == 6 and last["errors"] == 1
-    whole, sharded = _bytes(tmp_path / "whole"), {n: (tmp_path / "sharded" / n).read_bytes() for n in FINAL if n != "records.jsonl"}
+    whole, sharded = (
+        _bytes(tmp_path / "whole"),
+        {n: (tmp_path / "sharded" / n).read_bytes() for n in FINAL if n != "records.jsonl"},
+    )
     for name, data in sharded.items():
         expected = whole[name]
         assert data == expected, name

@@ -14,10 +14,25 @@ SHORT = ("place_at_start", "place_at_end", "move_direction", "colour_before", "c
 
 
 def _track(track_id: int, category: str, colours: list[str], x0: float, y: float, dx: float) -> Trajectory:
-    points = [TrackPoint(f, f / 4, (x0 + dx * f, y, x0 + dx * f + 0.2, y + 0.2), 0.9, colour=colours[f * len(colours) // 8],
-                         shape=category) for f in range(8)]
-    return Trajectory(track_id, category, points, colour=colours[0],
-                      segments=[Segment("moving", 0, 7, "right" if dx > 0 else "left", 0.1)], mean_confidence=0.9)
+    points = [
+        TrackPoint(
+            f,
+            f / 4,
+            (x0 + dx * f, y, x0 + dx * f + 0.2, y + 0.2),
+            0.9,
+            colour=colours[f * len(colours) // 8],
+            shape=category,
+        )
+        for f in range(8)
+    ]
+    return Trajectory(
+        track_id,
+        category,
+        points,
+        colour=colours[0],
+        segments=[Segment("moving", 0, 7, "right" if dx > 0 else "left", 0.1)],
+        mean_confidence=0.9,
+    )
 
 
 def _clip() -> ClipTrajectories:
@@ -40,8 +55,7 @@ def test_subjects_are_named_as_benchmarks_name_them():
 def test_each_fact_is_read_off_the_trajectory():
     answers = {(task, seed): _ask(task, seed) for task in SHORT for seed in range(6)}
     for (task, _), qa in answers.items():
-        assert qa.question in [q.format(name=n) for q in SHORT_QUESTIONS[task]
-                                        for n in ("the red circle", "the star")]
+        assert qa.question in [q.format(name=n) for q in SHORT_QUESTIONS[task] for n in ("the red circle", "the star")]
     by_subject = {(t, qa.claims.get("subject_id")): qa.answer for (t, _), qa in answers.items()}
     assert by_subject[("place_at_start", 1)] == "top left" and by_subject[("place_at_end", 1)] == "top right"
     assert by_subject[("move_direction", 2)] == "left"
@@ -51,7 +65,9 @@ def test_each_fact_is_read_off_the_trajectory():
 
 def test_nothing_is_asked_where_the_trajectory_is_unsure():
     clip = _clip()
-    clip.tracks[0].points[0] = TrackPoint(0, 0.0, clip.tracks[0].points[0].box_norm, 0.2, shape="circle")  # unsure start
+    clip.tracks[0].points[0] = TrackPoint(
+        0, 0.0, clip.tracks[0].points[0].box_norm, 0.2, shape="circle"
+    )  # unsure start
     clip.tracks[1].points = clip.tracks[1].points[1:]  # the star is first seen at frame 1
     for seed in range(10):
         assert TASKS["place_at_start"](clip, random.Random(seed), QueryConfig()) is None
@@ -71,21 +87,44 @@ def test_no_engine_phrasing_is_a_benchmark_question(tmp_path):
     from videoutr.world.simulate import sample_scene
 
     cfg = demo_world(40, seed=3)
-    bench = {q.question for i in range(40) for q in bench_questions(
-        sample_scene(cfg, f"v{i}", "test", stable_rng(3, "scene", f"v{i}")), 3, list(cfg.bench_tasks), cfg.directions)}
-    engine = {q.format(name=name) for qs in SHORT_QUESTIONS.values() for q in qs
-              for name in ("the red circle", "the star", "the blue square")}
+    bench = {
+        q.question
+        for i in range(40)
+        for q in bench_questions(
+            sample_scene(cfg, f"v{i}", "test", stable_rng(3, "scene", f"v{i}")),
+            3,
+            list(cfg.bench_tasks),
+            cfg.directions,
+        )
+    }
+    engine = {
+        q.format(name=name)
+        for qs in SHORT_QUESTIONS.values()
+        for q in qs
+        for name in ("the red circle", "the star", "the blue square")
+    }
     assert bench and not bench & engine
 
 
 def test_short_claims_are_checked_against_the_truth():
     clip = _clip()
     obj = lambda i, xs, colours: {  # noqa: E731
-        "id": i, "shape": "x", "colour": colours, "events": [], "visible_fraction": [1.0] * 8,
-        "center_xy": [[x * 64, 0] for x in xs], "box_xyxy": [[x * 64 - 6, 0, x * 64 + 6, 12] for x in xs]}
-    truth = {"width": 64, "height": 64, "objects": [
-        obj(0, [0.12 + 0.1 * f for f in range(8)], ["red"] * 8),
-        obj(1, [0.85 - 0.1 * f for f in range(8)], ["green"] * 4 + ["blue"] * 4)]}
+        "id": i,
+        "shape": "x",
+        "colour": colours,
+        "events": [],
+        "visible_fraction": [1.0] * 8,
+        "center_xy": [[x * 64, 0] for x in xs],
+        "box_xyxy": [[x * 64 - 6, 0, x * 64 + 6, 12] for x in xs],
+    }
+    truth = {
+        "width": 64,
+        "height": 64,
+        "objects": [
+            obj(0, [0.12 + 0.1 * f for f in range(8)], ["red"] * 8),
+            obj(1, [0.85 - 0.1 * f for f in range(8)], ["green"] * 4 + ["blue"] * 4),
+        ],
+    }
     truth["objects"][0]["center_xy"] = [[(0.12 + 0.1 * f) * 64, 0.15 * 64] for f in range(8)]
     truth["objects"][1]["center_xy"] = [[(0.85 - 0.1 * f) * 64, 0.8 * 64] for f in range(8)]
     check = Check(clip, truth, tol=1)

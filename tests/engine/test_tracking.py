@@ -16,8 +16,12 @@ def dets(rows):
     """rows: (x, y, conf, colour) of 16 px boxes (cut by the frame's left edge when x < 0, as a
     detector sees a subject that is coming in)."""
     if not rows:
-        return sv.Detections(xyxy=np.empty((0, 4), np.float32), confidence=np.empty(0, np.float32),
-                             class_id=np.empty(0, int), data={"colour": np.empty(0, object), "shape": np.empty(0, object)})
+        return sv.Detections(
+            xyxy=np.empty((0, 4), np.float32),
+            confidence=np.empty(0, np.float32),
+            class_id=np.empty(0, int),
+            data={"colour": np.empty(0, object), "shape": np.empty(0, object)},
+        )
     return sv.Detections(
         xyxy=np.array([[max(0, x), y, x + 16, y + 16] for x, y, _, _ in rows], np.float32),
         confidence=np.array([c for _, _, c, _ in rows], np.float32),
@@ -28,7 +32,9 @@ def dets(rows):
 
 def run(per_frame, **cfg):
     frame_idx = list(range(len(per_frame)))
-    return track_clip(per_frame, frame_idx, 8.0, SIZE, SIZE, TrackConfig(**cfg), "v", "v.mp4", len(per_frame), partition="colour")
+    return track_clip(
+        per_frame, frame_idx, 8.0, SIZE, SIZE, TrackConfig(**cfg), "v", "v.mp4", len(per_frame), partition="colour"
+    )
 
 
 def test_two_subjects_with_a_short_gap_are_interpolated():
@@ -102,8 +108,12 @@ def test_enter_and_exit_only_at_the_border():
 
 def test_stitching_joins_a_subject_hidden_for_a_while():
     def points(frames, x0):
-        return [TrackPoint(f, f / 8, (x0 + 0.02 * (f - frames[0]), 0.4, x0 + 0.1 + 0.02 * (f - frames[0]), 0.5), 0.9,
-                           colour="red") for f in frames]
+        return [
+            TrackPoint(
+                f, f / 8, (x0 + 0.02 * (f - frames[0]), 0.4, x0 + 0.1 + 0.02 * (f - frames[0]), 0.5), 0.9, colour="red"
+            )
+            for f in frames
+        ]
 
     a = points(list(range(0, 10)), 0.1)
     b = points(list(range(16, 26)), 0.1 + 0.02 * 16)
@@ -121,15 +131,19 @@ def test_clip_trajectories_round_trip():
     assert again == clip
 
 
-
 def test_one_bytetrack_pass_never_joins_colours():
     """Tracking runs one ByteTrack over per-colour lanes: a blue box that appears where a red one
     was about to be starts its own tracklet (one tracker for all boxes would continue the red one)."""
     from videoutr.engine.track.tracking import ClipDetections, tracklets_of
 
     frames = [dets([(10 + 3 * t, 50, 0.9, "red" if t < 10 else "blue")]) for t in range(20)]
-    by_colour, together = tracklets_of([ClipDetections(frames, list(range(20)), 8.0, SIZE, SIZE, "v", "v.mp4", partition=key)
-                                        for key in ("colour", None)], TrackConfig())
+    by_colour, together = tracklets_of(
+        [
+            ClipDetections(frames, list(range(20)), 8.0, SIZE, SIZE, "v", "v.mp4", partition=key)
+            for key in ("colour", None)
+        ],
+        TrackConfig(),
+    )
     assert sorted({p.colour for p in pts}.pop() for pts in by_colour) == ["blue", "red"]
     assert all(len({p.colour for p in pts}) == 1 for pts in by_colour)
     assert len(together) == 1
@@ -143,10 +157,19 @@ def test_clips_tracked_together_are_tracked_as_if_alone():
     def clip(seed: int, length: int) -> ClipDetections:
         rng = np.random.default_rng(seed)
         starts = rng.integers(0, 100, (3, 2))
-        frames = [dets([(x + 3 * t, y, 0.9 if t % 5 else 0.5, colour)
-                        for (x, y), colour in zip(starts, ("red", "blue", "red")) if rng.random() > 0.1])
-                  for t in range(length)]
-        return ClipDetections(frames, list(range(length)), 8.0, SIZE, SIZE, f"v{seed}", f"v{seed}.mp4", length, "colour")
+        frames = [
+            dets(
+                [
+                    (x + 3 * t, y, 0.9 if t % 5 else 0.5, colour)
+                    for (x, y), colour in zip(starts, ("red", "blue", "red"))
+                    if rng.random() > 0.1
+                ]
+            )
+            for t in range(length)
+        ]
+        return ClipDetections(
+            frames, list(range(length)), 8.0, SIZE, SIZE, f"v{seed}", f"v{seed}.mp4", length, "colour"
+        )
 
     clips = [clip(seed, length) for seed, length in ((1, 20), (2, 12), (3, 24), (4, 1))]
     together = track_clips(clips, TrackConfig())

@@ -14,8 +14,18 @@ def _run(*args):
 
 
 def test_bad_conditions_and_missing_bench(tmp_path):
-    proc = _run("eval", "probe", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"),
-                "--conditions", "full,blurred")
+    proc = _run(
+        "eval",
+        "probe",
+        "--model",
+        "m",
+        "--bench",
+        str(tmp_path / "b.json"),
+        "--out",
+        str(tmp_path / "o"),
+        "--conditions",
+        "full,blurred",
+    )
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "blurred" in proc.stderr
     proc = _run("eval", "run", "--model", "m", "--bench", str(tmp_path / "b.json"), "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "b.json: file not found" in proc.stderr and "Traceback" not in proc.stderr
@@ -28,7 +38,8 @@ def test_probe_takes_evals_options():
 
     ev, pr = (inspect.signature(f).parameters for f in (eval_command, probe_command))
     assert [(p.name, p.annotation, p.default) for p in ev.values()] == [
-        (p.name, p.annotation, p.default) for p in pr.values()]
+        (p.name, p.annotation, p.default) for p in pr.values()
+    ]
 
 
 def _configs(monkeypatch, *invocations):
@@ -51,8 +62,9 @@ def _configs(monkeypatch, *invocations):
 
 def test_file_overrides_and_flags_lay_over_each_other_and_probe_keeps_its_defaults(monkeypatch, tmp_path):
     config = tmp_path / "eval.yaml"
-    config.write_text("model: m\nbench: b.json\nout: o\nlimit: 5\nmax_new_tokens: 8\nseed: 3\n"
-                      "inputs:\n  fps: 2.0\n  max_frames: 16\n")
+    config.write_text(
+        "model: m\nbench: b.json\nout: o\nlimit: 5\nmax_new_tokens: 8\nseed: 3\ninputs:\n  fps: 2.0\n  max_frames: 16\n"
+    )
     args = ["--config", str(config), "limit=7", "inputs.fps=1", "--seed", "9", "--max-frames", "4"]
     (run_cfg, probe_cfg), results = _configs(monkeypatch, ["eval", "run", *args], ["eval", "probe", *args])
     assert all(r.exit_code == 0 for r in results), [r.output for r in results]
@@ -63,8 +75,9 @@ def test_file_overrides_and_flags_lay_over_each_other_and_probe_keeps_its_defaul
         assert cfg.device == "cpu" and cfg.batch_size == 1  # untouched defaults
     assert (run_cfg.conditions, run_cfg.key_frame) == (["full"], "first")
     assert (probe_cfg.conditions, probe_cfg.key_frame) == (["full", "single", "shuffled", "reversed", "none"], "last")
-    (cfg,), _ = _configs(monkeypatch, ["eval", "probe", "--config", str(config), "conditions=[full, reversed]",
-                                       "--key-frame", "middle"])
+    (cfg,), _ = _configs(
+        monkeypatch, ["eval", "probe", "--config", str(config), "conditions=[full, reversed]", "--key-frame", "middle"]
+    )
     assert (cfg.conditions, cfg.key_frame) == (["full", "reversed"], "middle")
 
 
@@ -73,6 +86,11 @@ def test_bad_keys_are_reported_together_with_exit_code_2(tmp_path):
     config.write_text("bench: b.json\nlimt: 5\ninputs:\n  fsp: 1\n")
     proc = _run("eval", "run", "--config", str(config), "seed=abc", "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
-    for problem in ("4 problem(s)", "limt: unknown key", "inputs.fsp: unknown key", "seed: expected an integer",
-                    "model: required"):
+    for problem in (
+        "4 problem(s)",
+        "limt: unknown key",
+        "inputs.fsp: unknown key",
+        "seed: expected an integer",
+        "model: required",
+    ):
         assert problem in proc.stderr, proc.stderr

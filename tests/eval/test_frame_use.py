@@ -35,7 +35,9 @@ def test_masking_scores_come_from_the_model(tiny):
 
     model, processor = tiny
     frames = np.zeros((4, 32, 32, 3), np.uint8)
-    item = BenchItem(id="q", video="v", question="Where is it?", kind="mcq", candidates=["left", "right"], answer_index=0)
+    item = BenchItem(
+        id="q", video="v", question="Where is it?", kind="mcq", candidates=["left", "right"], answer_index=0
+    )
     drops = masking_drops(model, processor, item, frames)
     assert len(drops) == 4 and np.allclose(drops, 0.0, atol=1e-5)  # blank frames of a blank video: no change
     assert right_option_logprob(model, processor, item, frames) <= 0.0

@@ -72,8 +72,9 @@ def test_core_loglikelihood_is_log_probability(eval_world):
     core = VideoutrLmmsCore(str(eval_world / "model"), frames=4)
     video = [str(eval_world / "videos/v0.mp4")]
     ll, greedy = core.loglikelihood("Where does it move?", " left", video)
-    ref, _ = dialogue_logliks(core.model, core.processor, [_dialogue("x", "Where does it move?", "left")],
-                              core.frames(video))
+    ref, _ = dialogue_logliks(
+        core.model, core.processor, [_dialogue("x", "Where does it move?", "left")], core.frames(video)
+    )
     assert ll == pytest.approx(ref[0]) and ll < 0 and greedy is False
     assert isinstance(core.generate("Where?", video, {"max_new_tokens": 3, "until": ["\n"]}), str)
 
@@ -103,12 +104,27 @@ def test_lmms_eval_cli_runs_local_tasks(eval_world, tmp_path):
     import subprocess
 
     bench = tmp_path / "bench.json"
-    bench.write_text(json.dumps([d for d in json.loads((eval_world / "bench.json").read_text())
-                                 if "nope" not in d["video"]]))
+    bench.write_text(
+        json.dumps([d for d in json.loads((eval_world / "bench.json").read_text()) if "nope" not in d["video"]])
+    )
     write_task(tmp_path / "tasks", "tiny_world", bench, eval_world, "mcq")
-    cmd = [sys.executable, "-m", "lmms_eval", "--model", "videoutr", "--model_args",
-           f"pretrained={eval_world / 'model'},frames=4", "--tasks", "tiny_world,tiny_world_ll",
-           "--include_path", str(tmp_path / "tasks"), "--limit", "8", "--output_path", str(tmp_path / "out")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "lmms_eval",
+        "--model",
+        "videoutr",
+        "--model_args",
+        f"pretrained={eval_world / 'model'},frames=4",
+        "--tasks",
+        "tiny_world,tiny_world_ll",
+        "--include_path",
+        str(tmp_path / "tasks"),
+        "--limit",
+        "8",
+        "--output_path",
+        str(tmp_path / "out"),
+    ]
     env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -50,8 +50,11 @@ def test_none_has_no_video_and_bad_names_rejected():
 
 
 def test_verdict_says_when_time_is_ignored():
-    blind_to_time = {"full": {"accuracy": 0.60, "n": 200}, "shuffled": {"accuracy": 0.59, "n": 200},
-                     "none": {"accuracy": 0.30, "n": 200}}
+    blind_to_time = {
+        "full": {"accuracy": 0.60, "n": 200},
+        "shuffled": {"accuracy": 0.59, "n": 200},
+        "none": {"accuracy": 0.30, "n": 200},
+    }
     v = time_verdict(blind_to_time)
     assert v["ignores_time"] is True and v["ignores_video"] is False and "IGNORES TIME" in v["statement"]
     uses_time = {"full": {"accuracy": 0.80, "n": 200}, "shuffled": {"accuracy": 0.45, "n": 200}}
@@ -59,7 +62,8 @@ def test_verdict_says_when_time_is_ignored():
     assert v["ignores_time"] is False and "uses frame order" in v["statement"]
     assert v["drops"]["shuffled"]["accuracy_drop"] == pytest.approx(0.35)
     assert time_verdict({"full": {"accuracy": 0.5, "n": 3}, "shuffled": {"accuracy": 0.5, "n": 3}})[
-        "statement"].startswith("inconclusive")
+        "statement"
+    ].startswith("inconclusive")
 
 
 def test_first_and_last_show_one_moment_for_the_whole_length():

@@ -21,8 +21,9 @@ def loaded(eval_world):
 
 
 def _cfg(world, out, **kw):
-    return EvalConfig(model=str(world / "model"), bench=str(world / "bench.json"), out=str(out),
-                      video_root=[str(world)], **kw)
+    return EvalConfig(
+        model=str(world / "model"), bench=str(world / "bench.json"), out=str(out), video_root=[str(world)], **kw
+    )
 
 
 def test_probe_run_writes_every_output(eval_world, loaded, tmp_path):
@@ -49,8 +50,9 @@ def test_conditions_reach_the_model_as_specified(eval_world, loaded, tmp_path, m
 
     def spy(processor, sample, frames=None, **kw):
         enc = original(processor, sample, frames, **kw)
-        seen.append((None if frames is None else np.array(getattr(frames, "frames", frames)), kw.get("with_video", True),
-                     enc))
+        seen.append(
+            (None if frames is None else np.array(getattr(frames, "frames", frames)), kw.get("with_video", True), enc)
+        )
         return enc
 
     monkeypatch.setattr(inputs, "encode_sample", spy)
@@ -97,16 +99,27 @@ def test_open_qa_with_metrics_and_judge(eval_world, loaded, tmp_path):
     from videoutr.eval.judge import judge_records
     from videoutr.eval.results import summarise
 
-    cfg = EvalConfig(model=str(eval_world / "model"), bench=str(eval_world / "openqa.json"), out=str(tmp_path),
-                     video_root=[str(eval_world)], conditions=["full", "none"], max_new_tokens=4)
+    cfg = EvalConfig(
+        model=str(eval_world / "model"),
+        bench=str(eval_world / "openqa.json"),
+        out=str(tmp_path),
+        video_root=[str(eval_world)],
+        conditions=["full", "none"],
+        max_new_tokens=4,
+    )
     summary = run_eval(cfg, *loaded)
     overall = summary["conditions"]["full"]["overall"]
     assert overall["n"] == 2 and {"exact_match", "token_f1", "answer_logprob"} <= set(overall)
     records = [json.loads(x) for x in (tmp_path / "samples.jsonl").read_text().splitlines()]
     yes, no = "{'pred': 'yes', 'score': 5}", "{'pred': 'no', 'score': 1}"
     replies = iter([yes, yes, no, no])  # o0 full, o0 none, o1 full, o1 none
-    judged = judge_records("fake-judge", load_benchmark(eval_world / "openqa.json"), records,
-                           tmp_path / "samples.jsonl", judge=lambda q, a, p: next(replies))
+    judged = judge_records(
+        "fake-judge",
+        load_benchmark(eval_world / "openqa.json"),
+        records,
+        tmp_path / "samples.jsonl",
+        judge=lambda q, a, p: next(replies),
+    )
     summary = summarise(judged)
     assert summary["conditions"]["full"]["overall"]["judge_correct"] == 0.5
     assert summary["judge"]["model"] == "fake-judge" and "depend on the judge" in summary["judge"]["note"]
@@ -125,8 +138,9 @@ def test_ray_executor_equals_local(eval_world, tmp_path, ray_cluster):
         local = run_eval(_cfg(eval_world, tmp_path / "local", conditions=["full", "shuffled"]))
     finally:
         torch.set_num_threads(threads)
-    ray_summary = run_eval(_cfg(eval_world, tmp_path / "ray", conditions=["full", "shuffled"], executor="ray",
-                                workers=2, batch_size=2))
+    ray_summary = run_eval(
+        _cfg(eval_world, tmp_path / "ray", conditions=["full", "shuffled"], executor="ray", workers=2, batch_size=2)
+    )
     for name in ("samples.jsonl", "errors.jsonl"):
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     assert ray_summary == local

@@ -26,8 +26,7 @@ def test_pick_by_loglik_takes_the_highest(logliks, expected):
     assert pick_by_loglik(logliks) == expected
 
 
-ITEM = BenchItem(id="i", video="v", question="Where?", kind="mcq", candidates=["left", "right", "up"],
-                 answer_index=1)
+ITEM = BenchItem(id="i", video="v", question="Where?", kind="mcq", candidates=["left", "right", "up"], answer_index=1)
 
 
 def test_option_dialogues_text_and_letter():

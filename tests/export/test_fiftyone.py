@@ -22,9 +22,13 @@ def test_dataset_layout_and_every_track_point_as_a_detected_object(run_folder, t
         objects = [o for f in labels["frames"].values() for o in f["objects"]["objects"]]
         assert len(objects) == sum(len(t.points) for t in clip.tracks)
         track, point = clip.tracks[0], clip.tracks[0].points[0]
-        obj = next(o for o in labels["frames"][str(point.frame_idx + 1)]["objects"]["objects"] if o["index"] == track.track_id)
+        obj = next(
+            o for o in labels["frames"][str(point.frame_idx + 1)]["objects"]["objects"] if o["index"] == track.track_id
+        )
         bb = obj["bounding_box"]
-        assert [bb["top_left"]["x"], bb["top_left"]["y"], bb["bottom_right"]["x"], bb["bottom_right"]["y"]] == list(point.box_norm)
+        assert [bb["top_left"]["x"], bb["top_left"]["y"], bb["bottom_right"]["x"], bb["bottom_right"]["y"]] == list(
+            point.box_norm
+        )
         attrs = {a["name"]: (a["type"], a["value"]) for a in obj["attrs"]["attrs"]}
         assert attrs["colour"] == ("eta.core.data.CategoricalAttribute", point.colour)
         assert attrs["interpolated"] == ("eta.core.data.BooleanAttribute", point.interpolated)

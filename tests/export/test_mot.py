@@ -47,6 +47,10 @@ def test_trackeval_on_the_mot_files_gives_engine_evals_idf1(run_folder, tmp_path
 def test_ground_truth_marks_mostly_hidden_objects_as_distractors():
     from videoutr.export.mot import gt_lines
 
-    video = {"objects": [{"id": 3, "box_xyxy": [[0, 0, 10, 10], [0, 0, 10, 10], None], "visible_fraction": [1.0, 0.2, 0.0]}]}
-    assert gt_lines(video, [0, 1, 2]) == ["1,3,0.0000,0.0000,10.0000,10.0000,1,1,1.000",
-                                          "2,3,0.0000,0.0000,10.0000,10.0000,1,8,0.200"]
+    video = {
+        "objects": [{"id": 3, "box_xyxy": [[0, 0, 10, 10], [0, 0, 10, 10], None], "visible_fraction": [1.0, 0.2, 0.0]}]
+    }
+    assert gt_lines(video, [0, 1, 2]) == [
+        "1,3,0.0000,0.0000,10.0000,10.0000,1,1,1.000",
+        "2,3,0.0000,0.0000,10.0000,10.0000,1,8,0.200",
+    ]

@@ -32,7 +32,9 @@ def test_eval_rows_with_outcome_and_question(run_folder, tmp_path):
 
 
 def test_export_refuses_a_format_the_run_does_not_have(run_folder, tmp_path):
-    result = CliRunner().invoke(app, ["export", str(run_folder / "utr"), "--format", "parquet", "--out", str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        app, ["export", str(run_folder / "utr"), "--format", "parquet", "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code != 0 and "exports as mot or fiftyone" in str(result.exception or result.output)
     result = CliRunner().invoke(app, ["export", str(run_folder / "world"), "--out", str(tmp_path / "y")])
     assert result.exit_code != 0
@@ -42,4 +44,6 @@ def test_a_folder_of_runs_exports_each_run_that_has_the_format(run_folder, tmp_p
     result = CliRunner().invoke(app, ["export", str(run_folder), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eval__tiny.parquet", "tpl__utr.jsonl.parquet"]
-    assert len(pd.read_parquet(tmp_path / "eval__tiny.parquet")) == sum(1 for _ in iter_jsonl(run_folder / "eval" / "tiny" / "samples.jsonl"))
+    assert len(pd.read_parquet(tmp_path / "eval__tiny.parquet")) == sum(
+        1 for _ in iter_jsonl(run_folder / "eval" / "tiny" / "samples.jsonl")
+    )

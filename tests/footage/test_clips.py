@@ -85,11 +85,30 @@ def test_footage_command_writes_clips_and_rejects_bad_options_in_one_line(tmp_pa
     import sys
 
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
-    ok = subprocess.run([sys.executable, "-c", code, "footage", "--out", str(tmp_path / "f"), "--num-videos", "1",
-                         "--frames", "24", "--camera", "static"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "footage",
+            "--out",
+            str(tmp_path / "f"),
+            "--num-videos",
+            "1",
+            "--frames",
+            "24",
+            "--camera",
+            "static",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "f" / "videos" / "s0000.mp4").is_file() and len(load_annotations(tmp_path / "f")) == 1
-    bad = subprocess.run([sys.executable, "-c", code, "footage", "--out", str(tmp_path / "g"), "--camera", "drone"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "footage", "--out", str(tmp_path / "g"), "--camera", "drone"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "camera: expected static, pan or both" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "g").exists()

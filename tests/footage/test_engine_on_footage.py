@@ -29,7 +29,11 @@ def test_foreground_finds_the_subjects_with_their_own_colours(footage_dir):
             for obj in record["objects"]:
                 if obj["box_xyxy"][t] is None or obj["visible_fraction"][t] < 0.8:
                     continue
-                iou = iou_matrix(np.asarray([obj["box_xyxy"][t]], float), dets.xyxy.astype(float)) if len(dets) else np.zeros((1, 0))
+                iou = (
+                    iou_matrix(np.asarray([obj["box_xyxy"][t]], float), dets.xyxy.astype(float))
+                    if len(dets)
+                    else np.zeros((1, 0))
+                )
                 if iou.size and iou.max() >= 0.5:
                     found += 1
                     right_colour += dets.data["colour"][int(iou.argmax())] == obj["colour"][t]
@@ -109,5 +113,8 @@ def test_haar_face_finds_the_astronauts_face_as_it_moves():
     for t, dets in enumerate(per_frame):
         truth = np.array([[95 + 16 * t, 45, 130 + 16 * t, 75]], float)  # the middle of the face
         assert len(dets) >= 1 and list(dets.data["class_name"]) == ["face"] * len(dets)
-        inside = [(b[0] <= truth[0, 0] and b[1] <= truth[0, 1] and b[2] >= truth[0, 2] and b[3] >= truth[0, 3]) for b in dets.xyxy]
+        inside = [
+            (b[0] <= truth[0, 0] and b[1] <= truth[0, 1] and b[2] >= truth[0, 2] and b[3] >= truth[0, 3])
+            for b in dets.xyxy
+        ]
         assert any(inside), (t, dets.xyxy)

@@ -15,9 +15,13 @@ def frames():
 @pytest.fixture
 def dialogue():
     return Sample(
-        id="clip-1", video="clip-1.mp4", source="unit",
+        id="clip-1",
+        video="clip-1.mp4",
+        source="unit",
         conversations=[
-            Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red circle moves left."),
-            Turn("human", "Where is it in the last frame?"), Turn("gpt", "top left"),
+            Turn("human", "<video>\nWhat moves?"),
+            Turn("gpt", "A red circle moves left."),
+            Turn("human", "Where is it in the last frame?"),
+            Turn("gpt", "top left"),
         ],
     )

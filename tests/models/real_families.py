@@ -50,8 +50,15 @@ QWEN2_VL_TEMPLATE = (
 )
 
 LLAVA_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<image>", "<video>"]
-QWEN_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|vision_start|>", "<|vision_end|>",
-                 "<|image_pad|>", "<|video_pad|>"]
+QWEN_SPECIALS = [
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|vision_start|>",
+    "<|vision_end|>",
+    "<|image_pad|>",
+    "<|video_pad|>",
+]
 # llava-onevision-qwen2-0.5b-ov-hf: image_grid_pinpoints, every (h, w) in 384 x {1..6}
 PINPOINTS = [[384 * h, 384 * w] for h in range(1, 7) for w in range(1, 7)]
 TEXT = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2)
@@ -66,11 +73,21 @@ def _tokenizer(specials: list[str], image_token: str, video_token: str, template
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
-    bpe.train_from_iterator(world_corpus(), trainers.BpeTrainer(
-        vocab_size=512, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False))
-    tok = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                                  extra_special_tokens={"image_token": image_token, "video_token": video_token})
+    bpe.train_from_iterator(
+        world_corpus(),
+        trainers.BpeTrainer(
+            vocab_size=512,
+            special_tokens=specials,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        ),
+    )
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        extra_special_tokens={"image_token": image_token, "video_token": video_token},
+    )
     tok.chat_template = template
     return tok
 
@@ -87,23 +104,49 @@ def _llava_onevision():
     )
 
     tok = _tokenizer(LLAVA_SPECIALS, "<image>", "<video>", LLAVA_OV_TEMPLATE)
-    vision = SiglipVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-                                image_size=384, patch_size=14, vision_use_head=False)
-    text = Qwen2Config(vocab_size=len(tok), **TEXT, tie_word_embeddings=True, bos_token_id=None,
-                       eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
-    config = LlavaOnevisionConfig(vision_config=vision, text_config=text, image_token_index=tok.image_token_id,
-                                  video_token_index=tok.video_token_id, vision_feature_select_strategy="full",
-                                  vision_feature_layer=-1, vision_aspect_ratio="anyres_max_9",
-                                  image_grid_pinpoints=PINPOINTS, tie_word_embeddings=True)
+    vision = SiglipVisionConfig(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        image_size=384,
+        patch_size=14,
+        vision_use_head=False,
+    )
+    text = Qwen2Config(
+        vocab_size=len(tok),
+        **TEXT,
+        tie_word_embeddings=True,
+        bos_token_id=None,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
+    config = LlavaOnevisionConfig(
+        vision_config=vision,
+        text_config=text,
+        image_token_index=tok.image_token_id,
+        video_token_index=tok.video_token_id,
+        vision_feature_select_strategy="full",
+        vision_feature_layer=-1,
+        vision_aspect_ratio="anyres_max_9",
+        image_grid_pinpoints=PINPOINTS,
+        tie_word_embeddings=True,
+    )
     model = LlavaOnevisionForConditionalGeneration(config)
     half = [0.5, 0.5, 0.5]
     processor = LlavaOnevisionProcessor(
-        image_processor=LlavaOnevisionImageProcessor(size={"height": 384, "width": 384}, image_grid_pinpoints=PINPOINTS,
-                                                     image_mean=half, image_std=half),
-        video_processor=LlavaOnevisionVideoProcessor(size={"height": 384, "width": 384}, image_mean=half,
-                                                     image_std=half),
-        tokenizer=tok, num_image_tokens=729, vision_feature_select_strategy="full",
-        vision_aspect_ratio="anyres_max_9", chat_template=LLAVA_OV_TEMPLATE)
+        image_processor=LlavaOnevisionImageProcessor(
+            size={"height": 384, "width": 384}, image_grid_pinpoints=PINPOINTS, image_mean=half, image_std=half
+        ),
+        video_processor=LlavaOnevisionVideoProcessor(
+            size={"height": 384, "width": 384}, image_mean=half, image_std=half
+        ),
+        tokenizer=tok,
+        num_image_tokens=729,
+        vision_feature_select_strategy="full",
+        vision_aspect_ratio="anyres_max_9",
+        chat_template=LLAVA_OV_TEMPLATE,
+    )
     return model, processor
 
 
@@ -114,21 +157,41 @@ def _qwen(v25: bool):
     tok = _tokenizer(QWEN_SPECIALS, "<|image_pad|>", "<|video_pad|>", QWEN2_VL_TEMPLATE)
     ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN_SPECIALS}
     vision = dict(depth=2, num_heads=2, patch_size=14, spatial_merge_size=2, temporal_patch_size=2, in_channels=3)
-    vision.update(dict(hidden_size=32, intermediate_size=64, out_hidden_size=TEXT["hidden_size"], window_size=112,
-                       fullatt_block_indexes=[1], tokens_per_second=2) if v25
-                  else dict(embed_dim=32, hidden_size=TEXT["hidden_size"], mlp_ratio=2))
+    vision.update(
+        dict(
+            hidden_size=32,
+            intermediate_size=64,
+            out_hidden_size=TEXT["hidden_size"],
+            window_size=112,
+            fullatt_block_indexes=[1],
+            tokens_per_second=2,
+        )
+        if v25
+        else dict(embed_dim=32, hidden_size=TEXT["hidden_size"], mlp_ratio=2)
+    )
     prefix = "Qwen2_5_VL" if v25 else "Qwen2VL"
     config = getattr(transformers, f"{prefix}Config")(
-        text_config=dict(vocab_size=len(tok), **TEXT, bos_token_id=None, eos_token_id=ids["<|im_end|>"],
-                         rope_parameters={"rope_type": "default", "rope_theta": 1000000.0, "mrope_section": [2, 3, 3]}),
-        vision_config=vision, image_token_id=ids["<|image_pad|>"], video_token_id=ids["<|video_pad|>"],
-        vision_start_token_id=ids["<|vision_start|>"], vision_end_token_id=ids["<|vision_end|>"])
+        text_config=dict(
+            vocab_size=len(tok),
+            **TEXT,
+            bos_token_id=None,
+            eos_token_id=ids["<|im_end|>"],
+            rope_parameters={"rope_type": "default", "rope_theta": 1000000.0, "mrope_section": [2, 3, 3]},
+        ),
+        vision_config=vision,
+        image_token_id=ids["<|image_pad|>"],
+        video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"],
+        vision_end_token_id=ids["<|vision_end|>"],
+    )
     model = getattr(transformers, f"{prefix}ForConditionalGeneration")(config)
     pixels = {"shortest_edge": 56 * 56, "longest_edge": 28 * 28 * 1280}  # preprocessor_config.json
     processor = getattr(transformers, f"{prefix}Processor")(
         image_processor=Qwen2VLImageProcessor(size=pixels, patch_size=14, merge_size=2, temporal_patch_size=2),
         video_processor=Qwen2VLVideoProcessor(size=dict(pixels), patch_size=14, merge_size=2, temporal_patch_size=2),
-        tokenizer=tok, chat_template=QWEN2_VL_TEMPLATE)
+        tokenizer=tok,
+        chat_template=QWEN2_VL_TEMPLATE,
+    )
     return model, processor
 
 

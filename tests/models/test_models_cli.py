@@ -12,8 +12,10 @@ from videoutr.errors import ConfigError
 def test_model_init_small_preset_with_corpus(tmp_path):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("the zebra crossing appears in frame 7\n" * 50)
-    result = CliRunner().invoke(app, ["model", "init", "--out", str(tmp_path / "m"), "--preset", "small",
-                                      "--seed", "2", "--corpus", str(corpus)])
+    result = CliRunner().invoke(
+        app,
+        ["model", "init", "--out", str(tmp_path / "m"), "--preset", "small", "--seed", "2", "--corpus", str(corpus)],
+    )
     assert result.exit_code == 0, result.exception
     assert "16 tokens/frame" in result.stdout
     sidecar = json.loads((tmp_path / "m" / "videoutr.json").read_text())
@@ -27,8 +29,9 @@ def test_model_init_small_preset_with_corpus(tmp_path):
     assert "Ġzebra" in processor.tokenizer.get_vocab()  # learned from --corpus
 
 
-@pytest.mark.parametrize("args, error", [(["--preset", "huge"], ConfigError),
-                                         (["--corpus", "/no/such/file.txt"], ConfigError)])
+@pytest.mark.parametrize(
+    "args, error", [(["--preset", "huge"], ConfigError), (["--corpus", "/no/such/file.txt"], ConfigError)]
+)
 def test_model_init_bad_options(tmp_path, args, error):
     result = CliRunner().invoke(app, ["model", "init", "--out", str(tmp_path / "m"), *args])
     assert isinstance(result.exception, error)

@@ -51,7 +51,7 @@ def clips(tmp_path_factory):
         frames = np.full((FPS * SECONDS, H, W, 3), 90, np.uint8)
         for t in range(len(frames)):
             x = 70 + step * t
-            frames[t, 40:70, x:x + 24] = (220, 40, 40)
+            frames[t, 40:70, x : x + 24] = (220, 40, 40)
         write_video(root / f"c{i}.mp4", frames, fps=FPS)
     return root
 
@@ -93,16 +93,25 @@ def _reference_inputs(name, processor, sample, frames, indices, total, fps):
     kwargs = {}
     if name != "llava_onevision":  # qwen-vl-utils: per-frame cap from the video budget, sampled fps
         max_pixels = max(min(768 * 28 * 28, 128000 * 28 * 28 * 0.9 / len(indices) * 2), int(128 * 28 * 28 * 1.05))
-        kwargs["videos_kwargs"] = {"size": {"shortest_edge": 128 * 28 * 28, "longest_edge": int(max_pixels)},
-                                   "video_metadata": [{"total_num_frames": total, "fps": fps, "frames_indices": indices}],
-                                   "do_sample_frames": False, "cap_pixels_per_frame": False}
+        kwargs["videos_kwargs"] = {
+            "size": {"shortest_edge": 128 * 28 * 28, "longest_edge": int(max_pixels)},
+            "video_metadata": [{"total_num_frames": total, "fps": fps, "frames_indices": indices}],
+            "do_sample_frames": False,
+            "cap_pixels_per_frame": False,
+        }
     return processor(text=[text], videos=[frames], return_tensors="pt", **kwargs)
 
 
 def _dialogue(i: int) -> Sample:
-    return Sample(id=f"d{i}", video=f"c{i // 2}.mp4", conversations=[
-        Turn("human", "<video>\nWhat moves?"), Turn("gpt", "A red square moves right." if i % 2 == 0 else "A square."),
-        *([Turn("human", "Where is it at the end?"), Turn("gpt", "right")] if i % 2 else [])])
+    return Sample(
+        id=f"d{i}",
+        video=f"c{i // 2}.mp4",
+        conversations=[
+            Turn("human", "<video>\nWhat moves?"),
+            Turn("gpt", "A red square moves right." if i % 2 == 0 else "A square."),
+            *([Turn("human", "Where is it at the end?"), Turn("gpt", "right")] if i % 2 else []),
+        ],
+    )
 
 
 def test_prompt_equals_the_processor_chat_template(family, clips):
@@ -165,8 +174,8 @@ def _answer_labels(processor, ids: torch.Tensor, sample: Sample) -> torch.Tensor
     labels, at = torch.full_like(ids, -100), 0
     for answer in sample.assistant_turns:
         run = processor.tokenizer(answer + "<|im_end|>", add_special_tokens=False)["input_ids"]
-        starts = [i for i in range(at, len(ids) - len(run) + 1) if ids[i:i + len(run)].tolist() == run]
-        labels[starts[0]:starts[0] + len(run)] = ids[starts[0]:starts[0] + len(run)]
+        starts = [i for i in range(at, len(ids) - len(run) + 1) if ids[i : i + len(run)].tolist() == run]
+        labels[starts[0] : starts[0] + len(run)] = ids[starts[0] : starts[0] + len(run)]
         at = starts[0] + len(run)
     return labels
 
@@ -178,8 +187,13 @@ def test_tpl_equals_an_independent_reference(family, clips, tmp_path):
     name, model, processor = family
     samples = [_dialogue(i) for i in range(4)]
     (tmp_path / "data.json").write_text(json.dumps([s.to_llava() for s in samples]))
-    cfg = TplRunConfig(model="no-sidecar", data=str(tmp_path / "data.json"), video_root=str(clips),
-                       out=str(tmp_path / "s.jsonl"), frames=4 if name == "llava_onevision" else None)
+    cfg = TplRunConfig(
+        model="no-sidecar",
+        data=str(tmp_path / "data.json"),
+        video_root=str(clips),
+        out=str(tmp_path / "s.jsonl"),
+        frames=4 if name == "llava_onevision" else None,
+    )
     run_tpl(cfg, model=model, processor=processor, progress=False)
     records = {r["id"]: r for r in map(json.loads, (tmp_path / "s.jsonl").read_text().splitlines())}
     for sample in samples:
@@ -214,13 +228,16 @@ def test_one_lora_step_trains_the_projector(family, clips):
     model.train()
     peft_model = apply_lora(model, LoraConfig(enabled=True, r=4, alpha=8, dropout=0.0), ["mm_mlp_adapter"])
     trained = {n for n, p in peft_model.named_parameters() if p.requires_grad}
-    assert any("modules_to_save" in n and part_of(n.replace("modules_to_save.default.", "")) == "mm_mlp_adapter"
-               for n in trained)
+    assert any(
+        "modules_to_save" in n and part_of(n.replace("modules_to_save.default.", "")) == "mm_mlp_adapter"
+        for n in trained
+    )
     assert not any(part_of(n) == "mm_vision_tower" for n in trained)  # the tower stays frozen
     before = {n: p.detach().clone() for n, p in peft_model.named_parameters()}
     video = read_video_frames(clips / "c0.mp4", _policy(name, processor))
-    batch = model_inputs(collate([encode_sample(processor, _dialogue(0), video)], processor.tokenizer.pad_token_id),
-                         with_labels=True)
+    batch = model_inputs(
+        collate([encode_sample(processor, _dialogue(0), video)], processor.tokenizer.pad_token_id), with_labels=True
+    )
     optimizer = torch.optim.AdamW([p for p in peft_model.parameters() if p.requires_grad], lr=1e-2)
     peft_model(**batch).loss.backward()
     optimizer.step()
@@ -234,8 +251,16 @@ def test_an_unmatched_part_is_an_error():
 
     from videoutr.train.parts import resolve_parts, set_trainable
 
-    lm = Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                                      num_attention_heads=2, num_key_value_heads=1))
+    lm = Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=64,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+        )
+    )
     assert resolve_parts(lm, ["mm_language_model"])["mm_language_model"] > 0
     with pytest.raises(ConfigError, match="mm_mlp_adapter matches no module"):
         set_trainable(lm, ["mm_language_model", "mm_mlp_adapter"])

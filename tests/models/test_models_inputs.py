@@ -9,8 +9,7 @@ from videoutr.models.inputs import IGNORE_INDEX, collate, encode_sample, model_i
 
 
 def _messages(sample):
-    return [{"role": "user" if t.role == "human" else "assistant", "content": t.value}
-            for t in sample.conversations]
+    return [{"role": "user" if t.role == "human" else "assistant", "content": t.value} for t in sample.conversations]
 
 
 def test_matches_chat_template_and_processor(tiny, dialogue, frames):
@@ -46,7 +45,7 @@ def test_placeholder_missing_is_prepended_and_no_video_variant_drops_it(tiny, fr
     tok = processor.tokenizer
     bare = Sample(id="b", video="b.mp4", conversations=[Turn("human", "What moves?"), Turn("gpt", "A star.")])
     enc = encode_sample(processor, bare, frames)
-    after = tok.decode(enc.input_ids[enc.video_span[1]:])
+    after = tok.decode(enc.input_ids[enc.video_span[1] :])
     assert after.startswith("\nWhat moves?<|im_end|>")
     blind = encode_sample(processor, bare, frames, with_video=False)
     assert blind.video_span is None and blind.vision == {} and blind.num_frames == 0
@@ -58,7 +57,7 @@ def test_placeholder_missing_is_prepended_and_no_video_variant_drops_it(tiny, fr
 def test_prompt_only_ends_with_assistant_header(tiny, dialogue, frames):
     _, processor = tiny
     enc = encode_sample(processor, dialogue, frames, prompt_only=True)
-    text = processor.tokenizer.decode(enc.input_ids[enc.video_span[1]:])
+    text = processor.tokenizer.decode(enc.input_ids[enc.video_span[1] :])
     assert text.endswith("Where is it in the last frame?<|im_end|>\n<|im_start|>assistant\n")
     assert "top left" not in text and (enc.labels == IGNORE_INDEX).all()
 

@@ -40,8 +40,10 @@ def test_options_of_one_question_share_one_prefix_pass(tiny, frames):
     model, processor = tiny
     pad = processor.tokenizer.pad_token_id
     options = ["red", "a green circle", "blue", "the yellow star moves left"]
-    dialogues = [Sample(id=f"o{i}", conversations=[Turn("human", "<video>\nWhich colour?"), Turn("gpt", o)])
-                 for i, o in enumerate(options)]
+    dialogues = [
+        Sample(id=f"o{i}", conversations=[Turn("human", "<video>\nWhich colour?"), Turn("gpt", o)])
+        for i, o in enumerate(options)
+    ]
     other = Sample(id="x", conversations=[Turn("human", "<video>\nWhich shape?"), Turn("gpt", "circle")])
     encs = [encode_sample(processor, d, frames) for d in dialogues]
     encs.append(encode_sample(processor, other, frames[::-1].copy()))  # another video: its own group

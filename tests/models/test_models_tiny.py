@@ -21,8 +21,9 @@ def test_saved_checkpoint_loads_with_plain_transformers(tiny_dir, frames):
     assert model.config.image_token_id == tok.convert_tokens_to_ids("<image>")
     assert model.config.text_config.vocab_size == len(tok)
     assert tok.eos_token == "<|im_end|>" and tok.pad_token == "<|endoftext|>"
-    prompt = tok.apply_chat_template([{"role": "user", "content": "<video>\nWhat moves?"}],
-                                     tokenize=False, add_generation_prompt=True)
+    prompt = tok.apply_chat_template(
+        [{"role": "user", "content": "<video>\nWhat moves?"}], tokenize=False, add_generation_prompt=True
+    )
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n")
     inputs = processor(text=[prompt], videos=[frames], return_tensors="pt")
     cfg = PRESETS["tiny"]
@@ -88,20 +89,109 @@ def test_the_shipped_template_renders_the_prompt_the_assets_were_trained_on():
     asset = files("videoutr") / "assets" / "tiny_base"
     processor = AutoProcessor.from_pretrained(str(asset))
     assert processor.chat_template == CHAT_TEMPLATE
-    sample = Sample(id="a", conversations=[Turn("human", "<video>\nWhat colour is the star?"), Turn("gpt", "red"),
-                                           Turn("human", "Where is it?"), Turn("gpt", "top left")])
+    sample = Sample(
+        id="a",
+        conversations=[
+            Turn("human", "<video>\nWhat colour is the star?"),
+            Turn("gpt", "red"),
+            Turn("human", "Where is it?"),
+            Turn("gpt", "top left"),
+        ],
+    )
     enc = encode_sample(processor, sample, np.zeros((2, 48, 48, 3), np.uint8))
-    prefix = [1, 87, 93, 593, 73, 81, 203, 61, 83, 89, 267, 494, 267, 402, 80, 84, 74, 89, 80, 267, 384, 532, 88,
-              322, 88, 18, 2, 203, 1, 89, 87, 337, 203]
-    suffix = [203, 59, 624, 629, 368, 225, 532, 269, 375, 35, 2, 203, 1, 69, 384, 532, 88, 322, 88, 203, 86, 377, 2,
-              203, 1, 89, 87, 337, 203, 59, 263, 494, 225, 532, 601, 35, 2, 203, 1, 69, 384, 532, 88, 322, 88, 203,
-              533, 282, 2, 203]
+    prefix = [
+        1,
+        87,
+        93,
+        593,
+        73,
+        81,
+        203,
+        61,
+        83,
+        89,
+        267,
+        494,
+        267,
+        402,
+        80,
+        84,
+        74,
+        89,
+        80,
+        267,
+        384,
+        532,
+        88,
+        322,
+        88,
+        18,
+        2,
+        203,
+        1,
+        89,
+        87,
+        337,
+        203,
+    ]
+    suffix = [
+        203,
+        59,
+        624,
+        629,
+        368,
+        225,
+        532,
+        269,
+        375,
+        35,
+        2,
+        203,
+        1,
+        69,
+        384,
+        532,
+        88,
+        322,
+        88,
+        203,
+        86,
+        377,
+        2,
+        203,
+        1,
+        89,
+        87,
+        337,
+        203,
+        59,
+        263,
+        494,
+        225,
+        532,
+        601,
+        35,
+        2,
+        203,
+        1,
+        69,
+        384,
+        532,
+        88,
+        322,
+        88,
+        203,
+        533,
+        282,
+        2,
+        203,
+    ]
     start, end = enc.video_span
     assert enc.input_ids[:start].tolist() == prefix and enc.input_ids[end:].tolist() == suffix
     assert set(enc.input_ids[start:end].tolist()) == {processor.tokenizer.video_token_id} and end - start == 19
     assert [t for t in enc.labels.tolist() if t != -100] == [86, 377, 2, 533, 282, 2]  # answers + <|im_end|>
     prompt = encode_sample(processor, sample, np.zeros((2, 48, 48, 3), np.uint8), prompt_only=True)
-    assert prompt.input_ids[prompt.video_span[1]:].tolist() == suffix[:-4]  # ends with the generation prompt
+    assert prompt.input_ids[prompt.video_span[1] :].tolist() == suffix[:-4]  # ends with the generation prompt
 
 
 def test_system_prompt_and_chat_template_overrides(tmp_path):
@@ -118,9 +208,11 @@ def test_system_prompt_and_chat_template_overrides(tmp_path):
     frames = np.zeros((2, 48, 48, 3), np.uint8)
     text = processor.tokenizer.decode(encode_sample(processor, sample, frames, system="Be brief.").input_ids)
     assert text.startswith("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n<video>")
-    (tmp_path / "t.jinja").write_text("{% for m in messages %}[{{ m['role'] }}]{% for p in m['content'] %}"
-                                      "{% if p['type'] == 'video' %}<video>{% else %}{{ p['text'] }}{% endif %}"
-                                      "{% endfor %}<|im_end|>{% endfor %}")
+    (tmp_path / "t.jinja").write_text(
+        "{% for m in messages %}[{{ m['role'] }}]{% for p in m['content'] %}"
+        "{% if p['type'] == 'video' %}<video>{% else %}{{ p['text'] }}{% endif %}"
+        "{% endfor %}<|im_end|>{% endfor %}"
+    )
     InputOptions(chat_template=str(tmp_path / "t.jinja")).apply(processor)
     enc = encode_sample(processor, sample, frames)
     assert processor.tokenizer.decode(enc.labels[enc.labels != -100]) == "red<|im_end|>"

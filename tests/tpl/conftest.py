@@ -23,18 +23,38 @@ def dataset(tmp_path_factory):
         name = f"videos/clip{i}.mp4"
         write_video(root / name, moving_square(frames=8 if i != 5 else 4, colour=colours[i % 4]), fps=8)
         subset = ["caption", "motion", "qa"][i % 3]
-        turns = [{"from": "human", "value": "<video>\nWhat happens?"},
-                 {"from": "gpt", "value": f"A square moves right, sample {i}."}]
+        turns = [
+            {"from": "human", "value": "<video>\nWhat happens?"},
+            {"from": "gpt", "value": f"A square moves right, sample {i}."},
+        ]
         if i % 2:
             turns += [{"from": "human", "value": "Where is it at the end?"}, {"from": "gpt", "value": "right"}]
-        records.append({"id": f"clip{i}", "video": name, "conversations": turns,
-                        "source": "world-a" if i < 4 else "world-b", "subset": subset})
-    records.append({"id": "missing", "video": "videos/nope.mp4",
-                    "conversations": [{"from": "human", "value": "<video>\nHi"}, {"from": "gpt", "value": "Hi"}]})
-    records.append({"id": "mute", "video": "videos/clip0.mp4",
-                    "conversations": [{"from": "human", "value": "<video>\nHi"}]})
+        records.append(
+            {
+                "id": f"clip{i}",
+                "video": name,
+                "conversations": turns,
+                "source": "world-a" if i < 4 else "world-b",
+                "subset": subset,
+            }
+        )
+    records.append(
+        {
+            "id": "missing",
+            "video": "videos/nope.mp4",
+            "conversations": [{"from": "human", "value": "<video>\nHi"}, {"from": "gpt", "value": "Hi"}],
+        }
+    )
+    records.append(
+        {"id": "mute", "video": "videos/clip0.mp4", "conversations": [{"from": "human", "value": "<video>\nHi"}]}
+    )
     records.append({"id": "broken", "conversations": "not a list"})
-    records.append({"id": "clip0", "video": "videos/clip0.mp4",
-                    "conversations": [{"from": "human", "value": "<video>\nDup"}, {"from": "gpt", "value": "x"}]})
+    records.append(
+        {
+            "id": "clip0",
+            "video": "videos/clip0.mp4",
+            "conversations": [{"from": "human", "value": "<video>\nDup"}, {"from": "gpt", "value": "x"}],
+        }
+    )
     (root / "data.json").write_text(json.dumps(records))
     return root

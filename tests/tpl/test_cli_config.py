@@ -21,10 +21,21 @@ def _score(monkeypatch, *args):
 
 def test_file_then_overrides_then_flags(monkeypatch, tmp_path):
     config = tmp_path / "tpl.yaml"
-    config.write_text("model: m\ndata: d.json\nout: s.jsonl\nbatch_size: 2\nmode: ratio\nkey_frame: last\n"
-                      "inputs:\n  max_pixels: 1000\n")
-    seen, result = _score(monkeypatch, "--config", str(config), "batch_size=6", "inputs.max_pixels=2000",
-                          "--key-frame", "middle", "--video-root", "videos")
+    config.write_text(
+        "model: m\ndata: d.json\nout: s.jsonl\nbatch_size: 2\nmode: ratio\nkey_frame: last\n"
+        "inputs:\n  max_pixels: 1000\n"
+    )
+    seen, result = _score(
+        monkeypatch,
+        "--config",
+        str(config),
+        "batch_size=6",
+        "inputs.max_pixels=2000",
+        "--key-frame",
+        "middle",
+        "--video-root",
+        "videos",
+    )
     assert result.exit_code == 0, result.output
     (cfg,) = seen
     assert (cfg.model, cfg.data, cfg.out, cfg.mode) == ("m", "d.json", "s.jsonl", "ratio")  # the file

@@ -26,7 +26,7 @@ def _force_attention_onto(monkeypatch, span):
         weights = torch.matmul(query, key_states.transpose(2, 3)) * scaling
         if attention_mask is not None:
             weights = weights + attention_mask
-        weights[..., span[0]:span[1]] += 40.0  # stays -inf where causality masks it
+        weights[..., span[0] : span[1]] += 40.0  # stays -inf where causality masks it
         weights = torch.softmax(weights, dim=-1, dtype=torch.float32).to(query.dtype)
         return torch.matmul(weights, value_states).transpose(1, 2).contiguous(), weights
 
@@ -79,9 +79,25 @@ def test_cli_generates_answer_and_writes_json_and_heatmap(tiny_dir, tmp_path):
 
     from videoutr.cli import app
 
-    result = CliRunner().invoke(app, [
-        "tpl", "attention", "--model", str(tiny_dir), "--video", str(tmp_path / "v.mp4"), "--prompt", PROMPT,
-        "--out", str(tmp_path / "att"), "--max-new-tokens", "4", "--layers", "all"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "tpl",
+            "attention",
+            "--model",
+            str(tiny_dir),
+            "--video",
+            str(tmp_path / "v.mp4"),
+            "--prompt",
+            PROMPT,
+            "--out",
+            str(tmp_path / "att"),
+            "--max-new-tokens",
+            "4",
+            "--layers",
+            "all",
+        ],
+    )
     assert result.exit_code == 0, (result.stderr, result.exception)
     assert "frame activation:" in result.stdout
     record = json.loads((tmp_path / "att" / "attention.json").read_text())
@@ -95,6 +111,14 @@ def test_qwen2vl_layout_maps_rows_to_frame_pairs():
     from videoutr.models.inputs import EncodedSample
 
     ids = torch.tensor([1, 2] + [9] * 8 + [3])  # 4 frames -> 2 temporal patches x 4 merged tokens
-    enc = EncodedSample(id="q", input_ids=ids, labels=ids, turn_ids=ids, turn_spans=[], video_span=(2, 10),
-                        num_frames=4, vision={"video_grid_thw": torch.tensor([[2, 4, 4]])})
+    enc = EncodedSample(
+        id="q",
+        input_ids=ids,
+        labels=ids,
+        turn_ids=ids,
+        turn_spans=[],
+        video_span=(2, 10),
+        num_frames=4,
+        vision={"video_grid_thw": torch.tensor([[2, 4, 4]])},
+    )
     assert frame_spans(enc, 9) == ([(2, 6), (6, 10)], 2)

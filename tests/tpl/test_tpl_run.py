@@ -26,8 +26,14 @@ def _run_cli(*args):
 @pytest.fixture(scope="module")
 def scored(dataset, tiny_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("scored") / "scores.jsonl"
-    cfg = TplRunConfig(model=str(tiny_dir), data=str(dataset / "data.json"), out=str(out),
-                       video_root=str(dataset), frames=8, batch_size=3)
+    cfg = TplRunConfig(
+        model=str(tiny_dir),
+        data=str(dataset / "data.json"),
+        out=str(out),
+        video_root=str(dataset),
+        frames=8,
+        batch_size=3,
+    )
     return cfg, run_tpl(cfg, progress=False)
 
 
@@ -78,8 +84,22 @@ def test_killed_run_resumes_to_identical_file(scored, tmp_path):
     assert not out.exists() and 0 < len(partial.read_text().splitlines()) < 8  # killed mid-run
     with partial.open("a") as handle:
         handle.write('{"id": "clip6", "tpl": 1.')  # a write cut by the kill
-    code, stdout, stderr, exc = _run_cli("tpl", "score", "--model", cfg.model, "--data", cfg.data, "--out", str(out),
-                                         "--video-root", cfg.video_root, "--frames", "8", "--batch-size", "3")
+    code, stdout, stderr, exc = _run_cli(
+        "tpl",
+        "score",
+        "--model",
+        cfg.model,
+        "--data",
+        cfg.data,
+        "--out",
+        str(out),
+        "--video-root",
+        cfg.video_root,
+        "--frames",
+        "8",
+        "--batch-size",
+        "3",
+    )
     assert isinstance(exc, RecordsFailed) and exc.exit_code == 1, (stderr, exc)  # 4 bad samples of 12
     assert out.read_bytes() == open(cfg.out, "rb").read() and not partial.exists()
     assert "error: " in stderr and "nope.mp4" in stderr and "scored 8 samples (4 errors)" in stdout
@@ -99,8 +119,9 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     tpls = sorted(r["tpl"] for r in records)
     threshold = tpls[4]
     out = tmp_path / "kept.json"
-    code, stdout, stderr, exc = _run_cli("tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out),
-                                         "--min-tpl", str(threshold))
+    code, stdout, stderr, exc = _run_cli(
+        "tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out), "--min-tpl", str(threshold)
+    )
     assert code == 0, (stderr, exc)
     assert "kept 4, dropped" in stdout
     kept = json.loads(out.read_text())
@@ -115,14 +136,19 @@ def test_filter_min_tpl_and_top_fraction(scored, tmp_path, dataset):
     top = json.loads((tmp_path / "top.json").read_text())
     best = sorted(records, key=lambda r: -r["tpl"])[:2]
     assert {t["id"] for t in top} == {b["id"] for b in best} and result.kept == 2
-    assert isinstance(_run_cli("tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError)
+    assert isinstance(
+        _run_cli("tpl", "filter", "--scores", cfg.out, "--data", cfg.data, "--out", str(out))[3], ConfigError
+    )
 
 
 def test_malformed_jsonl_lines_are_reported_and_skipped(tmp_path):
     from videoutr.tpl.run import read_samples_lenient
 
-    good = {"id": "a", "video": "a.mp4", "conversations": [{"from": "human", "value": "<video>\nHi"},
-                                                          {"from": "gpt", "value": "Hello"}]}
+    good = {
+        "id": "a",
+        "video": "a.mp4",
+        "conversations": [{"from": "human", "value": "<video>\nHi"}, {"from": "gpt", "value": "Hello"}],
+    }
     path = tmp_path / "data.jsonl"
     path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps({**good, "id": "b"}) + "\n[1, 2]\n")
     problems = []
@@ -138,9 +164,27 @@ def test_model_without_video_support_fails_before_scoring(scored, tmp_path):
     from videoutr.models.load import UnsupportedModelError
 
     cfg, _ = scored
-    Qwen2ForCausalLM(Qwen2Config(vocab_size=64, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                                 num_attention_heads=2, num_key_value_heads=1)).save_pretrained(tmp_path / "lm")
-    code, _, _, exc = _run_cli("tpl", "score", "--model", str(tmp_path / "lm"), "--data", cfg.data,
-                               "--out", str(tmp_path / "s.jsonl"), "--video-root", cfg.video_root)
+    Qwen2ForCausalLM(
+        Qwen2Config(
+            vocab_size=64,
+            hidden_size=16,
+            intermediate_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            num_key_value_heads=1,
+        )
+    ).save_pretrained(tmp_path / "lm")
+    code, _, _, exc = _run_cli(
+        "tpl",
+        "score",
+        "--model",
+        str(tmp_path / "lm"),
+        "--data",
+        cfg.data,
+        "--out",
+        str(tmp_path / "s.jsonl"),
+        "--video-root",
+        cfg.video_root,
+    )
     assert isinstance(exc, UnsupportedModelError) and "no video support" in str(exc)
     assert not (tmp_path / "s.jsonl").exists()

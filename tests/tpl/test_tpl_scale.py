@@ -15,8 +15,16 @@ from videoutr.tpl.run import TplRunConfig, run_tpl
 
 
 def _config(dataset, tiny_dir, out, **kwargs):
-    return TplRunConfig(model=str(tiny_dir), data=str(dataset / "data.json"), out=str(out), video_root=str(dataset),
-                        frames=8, batch_size=2, chunk_size=3, **kwargs)
+    return TplRunConfig(
+        model=str(tiny_dir),
+        data=str(dataset / "data.json"),
+        out=str(out),
+        video_root=str(dataset),
+        frames=8,
+        batch_size=2,
+        chunk_size=3,
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +70,10 @@ def test_mixture_yaml_input_is_streamed_through_its_strategies(dataset, tiny_dir
     records = json.loads((dataset / "data.json").read_text())[:8]
     (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records[:4]))
     (tmp_path / "b.json").write_text(json.dumps(records[4:]))
-    (tmp_path / "mix.yaml").write_text("datasets:\n  - json_path: a.jsonl\n    sampling_strategy: first:2\n"
-                                       "  - json_path: b.json\n    sampling_strategy: end:50%\n")
+    (tmp_path / "mix.yaml").write_text(
+        "datasets:\n  - json_path: a.jsonl\n    sampling_strategy: first:2\n"
+        "  - json_path: b.json\n    sampling_strategy: end:50%\n"
+    )
     out = tmp_path / "scores.jsonl"
     cfg = TplRunConfig(**{**_config(dataset, tiny_dir, out).__dict__, "data": str(tmp_path / "mix.yaml")})
     summary = run_tpl(cfg, progress=False)
@@ -123,11 +133,13 @@ def test_a_dying_worker_is_replaced_and_its_batch_redone(dataset, tiny_dir, tmp_
     policy = cfg.inputs.policy(cfg.model, load_video_processor(cfg.model), cfg.frames)
     samples = read_samples_lenient(cfg.data, lambda where, why: None)
     jobs = [job for s in samples if (job := _job(s, cfg, lambda where, why: None)) is not None]
-    batches = [jobs[i:i + 2] for i in range(0, len(jobs), 2)]
+    batches = [jobs[i : i + 2] for i in range(0, len(jobs), 2)]
     marker = tmp_path / "died"
     results = {}
-    for name, scoring in (("local", Step(TplScoring, init=(cfg,))),
-                          ("ray", Step(tpl_helpers.DyingOnce, init=(cfg, str(marker))))):
+    for name, scoring in (
+        ("local", Step(TplScoring, init=(cfg,))),
+        ("ray", Step(tpl_helpers.DyingOnce, init=(cfg, str(marker)))),
+    ):
         outcomes = []
         with make_executor(name, workers=2 if name == "ray" else 1) as executor:
             executor.map([Step(decode_jobs, init=(policy,)), scoring], batches, outcomes.extend)

@@ -69,8 +69,13 @@ def test_equals_naive_scorer(tiny, key_frame):
 
 def test_vision_reuse_equals_separate_single_frame_pass(tiny):
     model, processor = tiny
-    items = [(Sample(id=f"s{i}", conversations=[Turn("human", "<video>\nColour?"), Turn("gpt", "red")]),
-              moving_square(colour=(40 * i, 90, 200))) for i in range(3)]
+    items = [
+        (
+            Sample(id=f"s{i}", conversations=[Turn("human", "<video>\nColour?"), Turn("gpt", "red")]),
+            moving_square(colour=(40 * i, 90, 200)),
+        )
+        for i in range(3)
+    ]
     fast = TplScorer(model, processor, key_frame="last")
     slow = TplScorer(model, processor, key_frame="last")
     slow.reuse_vision = False
@@ -104,8 +109,10 @@ def test_motion_text_gets_higher_tpl_than_static_text_under_a_learned_model():
 def test_samples_of_one_video_share_one_vision_pass(tiny):
     model, processor = tiny
     frames = moving_square()
-    samples = [Sample(id=f"q{i}", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "x" * (i + 1))])
-               for i in range(3)]
+    samples = [
+        Sample(id=f"q{i}", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "x" * (i + 1))])
+        for i in range(3)
+    ]
     scorer = TplScorer(model, processor, key_frame="last")
     shared = scorer.score([(s, frames, ("clip.mp4", (0, 1))) for s in samples[:2]])
     shared += scorer.score([(samples[2], frames, ("clip.mp4", (0, 1)))])  # cached from the first call

@@ -21,14 +21,21 @@ def clip(top: str, first: str, last: str) -> np.ndarray:
 
 
 def static_sample(i: int, top: str) -> Sample:
-    return Sample(id=f"static-{i}", source="world", extra={"subset": "static"},
-                  conversations=[Turn("human", "<video>\nWhat colour is the top?"), Turn("gpt", top)])
+    return Sample(
+        id=f"static-{i}",
+        source="world",
+        extra={"subset": "static"},
+        conversations=[Turn("human", "<video>\nWhat colour is the top?"), Turn("gpt", top)],
+    )
 
 
 def motion_sample(i: int, first: str, last: str) -> Sample:
-    return Sample(id=f"motion-{i}", source="world", extra={"subset": "motion"},
-                  conversations=[Turn("human", "<video>\nHow does the bottom change?"),
-                                 Turn("gpt", f"from {first} to {last}")])
+    return Sample(
+        id=f"motion-{i}",
+        source="world",
+        extra={"subset": "motion"},
+        conversations=[Turn("human", "<video>\nHow does the bottom change?"), Turn("gpt", f"from {first} to {last}")],
+    )
 
 
 def random_item(rng: np.random.Generator, i: int):
@@ -54,7 +61,7 @@ def train_micro_model(model, processor, steps: int = 150, batch: int = 16, lr: f
     singles = []
     for i in range(48):
         sample, frames = random_item(rng, 2 * i)
-        singles.append(encode_sample(processor, sample, frames[i % 2: i % 2 + 1]))
+        singles.append(encode_sample(processor, sample, frames[i % 2 : i % 2 + 1]))
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     for step in range(steps):

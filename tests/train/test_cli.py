@@ -19,9 +19,16 @@ def _run(*args):
 
 
 def test_dry_run_reports_counts(tiny_world, tmp_path):
-    proc = _run("--config", str(DEFAULT_RECIPE), "--dry-run", f"model.path={tiny_world / 'model'}",
-                f"run.output_dir={tmp_path / 'run'}", f"data.video_root=[{tiny_world}]",
-                f"data.datasets=[{{json_path: {tiny_world / 'train.json'}}}]", "data.eval_fraction=0.1")
+    proc = _run(
+        "--config",
+        str(DEFAULT_RECIPE),
+        "--dry-run",
+        f"model.path={tiny_world / 'model'}",
+        f"run.output_dir={tmp_path / 'run'}",
+        f"data.video_root=[{tiny_world}]",
+        f"data.datasets=[{{json_path: {tiny_world / 'train.json'}}}]",
+        "data.eval_fraction=0.1",
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert (report["train_samples"], report["eval_samples"]) == (18, 2)

@@ -45,16 +45,19 @@ def test_seed_stages_match_the_paper():
 
 
 def test_overrides_are_typed(tmp_path):
-    recipe = load_recipe(DEFAULT_RECIPE,
-                         ["optim.lr=5e-4", "run.max_steps=20", "tune.lora.enabled=true", "data.video_root=a"])
+    recipe = load_recipe(
+        DEFAULT_RECIPE, ["optim.lr=5e-4", "run.max_steps=20", "tune.lora.enabled=true", "data.video_root=a"]
+    )
     assert recipe.optim.lr == 5e-4 and recipe.run.max_steps == 20 and recipe.tune.lora.enabled
     assert recipe.data.video_root == ["a"]
 
 
 def test_all_problems_reported_at_once(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("model: {pth: x}\noptim: {lr: fast, scheduler: zigzag}\nrun: {batch_size: 0}\nextra: 1\n"
-                   "data: {datasets: [{json_path: a.json}]}\n")
+    bad.write_text(
+        "model: {pth: x}\noptim: {lr: fast, scheduler: zigzag}\nrun: {batch_size: 0}\nextra: 1\n"
+        "data: {datasets: [{json_path: a.json}]}\n"
+    )
     with pytest.raises(ConfigError) as err:
         load_recipe(bad)
     message = str(err.value)
@@ -66,8 +69,9 @@ def test_all_problems_reported_at_once(tmp_path):
 def test_packaged_recipes_are_found_by_name_and_the_default_is_tiny_cpu(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no checkout around: the recipes come from the installed package
     assert load_recipe(None) == load_recipe("tiny_cpu") == load_recipe(DEFAULT_RECIPE)
-    assert load_recipe("demo_arm.yaml", semantic=False) == load_recipe(package_path("recipes", "demo_arm.yaml"),
-                                                                      semantic=False)
+    assert load_recipe("demo_arm.yaml", semantic=False) == load_recipe(
+        package_path("recipes", "demo_arm.yaml"), semantic=False
+    )
     with pytest.raises(VideoutrError, match="no_such_recipe.*file not found"):
         load_recipe("no_such_recipe")
 

@@ -63,8 +63,13 @@ def _write(path, records):
 
 
 def _rec(i, turns=None):
-    return {"id": f"s{i}", "video": f"v{i}.mp4", "conversations": turns if turns is not None else [
-        {"from": "human", "value": "<video>\nQ?"}, {"from": "gpt", "value": "A."}]}
+    return {
+        "id": f"s{i}",
+        "video": f"v{i}.mp4",
+        "conversations": turns
+        if turns is not None
+        else [{"from": "human", "value": "<video>\nQ?"}, {"from": "gpt", "value": "A."}],
+    }
 
 
 def test_mixture_file_resolves_relative_to_itself(tmp_path):
@@ -72,8 +77,10 @@ def test_mixture_file_resolves_relative_to_itself(tmp_path):
     _write(tmp_path / "data/a.json", [_rec(i) for i in range(4)])
     _write(tmp_path / "data/b.json", [_rec(i) for i in range(10, 16)])
     mix = tmp_path / "data/mix.yaml"
-    mix.write_text("datasets:\n  - json_path: a.json\n    sampling_strategy: first:2\n"
-                   "  - json_path: b.json\n    sampling_strategy: random:50%\n")
+    mix.write_text(
+        "datasets:\n  - json_path: a.json\n    sampling_strategy: first:2\n"
+        "  - json_path: b.json\n    sampling_strategy: random:50%\n"
+    )
     samples = load_mixture(parse_mixture_file(mix), seed=0)
     assert [s.id for s in samples[:2]] == ["s0", "s1"] and len(samples) == 5
     assert {s.source for s in samples} == {"a", "b"}
@@ -81,16 +88,24 @@ def test_mixture_file_resolves_relative_to_itself(tmp_path):
 
 def test_missing_files_all_reported_before_loading(tmp_path):
     _write(tmp_path / "ok.json", [_rec(0)])
-    entries = [DatasetEntry(str(tmp_path / "gone1.json")), DatasetEntry(str(tmp_path / "ok.json")),
-               DatasetEntry(str(tmp_path / "gone2.json"), "first:x")]
+    entries = [
+        DatasetEntry(str(tmp_path / "gone1.json")),
+        DatasetEntry(str(tmp_path / "ok.json")),
+        DatasetEntry(str(tmp_path / "gone2.json"), "first:x"),
+    ]
     with pytest.raises(ConfigError) as err:
         resolve_entries(entries)
     assert "gone1.json: file not found" in str(err.value) and "gone2.json: file not found" in str(err.value)
 
 
 def test_empty_conversations_and_no_answer_are_skipped_and_counted(tmp_path):
-    records = [_rec(0), _rec(1, turns=[]), _rec(2, turns=[{"from": "human", "value": "<video>\nQ?"}]),
-               {"id": "s3", "video": "v.mp4"}, _rec(4)]
+    records = [
+        _rec(0),
+        _rec(1, turns=[]),
+        _rec(2, turns=[{"from": "human", "value": "<video>\nQ?"}]),
+        {"id": "s3", "video": "v.mp4"},
+        _rec(4),
+    ]
     skips = Skips()
     samples = load_mixture(resolve_entries([DatasetEntry(str(_write(tmp_path / "d.json", records)))]), skips=skips)
     assert [s.id for s in samples] == ["s0", "s4"]

@@ -82,13 +82,18 @@ def test_lora_run_resumes_exactly(tiny_world, tmp_path, tiny_overrides):
             if state.global_step == 2:
                 raise _Crash
 
-    extra = ("run.max_steps=4", "tune.lora.enabled=true", "tune.mm_tunable_parts=[mm_mlp_adapter,mm_language_model]",
-             "data.num_frames=4")
+    extra = (
+        "run.max_steps=4",
+        "tune.lora.enabled=true",
+        "tune.mm_tunable_parts=[mm_mlp_adapter,mm_language_model]",
+        "data.num_frames=4",
+    )
     recipe = DEFAULT_RECIPE
     run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "a", *extra)))
     with pytest.raises(_Crash):
-        run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)),
-                     extra_callbacks=[CrashAfterSave()])
+        run_training(
+            load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)), extra_callbacks=[CrashAfterSave()]
+        )
     summary = run_training(load_recipe(recipe, tiny_overrides(tiny_world, tmp_path / "b", *extra)))
     assert summary["resumed_from"].endswith("checkpoint-2")
     la, lb = _log(tmp_path / "a"), _log(tmp_path / "b")

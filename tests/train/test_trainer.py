@@ -57,8 +57,15 @@ def test_sample_cache_returns_the_same_encoding(tiny_world):
 
 
 def test_short_run_lowers_heldout_loss_and_saves_hf_checkpoints(tiny_world, tmp_path, tiny_overrides):
-    recipe = _recipe(tiny_world, tmp_path, tiny_overrides, "run.max_steps=12", "run.save_steps=6",
-                     f"data.eval_json={tiny_world / 'heldout.json'}", "run.eval_steps=12")
+    recipe = _recipe(
+        tiny_world,
+        tmp_path,
+        tiny_overrides,
+        "run.max_steps=12",
+        "run.save_steps=6",
+        f"data.eval_json={tiny_world / 'heldout.json'}",
+        "run.eval_steps=12",
+    )
     summary = run_training(recipe)
     assert summary["eval_loss_last"] < summary["eval_loss_first"] - 0.5
     out = tmp_path / "run"
@@ -74,8 +81,9 @@ def test_short_run_lowers_heldout_loss_and_saves_hf_checkpoints(tiny_world, tmp_
 
 
 def test_projector_only_changes_only_the_projector(tiny_world, tmp_path, tiny_overrides):
-    run_training(_recipe(tiny_world, tmp_path, tiny_overrides, "tune.mm_tunable_parts=[mm_mlp_adapter]",
-                         "run.max_steps=2"))
+    run_training(
+        _recipe(tiny_world, tmp_path, tiny_overrides, "tune.mm_tunable_parts=[mm_mlp_adapter]", "run.max_steps=2")
+    )
     before, after = _weights(tiny_world / "model"), _weights(tmp_path / "run")
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and all("multi_modal_projector" in k or "image_newline" in k for k in changed)
@@ -90,9 +98,17 @@ def test_vision_lr_zero_freezes_vision_tower_only(tiny_world, tmp_path, tiny_ove
 
 
 def test_lora_changes_only_adapted_language_layers(tiny_world, tmp_path, tiny_overrides):
-    summary = run_training(_recipe(tiny_world, tmp_path, tiny_overrides, "tune.lora.enabled=true",
-                                   "tune.mm_tunable_parts=[mm_language_model]", "run.max_steps=2",
-                                   "optim.lr=5e-3"))
+    summary = run_training(
+        _recipe(
+            tiny_world,
+            tmp_path,
+            tiny_overrides,
+            "tune.lora.enabled=true",
+            "tune.mm_tunable_parts=[mm_language_model]",
+            "run.max_steps=2",
+            "optim.lr=5e-3",
+        )
+    )
     assert set(summary["trainable"]) == {"lora"}
     before, after = _weights(tiny_world / "model"), _weights(tmp_path / "run")  # LoRA merged on save
     assert set(before) == set(after)
@@ -118,10 +134,20 @@ def test_missing_and_unreadable_videos_are_skipped_and_counted(tiny_world, tmp_p
     records[3]["video"] = "../../../etc/hostname"  # leaves every root: skipped
     data = tmp_path / "data.json"
     data.write_text(json.dumps(records))
-    summary = run_training(_recipe(tiny_world, tmp_path, tiny_overrides, f"data.datasets=[{{json_path: {data}}}]",
-                                   "run.max_steps=5", f"data.video_root=[{tiny_world},{tmp_path}]"))
-    assert summary["skipped_before_training"]["counts"] == {"video or image file not found": 1,
-                                                           "video or image path leaves the video roots": 1}
+    summary = run_training(
+        _recipe(
+            tiny_world,
+            tmp_path,
+            tiny_overrides,
+            f"data.datasets=[{{json_path: {data}}}]",
+            "run.max_steps=5",
+            f"data.video_root=[{tiny_world},{tmp_path}]",
+        )
+    )
+    assert summary["skipped_before_training"]["counts"] == {
+        "video or image file not found": 1,
+        "video or image path leaves the video roots": 1,
+    }
     assert summary["skipped_during_training"]["total"] == 2
     assert {"v1", "v2"} <= set(summary["skipped_during_training"]["examples"])
     assert summary["steps"] == 5
@@ -161,13 +187,31 @@ def test_image_samples_take_the_image_path_and_mix_with_videos(tiny_world, tmp_p
     from videoutr.models.load import load_video_model
 
     Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "red.png")
-    shutil.copy(tiny_world / "videos" / sorted(p.name for p in (tiny_world / "videos").iterdir())[0], tmp_path / "v.mp4")
-    image = Sample.from_llava({"id": "img", "image": "red.png", "data_source": "stills", "conversations": [
-        {"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": "Red."}]})
-    still = Sample.from_llava({"id": "still", "image": "red.png", "conversations": [
-        {"from": "human", "value": "<video>\nWhat colour?"}, {"from": "gpt", "value": "Red."}]})
-    video = Sample.from_llava({"id": "vid", "video": "v.mp4", "conversations": [
-        {"from": "human", "value": "<video>\nWhat moves?"}, {"from": "gpt", "value": "A shape."}]})
+    shutil.copy(
+        tiny_world / "videos" / sorted(p.name for p in (tiny_world / "videos").iterdir())[0], tmp_path / "v.mp4"
+    )
+    image = Sample.from_llava(
+        {
+            "id": "img",
+            "image": "red.png",
+            "data_source": "stills",
+            "conversations": [{"from": "human", "value": "<image>\nWhat colour?"}, {"from": "gpt", "value": "Red."}],
+        }
+    )
+    still = Sample.from_llava(
+        {
+            "id": "still",
+            "image": "red.png",
+            "conversations": [{"from": "human", "value": "<video>\nWhat colour?"}, {"from": "gpt", "value": "Red."}],
+        }
+    )
+    video = Sample.from_llava(
+        {
+            "id": "vid",
+            "video": "v.mp4",
+            "conversations": [{"from": "human", "value": "<video>\nWhat moves?"}, {"from": "gpt", "value": "A shape."}],
+        }
+    )
     assert image.source == "stills"  # LLaVA-Video-178K's data_source is the sample's source
     model, processor = load_video_model(tiny_world / "model", dtype="float32")
     ds = TrainDataset([image, still, video], processor, FramePolicy(num_frames=4), [tmp_path], max_length=4096)

@@ -144,16 +144,17 @@ def test_zero_frame_video_is_rejected(tmp_path):
         sample_frames(path, num_frames=4)
 
 
-
 def test_opencv_colour_conversion_matches_libswscale_and_falls_back_elsewhere():
     from av import VideoFrame
 
     from videoutr.video.read import to_rgb
 
     rgb = np.random.default_rng(0).integers(0, 255, (33, 47, 3), dtype=np.uint8)
-    fallbacks = [VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"),  # odd size
-                 VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv444p"),
-                 VideoFrame.from_ndarray(rgb, format="rgb24")]
+    fallbacks = [
+        VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p"),  # odd size
+        VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv444p"),
+        VideoFrame.from_ndarray(rgb, format="rgb24"),
+    ]
     for frame in fallbacks:
         assert np.array_equal(to_rgb(frame), frame.to_ndarray(format="rgb24"))
     even = VideoFrame.from_ndarray(rgb[:32, :46], format="rgb24").reformat(format="yuv420p")

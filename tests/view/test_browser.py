@@ -50,12 +50,21 @@ def test_clicking_a_stated_box_moves_the_overlay_to_its_frame(run_folder, tmp_pa
     rows = browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
     assert len(rows) == 6  # 4 videos and their 2 reversed twins
     rows[0].click()
-    refs = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#dialogues .box-ref"))  # a detail chunk loaded from file://
+    refs = wait_for(
+        lambda: browser.find_elements(By.CSS_SELECTOR, "#dialogues .box-ref")
+    )  # a detail chunk loaded from file://
     player = browser.find_element(By.ID, "player")
     frames = browser.execute_script("return V.player.frames")
-    ref = next(r for r in refs if int(r.get_attribute("data-frame")) in frames
-               and int(r.get_attribute("data-frame")) != int(player.get_attribute("data-frame")))
-    frame, box = int(ref.get_attribute("data-frame")), [float(v) for v in ref.get_attribute("data-box")[1:-1].split(",")]
+    ref = next(
+        r
+        for r in refs
+        if int(r.get_attribute("data-frame")) in frames
+        and int(r.get_attribute("data-frame")) != int(player.get_attribute("data-frame"))
+    )
+    frame, box = (
+        int(ref.get_attribute("data-frame")),
+        [float(v) for v in ref.get_attribute("data-box")[1:-1].split(",")],
+    )
     ref.click()
     assert int(player.get_attribute("data-frame")) == frame
     stated = player.find_element(By.CSS_SELECTOR, ".stated-box")
@@ -79,7 +88,10 @@ def test_tpl_and_eval_pages_sort_filter_and_mark_answers(run_folder, tmp_path, b
     build_site(run_folder / "tpl" / "utr.jsonl", tmp_path / "tpl")
     browser.get((tmp_path / "tpl" / "index.html").as_uri())
     tpl_col = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#rows th")].index("TPL ▼")
-    values = [float(tr.find_elements(By.TAG_NAME, "td")[tpl_col].text) for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
+    values = [
+        float(tr.find_elements(By.TAG_NAME, "td")[tpl_col].text)
+        for tr in browser.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
+    ]
     assert values == sorted(values, reverse=True)  # highest TPL first
     subset = Select(browser.find_element(By.ID, "filter-subset"))
     chosen = subset.options[1].text

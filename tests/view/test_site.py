@@ -19,7 +19,11 @@ def test_kinds_and_runs_found_below_a_folder(run_folder):
     assert classify(run_folder / "tpl" / "utr.jsonl") == "tpl"
     assert classify(run_folder / "eval" / "tiny") == "eval"
     assert classify(run_folder) == "collection"
-    assert [(str(p), k) for p, k in find_runs(run_folder)] == [("eval/tiny", "eval"), ("tpl/utr.jsonl", "tpl"), ("utr", "engine")]
+    assert [(str(p), k) for p, k in find_runs(run_folder)] == [
+        ("eval/tiny", "eval"),
+        ("tpl/utr.jsonl", "tpl"),
+        ("utr", "engine"),
+    ]
     with pytest.raises(ConfigError, match="not an engine, tpl, eval or demo run"):
         classify(run_folder / "world" / "videos")
 
@@ -37,7 +41,9 @@ def test_engine_site_holds_every_track_point_and_clickable_boxes(run_folder, tmp
         first = clip["tracks"][0]["points"][0]
         assert detail["tracks"][0]["p"][0][:6] == [first["frame_idx"], *first["box_norm"], int(first["interpolated"])]
     samples = read_json(run_folder / "utr" / "utr.json")
-    stated = [p for d in details for dlg in d["dialogues"] for t in dlg["turns"] for p in t["parts"] if isinstance(p, dict)]
+    stated = [
+        p for d in details for dlg in d["dialogues"] for t in dlg["turns"] for p in t["parts"] if isinstance(p, dict)
+    ]
     claimed = [b for s in samples for qa in s["utr"] if "boxes" in qa["claims"] for _, b in qa["claims"]["boxes"]]
     assert len(stated) >= len(claimed) > 0  # every box a claim cites is in the text, clickable
     assert run["stats"] == read_json(run_folder / "utr" / "stats.json")
@@ -103,7 +109,7 @@ def test_refuses_to_write_into_a_folder_that_is_not_a_site(run_folder, tmp_path)
         build_site(run_folder / "utr", tmp_path)
     build_site(run_folder / "utr", tmp_path / "site")
     build_site(run_folder / "utr", tmp_path / "site")  # a rebuild replaces an earlier site
-    assert json.loads((tmp_path / "site" / "data" / "run.js").read_text()[len("viewRun("):-3])["kind"] == "engine"
+    assert json.loads((tmp_path / "site" / "data" / "run.js").read_text()[len("viewRun(") : -3])["kind"] == "engine"
 
 
 def test_view_command_writes_the_site_and_names_a_bad_run(run_folder, tmp_path, monkeypatch, capsys):
@@ -111,7 +117,9 @@ def test_view_command_writes_the_site_and_names_a_bad_run(run_folder, tmp_path, 
 
     from videoutr.cli import main
 
-    monkeypatch.setattr(sys, "argv", ["videoutr", "view", str(run_folder / "eval" / "tiny"), "--out", str(tmp_path / "s")])
+    monkeypatch.setattr(
+        sys, "argv", ["videoutr", "view", str(run_folder / "eval" / "tiny"), "--out", str(tmp_path / "s")]
+    )
     with pytest.raises(SystemExit) as done:
         main()
     assert done.value.code in (0, None) and (tmp_path / "s" / "index.html").is_file()

@@ -35,13 +35,30 @@ BG = {"style": "plain", "colours": [[120, 120, 120], [120, 120, 120]], "period":
 def _make_ann(tracks: list[dict], num_frames: int = 3, size: int = 64) -> VideoAnnotation:
     """An annotation from hand-written tracks: dicts with shape, size_px, depth, center_xy, colour."""
     objects = [
-        ObjectTrack(id=i, shape=t["shape"], size="medium", size_px=t["size_px"], depth=t.get("depth", i),
-                    colour=t.get("colour", ["red"] * num_frames), center_xy=t["center_xy"], box_xyxy=[],
-                    visible_fraction=[])
+        ObjectTrack(
+            id=i,
+            shape=t["shape"],
+            size="medium",
+            size_px=t["size_px"],
+            depth=t.get("depth", i),
+            colour=t.get("colour", ["red"] * num_frames),
+            center_xy=t["center_xy"],
+            box_xyxy=[],
+            visible_fraction=[],
+        )
         for i, t in enumerate(tracks)
     ]
-    ann = VideoAnnotation(id="hand", fps=8.0, num_frames=num_frames, width=size, height=size, split="test",
-                          background="plain", background_params=BG, objects=objects)
+    ann = VideoAnnotation(
+        id="hand",
+        fps=8.0,
+        num_frames=num_frames,
+        width=size,
+        height=size,
+        split="test",
+        background="plain",
+        background_params=BG,
+        objects=objects,
+    )
     return annotate(ann)
 
 

@@ -56,6 +56,13 @@ def test_file_overrides_and_flags_are_laid_over_the_preset_in_that_order(tmp_pat
 
     path = tmp_path / "world.yaml"
     path.write_text("p_turn: 0.9\nmax_objects: 2\nseed: 4\n")
-    cfg = load_config(WorldConfig, path, ["max_objects=1", "shapes=[circle, square]"], name="world config",
-                      base=world_tiny(), values={"seed": 7, "frames": None}, check=WorldConfig.problems)
+    cfg = load_config(
+        WorldConfig,
+        path,
+        ["max_objects=1", "shapes=[circle, square]"],
+        name="world config",
+        base=world_tiny(),
+        values={"seed": 7, "frames": None},
+        check=WorldConfig.problems,
+    )
     assert cfg == world_tiny(p_turn=0.9, max_objects=1, seed=7, shapes=("circle", "square"))

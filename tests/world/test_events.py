@@ -10,10 +10,13 @@ PATH = [(-20, 30), (-10, 30), (0, 30), (10, 30), (20, 30), (20, 30), (20, 30), (
 def test_hand_written_trajectory_gives_the_expected_events(make_ann):
     colours = ["red"] * 5 + ["blue"] * 5
     leaving = [[20.0 - 10 * t, 50.0] for t in range(10)]
-    ann = make_ann([
-        {"shape": "square", "size_px": 12, "center_xy": [list(map(float, p)) for p in PATH], "colour": colours},
-        {"shape": "circle", "size_px": 12, "center_xy": leaving, "colour": ["green"] * 10},
-    ], num_frames=10)
+    ann = make_ann(
+        [
+            {"shape": "square", "size_px": 12, "center_xy": [list(map(float, p)) for p in PATH], "colour": colours},
+            {"shape": "circle", "size_px": 12, "center_xy": leaving, "colour": ["green"] * 10},
+        ],
+        num_frames=10,
+    )
     walker, leaver = ann.objects
     got = [(e.type, e.frame, e.details) for e in walker.events]
     assert got == [
@@ -52,7 +55,9 @@ def _mirror(event, num_frames: int) -> tuple:
 def _key(event) -> tuple:
     d = event.details
     extra = {
-        "enter": ("edge", "direction"), "exit": ("edge", "direction"), "turn": ("from", "to", "cause"),
+        "enter": ("edge", "direction"),
+        "exit": ("edge", "direction"),
+        "turn": ("from", "to", "cause"),
         "colour_change": ("from", "to"),
     }.get(event.type, ())
     return (event.type, event.frame, *(d[k] for k in extra))

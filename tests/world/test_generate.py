@@ -136,8 +136,25 @@ def test_cli_writes_a_world(tmp_path):
     app = typer.Typer()
     app.command()(world_command)
     out = tmp_path / "cli"
-    args = ["--out", str(out), "--num-videos", "2", "--seed", "4", "--frames", "8", "--size", "64", "96",
-            "--test-fraction", "0.5", "--event-density", "1.5", "--preset", "tiny"]
+    args = [
+        "--out",
+        str(out),
+        "--num-videos",
+        "2",
+        "--seed",
+        "4",
+        "--frames",
+        "8",
+        "--size",
+        "64",
+        "96",
+        "--test-fraction",
+        "0.5",
+        "--event-density",
+        "1.5",
+        "--preset",
+        "tiny",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert str(out) in result.output
@@ -165,8 +182,10 @@ def test_sigkill_mid_run_then_rerun_gives_the_uninterrupted_world(tmp_path):
 
     cfg = world_tiny(seed=5, num_videos=16)
     out = tmp_path / "killed"
-    code = ("from videoutr.world import generate_world, world_tiny; "
-            f"generate_world(world_tiny(seed=5, num_videos=16), {str(out)!r})")
+    code = (
+        "from videoutr.world import generate_world, world_tiny; "
+        f"generate_world(world_tiny(seed=5, num_videos=16), {str(out)!r})"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code])
     partial = out / "annotations.jsonl.partial"
     deadline = time.monotonic() + 60
@@ -181,6 +200,8 @@ def test_sigkill_mid_run_then_rerun_gives_the_uninterrupted_world(tmp_path):
     reference = generate_world(cfg, tmp_path / "reference")
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
-    assert sorted(p.name for p in (out / "videos").iterdir()) == sorted(p.name for p in (reference / "videos").iterdir())
+    assert sorted(p.name for p in (out / "videos").iterdir()) == sorted(
+        p.name for p in (reference / "videos").iterdir()
+    )
     first, resumed = _decoded(reference), _decoded(out)
     assert all(np.array_equal(first[k], resumed[k]) for k in first)

@@ -55,8 +55,16 @@ def test_backgrounds_never_look_like_an_object_colour():
 
 @pytest.mark.parametrize(
     "dx, dy, name",
-    [(3, 0, "right"), (-3, 0, "left"), (0, -2, "up"), (0, 2, "down"),
-     (2, -2, "up-right"), (-2, -2, "up-left"), (-2, 2, "down-left"), (2, 2, "down-right")],
+    [
+        (3, 0, "right"),
+        (-3, 0, "left"),
+        (0, -2, "up"),
+        (0, 2, "down"),
+        (2, -2, "up-right"),
+        (-2, -2, "up-left"),
+        (-2, 2, "down-left"),
+        (2, 2, "down-right"),
+    ],
 )
 def test_direction_name(dx, dy, name):
     assert direction_name(dx, dy) == name
@@ -67,8 +75,14 @@ def test_direction_name(dx, dy, name):
 
 @pytest.mark.parametrize(
     "direction, flip_x, flip_y, out",
-    [("right", True, False, "left"), ("up-right", True, False, "up-left"), ("up-right", False, True, "down-right"),
-     ("down-left", True, True, "up-right"), ("up", False, True, "down"), ("up", True, False, "up")],
+    [
+        ("right", True, False, "left"),
+        ("up-right", True, False, "up-left"),
+        ("up-right", False, True, "down-right"),
+        ("down-left", True, True, "up-right"),
+        ("up", False, True, "down"),
+        ("up", True, False, "up"),
+    ],
 )
 def test_reflect(direction, flip_x, flip_y, out):
     assert reflect(direction, flip_x, flip_y) == out
@@ -76,9 +90,17 @@ def test_reflect(direction, flip_x, flip_y, out):
 
 @pytest.mark.parametrize(
     "x, y, place",
-    [(5, 5, "top left"), (64, 5, "top center"), (120, 10, "top right"), (10, 64, "middle left"),
-     (64, 64, "center"), (120, 64, "middle right"), (5, 120, "bottom left"), (64, 127, "bottom center"),
-     (127, 127, "bottom right")],
+    [
+        (5, 5, "top left"),
+        (64, 5, "top center"),
+        (120, 10, "top right"),
+        (10, 64, "middle left"),
+        (64, 64, "center"),
+        (120, 64, "middle right"),
+        (5, 120, "bottom left"),
+        (64, 127, "bottom center"),
+        (127, 127, "bottom right"),
+    ],
 )
 def test_grid_place(x, y, place):
     assert grid_place(x, y, 128, 128) == place

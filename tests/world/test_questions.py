@@ -11,20 +11,41 @@ import pytest
 from videoutr.world import TASKS, bench_questions, load_annotations, load_bench
 
 SIGN_TO_DIRECTION = {
-    (1, 0): "right", (-1, 0): "left", (0, -1): "up", (0, 1): "down",
-    (1, -1): "up-right", (-1, -1): "up-left", (-1, 1): "down-left", (1, 1): "down-right",
+    (1, 0): "right",
+    (-1, 0): "left",
+    (0, -1): "up",
+    (0, 1): "down",
+    (1, -1): "up-right",
+    (-1, -1): "up-left",
+    (-1, 1): "down-left",
+    (1, 1): "down-right",
 }
 # task -> (task asked of the reversed twin, how the answer transforms)
-OPPOSITE = {"left": "right", "right": "left", "up": "down", "down": "up", "up-left": "down-right",
-            "down-right": "up-left", "up-right": "down-left", "down-left": "up-right"}
+OPPOSITE = {
+    "left": "right",
+    "right": "left",
+    "up": "down",
+    "down": "up",
+    "up-left": "down-right",
+    "down-right": "up-left",
+    "up-right": "down-left",
+    "down-left": "up-right",
+}
 REVERSED = {
     "direction": ("direction", OPPOSITE.get),
-    "location_start": ("location_end", str), "location_end": ("location_start", str),
-    "colour_before": ("colour_after", str), "colour_after": ("colour_before", str),
-    "count_enter": ("count_exit", str), "count_exit": ("count_enter", str),
-    "which_stops": ("which_starts", str), "which_starts": ("which_stops", str),
-    "appears_last": ("disappears_first", str), "disappears_first": ("appears_last", str),
-    "count_turns": ("count_turns", str), "shape": ("shape", str), "count": ("count", str),
+    "location_start": ("location_end", str),
+    "location_end": ("location_start", str),
+    "colour_before": ("colour_after", str),
+    "colour_after": ("colour_before", str),
+    "count_enter": ("count_exit", str),
+    "count_exit": ("count_enter", str),
+    "which_stops": ("which_starts", str),
+    "which_starts": ("which_stops", str),
+    "appears_last": ("disappears_first", str),
+    "disappears_first": ("appears_last", str),
+    "count_turns": ("count_turns", str),
+    "shape": ("shape", str),
+    "count": ("count", str),
 }
 
 
@@ -58,8 +79,11 @@ def _place(ann, obj, t: int) -> str:
     x1, y1, x2, y2 = obj.box_xyxy[t]
     col = int(np.digitize((x1 + x2) / 2, [ann.width / 3, 2 * ann.width / 3]))
     row = int(np.digitize((y1 + y2) / 2, [ann.height / 3, 2 * ann.height / 3]))
-    return [["top left", "top center", "top right"], ["middle left", "center", "middle right"],
-            ["bottom left", "bottom center", "bottom right"]][row][col]
+    return [
+        ["top left", "top center", "top right"],
+        ["middle left", "center", "middle right"],
+        ["bottom left", "bottom center", "bottom right"],
+    ][row][col]
 
 
 def _one(objects: list, names: dict) -> str:
@@ -85,10 +109,12 @@ def rederive(ann, q) -> str:
         frame = 0 if q.task == "count_enter" else T - 1
         return str(sum(o.box_xyxy[frame] is None and bool(_shown(o)) for o in ann.objects))
     if q.task in ("which_stops", "which_starts"):
+
         def does(o) -> bool:
             s = _signs(o)
             pairs = [(s[t - 1], s[t]) for t in range(1, T - 1) if o.box_xyxy[t]]
             return any((a and not b) if q.task == "which_stops" else (b and not a) for a, b in pairs)
+
         return _one([o for o in ann.objects if does(o)], names)
     if q.task == "appears_last":
         firsts = {o.id: _shown(o)[0] for o in ann.objects}
@@ -170,8 +196,19 @@ def test_a_world_can_restrict_headings_and_benchmark_tasks():
     from videoutr.world.simulate import sample_scene
 
     axis = ("right", "up", "left", "down")
-    cfg = WorldConfig(num_videos=30, frames=8, height=64, width=64, max_objects=2, directions=axis,
-                      p_turn=0.0, p_enter=0.0, p_exit=0.0, p_stop=0.0, bench_tasks=("direction", "count"))
+    cfg = WorldConfig(
+        num_videos=30,
+        frames=8,
+        height=64,
+        width=64,
+        max_objects=2,
+        directions=axis,
+        p_turn=0.0,
+        p_enter=0.0,
+        p_exit=0.0,
+        p_stop=0.0,
+        bench_tasks=("direction", "count"),
+    )
     questions = []
     for i in range(30):
         ann = sample_scene(cfg, f"v{i}", "test", stable_rng(0, "scene", f"v{i}"))

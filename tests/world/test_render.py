@@ -9,7 +9,9 @@ from videoutr.world import render_frames, shape_mask
 from videoutr.world.palette import PALETTE, SHAPES
 
 
-@pytest.mark.parametrize("shape, fill", [("square", 1.0), ("circle", 0.785), ("diamond", 0.5), ("triangle", 0.5), ("star", 0.35)])
+@pytest.mark.parametrize(
+    "shape, fill", [("square", 1.0), ("circle", 0.785), ("diamond", 0.5), ("triangle", 0.5), ("star", 0.35)]
+)
 def test_shape_masks_fill_their_box_as_expected(shape, fill):
     mask, x0, y0 = shape_mask(shape, (32.0, 32.0), 24)
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
@@ -36,7 +38,9 @@ def test_distinct_shapes_give_distinct_masks():
 
 
 def test_render_is_pure_and_draws_flat_colours(make_ann):
-    ann = make_ann([{"shape": "square", "size_px": 12, "center_xy": [[20.0, 20.0]] * 3, "colour": ["red", "blue", "blue"]}])
+    ann = make_ann(
+        [{"shape": "square", "size_px": 12, "center_xy": [[20.0, 20.0]] * 3, "colour": ["red", "blue", "blue"]}]
+    )
     first, second = render_frames(ann), render_frames(ann)
     assert first.dtype == np.uint8 and first.shape == (3, 64, 64, 3)
     assert np.array_equal(first, second)
@@ -48,10 +52,12 @@ def test_render_is_pure_and_draws_flat_colours(make_ann):
 
 
 def test_occlusion_off_frame_and_partial_visibility_are_measured(make_ann):
-    ann = make_ann([
-        {"shape": "square", "size_px": 12, "depth": 0, "center_xy": [[20.0, 20.0], [-30.0, 20.0], [2.0, 20.0]]},
-        {"shape": "square", "size_px": 12, "depth": 1, "center_xy": [[26.0, 20.0]] * 3, "colour": ["green"] * 3},
-    ])
+    ann = make_ann(
+        [
+            {"shape": "square", "size_px": 12, "depth": 0, "center_xy": [[20.0, 20.0], [-30.0, 20.0], [2.0, 20.0]]},
+            {"shape": "square", "size_px": 12, "depth": 1, "center_xy": [[26.0, 20.0]] * 3, "colour": ["green"] * 3},
+        ]
+    )
     back, front = ann.objects
     assert front.visible_fraction == [1.0, 1.0, 1.0]
     assert back.visible_fraction[0] == pytest.approx(0.5)  # its right half is behind the front square

@@ -27,8 +27,15 @@ def test_repeated_encodes_are_identical_and_decode_close_to_the_input(scenes, tm
     assert np.abs(decoded.astype(int) - frames).mean() < 4.0
 
 
-@pytest.mark.parametrize("frames", [np.zeros((0, 8, 8, 3), np.uint8), np.zeros((2, 7, 8, 3), np.uint8),
-                                    np.zeros((2, 8, 8), np.uint8), np.zeros((2, 8, 8, 3), np.float32)])
+@pytest.mark.parametrize(
+    "frames",
+    [
+        np.zeros((0, 8, 8, 3), np.uint8),
+        np.zeros((2, 7, 8, 3), np.uint8),
+        np.zeros((2, 8, 8), np.uint8),
+        np.zeros((2, 8, 8, 3), np.float32),
+    ],
+)
 def test_bad_frames_raise_a_clear_error(frames, tmp_path):
     with pytest.raises(VideoutrError, match="clip.mp4"):
         encode_video(tmp_path / "clip.mp4", frames, fps=8.0)

@@ -80,17 +80,28 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
         if kind == "cut":
             sets.append(build_cut_data(folder, num_videos, phase.world_seed))
         else:
-            sets.append(build_base_data(folder, num_videos, phase.world_seed, caption=phase.caption,
-                                        max_questions=phase.max_questions, kinds=phase.kinds))
+            sets.append(
+                build_base_data(
+                    folder,
+                    num_videos,
+                    phase.world_seed,
+                    caption=phase.caption,
+                    max_questions=phase.max_questions,
+                    kinds=phase.kinds,
+                )
+            )
     return sets
 
 
-def phase_recipe(recipe: TrainRecipe, phase: Phase, model: Path, train: Path, sets: list[Path],
-                 keep: set[str] = frozenset()) -> TrainRecipe:
+def phase_recipe(
+    recipe: TrainRecipe, phase: Phase, model: Path, train: Path, sets: list[Path], keep: set[str] = frozenset()
+) -> TrainRecipe:
     """`recipe` for one phase: its start checkpoint, output folder, steps, warmup and data sets, except
     the dotted keys in `keep` (the user's own overrides win); validated."""
     values = {
-        "model.path": str(model), "run.output_dir": str(train), "run.max_steps": phase.steps,
+        "model.path": str(model),
+        "run.output_dir": str(train),
+        "run.max_steps": phase.steps,
         "optim.warmup_steps": phase.warmup_steps,
         "data.datasets": [DatasetEntry(json_path=str(path / "still.json"), sampling_strategy="all") for path in sets],
         "data.video_root": [str(path) for path in sets],
@@ -106,9 +117,14 @@ def phase_recipe(recipe: TrainRecipe, phase: Phase, model: Path, train: Path, se
     return recipe
 
 
-def build_base(out: str | Path, work: str | Path = "runs/base-build", overrides: list[str] | None = None,
-               phases: tuple[str, ...] = PHASE_NAMES, start: str | Path | None = None,
-               num_videos: int = 1200) -> list[dict]:
+def build_base(
+    out: str | Path,
+    work: str | Path = "runs/base-build",
+    overrides: list[str] | None = None,
+    phases: tuple[str, ...] = PHASE_NAMES,
+    start: str | Path | None = None,
+    num_videos: int = 1200,
+) -> list[dict]:
     """Train the base per the packaged recipe `tiny_base.yaml`, phase by phase, from `start` (default: a fresh
     tiny model); copy the last phase's checkpoint to `out`. A finished phase is not run again, an
     interrupted one resumes from its last checkpoint. Returns each phase's training summary."""

@@ -7,16 +7,20 @@ from pathlib import Path
 
 import typer
 
-base_app = typer.Typer(help="The base checkpoint the demo's arms fine-tune from: build it, probe it.",
-                       no_args_is_help=True)
+base_app = typer.Typer(
+    help="The base checkpoint the demo's arms fine-tune from: build it, probe it.", no_args_is_help=True
+)
 
 
 @base_app.command("build")
 def build_command(
     overrides: list[str] = typer.Argument(None, help="Recipe overrides for every phase, e.g. run.batch_size=8."),
     out: Path = typer.Option(None, "--out", help="Folder of the finished checkpoint (default: the committed one)."),
-    work: Path = typer.Option(Path("runs/base-build"), "--work", help="Folder of the phases' data and checkpoints "
-                              "(resumed: a finished phase is not run again)."),
+    work: Path = typer.Option(
+        Path("runs/base-build"),
+        "--work",
+        help="Folder of the phases' data and checkpoints (resumed: a finished phase is not run again).",
+    ),
     phases: str = typer.Option(None, "--phases", help="Comma-separated phases to run (default: all)."),
     start: Path = typer.Option(None, "--start", help="Checkpoint to start from (default: a fresh tiny model)."),
     probe_videos: int = typer.Option(200, "--probe-videos", help="Held-out frames of the probe run at the end."),
@@ -43,8 +47,10 @@ def build_command(
     summaries = build_base(out, work, overrides or [], names, start)
     steps = {p.name: p.steps for p in PHASES}
     typer.echo(", ".join(f"{name} {steps[name]} steps" for name in names))
-    write_json(out / "phases.json", {"start": str(start) if start else "fresh tiny model",
-                                     "phases": dict(zip(names, summaries))})
+    write_json(
+        out / "phases.json",
+        {"start": str(start) if start else "fresh tiny model", "phases": dict(zip(names, summaries))},
+    )
     probe = probe_base(out, videos=probe_videos)
     write_json(out / "probe.json", probe)
     typer.echo(json.dumps(probe["accuracy"]))

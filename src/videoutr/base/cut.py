@@ -51,7 +51,9 @@ def cut_questions(ann: VideoAnnotation, t_first: int, t_last: int, rng: random.R
     return [(question, place) for question, place, _ in qa[:MAX_CUT_QUESTIONS]]
 
 
-def build_cut_data(out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2, name: str = "still.json") -> Path:
+def build_cut_data(
+    out_dir: str | Path, num_videos: int, seed: int, per_video: int = 2, name: str = "still.json"
+) -> Path:
     """`per_video` cut videos (MP4) per scene of a fresh demo world, with their place questions, in `name`."""
     from videoutr.video.write import write_video
     from videoutr.world.captions import stable_rng

@@ -22,8 +22,12 @@ from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_lo
 from videoutr.grid import GRID_PLACES
 from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
 
-CANDIDATES = {"count": [str(n) for n in range(6)], "shape": list(SHAPES), "colour": list(COLOURS),
-              "place": list(GRID_PLACES)}
+CANDIDATES = {
+    "count": [str(n) for n in range(6)],
+    "shape": list(SHAPES),
+    "colour": list(COLOURS),
+    "place": list(GRID_PLACES),
+}
 PROBE_WORLD_SEED = 2000  # not a seed of any base phase (videoutr.base.build.PHASES)
 CELL_BACKGROUND = (200, 200, 200)
 
@@ -46,7 +50,7 @@ def cell_frames(size: int = 64, num_frames: int = 8) -> list[tuple[str, np.ndarr
         frame = np.empty((size, size, 3), dtype=np.uint8)
         frame[:] = CELL_BACKGROUND
         mask, x0, y0 = shape_mask("square", ((col + 0.5) * size / 3, (row + 0.5) * size / 3), side)
-        frame[y0:y0 + mask.shape[0], x0:x0 + mask.shape[1]][mask] = PALETTE["red"]
+        frame[y0 : y0 + mask.shape[0], x0 : x0 + mask.shape[1]][mask] = PALETTE["red"]
         videos.append((place, np.repeat(frame[None], num_frames, axis=0)))
     return videos
 
@@ -72,13 +76,20 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             for kind in QUESTION_KINDS:
                 for question, answer in still_questions(ann, t, rng, (kind,))[:1]:
                     correct[kind].append(int(_answer(model, processor, question, CANDIDATES[kind], frames) == answer))
-        cells = [(place, _answer(model, processor, "Where is the red square?", CANDIDATES["place"], video))
-                 for place, video in cell_frames(cfg.width, num_frames)]
+        cells = [
+            (place, _answer(model, processor, "Where is the red square?", CANDIDATES["place"], video))
+            for place, video in cell_frames(cfg.width, num_frames)
+        ]
     return {
-        "model": str(model_dir), "videos": videos, "world_seed": seed,
+        "model": str(model_dir),
+        "videos": videos,
+        "world_seed": seed,
         "accuracy": {kind: round(float(np.mean(v)), 3) if v else None for kind, v in correct.items()},
         "questions": {kind: len(v) for kind, v in correct.items()},
         "chance": {kind: round(1 / len(CANDIDATES[kind]), 3) for kind in QUESTION_KINDS},
-        "cell_test": {"answers": dict(cells), "correct": sum(p == a for p, a in cells),
-                      "distinct_answers": len({a for _, a in cells})},
+        "cell_test": {
+            "answers": dict(cells),
+            "correct": sum(p == a for p, a in cells),
+            "distinct_answers": len({a for _, a in cells}),
+        },
     }

@@ -27,8 +27,16 @@ def base_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
     64x64 with 1-3 medium or large objects over any background, every heading and event - a broader
     world than the demo's, of which the base only ever sees still frames and cuts."""
     return WorldConfig(
-        num_videos=num_videos, seed=seed, frames=16, fps=8.0, height=64, width=64,
-        min_objects=1, max_objects=3, sizes=("medium", "large"), test_fraction=test_fraction,
+        num_videos=num_videos,
+        seed=seed,
+        frames=16,
+        fps=8.0,
+        height=64,
+        width=64,
+        min_objects=1,
+        max_objects=3,
+        sizes=("medium", "large"),
+        test_fraction=test_fraction,
         captions_per_video=2,
     ).validate()
 
@@ -38,8 +46,9 @@ WHEN = ("",)  # still frames carry no time: no "at the start / end" phrases
 QUESTION_KINDS = ("count", "shape", "colour", "place")
 
 
-def still_questions(ann: VideoAnnotation, t: int, rng: random.Random,
-                    kinds: tuple[str, ...] = QUESTION_KINDS) -> list[tuple[str, str]]:
+def still_questions(
+    ann: VideoAnnotation, t: int, rng: random.Random, kinds: tuple[str, ...] = QUESTION_KINDS
+) -> list[tuple[str, str]]:
     """(question, answer) pairs answerable from frame t alone, in the benchmark's phrasing;
     only the question `kinds` asked for (count, shape, colour, place)."""
     objects = visible_objects(ann, t)
@@ -59,8 +68,15 @@ def still_questions(ann: VideoAnnotation, t: int, rng: random.Random,
     return wanted
 
 
-def still_samples(ann: VideoAnnotation, t: int, rng: random.Random, image: str = "", caption: bool = True,
-                  max_questions: int = MAX_QUESTIONS, kinds: tuple[str, ...] = QUESTION_KINDS) -> list[Sample]:
+def still_samples(
+    ann: VideoAnnotation,
+    t: int,
+    rng: random.Random,
+    image: str = "",
+    caption: bool = True,
+    max_questions: int = MAX_QUESTIONS,
+    kinds: tuple[str, ...] = QUESTION_KINDS,
+) -> list[Sample]:
     """One dialogue about frame t: up to `max_questions` still-frame questions of `kinds`, then a
     caption (last, so that no answer can be read off the caption's text) unless `caption=False`.
     Without a caption, a frame with no question of `kinds` gives no sample."""
@@ -72,9 +88,16 @@ def still_samples(ann: VideoAnnotation, t: int, rng: random.Random, image: str =
     return [Sample.from_qa(f"{ann.id}_t{t}", qa, image=image, source="still")]
 
 
-def build_base_data(out_dir: str | Path, num_videos: int = 1200, seed: int = 1000, frames_per_video: int = 3,
-                    caption: bool = True, max_questions: int = MAX_QUESTIONS, kinds: tuple[str, ...] = QUESTION_KINDS,
-                    name: str = "still.json") -> Path:
+def build_base_data(
+    out_dir: str | Path,
+    num_videos: int = 1200,
+    seed: int = 1000,
+    frames_per_video: int = 3,
+    caption: bool = True,
+    max_questions: int = MAX_QUESTIONS,
+    kinds: tuple[str, ...] = QUESTION_KINDS,
+    name: str = "still.json",
+) -> Path:
     """Render `frames_per_video` still frames per video of a fresh demo world; write PNGs + `name`."""
     from PIL import Image
 

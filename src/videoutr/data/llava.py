@@ -46,9 +46,17 @@ class Sample:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_qa(cls, id: str, qa: Iterable[tuple[str, str | None]], *, video: str | None = None,
-                image: str | None = None, source: str | None = None, extra: dict[str, Any] | None = None,
-                placeholder: str | None = VIDEO_TOKEN) -> Sample:
+    def from_qa(
+        cls,
+        id: str,
+        qa: Iterable[tuple[str, str | None]],
+        *,
+        video: str | None = None,
+        image: str | None = None,
+        source: str | None = None,
+        extra: dict[str, Any] | None = None,
+        placeholder: str | None = VIDEO_TOKEN,
+    ) -> Sample:
         """A dialogue of (question, answer) pairs: the `placeholder` (`<video>`; None for text only)
         once, on its own line before the first question. A last answer of None leaves the dialogue
         open on its question (a prompt for generation or scoring).

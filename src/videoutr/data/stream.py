@@ -86,7 +86,7 @@ class _Buffer:
             self.eof = True
             return False
         self.line_base += self.text.count("\n", 0, self.pos)
-        self.text, self.pos = self.text[self.pos:] + chunk, 0
+        self.text, self.pos = self.text[self.pos :] + chunk, 0
         return True
 
     def next_char(self) -> str:

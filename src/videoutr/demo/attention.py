@@ -25,11 +25,21 @@ def masking_probe(model_dir: str, questions: list, video_root: str, frames: int)
     model, processor = load_video_model(model_dir)
     rows = []
     for q in questions:
-        item = BenchItem(id=q.id, video=q.video, question=q.question, kind="mcq", candidates=q.candidates,
-                         answer_index=q.candidates.index(q.answer), task=q.task, temporal=q.temporal)
+        item = BenchItem(
+            id=q.id,
+            video=q.video,
+            question=q.question,
+            kind="mcq",
+            candidates=q.candidates,
+            answer_index=q.candidates.index(q.answer),
+            task=q.task,
+            temporal=q.temporal,
+        )
         video = sample_frames(f"{video_root}/{q.video}", num_frames=frames).frames
         drops = masking_drops(model, processor, item, video)
-        rows.append({"id": q.id, "task": q.task, "drops": [round(d, 5) for d in drops], "frames_used": frames_used(drops)})
+        rows.append(
+            {"id": q.id, "task": q.task, "drops": [round(d, 5) for d in drops], "frames_used": frames_used(drops)}
+        )
     mean = float(np.mean([r["frames_used"] for r in rows])) if rows else None
     return {"questions": rows, "mean": {"frames_used": mean}, "frames": frames}
 
@@ -46,7 +56,13 @@ def attention_probe(model_dir: str, questions: list, video_root: str, frames: in
         video = sample_frames(f"{video_root}/{q.video}", num_frames=frames).frames
         result = frame_activation(model, processor, video, q.question, answer=q.answer)
         maps[q.id] = {"map": result.matrix.round(5).tolist(), "tokens": result.tokens}
-        rows.append({"id": q.id, "task": q.task, "effective_frames": result.effective_frames,
-                     "active_frames": result.activation_number})
+        rows.append(
+            {
+                "id": q.id,
+                "task": q.task,
+                "effective_frames": result.effective_frames,
+                "active_frames": result.activation_number,
+            }
+        )
     means = {k: float(np.mean([r[k] for r in rows])) if rows else None for k in ("effective_frames", "active_frames")}
     return {"questions": rows, "mean": means, "maps": maps, "frames": frames}

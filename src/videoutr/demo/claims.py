@@ -34,8 +34,14 @@ def _verdict(value: float | None, ci: list, target: float, higher: bool = True, 
 
 def _claim(cid: str, text: str, found: dict | None, target: float, higher: bool = True, zero: float = 0.0) -> dict:
     value, ci = _ci(found)
-    return {"id": cid, "claim": text, "value": value, "ci": ci, "target": target,
-            "verdict": _verdict(value, ci, target, higher, zero)}
+    return {
+        "id": cid,
+        "claim": text,
+        "value": value,
+        "ci": ci,
+        "target": target,
+        "verdict": _verdict(value, ci, target, higher, zero),
+    }
 
 
 def _lead_kept(comp: dict, cond: str) -> dict:
@@ -45,8 +51,13 @@ def _lead_kept(comp: dict, cond: str) -> dict:
     value = None
     if full and under and full.get("mean") and full["mean"] > EPS:
         value = under["mean"] / full["mean"]
-    claim = {"id": f"utr_lead_kept_{cond}", "value": value, "ci": [None, None], "target": 0.5,
-             "claim": f"The UTR model loses most of its lead over captions with the {_CONDITION[cond]}"}
+    claim = {
+        "id": f"utr_lead_kept_{cond}",
+        "value": value,
+        "ci": [None, None],
+        "target": 0.5,
+        "claim": f"The UTR model loses most of its lead over captions with the {_CONDITION[cond]}",
+    }
     claim["verdict"] = "not measured" if value is None else ("reproduced" if value < 0.5 else "below target")
     return claim
 
@@ -57,25 +68,58 @@ _CONDITION = {"first": "first frame only", "last": "last frame only", "shuffled"
 def claims(results: dict) -> list[dict]:
     comp, arms, probes = results.get("comparisons", {}), results.get("arms", {}), results.get("probes", {})
     utr_twins = arms.get("utr", {}).get("twins", {})
-    twins = {"mean": utr_twins.get("both_right"), "lo": (utr_twins.get("ci") or [None])[0],
-             "hi": (utr_twins.get("ci") or [None, None])[1]}
+    twins = {
+        "mean": utr_twins.get("both_right"),
+        "lo": (utr_twins.get("ci") or [None])[0],
+        "hi": (utr_twins.get("ci") or [None, None])[1],
+    }
     f1 = results.get("finding1", {})
     r = {"mean": f1.get("pearson_r"), "lo": (f1.get("ci") or [None])[0], "hi": (f1.get("ci") or [None, None])[1]}
     out = [
-        _claim("utr_minus_captions", "The UTR model beats the caption model on temporal questions "
-               "(accuracy, full video, paired)", comp.get("utr_minus_captions_full"), 0.20),
-        _claim("utr_minus_format_control", "The lead is temporal, not format: UTR beats the format-matched control "
-               "(same questions over one-frame stills)", comp.get("utr_minus_control_full"), 0.15),
-        _claim("utr_acc_minus_chance", "The UTR model answers temporal questions well above chance",
-               comp.get("utr_minus_chance_full"), 0.30),
-        _claim("utr_twins_both_right", "The UTR model gets a question right on a video AND on its reversed twin",
-               twins, 0.6),
+        _claim(
+            "utr_minus_captions",
+            "The UTR model beats the caption model on temporal questions (accuracy, full video, paired)",
+            comp.get("utr_minus_captions_full"),
+            0.20,
+        ),
+        _claim(
+            "utr_minus_format_control",
+            "The lead is temporal, not format: UTR beats the format-matched control "
+            "(same questions over one-frame stills)",
+            comp.get("utr_minus_control_full"),
+            0.15,
+        ),
+        _claim(
+            "utr_acc_minus_chance",
+            "The UTR model answers temporal questions well above chance",
+            comp.get("utr_minus_chance_full"),
+            0.30,
+        ),
+        _claim(
+            "utr_twins_both_right",
+            "The UTR model gets a question right on a video AND on its reversed twin",
+            twins,
+            0.6,
+        ),
         *[_lead_kept(comp, cond) for cond in ("first", "last", "shuffled")],
-        _claim("tpl_utr_minus_captions", "UTR data has the higher TPL (under the base, no arm)",
-               comp.get("tpl_utr_minus_captions"), 0.0),
-        _claim("tpl_accuracy_r", "Higher mean TPL of the training data goes with higher temporal accuracy "
-               f"(Pearson r over {f1.get('n', 0)} arms)", r, 0.8),
-        _claim("frames_used_utr_minus_captions", "The UTR model relies on more frames (frames whose masking costs "
-               "the right answer >= 0.1 nats, paired)", probes.get("masking", {}).get("utr_minus_captions"), 0.0),
+        _claim(
+            "tpl_utr_minus_captions",
+            "UTR data has the higher TPL (under the base, no arm)",
+            comp.get("tpl_utr_minus_captions"),
+            0.0,
+        ),
+        _claim(
+            "tpl_accuracy_r",
+            "Higher mean TPL of the training data goes with higher temporal accuracy "
+            f"(Pearson r over {f1.get('n', 0)} arms)",
+            r,
+            0.8,
+        ),
+        _claim(
+            "frames_used_utr_minus_captions",
+            "The UTR model relies on more frames (frames whose masking costs the right answer >= 0.1 nats, paired)",
+            probes.get("masking", {}).get("utr_minus_captions"),
+            0.0,
+        ),
     ]
     return out

@@ -1,7 +1,7 @@
 """`videoutr demo`: the main job, end to end, with a report.
 
-    videoutr demo --out runs/demo            # defaults: <= 10 minutes on 2 CPU cores
-    videoutr demo --out runs/demo-full --full
+videoutr demo --out runs/demo            # defaults: <= 10 minutes on 2 CPU cores
+videoutr demo --out runs/demo-full --full
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ import typer
 
 
 def demo_command(
-    overrides: Annotated[list[str] | None, typer.Argument(help="DemoConfig overrides key=value, e.g. "
-                                                           "eval_limit=24 bootstrap=500.")] = None,
+    overrides: Annotated[
+        list[str] | None, typer.Argument(help="DemoConfig overrides key=value, e.g. eval_limit=24 bootstrap=500.")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder of the run (resumed if it exists).")] = Path("runs/demo"),
     seeds: Annotated[int | None, typer.Option(help="Training seeds per arm (intervals over seeds).")] = None,
-    full: Annotated[bool, typer.Option("--full", help="3 training seeds, every arm under every condition (~30 min).")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="3 training seeds, every arm under every condition (~30 min).")
+    ] = False,
     preset: Annotated[str | None, typer.Option(help="default | full | smallest (overrides --full).")] = None,
     steps: Annotated[int | None, typer.Option(help="Optimizer steps per arm.")] = None,
     base: Annotated[str | None, typer.Option(help="Base checkpoint folder (default: the committed one).")] = None,
@@ -34,9 +37,15 @@ def demo_command(
     from videoutr.schema import load_config
 
     flags = {"seeds": seeds, "steps": steps, "base": base, "world_seed": world_seed, "train_seed": train_seed}
-    cfg = load_config(DemoConfig, config, overrides or [], name="demo config",
-                      base=demo_preset(preset or ("full" if full else "default")), values=flags,
-                      check=DemoConfig.problems)
+    cfg = load_config(
+        DemoConfig,
+        config,
+        overrides or [],
+        name="demo config",
+        base=demo_preset(preset or ("full" if full else "default")),
+        values=flags,
+        check=DemoConfig.problems,
+    )
     results = run_demo(cfg, out)
     for c in results["claims"]:
         value = "-" if c["value"] is None else f"{c['value']:+.3f}"

@@ -30,7 +30,9 @@ def per_question(out: Path, arm: str, seeds: list[int]) -> dict[str, dict[str, d
         for r in iter_jsonl(out / "eval" / arm / f"seed{seed}" / "samples.jsonl"):
             if r.get("error") or r.get("correct_loglik") is None:
                 continue
-            entry = acc[r["condition"]].setdefault(r["id"], {"task": r["task"], "temporal": r["temporal"], "scores": []})
+            entry = acc[r["condition"]].setdefault(
+                r["id"], {"task": r["task"], "temporal": r["temporal"], "scores": []}
+            )
             entry["scores"].append(r["correct_loglik"])
     for by_id in acc.values():
         for entry in by_id.values():
@@ -46,25 +48,31 @@ def _accuracy_table(pq: dict, resamples: int) -> dict:
         tasks = defaultdict(list)
         for r in rows:
             tasks[r["task"]].append(r["correct"])
-        table[cond] = {"all": mean_ci([r["correct"] for r in rows], resamples),
-                       "temporal": mean_ci([r["correct"] for r in rows if r["temporal"]], resamples),
-                       "tasks": {t: mean_ci(v, resamples) for t, v in sorted(tasks.items())}}
+        table[cond] = {
+            "all": mean_ci([r["correct"] for r in rows], resamples),
+            "temporal": mean_ci([r["correct"] for r in rows if r["temporal"]], resamples),
+            "tasks": {t: mean_ci(v, resamples) for t, v in sorted(tasks.items())},
+        }
     return table
 
 
 def twin_consistency(pq: dict, resamples: int = 1000) -> dict:
     """Share of temporal questions answered right on BOTH a video and its reversed twin."""
     by_id = pq.get("full", {})
-    pairs = [(v["correct"], by_id[k.replace("_rev_", "_", 1)]["correct"]) for k, v in by_id.items()
-             if "_rev_" in k and v["temporal"] and k.replace("_rev_", "_", 1) in by_id]
+    pairs = [
+        (v["correct"], by_id[k.replace("_rev_", "_", 1)]["correct"])
+        for k, v in by_id.items()
+        if "_rev_" in k and v["temporal"] and k.replace("_rev_", "_", 1) in by_id
+    ]
     both = mean_ci([a * b for a, b in pairs], resamples)
     return {"pairs": len(pairs), "both_right": both["mean"], "ci": [both["lo"], both["hi"]]}
 
 
 def tpl_by_key(paths: dict[str, str]) -> dict[str, dict[str, float]]:
     """key frame -> sample id -> TPL, from one pool's per-key score files."""
-    return {key: {r["id"]: r["tpl"] for r in iter_jsonl(path) if r.get("tpl") is not None}
-            for key, path in paths.items()}
+    return {
+        key: {r["id"]: r["tpl"] for r in iter_jsonl(path) if r.get("tpl") is not None} for key, path in paths.items()
+    }
 
 
 def combine_tpl(paths: dict[str, str]) -> dict[str, float]:
@@ -134,8 +142,11 @@ def shuffle_drop(pq: dict, resamples: int, cond: str = "shuffled") -> dict:
 def drop_difference(pq_a: dict, pq_b: dict, cond: str, resamples: int) -> dict:
     """(full - `cond`) temporal accuracy drop of model a minus that of model b, paired over questions."""
     ids = _complete(_temporal_ids(pq_a, "full"), pq_a["full"], pq_a.get(cond, {}), pq_b["full"], pq_b.get(cond, {}))
-    return {**seeds_diff_ci(_drops(pq_a, cond, ids), _drops(pq_b, cond, ids), resamples),
-            "a": shuffle_drop(pq_a, resamples, cond), "b": shuffle_drop(pq_b, resamples, cond)}
+    return {
+        **seeds_diff_ci(_drops(pq_a, cond, ids), _drops(pq_b, cond, ids), resamples),
+        "a": shuffle_drop(pq_a, resamples, cond),
+        "b": shuffle_drop(pq_b, resamples, cond),
+    }
 
 
 def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, dict[str, str]], timings: dict) -> dict:
@@ -148,19 +159,32 @@ def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, dict[
     arms = {}
     for arm in cfg.arms:
         arm_json = data["arms"].get(arm)
-        arms[arm] = {"n_train_samples": len(read_json(arm_json)) if arm_json else None,
-                     "tpl": arm_tpl(arm_json, scores, n) if arm_json else None,
-                     "answer_prior": answer_prior(arm_json, pqs[arm].get("full", {}), bench) if arm_json else None,
-                     "eval": _accuracy_table(pqs[arm], n), "twins": twin_consistency(pqs[arm], n)}
+        arms[arm] = {
+            "n_train_samples": len(read_json(arm_json)) if arm_json else None,
+            "tpl": arm_tpl(arm_json, scores, n) if arm_json else None,
+            "answer_prior": answer_prior(arm_json, pqs[arm].get("full", {}), bench) if arm_json else None,
+            "eval": _accuracy_table(pqs[arm], n),
+            "twins": twin_consistency(pqs[arm], n),
+        }
     pools = {}
     for name, paths in tpl.items():
         values = list(scores[name].values())
-        pools[name] = {**mean_ci(values, n), "median": float(np.median(values)) if values else None,
-                       "by_key": {k: mean_ci(list(v.values()), n) for k, v in tpl_by_key(paths).items()},
-                       "values": [round(x, 5) for x in values]}
-    results = {"config": cfg.to_dict(), "data": {k: v for k, v in data.items() if k != "arms"},
-               "arms": arms, "tpl_pools": pools, "timings_s": timings, "chance": _chance(pqs, bench),
-               "probes": _probes(out, n), "comparisons": _comparisons(pqs, scores, n, bench)}
+        pools[name] = {
+            **mean_ci(values, n),
+            "median": float(np.median(values)) if values else None,
+            "by_key": {k: mean_ci(list(v.values()), n) for k, v in tpl_by_key(paths).items()},
+            "values": [round(x, 5) for x in values],
+        }
+    results = {
+        "config": cfg.to_dict(),
+        "data": {k: v for k, v in data.items() if k != "arms"},
+        "arms": arms,
+        "tpl_pools": pools,
+        "timings_s": timings,
+        "chance": _chance(pqs, bench),
+        "probes": _probes(out, n),
+        "comparisons": _comparisons(pqs, scores, n, bench),
+    }
     results["finding1"] = _finding1(arms, pqs, n)
     results["claims"] = claims(results)
     return results
@@ -190,7 +214,9 @@ def _comparisons(pqs: dict, scores: dict, n: int, bench: dict) -> dict:
         chance = np.array([1 / len(bench[i]["candidates"]) for i in ids])
         comp["utr_minus_chance_full"] = seeds_diff_ci(_scores(utr, "full", ids), chance[None, :], n)
     if "utr" in scores and "captions" in scores:
-        comp["tpl_utr_minus_captions"] = unpaired_diff_ci(list(scores["utr"].values()), list(scores["captions"].values()), n)
+        comp["tpl_utr_minus_captions"] = unpaired_diff_ci(
+            list(scores["utr"].values()), list(scores["captions"].values()), n
+        )
     return comp
 
 
@@ -201,22 +227,28 @@ def _probes(out: Path, n: int) -> dict:
         probe = read_json(path)
         rows = probe["questions"]
         result["masking"][path.name.split(".")[0]] = {
-            "frames_used": mean_ci([r["frames_used"] for r in rows], n), "frames": probe["frames"],
+            "frames_used": mean_ci([r["frames_used"] for r in rows], n),
+            "frames": probe["frames"],
             "per_question": {r["id"]: r["frames_used"] for r in rows},
-            "mean_drop_by_frame": np.mean([r["drops"] for r in rows], axis=0).round(4).tolist() if rows else []}
+            "mean_drop_by_frame": np.mean([r["drops"] for r in rows], axis=0).round(4).tolist() if rows else [],
+        }
     for path in sorted((out / "probes").glob("*.attention.json")):
         probe = read_json(path)
         rows = probe["questions"]
         result["attention"][path.name.split(".")[0]] = {
             "effective_frames": mean_ci([r["effective_frames"] for r in rows], n),
-            "active_frames": mean_ci([r["active_frames"] for r in rows], n), "frames": probe["frames"],
-            "per_question": {r["id"]: r["effective_frames"] for r in rows}, "example": _example_map(probe)}
+            "active_frames": mean_ci([r["active_frames"] for r in rows], n),
+            "frames": probe["frames"],
+            "per_question": {r["id"]: r["effective_frames"] for r in rows},
+            "example": _example_map(probe),
+        }
     for kind in ("masking", "attention"):
         found = result[kind]
         if {"utr", "captions"} <= set(found):
             ids = [i for i in found["utr"]["per_question"] if i in found["captions"]["per_question"]]
-            found["utr_minus_captions"] = diff_ci([found["utr"]["per_question"][i] for i in ids],
-                                                  [found["captions"]["per_question"][i] for i in ids], n)
+            found["utr_minus_captions"] = diff_ci(
+                [found["utr"]["per_question"][i] for i in ids], [found["captions"]["per_question"][i] for i in ids], n
+            )
     return result
 
 
@@ -241,9 +273,14 @@ def _finding1(arms: dict, pqs: dict, n: int) -> dict:
     rs = [pearson(tpl, acc[:, rng.integers(0, len(ids), len(ids))].mean(axis=1).tolist()) for _ in range(n)]
     rs = [r for r in rs if r is not None]
     r = pearson(tpl, acc.mean(axis=1).tolist())
-    return {"points": [{"arm": a, "tpl": t, "temporal_accuracy": float(x)} for a, t, x in zip(names, tpl, acc.mean(axis=1))],
-            "pearson_r": r, "ci": [float(np.quantile(rs, 0.025)), float(np.quantile(rs, 0.975))] if rs else None,
-            "n": len(names)}
+    return {
+        "points": [
+            {"arm": a, "tpl": t, "temporal_accuracy": float(x)} for a, t, x in zip(names, tpl, acc.mean(axis=1))
+        ],
+        "pearson_r": r,
+        "ci": [float(np.quantile(rs, 0.025)), float(np.quantile(rs, 0.975))] if rs else None,
+        "n": len(names),
+    }
 
 
 __all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question"]

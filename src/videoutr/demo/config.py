@@ -43,11 +43,27 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
     benchmark asks direction, place at the start / end, colour before / after a change, and the
     object count as the non-temporal control."""
     return WorldConfig(
-        num_videos=num_videos, seed=seed, frames=8, fps=4.0, height=64, width=64,
-        min_objects=1, max_objects=2, sizes=("large",), test_fraction=test_fraction,
-        captions_per_video=2, backgrounds=("plain",), directions=("right", "up", "left", "down"),
-        p_enter=0.0, p_exit=0.0, p_stop=0.0, p_turn=0.0, p_colour_change=0.35,
-        min_travel=0.35, max_travel=0.6, bench_tasks=BENCH_TASKS,
+        num_videos=num_videos,
+        seed=seed,
+        frames=8,
+        fps=4.0,
+        height=64,
+        width=64,
+        min_objects=1,
+        max_objects=2,
+        sizes=("large",),
+        test_fraction=test_fraction,
+        captions_per_video=2,
+        backgrounds=("plain",),
+        directions=("right", "up", "left", "down"),
+        p_enter=0.0,
+        p_exit=0.0,
+        p_stop=0.0,
+        p_turn=0.0,
+        p_colour_change=0.35,
+        min_travel=0.35,
+        max_travel=0.6,
+        bench_tasks=BENCH_TASKS,
     ).validate()
 
 
@@ -90,8 +106,17 @@ class DemoConfig:
         unknown = [a for a in self.arms if a not in ARMS]
         if unknown:
             problems.append(f"arms: unknown {unknown}; known: {sorted(ARMS)}")
-        for key, low in (("world_videos", 8), ("seeds", 1), ("steps", 1), ("batch_size", 1), ("frames", 2),
-                         ("workers", 1), ("threads", 1), ("probe_videos", 0), ("bootstrap", 10)):
+        for key, low in (
+            ("world_videos", 8),
+            ("seeds", 1),
+            ("steps", 1),
+            ("batch_size", 1),
+            ("frames", 2),
+            ("workers", 1),
+            ("threads", 1),
+            ("probe_videos", 0),
+            ("bootstrap", 10),
+        ):
             if getattr(self, key) < low:
                 problems.append(f"{key}: expected >= {low}, got {getattr(self, key)}")
         for key in ("world_seed", "train_seed"):
@@ -104,7 +129,9 @@ class DemoConfig:
             problems.append(f"lr: expected > 0, got {self.lr}")
         bad_keys = [k for k in self.tpl_key_frames if k not in ("first", "last", "middle", "random")]
         if bad_keys or not self.tpl_key_frames:
-            problems.append(f"tpl_key_frames: expected some of first|last|middle|random, got {list(self.tpl_key_frames)}")
+            problems.append(
+                f"tpl_key_frames: expected some of first|last|middle|random, got {list(self.tpl_key_frames)}"
+            )
         if self.tpl_key_view not in ("frame", "still"):
             problems.append(f"tpl_key_view: expected frame|still, got {self.tpl_key_view!r}")
         from videoutr.eval.probes import CONDITIONS
@@ -136,9 +163,17 @@ class DemoConfig:
 
 PRESETS: dict[str, dict[str, Any]] = {
     # the test suite: every stage runs, on a handful of videos and a few steps
-    "smallest": dict(world_videos=16, test_fraction=0.1, arms=("captions", "control", "utr", "captions_tpl"), steps=4,
-                     batch_size=4, eval_limit=24, conditions=("full", "last", "shuffled", "none"), probe_videos=2,
-                     bootstrap=200),
+    "smallest": dict(
+        world_videos=16,
+        test_fraction=0.1,
+        arms=("captions", "control", "utr", "captions_tpl"),
+        steps=4,
+        batch_size=4,
+        eval_limit=24,
+        conditions=("full", "last", "shuffled", "none"),
+        probe_videos=2,
+        bootstrap=200,
+    ),
     # `make demo`: <= 10 minutes on 2 CPU cores
     "default": {},
     # tighter intervals: three training seeds, every arm under every frame condition

@@ -58,15 +58,17 @@ def caption_pool(world_dir: Path, video_ids: set[str], seed: int = 0) -> list[Sa
         turns = list(sample.conversations)
         for question, answer in still_questions(anns[video_id], t, rng, CAPTION_KINDS)[:CAPTION_QUESTIONS]:
             turns += [Turn("human", question), Turn("gpt", answer)]
-        out.append(Sample(id=sample.id, conversations=turns, video=sample.video, source="captions",
-                          extra={"caption_frame": t}))
+        out.append(
+            Sample(id=sample.id, conversations=turns, video=sample.video, source="captions", extra={"caption_frame": t})
+        )
     return out
 
 
 def utr_pool(engine_dir: Path, video_ids: set[str]) -> list[Sample]:
     """The engine's dialogues (`utr.json`) of `video_ids`, unchanged."""
-    return sorted((s for s in load_samples(engine_dir / "utr.json") if Path(s.video or "").stem in video_ids),
-                  key=lambda s: s.id)
+    return sorted(
+        (s for s in load_samples(engine_dir / "utr.json") if Path(s.video or "").stem in video_ids), key=lambda s: s.id
+    )
 
 
 def control_pool(utr: list[Sample], video_dir: Path, data_dir: Path, seed: int = 0) -> list[Sample]:
@@ -84,13 +86,21 @@ def control_pool(utr: list[Sample], video_dir: Path, data_dir: Path, seed: int =
         video = f"{STILL_DIR}/{sample.id}_t{t}.mp4"
         if not (data_dir / video).is_file():
             write_video(data_dir / video, np.repeat(frames[t][None], len(frames), axis=0), fps=4.0)
-        out.append(Sample(id=f"{sample.id}_still", conversations=sample.conversations, video=video,
-                          source="format_control", extra={"still_frame": t, "of": sample.video}))
+        out.append(
+            Sample(
+                id=f"{sample.id}_still",
+                conversations=sample.conversations,
+                video=video,
+                source="format_control",
+                extra={"still_frame": t, "of": sample.video},
+            )
+        )
     return out
 
 
-def build_pools(world_dir: Path, engine_in: Path, engine_out: Path, core: list[str], train: list[str],
-                out_dir: Path) -> dict[str, Path]:
+def build_pools(
+    world_dir: Path, engine_in: Path, engine_out: Path, core: list[str], train: list[str], out_dir: Path
+) -> dict[str, Path]:
     """Write captions.json (core), captions_x2.json (all train videos: twice the core), utr.json (core; the engine
     read `engine_in`, wrote `engine_out`) and control.json (UTR's text over one-frame still videos)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +138,11 @@ def paraphrase_overlap(bench_json: Path, pools: list[Path]) -> dict[str, int]:
     from videoutr.jsonio import read_json
 
     bench = {q["question"] for q in read_json(bench_json)}
-    asked = {turn.value.split("\n")[-1] for pool in pools for s in load_samples(pool)
-             for turn in s.conversations if turn.role == "human"}
+    asked = {
+        turn.value.split("\n")[-1]
+        for pool in pools
+        for s in load_samples(pool)
+        for turn in s.conversations
+        if turn.role == "human"
+    }
     return {"bench_questions": len(bench), "found_in_training": len(bench & asked)}

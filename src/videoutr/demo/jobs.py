@@ -33,8 +33,11 @@ class Stages:
     def __init__(self, out: Path, show_progress: bool = True, log: Callable[[str], None] | None = None) -> None:
         self.out = out
         self.log = log or (lambda message: None)
-        self.markers = StageMarkers(out / "stages", on_done=lambda name, s: self.log(f"[done] {name} in {s:.1f}s"),
-                                    on_skip=lambda name: self.log(f"[skip] {name} (done)"))
+        self.markers = StageMarkers(
+            out / "stages",
+            on_done=lambda name, s: self.log(f"[done] {name} in {s:.1f}s"),
+            on_skip=lambda name: self.log(f"[skip] {name} (done)"),
+        )
         self.dir = self.markers.dir
         self.timings = self.markers.timings
         self.progress = _progress() if show_progress else None
@@ -93,8 +96,16 @@ def _progress():
         TimeRemainingColumn,
     )
 
-    return Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TextColumn("ETA"), TimeRemainingColumn(), console=Console(stderr=True), refresh_per_second=2)
+    return Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        refresh_per_second=2,
+    )
 
 
 def _init_worker(threads: int) -> None:
@@ -134,10 +145,15 @@ class Jobs:
             return results
         tasks = {name: self.stages.task(name, (job[1] or (None, None))[1]) for name, job in todo.items()}
         ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(min(self.workers, len(todo)), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(self.threads,)) as pool:
-            running = {pool.submit(_run_logged, str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log"),
-                                   job[0]): name for name, job in todo.items()}
+        with ProcessPoolExecutor(
+            min(self.workers, len(todo)), mp_context=ctx, initializer=_init_worker, initargs=(self.threads,)
+        ) as pool:
+            running = {
+                pool.submit(
+                    _run_logged, str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log"), job[0]
+                ): name
+                for name, job in todo.items()
+            }
             while running:
                 finished, _ = wait(running, timeout=REFRESH_S, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -24,7 +24,10 @@ def _plt():
 
 def _err(ci: dict) -> tuple[float, list[list[float]]]:
     m = ci.get("mean") or 0.0
-    return m, [[m - (ci.get("lo") if ci.get("lo") is not None else m)], [(ci.get("hi") if ci.get("hi") is not None else m) - m]]
+    return m, [
+        [m - (ci.get("lo") if ci.get("lo") is not None else m)],
+        [(ci.get("hi") if ci.get("hi") is not None else m) - m],
+    ]
 
 
 def finding1(results: dict, path: Path) -> None:
@@ -36,7 +39,9 @@ def finding1(results: dict, path: Path) -> None:
             continue
         x, xerr = _err(tpl)
         y, yerr = _err(acc)
-        ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", capsize=3, markersize=4 + (v["n_train_samples"] or 0) ** 0.5 / 3)
+        ax.errorbar(
+            [x], [y], xerr=xerr, yerr=yerr, fmt="o", capsize=3, markersize=4 + (v["n_train_samples"] or 0) ** 0.5 / 3
+        )
         ax.annotate(arm, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
     r = results.get("finding1", {}).get("pearson_r")
     ax.set_xlabel("mean TPL of the arm's training data (under the base)")
@@ -64,7 +69,12 @@ def accuracy(results: dict, path: Path) -> None:
     width = 0.8 / max(len(arms), 1)
     for j, arm in enumerate(arms):
         t_acc = results["arms"][arm]["eval"].get("full", {}).get("tasks", {})
-        a2.bar([i + j * width for i in range(len(tasks))], [t_acc.get(t, {}).get("mean") or 0 for t in tasks], width, label=arm)
+        a2.bar(
+            [i + j * width for i in range(len(tasks))],
+            [t_acc.get(t, {}).get("mean") or 0 for t in tasks],
+            width,
+            label=arm,
+        )
     a2.set_xticks([i + 0.4 - width / 2 for i in range(len(tasks))], tasks, rotation=40, fontsize=7, ha="right")
     a2.set_title("by task, full video")
     a2.legend(fontsize=7)
@@ -74,8 +84,11 @@ def accuracy(results: dict, path: Path) -> None:
 
 
 def attention(results: dict, path: Path) -> bool:
-    shown = [(arm, v["example"]) for arm, v in results.get("probes", {}).get("attention", {}).items()
-             if isinstance(v, dict) and v.get("example", {}).get("map")]
+    shown = [
+        (arm, v["example"])
+        for arm, v in results.get("probes", {}).get("attention", {}).items()
+        if isinstance(v, dict) and v.get("example", {}).get("map")
+    ]
     if not shown:
         return False
     plt = _plt()
@@ -99,8 +112,10 @@ def tpl_hist(results: dict, path: Path) -> bool:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.8))
     ax.hist(list(pools.values()), bins=30, label=list(pools), histtype="step", linewidth=1.5)
-    ax.set_xlabel("TPL = PPL(key frame) - PPL(all frames), mean over the key frames "
-                  + "/".join(results["config"]["tpl_key_frames"]))
+    ax.set_xlabel(
+        "TPL = PPL(key frame) - PPL(all frames), mean over the key frames "
+        + "/".join(results["config"]["tpl_key_frames"])
+    )
     ax.set_ylabel("samples")
     ax.set_yscale("log")
     ax.legend(fontsize=8)

@@ -38,16 +38,22 @@ def _claims(results: dict) -> list[str]:
 
 def _arms(results: dict) -> list[str]:
     conds = results["config"]["conditions"]
-    lines = ["| arm | train samples | mean TPL of its data | " + " | ".join(f"temporal acc, {c}" for c in conds)
-             + " | answer prior | count (control), full | twins both right |",
-             "|---|---:|---:|" + "---:|" * len(conds) + "---:|---:|---:|"]
+    lines = [
+        "| arm | train samples | mean TPL of its data | "
+        + " | ".join(f"temporal acc, {c}" for c in conds)
+        + " | answer prior | count (control), full | twins both right |",
+        "|---|---:|---:|" + "---:|" * len(conds) + "---:|---:|---:|",
+    ]
     for arm, v in results["arms"].items():
         ev = v["eval"]
         cells = [pct(ev.get(c, {}).get("temporal")) for c in conds]
         control = ev.get("full", {}).get("tasks", {}).get("count")
         twins = v.get("twins", {}).get("both_right")
-        lines.append(f"| {arm} | {v.get('n_train_samples') or '-'} | {pct(v.get('tpl'))} | " + " | ".join(cells)
-                     + f" | {_num(v.get('answer_prior'), '.3f')} | {pct(control)} | {_num(twins, '.3f')} |")
+        lines.append(
+            f"| {arm} | {v.get('n_train_samples') or '-'} | {pct(v.get('tpl'))} | "
+            + " | ".join(cells)
+            + f" | {_num(v.get('answer_prior'), '.3f')} | {pct(control)} | {_num(twins, '.3f')} |"
+        )
     return lines
 
 
@@ -70,8 +76,10 @@ def _tpl(results: dict) -> list[str]:
     if not pools:
         return []
     keys = list(results["config"]["tpl_key_frames"])
-    lines = ["| training pool | samples | mean TPL [95% CI] | " + " | ".join(f"key frame {k}" for k in keys)
-             + " | median |", "|---|---:|---:|" + "---:|" * len(keys) + "---:|"]
+    lines = [
+        "| training pool | samples | mean TPL [95% CI] | " + " | ".join(f"key frame {k}" for k in keys) + " | median |",
+        "|---|---:|---:|" + "---:|" * len(keys) + "---:|",
+    ]
     for name, p in pools.items():
         by_key = [pct(p.get("by_key", {}).get(k)) for k in keys]
         lines.append(f"| {name} | {p['n']} | {pct(p)} | " + " | ".join(by_key) + f" | {_num(p.get('median'), '.3f')} |")
@@ -80,13 +88,17 @@ def _tpl(results: dict) -> list[str]:
 
 def _probes(results: dict) -> list[str]:
     probes = results.get("probes", {})
-    lines = ["| model | frames used (masking) | effective frames (attention) | mean drop per frame (nats) |",
-             "|---|---:|---:|---|"]
+    lines = [
+        "| model | frames used (masking) | effective frames (attention) | mean drop per frame (nats) |",
+        "|---|---:|---:|---|",
+    ]
     masking, attention = probes.get("masking", {}), probes.get("attention", {})
     for arm in [a for a in masking if a != "utr_minus_captions"]:
         drops = ", ".join(f"{d:.2f}" for d in masking[arm].get("mean_drop_by_frame", []))
-        lines.append(f"| {arm} | {pct(masking[arm]['frames_used'])} | "
-                     f"{pct(attention.get(arm, {}).get('effective_frames'))} | {drops} |")
+        lines.append(
+            f"| {arm} | {pct(masking[arm]['frames_used'])} | "
+            f"{pct(attention.get(arm, {}).get('effective_frames'))} | {drops} |"
+        )
     return lines
 
 
@@ -95,13 +107,17 @@ def _data(results: dict) -> list[str]:
     lines = []
     overlap = data.get("bench_questions_in_training")
     if overlap:
-        lines.append(f"- Paraphrase split: {overlap['found_in_training']} of the benchmark's "
-                     f"{overlap['bench_questions']} question sentences appear in any training pool.")
+        lines.append(
+            f"- Paraphrase split: {overlap['found_in_training']} of the benchmark's "
+            f"{overlap['bench_questions']} question sentences appear in any training pool."
+        )
     engine = (results.get("engine") or {}).get("correctness") or {}
     if engine.get("by_task"):
         per_task = ", ".join(f"{t} {v['correct']}/{v['answers']}" for t, v in engine["by_task"].items())
-        lines.append(f"- The UTR data is `videoutr engine run`'s output, unchanged: its answers agree with the world's "
-                     f"truth on {engine['accuracy']:.1%} of {engine['answers']} ({per_task}).")
+        lines.append(
+            f"- The UTR data is `videoutr engine run`'s output, unchanged: its answers agree with the world's "
+            f"truth on {engine['accuracy']:.1%} of {engine['answers']} ({per_task})."
+        )
     return lines
 
 
@@ -113,25 +129,46 @@ def _wall(results: dict) -> str:
 def render_markdown(results: dict, images: list[str]) -> str:
     cfg = results["config"]
     verdicts = [c["verdict"] for c in results["claims"]]
-    summary = ", ".join(f"{verdicts.count(v)} {v}" for v in ("reproduced", "below target", "inconclusive",
-                                                            "contradicted", "not measured") if verdicts.count(v))
+    summary = ", ".join(
+        f"{verdicts.count(v)} {v}"
+        for v in ("reproduced", "below target", "inconclusive", "contradicted", "not measured")
+        if verdicts.count(v)
+    )
     chance = results.get("chance")
     parts = [
-        "# videoutr demo: temporal hacking and its cure on the synthetic world", "",
+        "# videoutr demo: temporal hacking and its cure on the synthetic world",
+        "",
         f"Command: `videoutr demo --world-seed {cfg['world_seed']} --train-seed {cfg['train_seed']}` "
         f"({cfg['seeds']} training seed(s), {cfg['steps']} steps per arm at batch {cfg['batch_size']}, "
         f"{cfg['frames']} frames per video). Wall time: {_wall(results)}.",
         "Intervals are 95% bootstrap intervals; differences between models and conditions are paired over the"
-        " same benchmark questions. Every number is computed from this run's files.", "",
-        f"## Claims ({summary})", "", *_claims(results), "",
-        *_data(results), "",
-        "## Temporal accuracy per arm and condition", "",
+        " same benchmark questions. Every number is computed from this run's files.",
+        "",
+        f"## Claims ({summary})",
+        "",
+        *_claims(results),
+        "",
+        *_data(results),
+        "",
+        "## Temporal accuracy per arm and condition",
+        "",
         f"Chance on the temporal questions: {_num(chance, '.3f')}. `first` / `last`: the first / last frame shown"
-        " as a still video; `none`: no video. The answer prior answers from the arm's training answers alone.", "",
-        *_arms(results), "",
-        "## Accuracy per task (full video)", "", *_tasks(results), "",
-        "## TPL of the training pools (under the base checkpoint)", "", *_tpl(results), "",
-        "## Frame use", "", *_probes(results), "",
+        " as a still video; `none`: no video. The answer prior answers from the arm's training answers alone.",
+        "",
+        *_arms(results),
+        "",
+        "## Accuracy per task (full video)",
+        "",
+        *_tasks(results),
+        "",
+        "## TPL of the training pools (under the base checkpoint)",
+        "",
+        *_tpl(results),
+        "",
+        "## Frame use",
+        "",
+        *_probes(results),
+        "",
     ]
     parts += [f"![{name}]({name})" for name in images]
     return "\n".join(parts) + "\n"

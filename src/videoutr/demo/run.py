@@ -31,8 +31,9 @@ ARM_RECIPE = package_path("recipes", "demo_arm.yaml")
 
 
 def _check_config(out: Path, cfg: DemoConfig) -> None:
-    lock_settings(out / "demo_config.json", cfg.to_dict(), locked=True, what=f"{out}: the demo run",
-                  hint="use a new --out folder")
+    lock_settings(
+        out / "demo_config.json", cfg.to_dict(), locked=True, what=f"{out}: the demo run", hint="use a new --out folder"
+    )
 
 
 def base_checkpoint(cfg: DemoConfig) -> Path:
@@ -40,8 +41,10 @@ def base_checkpoint(cfg: DemoConfig) -> Path:
 
     path = BUILTIN if cfg.base == "builtin" else Path(cfg.base)
     if not (path / "config.json").is_file():
-        raise ConfigError(f"base checkpoint {path} not found; rebuild it with "
-                          "`videoutr base build --out src/videoutr/assets/tiny_base`")
+        raise ConfigError(
+            f"base checkpoint {path} not found; rebuild it with "
+            "`videoutr base build --out src/videoutr/assets/tiny_base`"
+        )
     return path
 
 
@@ -57,9 +60,17 @@ def engine_config(cfg: DemoConfig):
     from videoutr.engine import EngineConfig
     from videoutr.engine.query.short import SHORT_TASKS
 
-    return EngineConfig.from_dict({"query": {"samples_per_video": 2, "turns_per_sample": len(SHORT_TASKS),
-                                             "summary": False, "tasks": list(SHORT_TASKS),
-                                             "seed": cfg.world_seed}}).validate()
+    return EngineConfig.from_dict(
+        {
+            "query": {
+                "samples_per_video": 2,
+                "turns_per_sample": len(SHORT_TASKS),
+                "summary": False,
+                "tasks": list(SHORT_TASKS),
+                "seed": cfg.world_seed,
+            }
+        }
+    ).validate()
 
 
 def stage_engine(cfg: DemoConfig, out: Path) -> dict:
@@ -76,8 +87,12 @@ def stage_engine(cfg: DemoConfig, out: Path) -> dict:
         if not link.exists():
             os.symlink((out / "world" / "videos" / f"{video_id}.mp4").resolve(), link)
     stats = run_engine(links, out / "engine" / "out", engine_config(cfg), progress=False)
-    return {"core_videos": len(core), "samples": stats.get("samples"), "ok": stats.get("ok"),
-            "correctness": _engine_correctness(out)}
+    return {
+        "core_videos": len(core),
+        "samples": stats.get("samples"),
+        "ok": stats.get("ok"),
+        "correctness": _engine_correctness(out),
+    }
 
 
 def _engine_correctness(out: Path) -> dict:
@@ -87,8 +102,9 @@ def _engine_correctness(out: Path) -> dict:
     from videoutr.engine.quality.metrics import load_trajectories, load_truth
 
     engine = out / "engine" / "out"
-    return answer_correctness(load_samples(engine / "utr.json"), load_trajectories(engine / "trajectories.jsonl"),
-                              load_truth(out / "world"))
+    return answer_correctness(
+        load_samples(engine / "utr.json"), load_trajectories(engine / "trajectories.jsonl"), load_truth(out / "world")
+    )
 
 
 def stage_data(cfg: DemoConfig, out: Path) -> dict:
@@ -99,8 +115,13 @@ def stage_data(cfg: DemoConfig, out: Path) -> dict:
     core = core_videos(train, cfg.core_fraction)
     pools = build_pools(out / "world", out / "engine" / "videos", out / "engine" / "out", core, train, out / "data")
     arms = {arm: str(write_arm(arm, pools, out / "data", cfg.world_seed)) for arm in cfg.arms if arm != "captions_tpl"}
-    return {"pools": {k: str(v) for k, v in pools.items()}, "arms": arms, "core": len(core), "train": len(train),
-            "bench_questions_in_training": paraphrase_overlap(out / "world" / "bench.json", list(pools.values()))}
+    return {
+        "pools": {k: str(v) for k, v in pools.items()},
+        "arms": arms,
+        "core": len(core),
+        "train": len(train),
+        "bench_questions_in_training": paraphrase_overlap(out / "world" / "bench.json", list(pools.values())),
+    }
 
 
 def video_roots(out: Path) -> list[Path]:
@@ -114,9 +135,19 @@ def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) 
 
     root = {"captions": "world", "captions_x2": "world", "utr": "engine/videos", "control": "data"}[pool]
     scores = out / "tpl" / f"{pool}.{key_frame}.jsonl"
-    run_tpl(TplRunConfig(model=str(base_checkpoint(cfg)), data=data, out=str(scores), video_root=str(out / root),
-                         frames=cfg.frames, key_frame=key_frame, key_view=cfg.tpl_key_view, batch_size=8),
-            progress=False)
+    run_tpl(
+        TplRunConfig(
+            model=str(base_checkpoint(cfg)),
+            data=data,
+            out=str(scores),
+            video_root=str(out / root),
+            frames=cfg.frames,
+            key_frame=key_frame,
+            key_view=cfg.tpl_key_view,
+            batch_size=8,
+        ),
+        progress=False,
+    )
     return {"scores": str(scores)}
 
 
@@ -155,8 +186,13 @@ def stage_train(cfg: DemoConfig, out: Path, arm: str, seed: int, data_json: str)
     if problems:
         raise ConfigError(f"{ARM_RECIPE}: " + "; ".join(problems))
     summary = run_training(recipe)
-    return {"model": str(run_dir), "seconds": summary["seconds"], "loss_first": summary["train_loss_first"],
-            "loss_last": summary["train_loss_last"], "data": data_json}
+    return {
+        "model": str(run_dir),
+        "seconds": summary["seconds"],
+        "loss_first": summary["train_loss_first"],
+        "loss_last": summary["train_loss_last"],
+        "data": data_json,
+    }
 
 
 def eval_conditions(cfg: DemoConfig, arm: str) -> list[str]:
@@ -170,9 +206,16 @@ def stage_eval(cfg: DemoConfig, out: Path, model: str, arm: str, seed: int) -> d
     from videoutr.eval.runner import EvalConfig, run_eval
 
     name = f"{arm}/seed{seed}"
-    ecfg = EvalConfig(model=model, bench=str(out / "world" / "bench.json"), out=str(out / "eval" / name),
-                      video_root=[str(out / "world")], conditions=eval_conditions(cfg, arm), frames=cfg.frames,
-                      limit=cfg.eval_limit, key_frame="last")
+    ecfg = EvalConfig(
+        model=model,
+        bench=str(out / "world" / "bench.json"),
+        out=str(out / "eval" / name),
+        video_root=[str(out / "world")],
+        conditions=eval_conditions(cfg, arm),
+        frames=cfg.frames,
+        limit=cfg.eval_limit,
+        key_frame="last",
+    )
     run_eval(ecfg)
     return {"samples": str(out / "eval" / name / "samples.jsonl")}
 
@@ -195,8 +238,10 @@ def stage_probe(cfg: DemoConfig, out: Path, arm: str, model: str) -> dict:
     write_json(out / "probes" / f"{arm}.masking.json", masking, indent=None)
     attention = attention_probe(model, questions, str(out / "world"), cfg.frames)
     write_json(out / "probes" / f"{arm}.attention.json", attention, indent=None)
-    return {"masking": str(out / "probes" / f"{arm}.masking.json"),
-            "attention": str(out / "probes" / f"{arm}.attention.json")}
+    return {
+        "masking": str(out / "probes" / f"{arm}.masking.json"),
+        "attention": str(out / "probes" / f"{arm}.attention.json"),
+    }
 
 
 def _record_call(out: Path, wall_s: float, ran: bool) -> list[dict]:
@@ -246,26 +291,48 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     engine = stages.run("engine", lambda: stage_engine(cfg, out))
     data = stages.run("data", lambda: stage_data(cfg, out))
     pools = {p: data["pools"][p] for p in TPL_POOLS}
-    tpl_jobs = {f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None)
-                for pool, path in pools.items() for key in cfg.tpl_key_frames}
+    tpl_jobs = {
+        f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None)
+        for pool, path in pools.items()
+        for key in cfg.tpl_key_frames
+    }
     tpl_done = jobs.run("tpl", tpl_jobs)
     tpl = {pool: {key: tpl_done[f"tpl/{pool}/{key}"]["scores"] for key in cfg.tpl_key_frames} for pool in pools}
     if "captions_tpl" in cfg.arms:
-        data["arms"]["captions_tpl"] = stages.run("filter", lambda: stage_filter(
-            cfg, out, tpl, data["pools"]["captions_x2"]))["path"]
-    trained = jobs.run("train", {
-        f"train/{arm}/seed{seed}": ((stage_train, cfg, out, arm, seed, data["arms"][arm]),
-                                    (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps))
-        for arm in cfg.arms for seed in cfg.train_seeds()})
-    jobs.run("eval", {
-        f"eval/{arm}/seed{seed}": ((stage_eval, cfg, out, trained[f"train/{arm}/seed{seed}"]["model"], arm, seed),
-                                   (lambda a=arm, s=seed: _lines(out / "eval" / a / f"seed{s}" / "samples.jsonl"),
-                                    None))
-        for arm in cfg.arms for seed in cfg.train_seeds()})
+        data["arms"]["captions_tpl"] = stages.run(
+            "filter", lambda: stage_filter(cfg, out, tpl, data["pools"]["captions_x2"])
+        )["path"]
+    trained = jobs.run(
+        "train",
+        {
+            f"train/{arm}/seed{seed}": (
+                (stage_train, cfg, out, arm, seed, data["arms"][arm]),
+                (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps),
+            )
+            for arm in cfg.arms
+            for seed in cfg.train_seeds()
+        },
+    )
+    jobs.run(
+        "eval",
+        {
+            f"eval/{arm}/seed{seed}": (
+                (stage_eval, cfg, out, trained[f"train/{arm}/seed{seed}"]["model"], arm, seed),
+                (lambda a=arm, s=seed: _lines(out / "eval" / a / f"seed{s}" / "samples.jsonl"), None),
+            )
+            for arm in cfg.arms
+            for seed in cfg.train_seeds()
+        },
+    )
     first_seed = cfg.train_seeds()[0]
     probed = [a for a in ("captions", "control", "utr") if a in cfg.arms]
-    jobs.run("probe", {f"probe/{arm}": ((stage_probe, cfg, out, arm, trained[f"train/{arm}/seed{first_seed}"]["model"]),
-                                        None) for arm in probed})
+    jobs.run(
+        "probe",
+        {
+            f"probe/{arm}": ((stage_probe, cfg, out, arm, trained[f"train/{arm}/seed{first_seed}"]["model"]), None)
+            for arm in probed
+        },
+    )
     results = collect_results(cfg, out, data, tpl, stages.all_timings())
     results["engine"] = engine
     results["wall_seconds_this_call"] = round(time.perf_counter() - started, 1)
@@ -274,4 +341,3 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     write_report(results, out)
     stages.close()
     return results
-

@@ -24,8 +24,12 @@ def mean_ci(values: list[float], resamples: int = 1000, seed: int = 0, level: fl
     rng = np.random.default_rng(seed)
     means = x[rng.integers(0, x.size, size=(resamples, x.size))].mean(axis=1)
     alpha = (1 - level) / 2
-    return {"mean": float(x.mean()), "lo": float(np.quantile(means, alpha)),
-            "hi": float(np.quantile(means, 1 - alpha)), "n": int(x.size)}
+    return {
+        "mean": float(x.mean()),
+        "lo": float(np.quantile(means, alpha)),
+        "hi": float(np.quantile(means, 1 - alpha)),
+        "n": int(x.size),
+    }
 
 
 def diff_ci(a: list[float], b: list[float], resamples: int = 1000, seed: int = 0) -> dict:
@@ -48,12 +52,18 @@ def seeds_diff_ci(a, b=None, resamples: int = 1000, seed: int = 0, level: float 
     if n == 0:
         return {"mean": None, "lo": None, "hi": None, "n": 0, "seeds": [a.shape[0], b.shape[0]]}
     rng = np.random.default_rng(seed)
-    per_question = (a[rng.integers(0, a.shape[0], (resamples, a.shape[0]))].mean(axis=1)
-                    - b[rng.integers(0, b.shape[0], (resamples, b.shape[0]))].mean(axis=1))
+    per_question = a[rng.integers(0, a.shape[0], (resamples, a.shape[0]))].mean(axis=1) - b[
+        rng.integers(0, b.shape[0], (resamples, b.shape[0]))
+    ].mean(axis=1)
     means = np.take_along_axis(per_question, rng.integers(0, n, (resamples, n)), axis=1).mean(axis=1)
     alpha = (1 - level) / 2
-    return {"mean": float(a.mean() - b.mean()), "lo": float(np.quantile(means, alpha)),
-            "hi": float(np.quantile(means, 1 - alpha)), "n": int(n), "seeds": [a.shape[0], b.shape[0]]}
+    return {
+        "mean": float(a.mean() - b.mean()),
+        "lo": float(np.quantile(means, alpha)),
+        "hi": float(np.quantile(means, 1 - alpha)),
+        "n": int(n),
+        "seeds": [a.shape[0], b.shape[0]],
+    }
 
 
 def unpaired_diff_ci(a: list[float], b: list[float], resamples: int = 1000, seed: int = 0) -> dict:
@@ -62,9 +72,15 @@ def unpaired_diff_ci(a: list[float], b: list[float], resamples: int = 1000, seed
     if x.size == 0 or y.size == 0:
         return {"mean": None, "lo": None, "hi": None, "n": 0}
     rng = np.random.default_rng(seed)
-    d = (x[rng.integers(0, x.size, (resamples, x.size))].mean(1) - y[rng.integers(0, y.size, (resamples, y.size))].mean(1))
-    return {"mean": float(x.mean() - y.mean()), "lo": float(np.quantile(d, 0.025)),
-            "hi": float(np.quantile(d, 0.975)), "n": int(min(x.size, y.size))}
+    d = x[rng.integers(0, x.size, (resamples, x.size))].mean(1) - y[rng.integers(0, y.size, (resamples, y.size))].mean(
+        1
+    )
+    return {
+        "mean": float(x.mean() - y.mean()),
+        "lo": float(np.quantile(d, 0.025)),
+        "hi": float(np.quantile(d, 0.975)),
+        "n": int(min(x.size, y.size)),
+    }
 
 
 def pearson(x: list[float], y: list[float]) -> float | None:

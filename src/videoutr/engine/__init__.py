@@ -23,6 +23,14 @@ from videoutr.engine.run import discover_videos, run_engine
 from videoutr.engine.types import ClipTrajectories, Event, Segment, TrackPoint, Trajectory
 
 __all__ = [
-    "ClipTrajectories", "EngineConfig", "Event", "QueryConfig", "Segment", "TrackConfig", "TrackPoint",
-    "Trajectory", "discover_videos", "run_engine",
+    "ClipTrajectories",
+    "EngineConfig",
+    "Event",
+    "QueryConfig",
+    "Segment",
+    "TrackConfig",
+    "TrackPoint",
+    "Trajectory",
+    "discover_videos",
+    "run_engine",
 ]

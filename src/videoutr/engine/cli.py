@@ -25,8 +25,13 @@ def _given_detector(config: Path | None, overrides: list[str]) -> str | None:
     return data.get("detector") if isinstance(data, dict) else None
 
 
-def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any], detector_args: list[str],
-                 videos: Path | None = None):
+def build_config(
+    config: Path | None,
+    overrides: list[str],
+    flags: dict[str, Any],
+    detector_args: list[str],
+    videos: Path | None = None,
+):
     """The engine's settings: the YAML of `--config`, then `a.b=value` overrides, then `--detector-arg`
     pairs (into `detector_args`), then the explicit flags; every problem reported at once. With
     `videos`, a missing or `auto` detector is picked for them and its profile lies beneath all of
@@ -45,8 +50,9 @@ def build_config(config: Path | None, overrides: list[str], flags: dict[str, Any
         asked = flags.get("detector") or _given_detector(config, pairs)
         base = profile_base(resolve_detector(asked, videos))
         flags = {**flags, "detector": base.detector}
-    return load_config(EngineConfig, config, pairs, name="engine config", values=flags,
-                       check=EngineConfig.problems, base=base)
+    return load_config(
+        EngineConfig, config, pairs, name="engine config", values=flags, check=EngineConfig.problems, base=base
+    )
 
 
 @engine_app.command("run")
@@ -54,8 +60,15 @@ def engine_command(
     overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
-    detector: str = typer.Option(None, "--detector", help="auto (default: motion for flat-coloured synthetic videos, foreground for real footage), motion, foreground, hog-person, haar-face, or hf:<model id or dir>."),
-    detector_arg: list[str] = typer.Option([], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."),
+    detector: str = typer.Option(
+        None,
+        "--detector",
+        help="auto (default: motion for flat-coloured synthetic videos, foreground for real footage), "
+        "motion, foreground, hog-person, haar-face, or hf:<model id or dir>.",
+    ),
+    detector_arg: list[str] = typer.Option(
+        [], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."
+    ),
     executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
     workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
     ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address; a local cluster when omitted."),
@@ -88,10 +101,20 @@ def engine_command(
     checks.at_least("--workers", workers, 1)
     checks.need(gpus_per_worker >= 0, "--gpus-per-worker", "a number >= 0", gpus_per_worker)
     index, _, count = shard.partition("/")
-    checks.need(index.isdigit() and count.isdigit() and int(index) < int(count), "--shard",
-                "INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/4", shard)
-    flags = {"detector": detector, "num_frames": frames, "fps": fps, "max_frames": max_frames,
-             "query.seed": seed, "query.samples_per_video": samples_per_video}
+    checks.need(
+        index.isdigit() and count.isdigit() and int(index) < int(count),
+        "--shard",
+        "INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/4",
+        shard,
+    )
+    flags = {
+        "detector": detector,
+        "num_frames": frames,
+        "fps": fps,
+        "max_frames": max_frames,
+        "query.seed": seed,
+        "query.samples_per_video": samples_per_video,
+    }
     try:
         if detector not in (None, "auto"):  # checked apart: a bad override must not hide a bad --detector
             check_detector_name(detector)
@@ -100,21 +123,33 @@ def engine_command(
     try:
         if set_:
             typer.echo("warning: --set is deprecated; give a.b=value as an argument", err=True)
-        cfg = build_config(config, [*set_, *(overrides or [])], flags, detector_arg,
-                           videos=videos if videos.is_dir() else None)
+        cfg = build_config(
+            config, [*set_, *(overrides or [])], flags, detector_arg, videos=videos if videos.is_dir() else None
+        )
         check_detector_name(cfg.detector)
         check_tasks(cfg.query.tasks)
     except ConfigError as exc:
         if str(exc) not in checks.problems:
             checks.add(str(exc))
     checks.done()
-    stats = run_engine(videos, out, cfg, executor=executor, workers=workers, ray_address=ray_address, progress=progress,
-                       shard=(int(index), int(count)), gpus_per_worker=gpus_per_worker)
+    stats = run_engine(
+        videos,
+        out,
+        cfg,
+        executor=executor,
+        workers=workers,
+        ray_address=ray_address,
+        progress=progress,
+        shard=(int(index), int(count)),
+        gpus_per_worker=gpus_per_worker,
+    )
     if not stats["complete"]:
         typer.echo(f"shard {shard} done ({stats['videos']} videos); the last shard to finish writes the final files")
         return
-    typer.echo(f"{stats['ok']} videos ok, {stats['errors']} errors ({stats['processed_now']} processed now, "
-               f"{stats['seconds_now']} s); {stats['tracks']} tracks, {stats['samples']} samples")
+    typer.echo(
+        f"{stats['ok']} videos ok, {stats['errors']} errors ({stats['processed_now']} processed now, "
+        f"{stats['seconds_now']} s); {stats['tracks']} tracks, {stats['samples']} samples"
+    )
     typer.echo(f"dropped tracks: {stats['dropped_tracks']}; skipped questions: {stats['skipped_questions']}")
     for name in ("utr.json", "data.yaml", "trajectories.jsonl", "errors.jsonl", "stats.json"):
         typer.echo(f"  {out / name}")
@@ -145,12 +180,16 @@ def engine_eval_command(
     checks.done()
     gt = load_truth(truth)
     clips = load_trajectories(out / "trajectories.jsonl")
-    report = {"tracking": tracking_metrics(clips, gt),
-              "answers": answer_correctness(load_samples(out / "utr.json"), clips, gt, tol=tol)}
+    report = {
+        "tracking": tracking_metrics(clips, gt),
+        "answers": answer_correctness(load_samples(out / "utr.json"), clips, gt, tol=tol),
+    }
     write_json(out / "eval.json", report)
     t = report["tracking"]
-    typer.echo(f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  "
-               f"HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}")
+    typer.echo(
+        f"tracking over {t['videos']} videos: MOTA {t['MOTA']:.3f}  IDF1 {t['IDF1']:.3f}  "
+        f"HOTA {t['HOTA']:.3f}  IDSW {t['IDSW']}"
+    )
     a = report["answers"]
     typer.echo(f"answers: {a['accuracy']:.3f} correct of {a['answers']}")
     for task, row in a["by_task"].items():

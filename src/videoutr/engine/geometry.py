@@ -1,7 +1,7 @@
 """Box geometry shared by tracking, stitching and querying.
 
-    >>> box_iou((0, 0, 2, 2), (1, 0, 3, 2))
-    0.3333333333333333
+>>> box_iou((0, 0, 2, 2), (1, 0, 3, 2))
+0.3333333333333333
 """
 
 from __future__ import annotations

@@ -47,8 +47,9 @@ class VideoRecord:
     error: str | None = None
 
     @classmethod
-    def ok(cls, item: VideoItem, trajectories: dict[str, Any], samples: list[dict[str, Any]],
-           stats: VideoStats) -> VideoRecord:
+    def ok(
+        cls, item: VideoItem, trajectories: dict[str, Any], samples: list[dict[str, Any]], stats: VideoStats
+    ) -> VideoRecord:
         return cls(item.video_id, item.rel, "ok", trajectories=trajectories, samples=samples, stats=stats)
 
     @classmethod
@@ -72,8 +73,14 @@ class VideoRecord:
             raise ValueError(f"engine record {record.get('video_id')!r}: status {status!r}, expected ok or error")
         if status == "error":
             return cls(record["video_id"], record["video"], status, error=record["error"])
-        return cls(record["video_id"], record["video"], status, trajectories=record["trajectories"],
-                   samples=record["samples"], stats=VideoStats(**record["stats"]))
+        return cls(
+            record["video_id"],
+            record["video"],
+            status,
+            trajectories=record["trajectories"],
+            samples=record["samples"],
+            stats=VideoStats(**record["stats"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,15 @@ class EngineStats:
             dropped.update(stats.dropped_tracks)
             skipped.update(stats.skipped_questions)
         return cls(
-            videos=len(records), ok=len(ok), errors=len(records) - len(ok),
-            frames=sum(s.frames for s in ok), detections=sum(s.detections for s in ok),
-            tracks=sum(s.tracks for s in ok), samples=sum(len(r.samples) for r in records if r.is_ok),
-            dropped_tracks=dict(sorted(dropped.items())), skipped_questions=dict(sorted(skipped.items())),
+            videos=len(records),
+            ok=len(ok),
+            errors=len(records) - len(ok),
+            frames=sum(s.frames for s in ok),
+            detections=sum(s.detections for s in ok),
+            tracks=sum(s.tracks for s in ok),
+            samples=sum(len(r.samples) for r in records if r.is_ok),
+            dropped_tracks=dict(sorted(dropped.items())),
+            skipped_questions=dict(sorted(skipped.items())),
         )
 
     def to_dict(self) -> dict[str, Any]:

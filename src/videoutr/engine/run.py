@@ -1,6 +1,6 @@
 """Run the engine over a folder of videos: discover, skip finished ones, execute, finalize.
 
-    stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
+stats = run_engine("runs/world/videos", "runs/utr", EngineConfig(), executor="local", workers=2)
 """
 
 from __future__ import annotations
@@ -90,8 +90,11 @@ def run_engine(
 
     try:
         with make_executor(executor, workers, ray_address, gpus_per_worker) as run:
-            run.map(engine_steps(cfg, executor, gpus_per_worker), [todo[i:i + size] for i in range(0, len(todo), size)],
-                    on_records)
+            run.map(
+                engine_steps(cfg, executor, gpus_per_worker),
+                [todo[i : i + size] for i in range(0, len(todo), size)],
+                on_records,
+            )
     finally:
         bar.close()
         outputs.records.close()
@@ -106,8 +109,11 @@ def engine_steps(cfg: EngineConfig, executor: str, gpus_per_worker: float = 0.0)
     """The steps an executor runs over batches of videos: all of them in one step, or on Ray with
     a model detector, decode (task) -> detect (one model per actor) -> the rest (task)."""
     if executor == "ray" and is_model_detector(cfg):
-        return [Step(decode_videos, init=(cfg,)), Step(DetectVideos, init=(cfg,), gpus=gpus_per_worker),
-                Step(finish_videos, init=(cfg,))]
+        return [
+            Step(decode_videos, init=(cfg,)),
+            Step(DetectVideos, init=(cfg,), gpus=gpus_per_worker),
+            Step(finish_videos, init=(cfg,)),
+        ]
     return [Step(process_videos, init=(cfg,))]
 
 

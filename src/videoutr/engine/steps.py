@@ -1,8 +1,9 @@
 """The pipeline steps, one function each: decode -> prepare -> detect -> attributes -> track -> query.
 
 Steps know nothing of processes or Ray: `process_videos` runs them for a few videos and returns
-one `VideoRecord` per video (ok with trajectories and samples, or an error with its reason); an executor (`videoutr.executors`) receives it as a step and the batches of up to
-`BATCH_VIDEOS` videos (`batch_size`, decided by `run_engine`), and decides only where it runs.
+one `VideoRecord` per video (ok with trajectories and samples, or an error with its reason); an
+executor (`videoutr.executors`) receives it as a step and the batches of up to `BATCH_VIDEOS`
+videos (`batch_size`, decided by `run_engine`), and decides only where it runs.
 Each video is decoded, detected and queried on its own; the videos of a batch are tracked in one
 ByteTrack pass, each in its own lanes, so that a video's records do not depend on its batch.
 While a video is detected, the next one is decoded and prepared (the detector's whole-clip
@@ -141,8 +142,19 @@ def to_track(item: VideoItem, clip: SampledFrames, per_frame: list[sv.Detections
     detector = detector_traits(cfg)
     info, partition = clip.info, getattr(detector, "track_partition", None)
     rescale_detections(per_frame, clip.scale, info.width, info.height)
-    return ClipDetections(per_frame, clip.frame_idx, info.fps, info.width, info.height, item.video_id, item.rel, info.num_frames,
-                          partition, camera_of(per_frame), getattr(detector, "part_colours", True))
+    return ClipDetections(
+        per_frame,
+        clip.frame_idx,
+        info.fps,
+        info.width,
+        info.height,
+        item.video_id,
+        item.rel,
+        info.num_frames,
+        partition,
+        camera_of(per_frame),
+        getattr(detector, "part_colours", True),
+    )
 
 
 def camera_of(per_frame: list[sv.Detections]) -> np.ndarray | None:
@@ -174,7 +186,9 @@ def process_videos(items: list[VideoItem], cfg: EngineConfig) -> list[VideoRecor
     return records
 
 
-def process_batches(batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1) -> Iterator[list[VideoRecord]]:
+def process_batches(
+    batches: list[list[VideoItem]], cfg: EngineConfig, decode_ahead: int = 1
+) -> Iterator[list[VideoRecord]]:
     """`process_videos` on each batch in turn, the next `decode_ahead` videos (of this batch or the
     next ones) decoded and prepared in a background thread meanwhile (each one more clip of frames
     in memory; 0: one step after the other)."""
@@ -249,7 +263,9 @@ def finish_videos(batch: list[DecodedVideo], cfg: EngineConfig) -> list[VideoRec
     return _track_and_query(records, found, cfg)
 
 
-def _process_batch(decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrames, Any]]]], cfg: EngineConfig) -> list[VideoRecord]:
+def _process_batch(
+    decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrames, Any]]]], cfg: EngineConfig
+) -> list[VideoRecord]:
     """The steps after `decode_and_prepare` for one batch of videos; `decoding`: each video with
     its decoding, started ahead (pulling the next video starts another)."""
     records: list[VideoRecord | None] = []  # each place filled below
@@ -262,8 +278,9 @@ def _process_batch(decoding: Iterator[tuple[VideoItem, Future[tuple[SampledFrame
     return _track_and_query(records, found, cfg)
 
 
-def _track_and_query(records: list[VideoRecord | None], found: list[tuple[int, VideoItem, ClipDetections]],
-                     cfg: EngineConfig) -> list[VideoRecord]:
+def _track_and_query(
+    records: list[VideoRecord | None], found: list[tuple[int, VideoItem, ClipDetections]], cfg: EngineConfig
+) -> list[VideoRecord]:
     """Track the `found` videos in one pass and query each; fills their places in `records`."""
     try:
         tracked: list[ClipTrajectories | None] = list(track([clip for *_, clip in found], cfg))
@@ -274,9 +291,13 @@ def _track_and_query(records: list[VideoRecord | None], found: list[tuple[int, V
             if trajectories is None:
                 trajectories = track([clip], cfg)[0]
             samples, skipped = query(trajectories, item, cfg)
-            stats = VideoStats(frames=len(clip.frame_idx), detections=int(sum(len(d) for d in clip.per_frame)),
-                               tracks=len(trajectories.tracks), dropped_tracks=trajectories.dropped,
-                               skipped_questions=dict(sorted(skipped.items())))
+            stats = VideoStats(
+                frames=len(clip.frame_idx),
+                detections=int(sum(len(d) for d in clip.per_frame)),
+                tracks=len(trajectories.tracks),
+                dropped_tracks=trajectories.dropped,
+                skipped_questions=dict(sorted(skipped.items())),
+            )
             records[n] = VideoRecord.ok(item, trajectories.to_dict(), samples, stats)
     return records
 

@@ -124,7 +124,9 @@ class ClipTrajectories:
     tracks: list[Trajectory] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
     uncertain_frames: list[int] = field(default_factory=list)  # frames with detections no kept track explains
-    camera: list[list[float]] | None = None  # moving camera: per engine frame, its 2 x 3 map into the first frame's pixels (row-major)
+    camera: list[list[float]] | None = (
+        None  # moving camera: per engine frame, its 2 x 3 map into the first frame's pixels (row-major)
+    )
 
     def time_of(self, frame_idx: int) -> float:
         return frame_idx / self.fps if self.fps > 0 else 0.0
@@ -156,8 +158,13 @@ class ClipTrajectories:
                 )
             )
         fields = {k: record[k] for k in ("video_id", "video", "fps", "num_frames", "width", "height", "frame_idx")}
-        return cls(**fields, tracks=tracks, dropped=dict(record.get("dropped", {})),
-                   uncertain_frames=list(record.get("uncertain_frames", [])), camera=record.get("camera"))
+        return cls(
+            **fields,
+            tracks=tracks,
+            dropped=dict(record.get("dropped", {})),
+            uncertain_frames=list(record.get("uncertain_frames", [])),
+            camera=record.get("camera"),
+        )
 
 
 def _frame_of(point: TrackPoint) -> int:
@@ -172,7 +179,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
 def _plain(value: Any) -> Any:
     """Dataclasses to dicts (field order), lists, tuples and dicts rebuilt, other values as they are."""
     kind = type(value)
-    if kind is TrackPoint or kind is Segment:  # the most numerous; their fields hold numbers, strings, a tuple of floats
+    if (
+        kind is TrackPoint or kind is Segment
+    ):  # the most numerous; their fields hold numbers, strings, a tuple of floats
         return value.__dict__.copy()  # their attributes are their fields, set in field order by __init__
     if hasattr(kind, "__dataclass_fields__"):
         return {name: _plain(getattr(value, name)) for name in _field_names(kind)}

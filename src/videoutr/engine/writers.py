@@ -58,8 +58,13 @@ class EngineOutputs:
         if path.is_file() and read_json(path) == wanted:
             return
         finished_ok = self._finished_ok()
-        lock_settings(path, wanted, locked=finished_ok, what=f"{self.out}: the engine run",
-                      hint="use a new --out or delete the folder")
+        lock_settings(
+            path,
+            wanted,
+            locked=finished_ok,
+            what=f"{self.out}: the engine run",
+            hint="use a new --out or delete the folder",
+        )
         if not finished_ok:
             for records in self._record_files():
                 records.unlink()
@@ -99,13 +104,16 @@ class EngineOutputs:
         ok = [r for r in records if r.is_ok]
         write_jsonl(self.out / "trajectories.jsonl", [r.trajectories for r in ok])
         write_json_array(self.out / "utr.json", [s for r in ok for s in r.samples])
-        write_jsonl(self.out / "errors.jsonl", [{"video_id": r.video_id, "video": r.video, "error": r.error}
-                                                for r in records if not r.is_ok])
+        write_jsonl(
+            self.out / "errors.jsonl",
+            [{"video_id": r.video_id, "video": r.video, "error": r.error} for r in records if not r.is_ok],
+        )
         # relative: the mixture loader resolves it against this file's folder, so OUT can be moved
         mixture = {"datasets": [{"json_path": "utr.json", "sampling_strategy": "all"}]}
-        atomic_write_text(self.out / "data.yaml", "# training mixture of the UTR data engine's output\n"
-                          + yaml.safe_dump(mixture, sort_keys=False))
+        atomic_write_text(
+            self.out / "data.yaml",
+            "# training mixture of the UTR data engine's output\n" + yaml.safe_dump(mixture, sort_keys=False),
+        )
         stats = EngineStats.of(records)
         write_json(self.out / "stats.json", stats.to_dict())
         return stats
-

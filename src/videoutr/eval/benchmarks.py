@@ -184,14 +184,20 @@ def _tempcompass(raw: dict, path: Path, build=None) -> list[BenchItem]:
             raise DataFormatError(path, f"{video_id}: expected a mapping of dimension -> questions")
         for dim, questions in dims.items():
             for i, q in enumerate(questions):
-                items.append(build(lambda record, _where, v=video_id, d=dim, k=i: tempcompass_item(v, d, k, record, path),
-                                   q, f"{path} {video_id}/{dim}[{i}]"))
+                items.append(
+                    build(
+                        lambda record, _where, v=video_id, d=dim, k=i: tempcompass_item(v, d, k, record, path),
+                        q,
+                        f"{path} {video_id}/{dim}[{i}]",
+                    )
+                )
     return items
 
 
 def _guarded(report: Callable[[str, str], None] | None):
     """`build(fn, raw, where, ...)`: the item `fn` makes, or, with `report`, None for a malformed one
     (reported as (where, reason)) so that the other items are still scored."""
+
     def build(fn, raw, where, *args):
         if isinstance(raw, dict) and isinstance(raw.get("id", raw.get("question_id")), (str, int)):
             where = f"{where} (id {raw.get('id', raw.get('question_id'))})"
@@ -202,6 +208,7 @@ def _guarded(report: Callable[[str, str], None] | None):
         except DataFormatError as exc:
             report(exc.where, exc.reason)
             return None
+
     build.report = report
     return build
 
@@ -250,14 +257,17 @@ def _read(path: Path, fmt: str, build) -> list[BenchItem | None]:
         for task, rs in raw.items():
             if not isinstance(rs, list):
                 raise DataFormatError(f"{path} {task}", "expected a list of questions")
-        return [build(_mcq_item, r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)]
+        return [
+            build(_mcq_item, r, f"{path} {task}[{i}]", task, i) for task, rs in raw.items() for i, r in enumerate(rs)
+        ]
     if fmt == "openqa":
         return [build(_open_item, r, f"{path}[{i}]", i) for i, r in enumerate(raw)]
     return [build(_mcq_item, r, f"{path}[{i}]", None, i) for i, r in enumerate(raw)]
 
 
-def load_benchmark(path: str | Path, fmt: str = "auto",
-                   report: Callable[[str, str], None] | None = None) -> list[BenchItem]:
+def load_benchmark(
+    path: str | Path, fmt: str = "auto", report: Callable[[str, str], None] | None = None
+) -> list[BenchItem]:
     """Load a benchmark file (JSON list/mapping or JSONL) into `BenchItem`s; ids are made unique.
 
     A malformed item raises `DataFormatError`; with `report`, it is reported and skipped instead.

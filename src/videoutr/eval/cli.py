@@ -40,28 +40,43 @@ def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **fla
     if flags["conditions"] is not None:
         flags["conditions"] = flags["conditions"].split(",")
     flags["video_root"] = [str(p) for p in flags["video_root"]] if flags["video_root"] else None
-    cfg = load_config(EvalConfig, config, overrides or [], name="eval config", base=defaults,
-                      values=typed(**flags, **inputs))
+    cfg = load_config(
+        EvalConfig, config, overrides or [], name="eval config", base=defaults, values=typed(**flags, **inputs)
+    )
     summary = run_eval(cfg)
     brief = {c: v["overall"] for c, v in summary["conditions"].items()}
-    typer.echo(json.dumps({"out": cfg.out, "conditions": brief,
-                           "verdict": summary.get("verdict", {}).get("statement")}, indent=2))
-    raise_if_failed(summary["items"]["failed"], summary["items"]["total"], "items",
-                    Path(cfg.out) / "errors.jsonl")
+    typer.echo(
+        json.dumps(
+            {"out": cfg.out, "conditions": brief, "verdict": summary.get("verdict", {}).get("statement")}, indent=2
+        )
+    )
+    raise_if_failed(summary["items"]["failed"], summary["items"]["total"], "items", Path(cfg.out) / "errors.jsonl")
 
 
 # The options of `eval` and `probe` (key = EvalConfig field); None: --config's value, else the default.
 Model = Annotated[str | None, typer.Option("--model", "-m", help="Model folder (HF form) or hub id.")]
-Bench = Annotated[Path | None, typer.Option("--bench", "-b", help="Benchmark JSON (world bench.json, MVBench, "
-                                     "TempCompass, MSVD/MSRVTT/TGIF/ActivityNet-QA).")]
+Bench = Annotated[
+    Path | None,
+    typer.Option(
+        "--bench",
+        "-b",
+        help="Benchmark JSON (world bench.json, MVBench, TempCompass, MSVD/MSRVTT/TGIF/ActivityNet-QA).",
+    ),
+]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Results folder (resumable).")]
 VideoRoot = Annotated[list[Path] | None, typer.Option("--video-root", help="Folder(s) the videos are relative to.")]
 Format = Annotated[str | None, typer.Option("--format", help="auto (default) | world | mcq | tempcompass | openqa")]
 Method = Annotated[str | None, typer.Option(help="MCQ scoring: loglik (default) | generate | both")]
-Conditions = Annotated[str | None, typer.Option(help="Comma list from full, single, first, last, shuffled, reversed, "
-                                                "none (run: full; probe: full,single,shuffled,reversed,none)")]
-KeyFrame = Annotated[str | None, typer.Option(help="Frame of the `single` condition: first|middle|last|random "
-                                              "(run: first; probe: last)")]
+Conditions = Annotated[
+    str | None,
+    typer.Option(
+        help="Comma list from full, single, first, last, shuffled, reversed, "
+        "none (run: full; probe: full,single,shuffled,reversed,none)"
+    ),
+]
+KeyFrame = Annotated[
+    str | None, typer.Option(help="Frame of the `single` condition: first|middle|last|random (run: first; probe: last)")
+]
 Frames = Annotated[int | None, typer.Option(help="Frames per video (default: the model's own policy).")]
 LlTarget = Annotated[str | None, typer.Option(help="Log-likelihood of the option text (default), or of its letter.")]
 LlNorm = Annotated[str | None, typer.Option(help="sum (default) | mean (per-token) log-likelihood")]
@@ -72,23 +87,47 @@ Device = Annotated[str | None, typer.Option(help="cpu (default) | cuda | cuda:N"
 Dtype = Annotated[str | None, typer.Option(help="auto (default) | float32 | bfloat16 | float16")]
 Seed = Annotated[int | None, typer.Option(help="Seed of the shuffled / random key-frame conditions (default 0).")]
 BatchSize = Annotated[int | None, typer.Option("--batch-size", help="Items per batch handed to a worker (default 1).")]
-AllowOutsideRoot = Annotated[bool | None, typer.Option("--allow-outside-root",
-                                                help="Open videos whose path leaves every --video-root.")]
+AllowOutsideRoot = Annotated[
+    bool | None, typer.Option("--allow-outside-root", help="Open videos whose path leaves every --video-root.")
+]
 
 
 @eval_app.command("run")
 def eval_command(
-    overrides: Overrides = None, config: ConfigFile = None,
-    model: Model = None, bench: Bench = None, out: Out = None, video_root: VideoRoot = None, fmt: Format = None,
-    method: Method = None, conditions: Conditions = None, key_frame: KeyFrame = None,
-    frames: Frames = None, ll_target: LlTarget = None, ll_norm: LlNorm = None, max_new_tokens: MaxNewTokens = None,
-    limit: Limit = None, judge: Judge = None, device: Device = None, dtype: Dtype = None, seed: Seed = None,
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    model: Model = None,
+    bench: Bench = None,
+    out: Out = None,
+    video_root: VideoRoot = None,
+    fmt: Format = None,
+    method: Method = None,
+    conditions: Conditions = None,
+    key_frame: KeyFrame = None,
+    frames: Frames = None,
+    ll_target: LlTarget = None,
+    ll_norm: LlNorm = None,
+    max_new_tokens: MaxNewTokens = None,
+    limit: Limit = None,
+    judge: Judge = None,
+    device: Device = None,
+    dtype: Dtype = None,
+    seed: Seed = None,
     allow_outside_root: AllowOutsideRoot = None,
-    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None, executor: Executor = None, workers: Workers = None,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = None,
-    attn_implementation: AttnImplementation = None, batch_size: BatchSize = None,
+    fps: Fps = None,
+    min_frames: MinFrames = None,
+    max_frames: MaxFrames = None,
+    min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None,
+    total_pixels: TotalPixels = None,
+    system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
+    executor: Executor = None,
+    workers: Workers = None,
+    ray_address: RayAddress = None,
+    gpus_per_worker: GpusPerWorker = None,
+    attn_implementation: AttnImplementation = None,
+    batch_size: BatchSize = None,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
@@ -100,17 +139,40 @@ def eval_command(
 
 @eval_app.command("probe")
 def probe_command(
-    overrides: Overrides = None, config: ConfigFile = None,
-    model: Model = None, bench: Bench = None, out: Out = None, video_root: VideoRoot = None, fmt: Format = None,
-    method: Method = None, conditions: Conditions = None, key_frame: KeyFrame = None,
-    frames: Frames = None, ll_target: LlTarget = None, ll_norm: LlNorm = None, max_new_tokens: MaxNewTokens = None,
-    limit: Limit = None, judge: Judge = None, device: Device = None, dtype: Dtype = None, seed: Seed = None,
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    model: Model = None,
+    bench: Bench = None,
+    out: Out = None,
+    video_root: VideoRoot = None,
+    fmt: Format = None,
+    method: Method = None,
+    conditions: Conditions = None,
+    key_frame: KeyFrame = None,
+    frames: Frames = None,
+    ll_target: LlTarget = None,
+    ll_norm: LlNorm = None,
+    max_new_tokens: MaxNewTokens = None,
+    limit: Limit = None,
+    judge: Judge = None,
+    device: Device = None,
+    dtype: Dtype = None,
+    seed: Seed = None,
     allow_outside_root: AllowOutsideRoot = None,
-    fps: Fps = None, min_frames: MinFrames = None, max_frames: MaxFrames = None, min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None, total_pixels: TotalPixels = None, system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None, executor: Executor = None, workers: Workers = None,
-    ray_address: RayAddress = None, gpus_per_worker: GpusPerWorker = None,
-    attn_implementation: AttnImplementation = None, batch_size: BatchSize = None,
+    fps: Fps = None,
+    min_frames: MinFrames = None,
+    max_frames: MaxFrames = None,
+    min_pixels: MinPixels = None,
+    max_pixels: MaxPixels = None,
+    total_pixels: TotalPixels = None,
+    system_prompt: SystemPrompt = None,
+    chat_template: ChatTemplate = None,
+    executor: Executor = None,
+    workers: Workers = None,
+    ray_address: RayAddress = None,
+    gpus_per_worker: GpusPerWorker = None,
+    attn_implementation: AttnImplementation = None,
+    batch_size: BatchSize = None,
 ) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
     _run(defaults={"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, **locals())

@@ -61,8 +61,15 @@ def videomme_rows(raw: Any, path: Path) -> list[dict]:
         rows = []
         for video in raw:
             for question in video.get("questions") or []:
-                rows.append({**{k: video.get(k) for k in ("video_id", "duration", "domain", "sub_category",
-                                                             "url", "videoID")}, **question})
+                rows.append(
+                    {
+                        **{
+                            k: video.get(k)
+                            for k in ("video_id", "duration", "domain", "sub_category", "url", "videoID")
+                        },
+                        **question,
+                    }
+                )
         return rows
     return raw
 
@@ -75,13 +82,26 @@ def read_videomme(rows: list[dict], path: Path):
         if missing:
             raise DataFormatError(where, f"not a Video-MME record: missing {', '.join(missing)}")
         candidates = _options(list(row["options"]), where)
-        items.append(BenchItem(
-            id=str(row["question_id"]), video=str(row["videoID"]), question=str(row["question"]), kind="mcq",
-            candidates=candidates, answer_index=_letter_index(row["answer"], len(candidates), where),
-            task=str(row["task_type"]),
-            extra={"benchmark": "videomme", "options": [str(o) for o in row["options"]],
-                   **{k: row.get(k) for k in ("video_id", "duration", "domain", "sub_category")
-                      if row.get(k) is not None}}))
+        items.append(
+            BenchItem(
+                id=str(row["question_id"]),
+                video=str(row["videoID"]),
+                question=str(row["question"]),
+                kind="mcq",
+                candidates=candidates,
+                answer_index=_letter_index(row["answer"], len(candidates), where),
+                task=str(row["task_type"]),
+                extra={
+                    "benchmark": "videomme",
+                    "options": [str(o) for o in row["options"]],
+                    **{
+                        k: row.get(k)
+                        for k in ("video_id", "duration", "domain", "sub_category")
+                        if row.get(k) is not None
+                    },
+                },
+            )
+        )
     return items
 
 
@@ -111,15 +131,24 @@ def read_mvbench(raw: Any, path: Path, subtask: str):
             try:
                 bound = (float(record["start"]), float(record["end"]))
             except (KeyError, TypeError, ValueError):
-                raise DataFormatError(where, f"start/end must both be seconds, got {record.get('start')!r}, "
-                                      f"{record.get('end')!r}") from None
+                raise DataFormatError(
+                    where, f"start/end must both be seconds, got {record.get('start')!r}, {record.get('end')!r}"
+                ) from None
             if not bound[0] < bound[1]:
                 raise DataFormatError(where, f"start {bound[0]} is not before end {bound[1]}")
         extra = {"benchmark": "mvbench", **({"clip_s": list(bound)} if bound else {})}
-        items.append(BenchItem(id=f"{subtask}_{i}", video=str(record["video"]), question=str(record["question"]),
-                               kind="mcq", candidates=candidates,
-                               answer_index=answer_index(record["answer"], candidates, where),
-                               task=subtask, extra=extra))
+        items.append(
+            BenchItem(
+                id=f"{subtask}_{i}",
+                video=str(record["video"]),
+                question=str(record["question"]),
+                kind="mcq",
+                candidates=candidates,
+                answer_index=answer_index(record["answer"], candidates, where),
+                task=subtask,
+                extra=extra,
+            )
+        )
     return items
 
 
@@ -132,26 +161,47 @@ def tempcompass_item(video_id: str, dimension: str, i: int, record: dict, path: 
     base = {"id": f"{video_id}_{dimension}_{i}", "video": str(video_id), "task": dimension}
     raw = {"benchmark": "tempcompass", "raw_question": question, "raw_answer": None if answer is None else str(answer)}
     if answer is None:  # captioning: free text judged by a model
-        return BenchItem(question=question, kind="open", references=[],
-                         extra={"judge_only": True, **raw, "tempcompass_task": "captioning"}, **base)
+        return BenchItem(
+            question=question,
+            kind="open",
+            references=[],
+            extra={"judge_only": True, **raw, "tempcompass_task": "captioning"},
+            **base,
+        )
     captions = [m for m in map(_CAPTION.match, question.splitlines()) if m]
     if captions:  # caption_matching
         stem = "\n".join(line for line in question.splitlines() if not _CAPTION.match(line)).strip()
         found = _CAPTION.match(str(answer))
         if found is None or found.group(1) not in [m.group(1) for m in captions]:
             raise DataFormatError(where, f"answer {answer!r} is not one of the captions")
-        return BenchItem(question=stem, kind="mcq", candidates=[m.group(2) for m in captions],
-                         answer_index=[m.group(1) for m in captions].index(found.group(1)),
-                         extra={**raw, "tempcompass_task": "caption_matching"}, **base)
+        return BenchItem(
+            question=stem,
+            kind="mcq",
+            candidates=[m.group(2) for m in captions],
+            answer_index=[m.group(1) for m in captions].index(found.group(1)),
+            extra={**raw, "tempcompass_task": "caption_matching"},
+            **base,
+        )
     if str(answer).strip().lower() in ("yes", "no"):  # yes_no
-        return BenchItem(question=question, kind="mcq", candidates=["yes", "no"],
-                         answer_index=0 if str(answer).strip().lower() == "yes" else 1,
-                         extra={**raw, "tempcompass_task": "yes_no"}, **base)
+        return BenchItem(
+            question=question,
+            kind="mcq",
+            candidates=["yes", "no"],
+            answer_index=0 if str(answer).strip().lower() == "yes" else 1,
+            extra={**raw, "tempcompass_task": "yes_no"},
+            **base,
+        )
     stem, options = split_options(question)  # multi-choice
     if len(options) < 2:
         raise DataFormatError(where, "a multi-choice question needs 'A. ...' option lines")
-    return BenchItem(question=stem, kind="mcq", candidates=options, answer_index=answer_index(answer, options, where),
-                     extra={**raw, "tempcompass_task": "multi-choice"}, **base)
+    return BenchItem(
+        question=stem,
+        kind="mcq",
+        candidates=options,
+        answer_index=answer_index(answer, options, where),
+        extra={**raw, "tempcompass_task": "multi-choice"},
+        **base,
+    )
 
 
 NEXTQA_COLUMNS = ("video", "question", "answer", "qid", "type", "a0", "a1", "a2", "a3", "a4")
@@ -173,9 +223,18 @@ def read_nextqa(path: Path) -> list[BenchItem]:
         candidates = [row[f"a{k}"] for k in range(5)]
         if not row["answer"].isdigit() or int(row["answer"]) >= len(candidates):
             raise DataFormatError(where, f"answer {row['answer']!r} is not an option index 0-4")
-        items.append(BenchItem(id=f"{row['video']}_{row['qid']}", video=str(row["video"]), question=row["question"],
-                               kind="mcq", candidates=candidates, answer_index=int(row["answer"]),
-                               task=row["type"], extra={"benchmark": "nextqa", "nextqa_group": row["type"][:1]}))  # Causal/Temporal/Descr.
+        items.append(
+            BenchItem(
+                id=f"{row['video']}_{row['qid']}",
+                video=str(row["video"]),
+                question=row["question"],
+                kind="mcq",
+                candidates=candidates,
+                answer_index=int(row["answer"]),
+                task=row["type"],
+                extra={"benchmark": "nextqa", "nextqa_group": row["type"][:1]},
+            )
+        )  # Causal/Temporal/Descr.
     return items
 
 
@@ -192,8 +251,16 @@ def read_perceptiontest(raw: dict, path: Path) -> list[BenchItem]:
             answer = q.get("answer_id")
             if not isinstance(answer, int) or not 0 <= answer < len(options):
                 raise DataFormatError(where, f"answer_id {answer!r} is not an option index")
-            items.append(BenchItem(id=f"{video_id}_{q.get('id', i)}", video=str(video_id), question=str(q["question"]),
-                                   kind="mcq", candidates=[str(o) for o in options], answer_index=answer,
-                                   task=str(q.get("area", "all")),
-                                   extra={"benchmark": "perceptiontest", "tags": q.get("tag", [])}))
+            items.append(
+                BenchItem(
+                    id=f"{video_id}_{q.get('id', i)}",
+                    video=str(video_id),
+                    question=str(q["question"]),
+                    kind="mcq",
+                    candidates=[str(o) for o in options],
+                    answer_index=answer,
+                    task=str(q.get("area", "all")),
+                    extra={"benchmark": "perceptiontest", "tags": q.get("tag", [])},
+                )
+            )
     return items

@@ -21,7 +21,9 @@ USED_THRESHOLD = 0.1  # nats of the right option's log-probability: ~10% of its 
 
 def blank_like(frame: np.ndarray) -> np.ndarray:
     """A frame of the frame's per-channel median colour (its background where objects are small)."""
-    return np.broadcast_to(np.median(frame.reshape(-1, frame.shape[-1]), axis=0).astype(frame.dtype), frame.shape).copy()
+    return np.broadcast_to(
+        np.median(frame.reshape(-1, frame.shape[-1]), axis=0).astype(frame.dtype), frame.shape
+    ).copy()
 
 
 def masked_views(frames: np.ndarray) -> list[np.ndarray]:

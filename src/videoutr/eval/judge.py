@@ -58,23 +58,31 @@ class HFJudge:
     def __call__(self, question: str, answer: str, prediction: str) -> str:
         import torch
 
-        messages = [{"role": "system", "content": JUDGE_SYSTEM},
-                    {"role": "user", "content": judge_prompt(question, answer, prediction)}]
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
-                                                 return_dict=True)
+        messages = [
+            {"role": "system", "content": JUDGE_SYSTEM},
+            {"role": "user", "content": judge_prompt(question, answer, prediction)},
+        ]
+        ids = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
         ids = {k: v.to(self.device) for k, v in ids.items()}
         with torch.no_grad():
-            out = self.model.generate(**ids, max_new_tokens=self.max_new_tokens, do_sample=False,
-                                      pad_token_id=self.tokenizer.pad_token_id)
-        return self.tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
+            out = self.model.generate(
+                **ids, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=self.tokenizer.pad_token_id
+            )
+        return self.tokenizer.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True)
 
 
-def judge_records(judge_path: str, items, records: list[dict], out_path: str | Path, device: str = "cpu",
-                  judge=None) -> list[dict]:
+def judge_records(
+    judge_path: str, items, records: list[dict], out_path: str | Path, device: str = "cpu", judge=None
+) -> list[dict]:
     """Add judge verdicts to open-QA records not judged yet; rewrite `out_path` atomically."""
     by_id = {item.id: item for item in items}
-    todo = [r for r in records if r.get("kind") == "open" and not r.get("error") and "judge_reply" not in r
-            and by_id[r["id"]].references]  # judge-only items without a reference need their own judge
+    todo = [
+        r
+        for r in records
+        if r.get("kind") == "open" and not r.get("error") and "judge_reply" not in r and by_id[r["id"]].references
+    ]  # judge-only items without a reference need their own judge
     if todo and judge is None:
         judge = HFJudge(judge_path, device=device)
     for record in todo:

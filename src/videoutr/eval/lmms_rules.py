@@ -39,11 +39,17 @@ from videoutr.eval.options import LETTERS, extract_option
 BENCHMARKS = ("mvbench", "videomme", "tempcompass", "nextqa", "perceptiontest")
 
 MVBENCH_POST = "Only give the best option.\n"
-VIDEOMME_PRE = ("Select the best answer to the following multiple-choice question based on the video and the "
-                "subtitles. Respond with only the letter (A, B, C, or D) of the correct option.")
+VIDEOMME_PRE = (
+    "Select the best answer to the following multiple-choice question based on the video and the "
+    "subtitles. Respond with only the letter (A, B, C, or D) of the correct option."
+)
 VIDEOMME_POST = "\nAnswer with the option's letter from the given choices directly."
-TEMPCOMPASS_POST = {"multi-choice": "\nPlease directly give the best option:", "yes_no": "\nPlease answer yes or no:",
-                    "caption_matching": "\nPlease directly give the best option:", "captioning": ""}
+TEMPCOMPASS_POST = {
+    "multi-choice": "\nPlease directly give the best option:",
+    "yes_no": "\nPlease answer yes or no:",
+    "caption_matching": "\nPlease directly give the best option:",
+    "captioning": "",
+}
 PERCEPTIONTEST_POST = "\nAnswer with the option's letter from the given choices directly."
 
 
@@ -105,13 +111,46 @@ def mvbench_answer(response: str) -> str:
 
 # ---------------------------------------------------------------- Video-MME (lmms-eval's shared MCQ extractor)
 
-_ANSWER_PHRASES = ("the answer is", "answer is", "the correct answer is", "correct answer is", "the best answer is",
-                   "best answer is", "the correct option is", "correct option is", "the best option is",
-                   "best option is", "the choice is", "choice is", "the correct choice is", "correct choice is",
-                   "i choose", "i select", "i pick", "my answer is", "my choice is", "옵션", "정답은", "답은",
-                   "답:", "答案是", "答案为", "选", "答えは")
-_RANK = {"start": 10, "end": 9, "phrase": 7, "parentheses": 6, "period": 5, "colon": 4, "right_paren": 3,
-         "space": 2, "fallback": 0}
+_ANSWER_PHRASES = (
+    "the answer is",
+    "answer is",
+    "the correct answer is",
+    "correct answer is",
+    "the best answer is",
+    "best answer is",
+    "the correct option is",
+    "correct option is",
+    "the best option is",
+    "best option is",
+    "the choice is",
+    "choice is",
+    "the correct choice is",
+    "correct choice is",
+    "i choose",
+    "i select",
+    "i pick",
+    "my answer is",
+    "my choice is",
+    "옵션",
+    "정답은",
+    "답은",
+    "답:",
+    "答案是",
+    "答案为",
+    "选",
+    "答えは",
+)
+_RANK = {
+    "start": 10,
+    "end": 9,
+    "phrase": 7,
+    "parentheses": 6,
+    "period": 5,
+    "colon": 4,
+    "right_paren": 3,
+    "space": 2,
+    "fallback": 0,
+}
 
 
 def mcq_letter(response: str, choices: list[str]) -> str:
@@ -123,19 +162,28 @@ def mcq_letter(response: str, choices: list[str]) -> str:
         text = text.strip(mark)
     text = f" {text} "
     found: list[tuple[str, int, str]] = []
-    for form, pattern in (("parentheses", "({})"), ("period", "{}."), ("colon", "{}:"), ("right_paren", "{})"),
-                          ("space", "{} ")):
+    for form, pattern in (
+        ("parentheses", "({})"),
+        ("period", "{}."),
+        ("colon", "{}:"),
+        ("right_paren", "{})"),
+        ("space", "{} "),
+    ):
         found += [(ch, text.rfind(pattern.format(ch)), form) for ch in choices if pattern.format(ch) in text]
     lower = text.lower()
     for phrase in _ANSWER_PHRASES:
         at = lower.find(phrase)
         if at != -1:
-            found += [(ch, text.find(ch, at + len(phrase)), "phrase") for ch in choices
-                      if text.find(ch, at + len(phrase)) != -1]
+            found += [
+                (ch, text.find(ch, at + len(phrase)), "phrase")
+                for ch in choices
+                if text.find(ch, at + len(phrase)) != -1
+            ]
     bare = text.strip()
     found += [(ch, 0, "start") for ch in choices if bare.startswith(ch) and (len(bare) == 1 or not bare[1].isalpha())]
-    found += [(ch, len(text) - 1, "end") for ch in choices
-              if bare.endswith(ch) and (len(bare) == 1 or not bare[-2].isalpha())]
+    found += [
+        (ch, len(text) - 1, "end") for ch in choices if bare.endswith(ch) and (len(bare) == 1 or not bare[-2].isalpha())
+    ]
     if not found:
         found = [(ch, text.rfind(ch), "fallback") for ch in choices if ch in text]
     if not found:
@@ -189,7 +237,7 @@ def _tempcompass_caption(response: str, question: str) -> int | None:
 
 def nextqa_letter(response: str, candidates: list[str]) -> str | None:
     """The option letter NExT-QA's parser reads, None where lmms-eval would pick one at random."""
-    letters = list(LETTERS[:len(candidates)])
+    letters = list(LETTERS[: len(candidates)])
     for mark in ",.!?;:'":
         response = response.strip(mark)
     response = f" {response} "
@@ -222,7 +270,9 @@ def _index(letter: str | None, n: int) -> int | None:
     return LETTERS.index(letter) if letter and letter in LETTERS[:n] else None
 
 
-def extract_choice(benchmark: str | None, response: str, candidates: list[str], extra: dict | None = None) -> int | None:
+def extract_choice(
+    benchmark: str | None, response: str, candidates: list[str], extra: dict | None = None
+) -> int | None:
     """The 0-based option `response` picks under `benchmark`'s lmms-eval rule (None: unmatched).
 
     `extra`: the loader's record of the original item (TempCompass's question, answer and task).

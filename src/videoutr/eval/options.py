@@ -1,11 +1,11 @@
 """Multiple-choice prompts and robust option extraction from generated text.
 
-    >>> extract_option("The answer is (B).", ["a red circle", "a blue square"])
-    1
-    >>> extract_option("a blue square", ["a red circle", "a blue square"])
-    1
-    >>> extract_option("I am not sure", ["a red circle", "a blue square"]) is None
-    True
+>>> extract_option("The answer is (B).", ["a red circle", "a blue square"])
+1
+>>> extract_option("a blue square", ["a red circle", "a blue square"])
+1
+>>> extract_option("I am not sure", ["a red circle", "a blue square"]) is None
+True
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ CONDITIONS = ("full", "single", "first", "last", "shuffled", "reversed", "none")
 
 
 def parse_conditions(text: str | list[str]) -> list[str]:
-    """"full,shuffled" → ["full", "shuffled"]; an unknown name lists the known ones."""
+    """ "full,shuffled" → ["full", "shuffled"]; an unknown name lists the known ones."""
     names = [c.strip() for c in (text.split(",") if isinstance(text, str) else text) if c.strip()]
     unknown = [c for c in names if c not in CONDITIONS]
     if unknown or not names:
@@ -49,8 +49,9 @@ def shuffle_order(num_frames: int, seed: int | str = 0) -> list[int]:
     return order
 
 
-def condition_indices(num_frames: int, condition: str, key_frame: str = "first",
-                      seed: int | str = 0) -> list[int] | None:
+def condition_indices(
+    num_frames: int, condition: str, key_frame: str = "first", seed: int | str = 0
+) -> list[int] | None:
     """Which of the T sampled frames a condition shows, in order; None for `none` (no video)."""
     if condition == "full":
         return list(range(num_frames))
@@ -67,8 +68,7 @@ def condition_indices(num_frames: int, condition: str, key_frame: str = "first",
     raise ConfigError(f"condition {condition!r}: choose from {', '.join(CONDITIONS)}")
 
 
-def frames_for(frames: np.ndarray, condition: str, key_frame: str = "first",
-               seed: int | str = 0) -> np.ndarray | None:
+def frames_for(frames: np.ndarray, condition: str, key_frame: str = "first", seed: int | str = 0) -> np.ndarray | None:
     """The (T', H, W, 3) frames a condition shows, or None for `none` (no video)."""
     indices = condition_indices(len(frames), condition, key_frame, seed)
     return None if indices is None else frames[indices]
@@ -100,13 +100,19 @@ def time_verdict(scores: dict[str, dict]) -> dict:
     out: dict = {"drops": {}}
     p, n = full["accuracy"], full.get("n", 0)
     if n < MIN_ITEMS:
-        out.update(ignores_time=None, ignores_video=None,
-                   statement=f"inconclusive: only {n} items scored (need >= {MIN_ITEMS} per condition)")
+        out.update(
+            ignores_time=None,
+            ignores_video=None,
+            statement=f"inconclusive: only {n} items scored (need >= {MIN_ITEMS} per condition)",
+        )
     for cond in ("shuffled", "reversed", "single", "first", "last", "none"):
         if cond in scores and scores[cond].get("accuracy") is not None:
             drop = p - scores[cond]["accuracy"]
-            out["drops"][cond] = {"accuracy_drop": drop, "margin": _margin(p, n),
-                                  "same_as_full": abs(drop) <= _margin(p, n)}
+            out["drops"][cond] = {
+                "accuracy_drop": drop,
+                "margin": _margin(p, n),
+                "same_as_full": abs(drop) <= _margin(p, n),
+            }
             if full.get("answer_logprob") is not None and scores[cond].get("answer_logprob") is not None:
                 out["drops"][cond]["answer_logprob_drop"] = full["answer_logprob"] - scores[cond]["answer_logprob"]
     if n < MIN_ITEMS:
@@ -115,12 +121,17 @@ def time_verdict(scores: dict[str, dict]) -> dict:
     none = out["drops"].get("none")
     parts = []
     if shuffled is not None:
-        parts.append("the model IGNORES TIME: shuffled frames score the same as the full video"
-                     if shuffled["same_as_full"] else
-                     f"the model uses frame order: shuffling costs {shuffled['accuracy_drop']:+.3f} accuracy")
+        parts.append(
+            "the model IGNORES TIME: shuffled frames score the same as the full video"
+            if shuffled["same_as_full"]
+            else f"the model uses frame order: shuffling costs {shuffled['accuracy_drop']:+.3f} accuracy"
+        )
     if none is not None:
-        parts.append("it IGNORES THE VIDEO: no video scores the same as the full video"
-                     if none["same_as_full"] else f"the video matters: removing it costs {none['accuracy_drop']:+.3f}")
+        parts.append(
+            "it IGNORES THE VIDEO: no video scores the same as the full video"
+            if none["same_as_full"]
+            else f"the video matters: removing it costs {none['accuracy_drop']:+.3f}"
+        )
     out["ignores_time"] = bool(shuffled and shuffled["same_as_full"])
     out["ignores_video"] = bool(none and none["same_as_full"])
     out["statement"] = "; ".join(parts) if parts else "add the shuffled / none conditions to judge time use"

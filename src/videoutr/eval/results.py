@@ -36,8 +36,11 @@ def _group_scores(records: list[dict]) -> dict:
             vals = [r[f"correct_{method}"] for r in mcq if r.get(f"correct_{method}") is not None]
             if vals:
                 out[f"accuracy_{method}"] = _mean(vals)
-        answered = [r for r in mcq if r.get("correct_generate") is not None
-                    and r.get("answered_generate", r.get("pred_generate") is not None)]
+        answered = [
+            r
+            for r in mcq
+            if r.get("correct_generate") is not None and r.get("answered_generate", r.get("pred_generate") is not None)
+        ]
         if "accuracy_generate" in out:  # over all items and over the answered ones (MVBench's lmms-eval score)
             out["answered_generate"] = len(answered)
             out["accuracy_generate_answered"] = _mean([r["correct_generate"] for r in answered])
@@ -84,8 +87,10 @@ def summarise(records: list[dict], meta: dict | None = None) -> dict:
         if len(temporal) > 1:
             summary["verdict_temporal_only"] = time_verdict(temporal)
     if any(r.get("judge_model") for r in records):
-        summary["judge"] = {"model": next(r["judge_model"] for r in records if r.get("judge_model")),
-                            "note": "judge_correct / judge_score depend on the judge model; EM/F1 do not"}
+        summary["judge"] = {
+            "model": next(r["judge_model"] for r in records if r.get("judge_model")),
+            "note": "judge_correct / judge_score depend on the judge model; EM/F1 do not",
+        }
     return summary
 
 
@@ -97,13 +102,18 @@ def report_markdown(summary: dict) -> str:
     """A short markdown report: a table of conditions x tasks (and groups), then the verdict."""
     conds = list(summary["conditions"])
     tasks = sorted({t for c in conds for t in summary["conditions"][c]["tasks"]})
-    lines = [f"# Evaluation of {summary.get('model', '?')} on {summary.get('bench', '?')}", "",
-             "| task | " + " | ".join(conds) + " |", "|---|" + "---|" * len(conds)]
+    lines = [
+        f"# Evaluation of {summary.get('model', '?')} on {summary.get('bench', '?')}",
+        "",
+        "| task | " + " | ".join(conds) + " |",
+        "|---|" + "---|" * len(conds),
+    ]
     for task in tasks:
         cells = [_fmt(summary["conditions"][c]["tasks"].get(task, {}).get("accuracy")) for c in conds]
         lines.append(f"| {task} | " + " | ".join(cells) + " |")
-    lines.append("| **all** | " + " | ".join(_fmt(summary["conditions"][c]["overall"].get("accuracy"))
-                                           for c in conds) + " |")
+    lines.append(
+        "| **all** | " + " | ".join(_fmt(summary["conditions"][c]["overall"].get("accuracy")) for c in conds) + " |"
+    )
     for key in GROUP_KEYS:
         names = sorted({g for c in conds for g in summary["conditions"][c].get(f"by_{key}", {})})
         for name in names:

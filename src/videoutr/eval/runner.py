@@ -46,8 +46,20 @@ METHODS = ("loglik", "generate", "both")
 # settings that change the scores: a rerun into the same folder must use the same ones
 # where and how the run goes, kept out of config.json (it records what was scored, and with what)
 _RUN_KEYS = ("executor", "workers", "ray_address", "gpus_per_worker", "attn_implementation", "batch_size")
-_SCORING_KEYS = ("model", "bench", "fmt", "method", "key_frame", "frames", "ll_target", "ll_norm",
-                 "max_new_tokens", "seed", "dtype", "inputs")
+_SCORING_KEYS = (
+    "model",
+    "bench",
+    "fmt",
+    "method",
+    "key_frame",
+    "frames",
+    "ll_target",
+    "ll_norm",
+    "max_new_tokens",
+    "seed",
+    "dtype",
+    "inputs",
+)
 
 
 @dataclass
@@ -118,21 +130,28 @@ def score_mcq(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> dic
     """Log-likelihood and/or generation scoring of one MCQ item under given frames."""
     rec: dict = {}
     if cfg.method in ("loglik", "both"):
-        sums, counts = dialogue_logliks(model, processor, option_dialogues(item, cfg.ll_target), frames,
-                                        system=cfg.inputs.system_prompt)
+        sums, counts = dialogue_logliks(
+            model, processor, option_dialogues(item, cfg.ll_target), frames, system=cfg.inputs.system_prompt
+        )
         scores = [s / n for s, n in zip(sums, counts)] if cfg.ll_norm == "mean" else sums
         pred = pick_by_loglik(scores)
-        rec.update(logliks=[round(v, 5) for v in scores], pred_loglik=pred,
-                   correct_loglik=int(pred == item.answer_index))
+        rec.update(
+            logliks=[round(v, 5) for v in scores], pred_loglik=pred, correct_loglik=int(pred == item.answer_index)
+        )
         rec["answer_logprob"] = sums[item.answer_index]
         rec["answer_logprob_per_token"] = sums[item.answer_index] / max(counts[item.answer_index], 1)
     if cfg.method in ("generate", "both"):
-        text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens,
-                               system=cfg.inputs.system_prompt)
+        text = generate_answer(
+            model, processor, generation_prompt(item), frames, cfg.max_new_tokens, system=cfg.inputs.system_prompt
+        )
         benchmark = item.extra.get("benchmark")
         pred = extract_choice(benchmark, text, item.candidates, item.extra)
-        rec.update(generation=text, pred_generate=pred, correct_generate=int(pred == item.answer_index),
-                   answered_generate=answered(benchmark, text, pred))
+        rec.update(
+            generation=text,
+            pred_generate=pred,
+            correct_generate=int(pred == item.answer_index),
+            answered_generate=answered(benchmark, text, pred),
+        )
     return rec
 
 
@@ -142,16 +161,29 @@ def score_open(model, processor, item: BenchItem, frames, cfg: EvalConfig) -> di
     text = generate_answer(model, processor, generation_prompt(item), frames, cfg.max_new_tokens, system=system)
     if not item.references:  # judge-only (TempCompass captioning): the answer waits for a judge
         return {"generation": text, "judge_only": True}
-    sums, counts = dialogue_logliks(model, processor, [_dialogue(item.id, item.question, item.references[0])],
-                                    frames, system=system)
-    return {"generation": text, **open_qa_scores(text, item.references),
-            "answer_logprob": sums[0], "answer_logprob_per_token": sums[0] / max(counts[0], 1)}
+    sums, counts = dialogue_logliks(
+        model, processor, [_dialogue(item.id, item.question, item.references[0])], frames, system=system
+    )
+    return {
+        "generation": text,
+        **open_qa_scores(text, item.references),
+        "answer_logprob": sums[0],
+        "answer_logprob_per_token": sums[0] / max(counts[0], 1),
+    }
 
 
 def _base(item: BenchItem, cond: str) -> dict:
     groups = {k: item.extra[k] for k in GROUP_KEYS if item.extra.get(k) is not None}
-    return {"key": f"{item.id}::{cond}", "id": item.id, "condition": cond, "task": item.task,
-            "temporal": item.temporal, "kind": item.kind, "answer_index": item.answer_index, **groups}
+    return {
+        "key": f"{item.id}::{cond}",
+        "id": item.id,
+        "condition": cond,
+        "task": item.task,
+        "temporal": item.temporal,
+        "kind": item.kind,
+        "answer_index": item.answer_index,
+        **groups,
+    }
 
 
 def item_records(model, processor, job: EvalJob, video, error: str | None, cfg: EvalConfig) -> list[dict]:
@@ -165,8 +197,9 @@ def item_records(model, processor, job: EvalJob, video, error: str | None, cfg: 
         shown = condition_indices(len(video), cond, cfg.key_frame, seed=f"{cfg.seed}:{item.id}")
         view = None if shown is None else video.select(list(shown))
         scorer = score_mcq if item.kind == "mcq" else score_open
-        records.append({**_base(item, cond), "frames_shown": shown, **video.record(),
-                        **scorer(model, processor, item, view, cfg)})
+        records.append(
+            {**_base(item, cond), "frames_shown": shown, **video.record(), **scorer(model, processor, item, view, cfg)}
+        )
     return records
 
 
@@ -179,8 +212,9 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
 
     cfg.validate(model_given=model is not None)
     malformed: list[dict] = []
-    items = load_benchmark(cfg.bench, cfg.fmt, report=lambda where, why: malformed.append(
-        {"where": where, "error": why}))[: cfg.limit]
+    items = load_benchmark(
+        cfg.bench, cfg.fmt, report=lambda where, why: malformed.append({"where": where, "error": why})
+    )[: cfg.limit]
     for problem in malformed:
         print(f"error: {problem['where']}: {problem['error']}", file=sys.stderr)
     if not items:
@@ -189,39 +223,58 @@ def run_eval(cfg: EvalConfig, model=None, processor=None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     scored = any((out / name).is_file() for name in ("samples.jsonl", "samples.jsonl.partial"))
     settings = {k: v for k, v in asdict(cfg).items() if k not in _RUN_KEYS}
-    lock_settings(out / "config.json", settings, keys=_SCORING_KEYS, locked=scored,  # nothing scored locks nothing
-                  what=f"{out}: the results", hint="use a new --out folder or the same settings to resume")
+    lock_settings(
+        out / "config.json",
+        settings,
+        keys=_SCORING_KEYS,
+        locked=scored,  # nothing scored locks nothing
+        what=f"{out}: the results",
+        hint="use a new --out folder or the same settings to resume",
+    )
     if processor is None:
         processor = load_video_processor(cfg.model)
     cfg.inputs.apply(processor)
     policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
     store = ResumableJsonl(out / "samples.jsonl", key="key")
     order = [f"{item.id}::{c}" for item in items for c in cfg.conditions]
-    jobs = [EvalJob(item, todo) for item in items
-            if (todo := tuple(c for c in cfg.conditions if f"{item.id}::{c}" not in store.done))]
-    steps = [Step(read_items, init=(cfg.video_root, cfg.allow_outside_root, policy)),
-             Step(EvalScoring, init=(cfg, model, processor) if model is not None else (cfg,),
-                  gpus=cfg.gpus_per_worker)]
+    jobs = [
+        EvalJob(item, todo)
+        for item in items
+        if (todo := tuple(c for c in cfg.conditions if f"{item.id}::{c}" not in store.done))
+    ]
+    steps = [
+        Step(read_items, init=(cfg.video_root, cfg.allow_outside_root, policy)),
+        Step(EvalScoring, init=(cfg, model, processor) if model is not None else (cfg,), gpus=cfg.gpus_per_worker),
+    ]
     bar = tqdm(total=len(items), initial=len(items) - len(jobs), desc="eval", unit="item")
     with make_executor(cfg.executor, cfg.workers, cfg.ray_address, cfg.gpus_per_worker) as executor:
+
         def on_batch(per_job: list[list[dict]]) -> None:
             store.extend([record for records in per_job for record in records])
             bar.update(len(per_job))
 
-        executor.map(steps, [jobs[i:i + cfg.batch_size] for i in range(0, len(jobs), cfg.batch_size)], on_batch)
+        executor.map(steps, [jobs[i : i + cfg.batch_size] for i in range(0, len(jobs), cfg.batch_size)], on_batch)
     bar.close()
     records = store.finalize(order)
     if cfg.judge:
         from videoutr.eval.judge import judge_records
 
         records = judge_records(cfg.judge, items, records, out / "samples.jsonl", device=cfg.device)
-    summary = summarise(records, meta={"model": cfg.model, "bench": cfg.bench, "method": cfg.method,
-                                       "frames": policy.num_frames, "key_frame": cfg.key_frame,
-                                       "ll_target": cfg.ll_target, "ll_norm": cfg.ll_norm})
+    summary = summarise(
+        records,
+        meta={
+            "model": cfg.model,
+            "bench": cfg.bench,
+            "method": cfg.method,
+            "frames": policy.num_frames,
+            "key_frame": cfg.key_frame,
+            "ll_target": cfg.ll_target,
+            "ll_norm": cfg.ll_norm,
+        },
+    )
     failed = [{"id": r["id"], "condition": r["condition"], "error": r["error"]} for r in records if r.get("error")]
     write_jsonl(out / "errors.jsonl", malformed + failed)
-    summary["items"] = {"total": len(items) + len(malformed),
-                        "failed": len(malformed) + len({r["id"] for r in failed})}
+    summary["items"] = {"total": len(items) + len(malformed), "failed": len(malformed) + len({r["id"] for r in failed})}
     write_outputs(out, summary)
     return summary
 

@@ -43,8 +43,9 @@ def option_dialogues(item: BenchItem, target: str = "text") -> list[Sample]:
     return [_dialogue(f"{item.id}/{i}", item.question, c) for i, c in enumerate(item.candidates)]
 
 
-def dialogue_logliks(model, processor, dialogues: list[Sample], frames, norm: str = "sum",
-                     system: str | None = None) -> tuple[list[float], list[int]]:
+def dialogue_logliks(
+    model, processor, dialogues: list[Sample], frames, norm: str = "sum", system: str | None = None
+) -> tuple[list[float], list[int]]:
     """Log-likelihood of each dialogue's assistant turn (one batch), and its token counts.
 
     `frames`: (T, H, W, 3) uint8, a `ModelVideo`, or None (no video); `system` replaces the
@@ -54,15 +55,18 @@ def dialogue_logliks(model, processor, dialogues: list[Sample], frames, norm: st
     from videoutr.models.likelihood import assistant_nll
 
     video = encode_video(processor, frames) if frames is not None else None  # once for all
-    encoded = [encode_sample(processor, d, frames, with_video=frames is not None, video=video, system=system)
-               for d in dialogues]
+    encoded = [
+        encode_sample(processor, d, frames, with_video=frames is not None, video=video, system=system)
+        for d in dialogues
+    ]
     result = assistant_nll(model, collate(encoded, pad_id=processor.tokenizer.pad_token_id))
     lls = [-s / n if norm == "mean" else -s for s, n in zip(result.nll_sum, result.n_tokens)]
     return lls, list(result.n_tokens)
 
 
-def option_logliks(model, processor, item: BenchItem, frames, target: str = "text", norm: str = "sum",
-                   system: str | None = None) -> list[float]:
+def option_logliks(
+    model, processor, item: BenchItem, frames, target: str = "text", norm: str = "sum", system: str | None = None
+) -> list[float]:
     """Log-likelihood of every candidate of an MCQ item (higher = more probable)."""
     return dialogue_logliks(model, processor, option_dialogues(item, target), frames, norm, system)[0]
 
@@ -79,20 +83,30 @@ def generation_prompt(item: BenchItem) -> str:
     return f"{item.question.strip()}\n{OPEN_INSTRUCTION}"
 
 
-def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int = 32,
-                    system: str | None = None) -> str:
+def generate_answer(model, processor, prompt: str, frames, max_new_tokens: int = 32, system: str | None = None) -> str:
     """Greedy answer of the model to `prompt` about `frames` (None: no video)."""
     import torch
 
     from videoutr.models.inputs import collate, encode_sample, model_inputs, to_model
 
-    enc = encode_sample(processor, _dialogue("gen", prompt, None), frames, with_video=frames is not None,
-                        prompt_only=True, system=system)
+    enc = encode_sample(
+        processor,
+        _dialogue("gen", prompt, None),
+        frames,
+        with_video=frames is not None,
+        prompt_only=True,
+        system=system,
+    )
     batch = model_inputs(collate([enc], pad_id=processor.tokenizer.pad_token_id))
     batch = to_model(batch, model)
     tok = processor.tokenizer
     with torch.no_grad():
-        out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
-                             pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id)
-    new = out[0, batch["input_ids"].shape[1]:]
+        out = model.generate(
+            **batch,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            pad_token_id=tok.pad_token_id,
+            eos_token_id=tok.eos_token_id,
+        )
+    new = out[0, batch["input_ids"].shape[1] :]
     return tok.decode(new, skip_special_tokens=True).strip()

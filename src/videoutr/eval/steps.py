@@ -32,8 +32,9 @@ class ReadJob:
     error: str | None = None
 
 
-def read_items(jobs: list[EvalJob], video_roots: list[str], allow_outside_root: bool,
-               policy: FramePolicy) -> list[ReadJob]:
+def read_items(
+    jobs: list[EvalJob], video_roots: list[str], allow_outside_root: bool, policy: FramePolicy
+) -> list[ReadJob]:
     """Find and decode each job's video (within the item's `clip_s` when it has one)."""
     from videoutr.models.load import read_video_frames
 
@@ -66,5 +67,4 @@ class EvalScoring:
     def __call__(self, batch: list[ReadJob]) -> list[list[dict]]:
         from videoutr.eval.runner import item_records
 
-        return [item_records(self.model, self.processor, read.job, read.video, read.error, self.cfg)
-                for read in batch]
+        return [item_records(self.model, self.processor, read.job, read.video, read.error, self.cfg) for read in batch]

@@ -65,8 +65,9 @@ class Executor(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def check_options(checks, executor: str, workers: int, ray_address: str | None, gpus_per_worker: float,
-                  device: str) -> None:
+def check_options(
+    checks, executor: str, workers: int, ray_address: str | None, gpus_per_worker: float, device: str
+) -> None:
     """Add to `checks` (a `videoutr.checks.Checks`) every problem with a stage's executor options;
     `--device` is checked here only for a local run (on a cluster, the workers have the devices)."""
     if executor == "local":
@@ -77,8 +78,9 @@ def check_options(checks, executor: str, workers: int, ray_address: str | None, 
     checks.need(executor == "ray" or not ray_address, "--ray-address", "--executor ray", ray_address)
 
 
-def make_executor(name: str, workers: int = 1, ray_address: str | None = None,
-                  gpus_per_worker: float = 0.0) -> Executor:
+def make_executor(
+    name: str, workers: int = 1, ray_address: str | None = None, gpus_per_worker: float = 0.0
+) -> Executor:
     """The executor `name` (local or ray); a local one refuses options only Ray understands."""
     if name == "local":
         if ray_address:

@@ -74,8 +74,9 @@ class LocalExecutor:
         if self._pool is None or self._steps != steps:
             self.__exit__()
             context = multiprocessing.get_context(_start_method())
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
-                                             initargs=(list(steps), self.threads))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_init_worker, initargs=(list(steps), self.threads)
+            )
             self._steps = steps
         return self._pool
 

@@ -112,14 +112,24 @@ class RayExecutor:
         data = self.ray.data.from_items(rows, override_num_blocks=len(rows))
         for step in steps:
             if step.stateful:
-                data = data.map_batches(_Actor, fn_constructor_args=(step,), batch_size=1, batch_format="numpy",
-                                        compute=self.ray.data.ActorPoolStrategy(size=self.workers),
-                                        num_cpus=1,
-                                        num_gpus=step.gpus or self.gpus or None)
+                data = data.map_batches(
+                    _Actor,
+                    fn_constructor_args=(step,),
+                    batch_size=1,
+                    batch_format="numpy",
+                    compute=self.ray.data.ActorPoolStrategy(size=self.workers),
+                    num_cpus=1,
+                    num_gpus=step.gpus or self.gpus or None,
+                )
             else:
-                data = data.map_batches(_task, fn_kwargs={"step": step}, batch_size=1, batch_format="numpy",
-                                        ray_remote_args_fn=_one_cpu,
-                                        compute=self.ray.data.TaskPoolStrategy(size=self.workers))
+                data = data.map_batches(
+                    _task,
+                    fn_kwargs={"step": step},
+                    batch_size=1,
+                    batch_format="numpy",
+                    ray_remote_args_fn=_one_cpu,
+                    compute=self.ray.data.TaskPoolStrategy(size=self.workers),
+                )
         for out in data.iter_batches(batch_size=1, batch_format="numpy"):
             for batch in _unwrap(out):
                 on_batch(batch)

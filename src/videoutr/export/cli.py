@@ -21,8 +21,9 @@ def default_out(run: Path, kind: str, fmt: str) -> Path:
     return run / f"export-{fmt}"
 
 
-def export_run(run: Path, kind: str, fmt: str, target: Path, truth: Path | None, videos: Path | None,
-               symlink: bool) -> str:
+def export_run(
+    run: Path, kind: str, fmt: str, target: Path, truth: Path | None, videos: Path | None, symlink: bool
+) -> str:
     """Export one run; returns a line saying what was written."""
     if fmt == "parquet":
         from videoutr.export.parquet import eval_rows, tpl_rows, write_parquet
@@ -57,11 +58,21 @@ class ExportSettings:
 
 
 def export_command(
-    run: Path = typer.Argument(..., help="An engine folder, a TPL scores .jsonl, an eval / probe folder, or a folder of runs (a demo)."),
+    run: Path = typer.Argument(
+        ..., help="An engine folder, a TPL scores .jsonl, an eval / probe folder, or a folder of runs (a demo)."
+    ),
     overrides: Overrides = None,
-    fmt: str = typer.Option(None, "--format", help="mot | fiftyone (engine runs), parquet (tpl, eval); default: mot or parquet."),
-    out: Path = typer.Option(None, "--out", help="Output folder (mot, fiftyone, a folder of runs) or .parquet file (default: beside the run)."),
-    truth: Path = typer.Option(None, "--truth", help="mot: also write ground truth from a world folder or annotations.jsonl."),
+    fmt: str = typer.Option(
+        None, "--format", help="mot | fiftyone (engine runs), parquet (tpl, eval); default: mot or parquet."
+    ),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        help="Output folder (mot, fiftyone, a folder of runs) or .parquet file (default: beside the run).",
+    ),
+    truth: Path = typer.Option(
+        None, "--truth", help="mot: also write ground truth from a world folder or annotations.jsonl."
+    ),
     videos: Path = typer.Option(None, "--videos", help="fiftyone: videos folder (default: the one the engine used)."),
     symlink: bool = typer.Option(None, "--symlink-media", help="fiftyone: link the videos instead of copying them."),
     config: ConfigFile = None,
@@ -75,8 +86,13 @@ def export_command(
     from videoutr.view.collection import slug
     from videoutr.view.kinds import find_runs, run_kind
 
-    cfg = load_config(ExportSettings, config, overrides or [], name="export config",
-                      values=typed(format=fmt, out=out, truth=truth, videos=videos, symlink_media=symlink))
+    cfg = load_config(
+        ExportSettings,
+        config,
+        overrides or [],
+        name="export config",
+        values=typed(format=fmt, out=out, truth=truth, videos=videos, symlink_media=symlink),
+    )
     fmt, symlink = cfg.format, cfg.symlink_media
     out, truth, videos = (Path(value) if value else None for value in (cfg.out, cfg.truth, cfg.videos))
     kind = run_kind(run)

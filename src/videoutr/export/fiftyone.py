@@ -35,17 +35,30 @@ def detected_object(point: TrackPoint, track_id: int, category: str) -> dict[str
     """One ETA DetectedObject for a track's point (frame numbers from 1)."""
     x1, y1, x2, y2 = point.box_norm
     attrs = [_attr("Categorical", k, getattr(point, k)) for k in _CATEGORICAL if getattr(point, k) is not None]
-    attrs += [_attr("Boolean", "interpolated", bool(point.interpolated)), _attr("Boolean", "contact", bool(point.contact))]
-    return {"label": category, "bounding_box": {"top_left": {"x": x1, "y": y1}, "bottom_right": {"x": x2, "y": y2}},
-            "confidence": point.confidence, "index": track_id, "frame_number": point.frame_idx + 1, "attrs": {"attrs": attrs}}
+    attrs += [
+        _attr("Boolean", "interpolated", bool(point.interpolated)),
+        _attr("Boolean", "contact", bool(point.contact)),
+    ]
+    return {
+        "label": category,
+        "bounding_box": {"top_left": {"x": x1, "y": y1}, "bottom_right": {"x": x2, "y": y2}},
+        "confidence": point.confidence,
+        "index": track_id,
+        "frame_number": point.frame_idx + 1,
+        "attrs": {"attrs": attrs},
+    }
 
 
 def video_labels(clip: ClipTrajectories, filename: str) -> dict[str, Any]:
     """The ETA VideoLabels of one clip: every frame the engine looked at, with its objects."""
-    frames: dict[str, dict[str, Any]] = {str(f + 1): {"frame_number": f + 1, "objects": {"objects": []}} for f in clip.frame_idx}
+    frames: dict[str, dict[str, Any]] = {
+        str(f + 1): {"frame_number": f + 1, "objects": {"objects": []}} for f in clip.frame_idx
+    }
     for track in clip.tracks:
         for p in track.points:
-            frame = frames.setdefault(str(p.frame_idx + 1), {"frame_number": p.frame_idx + 1, "objects": {"objects": []}})
+            frame = frames.setdefault(
+                str(p.frame_idx + 1), {"frame_number": p.frame_idx + 1, "objects": {"objects": []}}
+            )
             frame["objects"]["objects"].append(detected_object(p, track.track_id, track.category))
     attrs = [_attr("Numeric", "fps", float(clip.fps)), _attr("Categorical", "video_id", clip.video_id)]
     return {"filename": filename, "attrs": {"attrs": attrs}, "frames": frames}
@@ -71,6 +84,12 @@ def write_fiftyone(clips: list[ClipTrajectories], out: Path, videos_root: Path, 
         write_json(out / "labels" / f"{clip.video_id}.json", video_labels(clip, name), indent=None)
         index.append({"data": f"data/{name}", "labels": f"labels/{clip.video_id}.json"})
     manifest = out / "manifest.json"
-    write_json(manifest, {"type": "eta.core.datasets.LabeledVideoDataset", "description": "videoutr engine run trajectories",
-                          "index": index})
+    write_json(
+        manifest,
+        {
+            "type": "eta.core.datasets.LabeledVideoDataset",
+            "description": "videoutr engine run trajectories",
+            "index": index,
+        },
+    )
     return manifest

@@ -37,7 +37,9 @@ def mot_lines(clip: ClipTrajectories) -> list[str]:
         for p in track.points:
             x1, y1, x2, y2 = p.box_norm
             box = _xywh(x1 * clip.width, y1 * clip.height, x2 * clip.width, y2 * clip.height)
-            rows.append((p.frame_idx, track.track_id, f"{p.frame_idx + 1},{track.track_id},{box},{p.confidence:.4f},-1,-1,-1"))
+            rows.append(
+                (p.frame_idx, track.track_id, f"{p.frame_idx + 1},{track.track_id},{box},{p.confidence:.4f},-1,-1,-1")
+            )
     return [line for _, _, line in sorted(rows)]
 
 
@@ -55,8 +57,10 @@ def gt_lines(video: dict[str, Any], frames: list[int], min_visible: float = MIN_
 
 
 def seqinfo(clip: ClipTrajectories) -> str:
-    return (f"[Sequence]\nname={clip.video_id}\nimDir=img1\nframeRate={clip.fps:g}\nseqLength={clip.num_frames}\n"
-            f"imWidth={clip.width}\nimHeight={clip.height}\nimExt=.jpg\n")
+    return (
+        f"[Sequence]\nname={clip.video_id}\nimDir=img1\nframeRate={clip.fps:g}\nseqLength={clip.num_frames}\n"
+        f"imWidth={clip.width}\nimHeight={clip.height}\nimExt=.jpg\n"
+    )
 
 
 def write_mot(clips: list[ClipTrajectories], out: Path, truth: dict[str, dict[str, Any]] | None = None) -> list[Path]:
@@ -70,7 +74,9 @@ def write_mot(clips: list[ClipTrajectories], out: Path, truth: dict[str, dict[st
         if truth is not None and clip.video_id in truth:
             seq = out / "gt" / clip.video_id
             (seq / "gt").mkdir(parents=True, exist_ok=True)
-            atomic_write_text(seq / "gt" / "gt.txt", "".join(line + "\n" for line in gt_lines(truth[clip.video_id], clip.frame_idx)))
+            atomic_write_text(
+                seq / "gt" / "gt.txt", "".join(line + "\n" for line in gt_lines(truth[clip.video_id], clip.frame_idx))
+            )
             atomic_write_text(seq / "seqinfo.ini", seqinfo(clip))
             written.append(seq / "gt" / "gt.txt")
     return written

@@ -22,15 +22,23 @@ def footage_command(
 ) -> None:
     """Photo cut-outs (scikit-image's bundled photos) moving over photo backgrounds, static or panning camera.
 
-    Example: videoutr footage --out runs/footage --num-videos 6 noise=1 && videoutr engine run --videos runs/footage/videos
+    Example: videoutr footage --out runs/footage --num-videos 6 noise=1
+    (then: videoutr engine run --videos runs/footage/videos)
     --out runs/footage-utr --detector foreground && videoutr engine eval --out runs/footage-utr --truth runs/footage
     """
     from videoutr.footage.generate import FootageConfig, generate_footage
     from videoutr.schema import load_config
 
     height, width = size if size is not None else (None, None)
-    flags = {"num_videos": num_videos, "seed": seed, "camera": camera, "frames": frames, "fps": fps,
-             "height": height, "width": width}
+    flags = {
+        "num_videos": num_videos,
+        "seed": seed,
+        "camera": camera,
+        "frames": frames,
+        "fps": fps,
+        "height": height,
+        "width": width,
+    }
     cfg = load_config(FootageConfig, config, overrides or [], name="footage config", values=flags)
     path = generate_footage(cfg, out)
     typer.echo(f"wrote {cfg.num_videos} footage videos (seed {cfg.seed}, camera {cfg.camera}) to {path}")

@@ -1,12 +1,12 @@
 """Write a footage folder: videos, ground truth, and the config used.
 
-    DIR/footage.json        the FootageConfig used
-    DIR/videos/<id>.mp4     H.264; ids `s0000` (static camera) and `p0001` (panning camera)
-    DIR/annotations.jsonl   one `VideoAnnotation` per line (the world's schema; `shape` is the
-                            subject's category, `center_xy` its centre in scene coordinates)
+DIR/footage.json        the FootageConfig used
+DIR/videos/<id>.mp4     H.264; ids `s0000` (static camera) and `p0001` (panning camera)
+DIR/annotations.jsonl   one `VideoAnnotation` per line (the world's schema; `shape` is the
+                        subject's category, `center_xy` its centre in scene coordinates)
 
-    >>> generate_footage(FootageConfig(num_videos=4, seed=0), "runs/footage")
-    PosixPath('runs/footage')
+>>> generate_footage(FootageConfig(num_videos=4, seed=0), "runs/footage")
+PosixPath('runs/footage')
 """
 
 from __future__ import annotations

@@ -98,20 +98,38 @@ def _mover(rng: np.random.Generator, subject: str, pattern: str, frames: int, si
     if pattern == "cross":
         heading = int(rng.choice([0, 4]))
         vx, vy = _velocity(rng, heading, scale)
-        x = -side / 2 - int(rng.integers(0, 6)) * abs(vx) if vx > 0 else width + side / 2 + int(rng.integers(0, 6)) * abs(vx)
+        x = (
+            -side / 2 - int(rng.integers(0, 6)) * abs(vx)
+            if vx > 0
+            else width + side / 2 + int(rng.integers(0, 6)) * abs(vx)
+        )
         return Mover(subject, side, pattern, (x, inside[1]), [(frames, (vx, vy))])
     if pattern == "leave":  # towards the nearest edge
         x, y = inside
         gaps = {0: width - x, 4: x, 2: y, 6: height - y}
-        return Mover(subject, side, pattern, inside, [(frames, _velocity(rng, min(gaps, key=lambda k: gaps[k]), scale))])
+        return Mover(
+            subject, side, pattern, inside, [(frames, _velocity(rng, min(gaps, key=lambda k: gaps[k]), scale))]
+        )
     first = int(rng.integers(8, 13))
     heading = _heading((width / 2 - inside[0], height / 2 - inside[1])) + int(rng.choice([-1, 0, 1]))
     if pattern == "stop_go":
         pause = int(rng.integers(4, 7))
         again = heading + int(rng.choice([-2, 0, 2]))
-        return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading, scale)), (pause, (0, 0)), (frames, _velocity(rng, again, scale))])
+        return Mover(
+            subject,
+            side,
+            pattern,
+            inside,
+            [(first, _velocity(rng, heading, scale)), (pause, (0, 0)), (frames, _velocity(rng, again, scale))],
+        )
     turned = heading + int(rng.choice([-2, 2]))
-    return Mover(subject, side, pattern, inside, [(first, _velocity(rng, heading, scale)), (frames, _velocity(rng, turned, scale))])
+    return Mover(
+        subject,
+        side,
+        pattern,
+        inside,
+        [(first, _velocity(rng, heading, scale)), (frames, _velocity(rng, turned, scale))],
+    )
 
 
 def _camera(rng: np.random.Generator, kind: str, frames: int, scale: float = 1.0) -> np.ndarray:
@@ -130,8 +148,12 @@ def sample_scene(rng: np.random.Generator, kind: str, frames: int = 40, size: tu
         count = int(rng.integers(3, 5))
         subjects = [str(s) for s in rng.choice(list(SUBJECTS), size=count, replace=False)]
         patterns = [str(p) for p in rng.permutation(PATTERNS)[:count]]
-        scene = Scene(str(rng.choice(BACKGROUNDS)), _camera(rng, kind, frames, size[1] / 320),
-                      [_mover(rng, s, p, frames, size) for s, p in zip(subjects, patterns)], size)
+        scene = Scene(
+            str(rng.choice(BACKGROUNDS)),
+            _camera(rng, kind, frames, size[1] / 320),
+            [_mover(rng, s, p, frames, size) for s, p in zip(subjects, patterns)],
+            size,
+        )
         if _acceptable(scene, frames):
             return scene
     raise VideoutrError(f"no acceptable {kind} footage scene in {TRIES} tries")
@@ -219,7 +241,9 @@ def _background_shows(scene: Scene, masks: list[list[np.ndarray]], frames: int) 
     return bool((covered <= MAX_COVER * np.maximum(seen, 1)).all())
 
 
-def render(scene: Scene, video_id: str, fps: float, rng: np.random.Generator, noise: float = 2.0) -> tuple[np.ndarray, VideoAnnotation]:
+def render(
+    scene: Scene, video_id: str, fps: float, rng: np.random.Generator, noise: float = 2.0
+) -> tuple[np.ndarray, VideoAnnotation]:
     """The scene's frames ((T, H, W, 3) uint8, sensor noise of std `noise` levels) and its truth."""
     frames = len(scene.camera)
     height, width = scene.size
@@ -251,15 +275,27 @@ def _annotation(scene: Scene, video_id: str, fps: float, masks: list[list[np.nda
         scene_centres = mover.centres(frames)
         boxes = [_box(m) for m in per_frame]
         area = rgb.shape[0] * rgb.shape[1] / (height * width)
-        obj = ObjectTrack(k + 1, SUBJECTS[mover.subject].category, size_class(area), mover.side, k, [colour] * frames,
-                          np.round(scene_centres, 2).tolist(), boxes, fractions)
+        obj = ObjectTrack(
+            k + 1,
+            SUBJECTS[mover.subject].category,
+            size_class(area),
+            mover.side,
+            k,
+            [colour] * frames,
+            np.round(scene_centres, 2).tolist(),
+            boxes,
+            fractions,
+        )
         seen = ObjectTrack(**{**obj.__dict__, "center_xy": np.round(scene_centres - scene.camera, 2).tolist()})
         events = [e for e in derive_events(seen, width, height) if e.type in ("enter", "exit")]
         events += [e for e in derive_events(obj, width, height) if e.type not in ("enter", "exit")]
         obj.events = sorted(events, key=lambda e: (e.frame, _ORDER[e.type]))
         objects.append(obj)
-    params = {"camera": scene.kind, "camera_xy": np.round(scene.camera, 2).tolist(),
-              "subjects": [{"subject": m.subject, "pattern": m.pattern} for m in scene.movers]}
+    params = {
+        "camera": scene.kind,
+        "camera_xy": np.round(scene.camera, 2).tolist(),
+        "subjects": [{"subject": m.subject, "pattern": m.pattern} for m in scene.movers],
+    }
     return VideoAnnotation(video_id, fps, frames, width, height, "test", scene.background, params, objects)
 
 

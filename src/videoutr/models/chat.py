@@ -41,8 +41,9 @@ def _text(value: str) -> dict:
     return {"type": "text", "text": value}
 
 
-def sample_messages(sample: Sample, media: str | None = "video", prompt_only: bool = False,
-                    system: str | None = None) -> list[dict]:
+def sample_messages(
+    sample: Sample, media: str | None = "video", prompt_only: bool = False, system: str | None = None
+) -> list[dict]:
     """The chat messages of `sample`; `media` ("video", "image" or None) is its visual item.
 
     `prompt_only` drops trailing assistant turns (the prompt to generate from). `system` adds a
@@ -67,7 +68,7 @@ def sample_messages(sample: Sample, media: str | None = "video", prompt_only: bo
         elif found is None:
             content = [{"type": media}, _text(_PLACEHOLDER.sub("", turn.value))]
         else:
-            before, after = turn.value[:found.start()], _PLACEHOLDER.sub("", turn.value[found.end():])
+            before, after = turn.value[: found.start()], _PLACEHOLDER.sub("", turn.value[found.end() :])
             content = [*([_text(before)] if before else []), {"type": media}, *([_text(after)] if after else [])]
         placed = True
         messages.append({"role": "user", "content": content})
@@ -105,12 +106,14 @@ def render_dialogue(processor, messages: list[dict], prompt_only: bool = False) 
         if message["role"] != "assistant":
             continue
         before = _render(processor, messages[:k], generation_prompt=False) if k else ""
-        upto = _render(processor, messages[:k + 1], generation_prompt=False)
+        upto = _render(processor, messages[: k + 1], generation_prompt=False)
         answer = message["content"][0]["text"]
         at = upto.rfind(answer, len(before)) if upto.startswith(before) and text.startswith(upto) else -1
         if at < 0:
-            raise ConfigError("the chat template does not render an assistant turn after the turns before it; "
-                              "pass --chat-template FILE with one that does")
+            raise ConfigError(
+                "the chat template does not render an assistant turn after the turns before it; "
+                "pass --chat-template FILE with one that does"
+            )
         stop = upto.find(end_token, at + len(answer)) if end_token else -1
         spans.append((at, stop + len(end_token) if stop >= 0 else at + len(answer)))
     return RenderedDialogue(text, spans)

@@ -51,5 +51,7 @@ def init_command(
         extra = tuple(corpus.read_text(encoding="utf-8").splitlines())
     path = init_tiny_model(out, preset=preset, seed=seed, extra_text=extra)
     cfg = PRESETS[preset]
-    typer.echo(f"wrote {preset} model to {path} ({cfg.image_size} px frames, "
-               f"{cfg.tokens_per_frame} tokens/frame, {cfg.num_frames} frames/video)")
+    typer.echo(
+        f"wrote {preset} model to {path} ({cfg.image_size} px frames, "
+        f"{cfg.tokens_per_frame} tokens/frame, {cfg.num_frames} frames/video)"
+    )

@@ -85,10 +85,16 @@ def _expand(processor, media: str, inputs: dict, videos_kwargs: dict) -> tuple[l
     extra = {"videos_kwargs": videos_kwargs} if videos_kwargs else {}
     out = processor(text=[token], return_tensors="pt", **inputs, **extra)
     ids = out["input_ids"][0]
-    extras = {k: v[0] for k, v in out.items()
-              if k not in ("input_ids", "attention_mask") and torch.is_tensor(v) and v.shape == out["input_ids"].shape}
-    vision = {k: (v if torch.is_tensor(v) else torch.tensor(v)) for k, v in out.items()
-              if k not in ("input_ids", "attention_mask") and k not in extras}
+    extras = {
+        k: v[0]
+        for k, v in out.items()
+        if k not in ("input_ids", "attention_mask") and torch.is_tensor(v) and v.shape == out["input_ids"].shape
+    }
+    vision = {
+        k: (v if torch.is_tensor(v) else torch.tensor(v))
+        for k, v in out.items()
+        if k not in ("input_ids", "attention_mask") and k not in extras
+    }
     return ids.tolist(), vision, extras
 
 
@@ -100,10 +106,17 @@ def _label_mask(offsets: list[tuple[int, int]], spans: list[tuple[int, int]]) ->
     return turn_of
 
 
-def encode_sample(processor, sample: Sample, frames: np.ndarray | ModelVideo | None = None, *,
-                  with_video: bool = True, prompt_only: bool = False,
-                  system: str | None = None, video: tuple | None = None,
-                  media: str = "video") -> EncodedSample:
+def encode_sample(
+    processor,
+    sample: Sample,
+    frames: np.ndarray | ModelVideo | None = None,
+    *,
+    with_video: bool = True,
+    prompt_only: bool = False,
+    system: str | None = None,
+    video: tuple | None = None,
+    media: str = "video",
+) -> EncodedSample:
     """Tokenise `sample` with `frames` ((T, H, W, 3) uint8 RGB or a `ModelVideo`); labels on answers only.
 
     `with_video=False` (or `frames=None`) drops the placeholder: the "no video" condition.
@@ -126,18 +139,21 @@ def encode_sample(processor, sample: Sample, frames: np.ndarray | ModelVideo | N
         _, token_id = _media_token(processor, media)
         where = [i for i, t in enumerate(ids) if t == token_id]
         if len(where) != 1:
-            raise DataFormatError(f"sample {sample.id}", f"the rendered prompt has {len(where)} {media} "
-                                  "placeholders, expected 1 (a placeholder in the text itself?)")
+            raise DataFormatError(
+                f"sample {sample.id}",
+                f"the rendered prompt has {len(where)} {media} "
+                "placeholders, expected 1 (a placeholder in the text itself?)",
+            )
         if video is None:
             video = encode_video(processor, frames) if media == "video" else encode_image(processor, np.asarray(frames))
         run, vision, run_extras = video
         at = where[0]
-        ids[at:at + 1] = run
-        turn_of[at:at + 1] = [-1] * len(run)
+        ids[at : at + 1] = run
+        turn_of[at : at + 1] = [-1] * len(run)
         video_span = (at, at + len(run))
         for key, value in run_extras.items():
             full = torch.zeros(len(ids), dtype=value.dtype)
-            full[at:at + len(run)] = value
+            full[at : at + len(run)] = value
             extras[key] = full
     turn_ids = torch.tensor(turn_of, dtype=torch.long)
     input_ids = torch.tensor(ids, dtype=torch.long)
@@ -149,9 +165,18 @@ def encode_sample(processor, sample: Sample, frames: np.ndarray | ModelVideo | N
             raise DataFormatError(f"sample {sample.id}", f"assistant turn {k + 1} has no tokens to score")
         spans.append((int(positions[0]), int(positions[-1]) + 1))
     num_frames = (1 if media == "image" else int(len(frames))) if with_video else 0
-    return EncodedSample(id=sample.id, input_ids=input_ids, labels=labels, turn_ids=turn_ids, turn_spans=spans,
-                         video_span=video_span, num_frames=num_frames, vision=vision, token_extras=extras,
-                         media=media if with_video else None)
+    return EncodedSample(
+        id=sample.id,
+        input_ids=input_ids,
+        labels=labels,
+        turn_ids=turn_ids,
+        turn_spans=spans,
+        video_span=video_span,
+        num_frames=num_frames,
+        vision=vision,
+        token_extras=extras,
+        media=media if with_video else None,
+    )
 
 
 def _pad(rows: list[torch.Tensor], value: int, left: bool) -> torch.Tensor:
@@ -160,7 +185,7 @@ def _pad(rows: list[torch.Tensor], value: int, left: bool) -> torch.Tensor:
     for i, row in enumerate(rows):
         n = int(row.shape[0])
         if left:
-            out[i, width - n:] = row
+            out[i, width - n :] = row
         else:
             out[i, :n] = row
     return out
@@ -218,6 +243,10 @@ def to_model(inputs: dict, model) -> dict:
     def move(key: str, value):
         if not torch.is_tensor(value):
             return value
-        return value.to(device, dtype) if value.is_floating_point() and key.startswith("pixel_values") else value.to(device)
+        return (
+            value.to(device, dtype)
+            if value.is_floating_point() and key.startswith("pixel_values")
+            else value.to(device)
+        )
 
     return {k: move(k, v) for k, v in inputs.items()}

@@ -36,8 +36,14 @@ def _dtype(name: str):
 
     if name == "auto":
         return "auto"
-    table = {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16,
-             "bf16": torch.bfloat16, "float16": torch.float16, "fp16": torch.float16}
+    table = {
+        "float32": torch.float32,
+        "fp32": torch.float32,
+        "bfloat16": torch.bfloat16,
+        "bf16": torch.bfloat16,
+        "float16": torch.float16,
+        "fp16": torch.float16,
+    }
     if name not in table:
         raise ConfigError(f"unknown dtype {name!r}; use auto, {', '.join(table)}")
     return table[name]
@@ -65,12 +71,18 @@ def video_model_type(name_or_path: str | Path, trust_remote_code: bool = False) 
     if model_type not in VIDEO_MODELS:
         raise UnsupportedModelError(
             f"{name_or_path}: model type {model_type!r} has no video support here; "
-            f"supported: {', '.join(sorted(VIDEO_MODELS))}")
+            f"supported: {', '.join(sorted(VIDEO_MODELS))}"
+        )
     return model_type
 
 
-def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str = "cpu",
-                     attn_implementation: str | None = None, trust_remote_code: bool = False):
+def load_video_model(
+    name_or_path: str | Path,
+    dtype: str = "auto",
+    device: str = "cpu",
+    attn_implementation: str | None = None,
+    trust_remote_code: bool = False,
+):
     """Load `(model, processor)` for a supported video MLLM, in eval mode on `device`.
 
     A checkpoint of another class raises `UnsupportedModelError` naming the supported ones.
@@ -83,8 +95,7 @@ def load_video_model(name_or_path: str | Path, dtype: str = "auto", device: str 
         kwargs["attn_implementation"] = attn_implementation
     try:
         model = cls.from_pretrained(str(name_or_path), **kwargs)
-        processor = transformers.AutoProcessor.from_pretrained(
-            str(name_or_path), trust_remote_code=trust_remote_code)
+        processor = transformers.AutoProcessor.from_pretrained(str(name_or_path), trust_remote_code=trust_remote_code)
     except OSError as exc:
         raise VideoutrError(f"{name_or_path}: cannot load model or processor ({exc})") from None
     model.to(device).eval()
@@ -96,8 +107,9 @@ def load_run_model(cfg, model=None, processor=None):
     `attn_implementation` and `inputs`): the given pair, else loaded; the config's chat-template
     override installed. What each scoring worker does once."""
     if model is None:
-        model, processor = load_video_model(cfg.model, dtype=cfg.dtype, device=cfg.device,
-                                            attn_implementation=cfg.attn_implementation)
+        model, processor = load_video_model(
+            cfg.model, dtype=cfg.dtype, device=cfg.device, attn_implementation=cfg.attn_implementation
+        )
     cfg.inputs.apply(processor)
     return model, processor
 
@@ -140,8 +152,13 @@ def frame_policy(name_or_path: str | Path, processor=None, frames: int | None = 
     if frames is None:
         sidecar = Path(str(name_or_path)) / "videoutr.json"
         own = getattr(getattr(processor, "video_processor", None), "num_frames", None)
-        frames = (int(json.loads(sidecar.read_text())["num_frames"]) if sidecar.is_file()
-                  else int(own) if own else DEFAULT_FRAMES[family])
+        frames = (
+            int(json.loads(sidecar.read_text())["num_frames"])
+            if sidecar.is_file()
+            else int(own)
+            if own
+            else DEFAULT_FRAMES[family]
+        )
     return replace(FramePolicy(family=family, **options), num_frames=int(frames))
 
 

@@ -34,8 +34,10 @@ class NllResult:
 
     @property
     def turn_ppl(self) -> list[list[float]]:
-        return [[math.exp(s / n) if n else float("nan") for s, n in zip(ss, nn)]
-                for ss, nn in zip(self.turn_nll, self.turn_tokens)]
+        return [
+            [math.exp(s / n) if n else float("nan") for s, n in zip(ss, nn)]
+            for ss, nn in zip(self.turn_nll, self.turn_tokens)
+        ]
 
 
 def nll_from_hidden(head, hidden: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

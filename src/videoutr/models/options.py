@@ -35,8 +35,11 @@ class InputOptions:
     chat_template: str | None = None
 
     def validate(self) -> None:
-        bad = [f"--{k.replace('_', '-')} {v}" for k, v in asdict(self).items()
-               if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0]
+        bad = [
+            f"--{k.replace('_', '-')} {v}"
+            for k, v in asdict(self).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0
+        ]
         if self.min_frames and self.max_frames and self.min_frames > self.max_frames:
             bad.append(f"--min-frames {self.min_frames} > --max-frames {self.max_frames}")
         if self.min_pixels and self.max_pixels and self.min_pixels > self.max_pixels:
@@ -53,9 +56,17 @@ class InputOptions:
         from videoutr.models.load import frame_policy
 
         self.validate()
-        return frame_policy(name_or_path, processor, frames, fps=self.fps, min_frames=self.min_frames,
-                            max_frames=self.max_frames, min_pixels=self.min_pixels,
-                            max_pixels=self.max_pixels, total_pixels=self.total_pixels)
+        return frame_policy(
+            name_or_path,
+            processor,
+            frames,
+            fps=self.fps,
+            min_frames=self.min_frames,
+            max_frames=self.max_frames,
+            min_pixels=self.min_pixels,
+            max_pixels=self.max_pixels,
+            total_pixels=self.total_pixels,
+        )
 
 
 def input_flags(flags: dict) -> dict:
@@ -64,14 +75,16 @@ def input_flags(flags: dict) -> dict:
 
 
 # typer option types, shared by the commands that take them
-Fps = Annotated[float | None, typer.Option("--fps", help="Frames per second to sample (Qwen default 2; "
-                                           "LLaVA-OV samples --frames uniformly).")]
+Fps = Annotated[
+    float | None,
+    typer.Option("--fps", help="Frames per second to sample (Qwen default 2; LLaVA-OV samples --frames uniformly)."),
+]
 MinFrames = Annotated[int | None, typer.Option("--min-frames", help="Fewest frames of the fps policy (Qwen: 4).")]
 MaxFrames = Annotated[int | None, typer.Option("--max-frames", help="Most frames of the fps policy (Qwen: 768).")]
 MinPixels = Annotated[int | None, typer.Option("--min-pixels", help="Qwen: fewest pixels per frame (128*28*28).")]
 MaxPixels = Annotated[int | None, typer.Option("--max-pixels", help="Qwen: most pixels per frame (768*28*28).")]
 TotalPixels = Annotated[int | None, typer.Option("--total-pixels", help="Qwen: pixel budget of the whole video.")]
-SystemPrompt = Annotated[str | None, typer.Option("--system-prompt", help="Replace the chat template's "
-                                                  "system prompt.")]
-ChatTemplate = Annotated[str | None, typer.Option("--chat-template", help="Jinja chat template file replacing "
-                                                  "the checkpoint's.")]
+SystemPrompt = Annotated[str | None, typer.Option("--system-prompt", help="Replace the chat template's system prompt.")]
+ChatTemplate = Annotated[
+    str | None, typer.Option("--chat-template", help="Jinja chat template file replacing the checkpoint's.")
+]

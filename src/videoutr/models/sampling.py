@@ -123,20 +123,31 @@ class ModelVideo:
     def metadata(self) -> dict:
         """transformers' `VideoMetadata` fields for these frames."""
         height, width = self.frames.shape[1:3]
-        return {"total_num_frames": self.total_frames, "fps": self.video_fps, "frames_indices": list(self.frame_idx),
-                "height": int(height), "width": int(width), "duration": self.total_frames / self.video_fps
-                if self.video_fps else None}
+        return {
+            "total_num_frames": self.total_frames,
+            "fps": self.video_fps,
+            "frames_indices": list(self.frame_idx),
+            "height": int(height),
+            "width": int(width),
+            "duration": self.total_frames / self.video_fps if self.video_fps else None,
+        }
 
     def select(self, positions: list[int]) -> ModelVideo:
         """The same video with only the frames at `positions` (e.g. TPL's key frame)."""
-        return replace(self, frames=self.frames[positions], frame_idx=[self.frame_idx[p] for p in positions],
-                       timestamps_s=[self.timestamps_s[p] for p in positions])
+        return replace(
+            self,
+            frames=self.frames[positions],
+            frame_idx=[self.frame_idx[p] for p in positions],
+            timestamps_s=[self.timestamps_s[p] for p in positions],
+        )
 
     def record(self) -> dict:
         """What every output records about the frames a model saw."""
-        return {"frame_idx": [int(i) for i in self.frame_idx],
-                "timestamps_s": [round(float(t), 4) for t in self.timestamps_s],
-                "sampled_fps": round(self.sampled_fps, 6)}
+        return {
+            "frame_idx": [int(i) for i in self.frame_idx],
+            "timestamps_s": [round(float(t), 4) for t in self.timestamps_s],
+            "sampled_fps": round(self.sampled_fps, 6),
+        }
 
 
 def videos_kwargs_for(policy: FramePolicy, num_frames: int) -> dict:
@@ -144,12 +155,15 @@ def videos_kwargs_for(policy: FramePolicy, num_frames: int) -> dict:
     if policy.family not in QWEN_FAMILIES:
         return {}
     min_pixels = policy.min_pixels or QWEN_MIN_PIXELS
-    return {"size": {"shortest_edge": min_pixels, "longest_edge": qwen_max_pixels(num_frames, policy)},
-            "cap_pixels_per_frame": False}
+    return {
+        "size": {"shortest_edge": min_pixels, "longest_edge": qwen_max_pixels(num_frames, policy)},
+        "cap_pixels_per_frame": False,
+    }
 
 
-def clip_indices(total_frames: int, video_fps: float, policy: FramePolicy,
-                 clip_s: tuple[float, float] | None = None) -> list[int]:
+def clip_indices(
+    total_frames: int, video_fps: float, policy: FramePolicy, clip_s: tuple[float, float] | None = None
+) -> list[int]:
     """`frame_indices` within the [start, end] seconds of `clip_s` (MVBench's bounds), else the whole video."""
     if clip_s is None or video_fps <= 0:
         return frame_indices(total_frames, video_fps, policy)
@@ -164,6 +178,11 @@ def read_model_video(path: str | Path, policy: FramePolicy, clip_s: tuple[float,
     from videoutr.video import sample_frames
 
     clip = sample_frames(path, exact=True, indices=lambda info: clip_indices(info.num_frames, info.fps, policy, clip_s))
-    return ModelVideo(frames=clip.frames, frame_idx=list(clip.frame_idx), timestamps_s=list(clip.timestamps_s),
-                      total_frames=clip.info.num_frames, video_fps=clip.info.fps,
-                      videos_kwargs=videos_kwargs_for(policy, len(clip.frame_idx)))
+    return ModelVideo(
+        frames=clip.frames,
+        frame_idx=list(clip.frame_idx),
+        timestamps_s=list(clip.timestamps_s),
+        total_frames=clip.info.num_frames,
+        video_fps=clip.info.fps,
+        videos_kwargs=videos_kwargs_for(policy, len(clip.frame_idx)),
+    )

@@ -21,8 +21,14 @@ from videoutr.models.inputs import IGNORE_INDEX, EncodedSample, collate, to_mode
 from videoutr.models.nll import NllResult, nll_from_hidden, summarise
 
 
-def shared_prefix_nll(model, encs: list[EncodedSample], split: int, groups: list,
-                      embed_prefix: Callable[[list[int]], torch.Tensor], pad_id: int) -> NllResult:
+def shared_prefix_nll(
+    model,
+    encs: list[EncodedSample],
+    split: int,
+    groups: list,
+    embed_prefix: Callable[[list[int]], torch.Tensor],
+    pad_id: int,
+) -> NllResult:
     """NLL of each dialogue's labelled tokens; tokens [0, split) are shared within a group.
 
     `groups[i]` identifies row i's prefix (equal keys = identical prefix tokens and video);
@@ -38,12 +44,20 @@ def shared_prefix_nll(model, encs: list[EncodedSample], split: int, groups: list
     mask = torch.ones(prefix.shape[:2], dtype=torch.long, device=device)
     cache = lm(inputs_embeds=prefix, attention_mask=mask, use_cache=True).cache
     cache.batch_select_indices(torch.tensor(group_of, device=device))
-    tails = [EncodedSample(id=e.id, input_ids=e.input_ids[split:], labels=e.labels[split:],
-                           turn_ids=e.turn_ids[split:], turn_spans=[]) for e in encs]
+    tails = [
+        EncodedSample(
+            id=e.id, input_ids=e.input_ids[split:], labels=e.labels[split:], turn_ids=e.turn_ids[split:], turn_spans=[]
+        )
+        for e in encs
+    ]
     batch = collate(tails, pad_id)
     full_mask = torch.cat([torch.ones(len(encs), split, dtype=torch.long), batch["attention_mask"]], dim=1)
-    hidden = lm(inputs_embeds=model.get_input_embeddings()(batch["input_ids"].to(device)),
-                attention_mask=full_mask.to(device), cache=cache, use_cache=True).last_hidden_state
+    hidden = lm(
+        inputs_embeds=model.get_input_embeddings()(batch["input_ids"].to(device)),
+        attention_mask=full_mask.to(device),
+        cache=cache,
+        use_cache=True,
+    ).last_hidden_state
     nll = nll_from_hidden(model.get_output_embeddings(), hidden, batch["labels"].to(device))
     return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
 
@@ -52,8 +66,15 @@ def _rows(batch: dict) -> list[EncodedSample]:
     """Un-pad a right-padded `collate` batch back into its rows."""
     rows = []
     for i, n in enumerate(batch["attention_mask"].sum(dim=1).tolist()):
-        rows.append(EncodedSample(id=str(i), input_ids=batch["input_ids"][i, :n], labels=batch["labels"][i, :n],
-                                  turn_ids=batch["turn_ids"][i, :n], turn_spans=[]))
+        rows.append(
+            EncodedSample(
+                id=str(i),
+                input_ids=batch["input_ids"][i, :n],
+                labels=batch["labels"][i, :n],
+                turn_ids=batch["turn_ids"][i, :n],
+                turn_spans=[],
+            )
+        )
     return rows
 
 
@@ -74,8 +95,10 @@ def plan_sharing(model, batch: dict) -> tuple[int, list] | None:
     groups, representatives = [], []
     for i in range(batch["input_ids"].shape[0]):
         key = tuple(batch["input_ids"][i, :split].tolist())
-        same = next((g for g, r in representatives if g[0] == key and
-                     (pixels is None or torch.equal(pixels[i], pixels[r]))), None)
+        same = next(
+            (g for g, r in representatives if g[0] == key and (pixels is None or torch.equal(pixels[i], pixels[r]))),
+            None,
+        )
         if same is None:
             same = (key, len(representatives))
             representatives.append((same, i))

@@ -53,9 +53,17 @@ class TinyConfig:
 PRESETS: dict[str, TinyConfig] = {
     "tiny": TinyConfig(),
     # 64 px / patch 8: 16 tokens per frame; wider and deeper for richer worlds
-    "small": TinyConfig(image_size=64, vision_hidden=128, vision_layers=3, vision_heads=4,
-                        text_hidden=256, text_layers=4, text_heads=4, text_kv_heads=2,
-                        vocab_size=1024),
+    "small": TinyConfig(
+        image_size=64,
+        vision_hidden=128,
+        vision_layers=3,
+        vision_heads=4,
+        text_hidden=256,
+        text_layers=4,
+        text_heads=4,
+        text_kv_heads=2,
+        vocab_size=1024,
+    ),
 }
 
 
@@ -71,24 +79,37 @@ def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_
     from transformers import LlavaOnevisionConfig, Qwen2Config, SiglipVisionConfig
 
     vision = SiglipVisionConfig(
-        hidden_size=cfg.vision_hidden, intermediate_size=cfg.vision_hidden * 4,
-        num_hidden_layers=cfg.vision_layers, num_attention_heads=cfg.vision_heads,
-        image_size=cfg.image_size, patch_size=cfg.patch_size, vision_use_head=False,
+        hidden_size=cfg.vision_hidden,
+        intermediate_size=cfg.vision_hidden * 4,
+        num_hidden_layers=cfg.vision_layers,
+        num_attention_heads=cfg.vision_heads,
+        image_size=cfg.image_size,
+        patch_size=cfg.patch_size,
+        vision_use_head=False,
     )
     text = Qwen2Config(
-        vocab_size=cfg.vocab_size, hidden_size=cfg.text_hidden,
-        intermediate_size=cfg.text_hidden * 4, num_hidden_layers=cfg.text_layers,
-        num_attention_heads=cfg.text_heads, num_key_value_heads=cfg.text_kv_heads,
-        max_position_embeddings=cfg.max_positions, tie_word_embeddings=False,
-        pad_token_id=pad_id, eos_token_id=eos_id, bos_token_id=None,
+        vocab_size=cfg.vocab_size,
+        hidden_size=cfg.text_hidden,
+        intermediate_size=cfg.text_hidden * 4,
+        num_hidden_layers=cfg.text_layers,
+        num_attention_heads=cfg.text_heads,
+        num_key_value_heads=cfg.text_kv_heads,
+        max_position_embeddings=cfg.max_positions,
+        tie_word_embeddings=False,
+        pad_token_id=pad_id,
+        eos_token_id=eos_id,
+        bos_token_id=None,
     )
     pinpoints = [[cfg.image_size * h, cfg.image_size * w] for h in (1, 2) for w in (1, 2)]
     return LlavaOnevisionConfig(
-        vision_config=vision, text_config=text,
-        image_token_index=image_token_id, video_token_index=video_token_id,
+        vision_config=vision,
+        text_config=text,
+        image_token_index=image_token_id,
+        video_token_index=video_token_id,
         vision_feature_select_strategy="full",  # SigLIP has no CLS token
         vision_feature_layer=-1,  # a 2-layer tower: use its last layer
-        image_grid_pinpoints=pinpoints, vision_aspect_ratio="anyres_max_4",
+        image_grid_pinpoints=pinpoints,
+        vision_aspect_ratio="anyres_max_4",
         tie_word_embeddings=False,
     )
 
@@ -102,9 +123,12 @@ def build_processor(cfg: TinyConfig, tokenizer):
     images = LlavaOnevisionImageProcessor(size=size, image_grid_pinpoints=pinpoints)
     videos = LlavaOnevisionVideoProcessor(size=size, num_frames=cfg.num_frames)
     return LlavaOnevisionProcessor(
-        image_processor=images, tokenizer=tokenizer, video_processor=videos,
+        image_processor=images,
+        tokenizer=tokenizer,
+        video_processor=videos,
         num_image_tokens=(cfg.image_size // cfg.patch_size) ** 2,
-        vision_feature_select_strategy="full", chat_template=tokenizer.chat_template,
+        vision_feature_select_strategy="full",
+        chat_template=tokenizer.chat_template,
         vision_aspect_ratio="anyres_max_4",
     )
 
@@ -120,8 +144,9 @@ def build_tiny(preset: str | TinyConfig = "tiny", seed: int = 0, extra_text: tup
     tokenizer = train_world_tokenizer(vocab_size=cfg.vocab_size, extra_text=extra_text)
     if len(tokenizer) != cfg.vocab_size:  # a tiny corpus may give fewer merges than asked
         cfg = TinyConfig(**{**asdict(cfg), "vocab_size": len(tokenizer)})
-    config = build_config(cfg, tokenizer.image_token_id, tokenizer.video_token_id,
-                          tokenizer.pad_token_id, tokenizer.eos_token_id)
+    config = build_config(
+        cfg, tokenizer.image_token_id, tokenizer.video_token_id, tokenizer.pad_token_id, tokenizer.eos_token_id
+    )
     torch.manual_seed(seed)
     model = LlavaOnevisionForConditionalGeneration(config).eval()
     model.generation_config.pad_token_id = tokenizer.pad_token_id
@@ -129,17 +154,20 @@ def build_tiny(preset: str | TinyConfig = "tiny", seed: int = 0, extra_text: tup
     return model, build_processor(cfg, tokenizer), cfg
 
 
-def init_tiny_model(out_dir: str | Path, preset: str = "tiny", seed: int = 0,
-                    extra_text: tuple[str, ...] = ()) -> Path:
+def init_tiny_model(out_dir: str | Path, preset: str = "tiny", seed: int = 0, extra_text: tuple[str, ...] = ()) -> Path:
     """Build a tiny LLaVA-OneVision and save model, processor and `videoutr.json` to `out_dir`."""
     model, processor, cfg = build_tiny(preset, seed=seed, extra_text=extra_text)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out, safe_serialization=True)
     processor.save_pretrained(out)
-    sidecar = {"preset": preset if isinstance(preset, str) else "custom", "seed": seed,
-               "num_frames": cfg.num_frames, "tokens_per_frame": cfg.tokens_per_frame,
-               "config": asdict(cfg)}
+    sidecar = {
+        "preset": preset if isinstance(preset, str) else "custom",
+        "seed": seed,
+        "num_frames": cfg.num_frames,
+        "tokens_per_frame": cfg.tokens_per_frame,
+        "config": asdict(cfg),
+    }
     (out / SIDECAR).write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
     return out
 
@@ -148,12 +176,30 @@ def video_utr_7b_config():
     """A config shaped like Video-UTR-7b: SigLIP-so400m-384 (layer -2) + Qwen2-7B, 196 tok/frame."""
     from transformers import LlavaOnevisionConfig, Qwen2Config, SiglipVisionConfig
 
-    vision = SiglipVisionConfig(hidden_size=1152, intermediate_size=4304, num_hidden_layers=26,
-                                num_attention_heads=16, image_size=384, patch_size=14,
-                                vision_use_head=False)
-    text = Qwen2Config(vocab_size=152128, hidden_size=3584, intermediate_size=18944,
-                       num_hidden_layers=28, num_attention_heads=28, num_key_value_heads=4,
-                       max_position_embeddings=32768, tie_word_embeddings=False)
-    return LlavaOnevisionConfig(vision_config=vision, text_config=text,
-                                vision_feature_select_strategy="full", vision_feature_layer=-1,
-                                image_token_index=151646, video_token_index=151647)
+    vision = SiglipVisionConfig(
+        hidden_size=1152,
+        intermediate_size=4304,
+        num_hidden_layers=26,
+        num_attention_heads=16,
+        image_size=384,
+        patch_size=14,
+        vision_use_head=False,
+    )
+    text = Qwen2Config(
+        vocab_size=152128,
+        hidden_size=3584,
+        intermediate_size=18944,
+        num_hidden_layers=28,
+        num_attention_heads=28,
+        num_key_value_heads=4,
+        max_position_embeddings=32768,
+        tie_word_embeddings=False,
+    )
+    return LlavaOnevisionConfig(
+        vision_config=vision,
+        text_config=text,
+        vision_feature_select_strategy="full",
+        vision_feature_layer=-1,
+        image_token_index=151646,
+        video_token_index=151647,
+    )

@@ -38,26 +38,178 @@ CHAT_TEMPLATE = (
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 
-COLOURS = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "magenta",
-           "white", "black", "grey", "gray", "pink", "brown"]
-SHAPES = ["circle", "square", "triangle", "star", "diamond", "cross", "ring", "hexagon",
-          "rectangle", "ellipse", "object", "shape", "subject"]
-DIRECTIONS = ["left", "right", "up", "down", "still", "static", "stationary", "upward",
-              "downward", "leftward", "rightward", "diagonally", "clockwise", "towards", "away"]
-LOCATIONS = ["top left", "top", "top right", "left", "center", "right", "bottom left",
-             "bottom", "bottom right", "middle", "centre", "corner", "edge"]
-EVENTS = ["moves", "moving", "appears", "disappears", "enters", "leaves", "stops", "starts",
-          "bounces", "turns", "changes", "colour", "color", "grows", "shrinks", "stays",
-          "collides", "passes", "follows", "first", "last", "later", "earlier", "before",
-          "after", "then", "finally", "while", "during", "between", "frame", "frames",
-          "second", "seconds", "time", "track", "trajectory", "box", "video", "scene",
-          "there", "is", "are", "a", "an", "the", "of", "in", "at", "to", "from", "and",
-          "which", "what", "where", "when", "who", "how", "many", "does", "do", "it", "its",
-          "this", "that", "yes", "no", "none", "one", "two", "three", "four", "five",
-          "describe", "tell", "me", "happens", "answer", "option", "options", "question",
-          "enter", "enters", "exit", "exits", "bounce", "bounce", "stop", "start", "turn", "front",
-          "behind", "small", "medium", "large", "background", "stripes", "checker", "gradient",
-          "with", "by", "way", "whole", "corresponding", "doing", "count", "visible"]
+COLOURS = [
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "cyan",
+    "blue",
+    "purple",
+    "magenta",
+    "white",
+    "black",
+    "grey",
+    "gray",
+    "pink",
+    "brown",
+]
+SHAPES = [
+    "circle",
+    "square",
+    "triangle",
+    "star",
+    "diamond",
+    "cross",
+    "ring",
+    "hexagon",
+    "rectangle",
+    "ellipse",
+    "object",
+    "shape",
+    "subject",
+]
+DIRECTIONS = [
+    "left",
+    "right",
+    "up",
+    "down",
+    "still",
+    "static",
+    "stationary",
+    "upward",
+    "downward",
+    "leftward",
+    "rightward",
+    "diagonally",
+    "clockwise",
+    "towards",
+    "away",
+]
+LOCATIONS = [
+    "top left",
+    "top",
+    "top right",
+    "left",
+    "center",
+    "right",
+    "bottom left",
+    "bottom",
+    "bottom right",
+    "middle",
+    "centre",
+    "corner",
+    "edge",
+]
+EVENTS = [
+    "moves",
+    "moving",
+    "appears",
+    "disappears",
+    "enters",
+    "leaves",
+    "stops",
+    "starts",
+    "bounces",
+    "turns",
+    "changes",
+    "colour",
+    "color",
+    "grows",
+    "shrinks",
+    "stays",
+    "collides",
+    "passes",
+    "follows",
+    "first",
+    "last",
+    "later",
+    "earlier",
+    "before",
+    "after",
+    "then",
+    "finally",
+    "while",
+    "during",
+    "between",
+    "frame",
+    "frames",
+    "second",
+    "seconds",
+    "time",
+    "track",
+    "trajectory",
+    "box",
+    "video",
+    "scene",
+    "there",
+    "is",
+    "are",
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "at",
+    "to",
+    "from",
+    "and",
+    "which",
+    "what",
+    "where",
+    "when",
+    "who",
+    "how",
+    "many",
+    "does",
+    "do",
+    "it",
+    "its",
+    "this",
+    "that",
+    "yes",
+    "no",
+    "none",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "describe",
+    "tell",
+    "me",
+    "happens",
+    "answer",
+    "option",
+    "options",
+    "question",
+    "enter",
+    "enters",
+    "exit",
+    "exits",
+    "bounce",
+    "bounce",
+    "stop",
+    "start",
+    "turn",
+    "front",
+    "behind",
+    "small",
+    "medium",
+    "large",
+    "background",
+    "stripes",
+    "checker",
+    "gradient",
+    "with",
+    "by",
+    "way",
+    "whole",
+    "corresponding",
+    "doing",
+    "count",
+    "visible",
+]
 
 
 def _world_words() -> list[str]:
@@ -74,13 +226,19 @@ def world_corpus(extra: Iterable[str] = ()) -> list[str]:
     """Sentences in the world's vocabulary (plus `extra` lines) to train the tokenizer on."""
     lines = [" ".join(EVENTS), " ".join(DIRECTIONS), " ".join(LOCATIONS), " ".join(_world_words())]
     for colour, shape in itertools.product(COLOURS, SHAPES):
-        lines.append(f"A {colour} {shape} moves {DIRECTIONS[len(lines) % 4]} "
-                     f"from the {LOCATIONS[len(lines) % 9]} to the {LOCATIONS[(len(lines) * 5) % 9]}.")
-        lines.append(f"The {colour} {shape} appears in frame {len(lines) % 32} at <box>"
-                     f"[0.{len(lines) % 10}1, 0.25, 0.50, 0.{(len(lines) * 7) % 10}5]</box>.")
+        lines.append(
+            f"A {colour} {shape} moves {DIRECTIONS[len(lines) % 4]} "
+            f"from the {LOCATIONS[len(lines) % 9]} to the {LOCATIONS[(len(lines) * 5) % 9]}."
+        )
+        lines.append(
+            f"The {colour} {shape} appears in frame {len(lines) % 32} at <box>"
+            f"[0.{len(lines) % 10}1, 0.25, 0.50, 0.{(len(lines) * 7) % 10}5]</box>."
+        )
     for number in range(0, 1001, 7):
-        lines.append(f"frame {number % 64}: {number / 1000:.3f} {number} [{number % 100}, {number % 37}]"
-                     f" {number / 10:.1f}s ({number % 10}) {{id{number % 9}}} <id{number % 9}></id{number % 9}>")
+        lines.append(
+            f"frame {number % 64}: {number / 1000:.3f} {number} [{number % 100}, {number % 37}]"
+            f" {number / 10:.1f}s ({number % 10}) {{id{number % 9}}} <id{number % 9}></id{number % 9}>"
+        )
     for letter in "ABCDE":
         lines.append(f"({letter}) {letter}. Answer: {letter}")
     lines.extend(extra)

@@ -72,15 +72,21 @@ class FrameActivation:
         return float(math.exp(-(mean * np.log(mean)).sum()))
 
     def to_json(self) -> dict:
-        return {"num_frames": int(self.matrix.shape[0]) * self.frames_per_row,
-                "rows": [self.row_label(r) for r in range(self.matrix.shape[0])],
-                "frames_per_row": self.frames_per_row, "tokens": self.tokens, "layers": self.layers,
-                "answer": self.answer, "matrix_frames_by_tokens": self.matrix.round(6).tolist(),
-                "video_mass": [round(v, 6) for v in self.video_mass],
-                "threshold": self.threshold, "active_frames": self.active_frames,
-                "activation_number": self.activation_number,
-                "effective_frames": round(self.effective_frames, 4),
-                "mean_share": self.matrix.mean(axis=1).round(6).tolist()}
+        return {
+            "num_frames": int(self.matrix.shape[0]) * self.frames_per_row,
+            "rows": [self.row_label(r) for r in range(self.matrix.shape[0])],
+            "frames_per_row": self.frames_per_row,
+            "tokens": self.tokens,
+            "layers": self.layers,
+            "answer": self.answer,
+            "matrix_frames_by_tokens": self.matrix.round(6).tolist(),
+            "video_mass": [round(v, 6) for v in self.video_mass],
+            "threshold": self.threshold,
+            "active_frames": self.active_frames,
+            "activation_number": self.activation_number,
+            "effective_frames": round(self.effective_frames, 4),
+            "mean_share": self.matrix.mean(axis=1).round(6).tolist(),
+        }
 
 
 def check_layer_spec(spec: str) -> list[int] | None:
@@ -101,7 +107,7 @@ def check_layer_spec(spec: str) -> list[int] | None:
 
 
 def parse_layers(spec: str, n_layers: int) -> list[int]:
-    """"all", "last:K" or a comma list like "0,2,-1" -> sorted layer indices."""
+    """ "all", "last:K" or a comma list like "0,2,-1" -> sorted layer indices."""
     numbers = check_layer_spec(spec)
     if spec == "all":
         return list(range(n_layers))
@@ -152,7 +158,8 @@ class _Capture:
             self.max_alive_layers = max(self.max_alive_layers, len(self._alive))
             rows = weights[0, :, self.queries].float().mean(dim=0)  # (tokens, L), head mean
             self.per_layer[layer] = torch.stack([rows[:, a:b].sum(-1) for a, b in self.spans], dim=1)
-            self.video_mass[layer] = rows[:, self.video[0]:self.video[1]].sum(-1)
+            self.video_mass[layer] = rows[:, self.video[0] : self.video[1]].sum(-1)
+
         return fn
 
 
@@ -165,15 +172,28 @@ def _generate_answer(model, processor, sample: Sample, frames, max_new_tokens: i
     tok = processor.tokenizer
     enc = encode_sample(processor, sample, frames, prompt_only=True, system=system)
     batch = to_model(model_inputs(collate([enc], tok.pad_token_id, padding_side="left")), model)
-    out = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False,
-                         eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
-    return tok.decode(out[0, batch["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+    out = model.generate(
+        **batch,
+        max_new_tokens=max_new_tokens,
+        do_sample=False,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
+    return tok.decode(out[0, batch["input_ids"].shape[1] :], skip_special_tokens=True).strip()
 
 
 @torch.no_grad()
-def frame_activation(model, processor, frames: np.ndarray | ModelVideo, prompt: str, answer: str | None = None,
-                     layers: str = "all", threshold: float | None = None,
-                     max_new_tokens: int = 32, system: str | None = None) -> FrameActivation:
+def frame_activation(
+    model,
+    processor,
+    frames: np.ndarray | ModelVideo,
+    prompt: str,
+    answer: str | None = None,
+    layers: str = "all",
+    threshold: float | None = None,
+    max_new_tokens: int = 32,
+    system: str | None = None,
+) -> FrameActivation:
     """Per-output-token attention share of each frame; see the module docstring.
 
     `frames`: (T, H, W, 3) uint8 or a `ModelVideo`; `system` replaces the template's system prompt.
@@ -208,8 +228,16 @@ def frame_activation(model, processor, frames: np.ndarray | ModelVideo, prompt: 
     shares = (mass / mass.sum(-1, keepdim=True).clamp_min(1e-12)).T.numpy()
     tokens = [processor.tokenizer.decode([t]) for t in enc.input_ids[start:end].tolist()]
     video_mass = torch.stack([capture.video_mass[i] for i in chosen]).mean(0).tolist()
-    return FrameActivation(shares, tokens, chosen, threshold or 1.0 / len(spans), video_mass, answer,
-                           capture.max_alive_layers, frames_per_row)
+    return FrameActivation(
+        shares,
+        tokens,
+        chosen,
+        threshold or 1.0 / len(spans),
+        video_mass,
+        answer,
+        capture.max_alive_layers,
+        frames_per_row,
+    )
 
 
 def plot_heatmap(result: FrameActivation, path, title: str = "frame activation") -> None:
@@ -222,12 +250,16 @@ def plot_heatmap(result: FrameActivation, path, title: str = "frame activation")
     n_frames, n_tokens = result.matrix.shape
     fig, ax = plt.subplots(figsize=(max(4, 0.35 * n_tokens + 2), max(3, 0.25 * n_frames + 1.5)))
     image = ax.imshow(result.matrix, aspect="auto", cmap="viridis", vmin=0)
-    ax.set_yticks(range(n_frames), [("* " if f in result.active_frames else "") + result.row_label(f)
-                                    for f in range(n_frames)], fontsize=7)
+    ax.set_yticks(
+        range(n_frames),
+        [("* " if f in result.active_frames else "") + result.row_label(f) for f in range(n_frames)],
+        fontsize=7,
+    )
     labels = [t if t.isprintable() else ascii(t)[1:-1] for t in result.tokens]
     ax.set_xticks(range(n_tokens), labels, rotation=90, fontsize=7)
-    ax.set_title(f"{title}: {result.activation_number}/{n_frames} frames active "
-                 f"(share >= {result.threshold:.3f})", fontsize=9)
+    ax.set_title(
+        f"{title}: {result.activation_number}/{n_frames} frames active (share >= {result.threshold:.3f})", fontsize=9
+    )
     fig.colorbar(image, ax=ax, fraction=0.03)
     fig.tight_layout()
     fig.savefig(path, dpi=100)

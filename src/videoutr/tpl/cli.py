@@ -37,18 +37,25 @@ def tpl_command(
     out: Path = typer.Option(None, "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
     video_root: Path = typer.Option(None, "--video-root", help="Folder the 'video' paths are relative to (default .)."),
     frames: int = typer.Option(None, "--frames", help="Frames per video (default: the model's; 8 tiny, 32 LLaVA-OV)."),
-    key_frame: str = typer.Option(None, "--key-frame", help="Single-frame condition: first (default), middle, last "
-                                  "or random."),
-    key_view: str = typer.Option(None, "--key-view", help="frame (default): the key frame as a one-frame video (the "
-                                 "paper); still: the key frame repeated T times (models never shown one frame)."),
-    mode: str = typer.Option(None, "--mode", help="diff (default): PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / "
-                             "PPL(all)."),
+    key_frame: str = typer.Option(
+        None, "--key-frame", help="Single-frame condition: first (default), middle, last or random."
+    ),
+    key_view: str = typer.Option(
+        None,
+        "--key-view",
+        help="frame (default): the key frame as a one-frame video (the "
+        "paper); still: the key frame repeated T times (models never shown one frame).",
+    ),
+    mode: str = typer.Option(
+        None, "--mode", help="diff (default): PPL(1 frame) - PPL(all); ratio: PPL(1 frame) / PPL(all)."
+    ),
     batch_size: int = typer.Option(None, "--batch-size", help="Samples per forward (default 4)."),
     seed: int = typer.Option(None, "--seed", help="Seed of the random key frame (per sample id; default 0)."),
     dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
     device: str = typer.Option(None, "--device", help="cpu (default), cuda, cuda:1, ..."),
-    allow_outside_root: bool = typer.Option(None, "--allow-outside-root",
-                                            help="Open videos whose path leaves --video-root."),
+    allow_outside_root: bool = typer.Option(
+        None, "--allow-outside-root", help="Open videos whose path leaves --video-root."
+    ),
     fps: Fps = None,
     min_frames: MinFrames = None,
     max_frames: MaxFrames = None,
@@ -62,8 +69,9 @@ def tpl_command(
     ray_address: RayAddress = None,
     gpus_per_worker: GpusPerWorker = None,
     attn_implementation: AttnImplementation = None,
-    chunk_size: int = typer.Option(None, "--chunk-size", help="Samples read, sorted by video and recorded together "
-                                   "(default 16384)."),
+    chunk_size: int = typer.Option(
+        None, "--chunk-size", help="Samples read, sorted by video and recorded together (default 16384)."
+    ),
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
@@ -76,8 +84,7 @@ def tpl_command(
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
     inputs = input_flags(flags)
-    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config",
-                      values=typed(**flags, **inputs))
+    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config", values=typed(**flags, **inputs))
     out = cfg.out
     summary = run_tpl(cfg)
     overall = summary["overall"]
@@ -87,8 +94,7 @@ def tpl_command(
     for name, stats in summary["by_subset"].items():
         if stats["count"]:
             typer.echo(f"  {name}: mean {stats['mean']:.4f} median {stats['median']:.4f} n={stats['count']}")
-    raise_if_failed(summary["n_errors"], summary["n_scored"] + summary["n_errors"], "samples",
-                    f"{out}.errors.jsonl")
+    raise_if_failed(summary["n_errors"], summary["n_scored"] + summary["n_errors"], "samples", f"{out}.errors.jsonl")
 
 
 @tpl_app.command("filter")
@@ -139,7 +145,9 @@ def attention_command(
     frames: int = typer.Option(None, "--frames", help="Frames to sample (default: the model's own)."),
     layers: str = typer.Option(None, "--layers", help="LM layers to average: all (default), last:K, or e.g. 0,2,-1."),
     threshold: float = typer.Option(None, "--threshold", help="Share making a frame active (default 1/T)."),
-    max_new_tokens: int = typer.Option(None, "--max-new-tokens", help="Generation budget without --answer (default 32)."),
+    max_new_tokens: int = typer.Option(
+        None, "--max-new-tokens", help="Generation budget without --answer (default 32)."
+    ),
     dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
     device: str = typer.Option(None, "--device", help="cpu (default), cuda, ..."),
     fps: Fps = None,
@@ -160,8 +168,9 @@ def attention_command(
     from videoutr.tpl.attention import check_layer_spec
 
     inputs = input_flags(flags)
-    cfg = load_config(AttentionSettings, config, overrides or [], name="tpl attention config",
-                      values=typed(**flags, **inputs))
+    cfg = load_config(
+        AttentionSettings, config, overrides or [], name="tpl attention config", values=typed(**flags, **inputs)
+    )
     model, video, out, prompt = cfg.model, Path(cfg.video), Path(cfg.out), cfg.prompt
     checks = Checks("tpl attention")
     checks.model("--model", model)
@@ -184,14 +193,24 @@ def attention_command(
     net, processor = load_video_model(model, dtype=cfg.dtype, device=cfg.device)
     cfg.inputs.apply(processor)
     sampled = read_video_frames(video, cfg.inputs.policy(model, processor, cfg.frames))
-    result = frame_activation(net, processor, sampled, prompt, answer=cfg.answer, layers=cfg.layers,
-                              threshold=cfg.threshold, max_new_tokens=cfg.max_new_tokens,
-                              system=cfg.inputs.system_prompt)
+    result = frame_activation(
+        net,
+        processor,
+        sampled,
+        prompt,
+        answer=cfg.answer,
+        layers=cfg.layers,
+        threshold=cfg.threshold,
+        max_new_tokens=cfg.max_new_tokens,
+        system=cfg.inputs.system_prompt,
+    )
     out.mkdir(parents=True, exist_ok=True)
     record = {"model": model, "video": str(video), "prompt": prompt, **sampled.record(), **result.to_json()}
     write_json(out / "attention.json", record, indent=None)
     plot_heatmap(result, out / "attention.png", title=Path(video).name)
     typer.echo(f"answer: {result.answer}")
     unit = "frames" if result.frames_per_row == 1 else f"groups of {result.frames_per_row} frames"
-    typer.echo(f"frame activation: {result.activation_number}/{result.matrix.shape[0]} {unit} "
-               f"(share >= {result.threshold:.3f}), effective frames {result.effective_frames:.2f} -> {out}")
+    typer.echo(
+        f"frame activation: {result.activation_number}/{result.matrix.shape[0]} {unit} "
+        f"(share >= {result.threshold:.3f}), effective frames {result.effective_frames:.2f} -> {out}"
+    )

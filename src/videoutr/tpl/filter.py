@@ -47,8 +47,10 @@ def _write_kept(data: Path, reasons: list[str | None], out: Path) -> None:
         first = True
         for (_, record), why in zip(iter_records(data), reasons):
             if why is None:
-                handle.write(("[\n  " if first else ",\n  ")
-                             + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+                handle.write(
+                    ("[\n  " if first else ",\n  ")
+                    + json.dumps(record, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                )
                 first = False
         handle.write("[]\n" if first else "\n]\n")
 
@@ -65,8 +67,9 @@ def _scores(path: Path) -> dict[str, float]:
     return scores
 
 
-def _decide(records: list, scores: dict, min_tpl: float | None, top_fraction: float | None,
-            per_subset: bool) -> list[str | None]:
+def _decide(
+    records: list, scores: dict, min_tpl: float | None, top_fraction: float | None, per_subset: bool
+) -> list[str | None]:
     """A drop reason per record (None = keep)."""
     ids = [str(r.get("id")) if isinstance(r, dict) else None for r in records]
     first = {}
@@ -79,8 +82,10 @@ def _decide(records: list, scores: dict, min_tpl: float | None, top_fraction: fl
 
 def _decide_unique(records, ids, scores, min_tpl, top_fraction, per_subset, duplicate):
     if min_tpl is not None:
-        return [("not scored" if i not in scores else
-                 None if scores[i] >= min_tpl else f"tpl below {min_tpl:g}") for i in ids]
+        return [
+            ("not scored" if i not in scores else None if scores[i] >= min_tpl else f"tpl below {min_tpl:g}")
+            for i in ids
+        ]
     groups: dict[str, list[int]] = {}
     for row, (i, record) in enumerate(zip(ids, records)):
         if i in scores and not duplicate[row]:
@@ -91,20 +96,29 @@ def _decide_unique(records, ids, scores, min_tpl, top_fraction, per_subset, dupl
         ranked = sorted(rows, key=lambda r: -scores[ids[r]])  # stable: ties keep input order
         keep.update(ranked[: math.ceil(top_fraction * len(ranked))])
     label = f"not in top {top_fraction:.0%}" + (" of its subset" if per_subset else "")
-    return [None if row in keep else ("not scored" if i not in scores else label)
-            for row, i in enumerate(ids)]
+    return [None if row in keep else ("not scored" if i not in scores else label) for row, i in enumerate(ids)]
 
 
-def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl: float | None = None,
-                  top_fraction: float | None = None, per_subset: bool = False) -> FilterResult:
+def filter_by_tpl(
+    scores: str | Path,
+    data: str | Path,
+    out: str | Path,
+    min_tpl: float | None = None,
+    top_fraction: float | None = None,
+    per_subset: bool = False,
+) -> FilterResult:
     """Keep samples with TPL >= `min_tpl`, or the `top_fraction` highest (per subset if asked).
 
     Refused before anything is written: both or neither criterion, a non-finite threshold, an
     output that is one of the inputs, and scores of which no id is in `data` (scores of other data).
     """
     checks = Checks("tpl filter")
-    checks.need((min_tpl is None) != (top_fraction is None), "--min-tpl/--top-fraction", "exactly one of them",
-                (min_tpl, top_fraction))
+    checks.need(
+        (min_tpl is None) != (top_fraction is None),
+        "--min-tpl/--top-fraction",
+        "exactly one of them",
+        (min_tpl, top_fraction),
+    )
     checks.need(min_tpl is None or math.isfinite(min_tpl), "--min-tpl", "a finite number", min_tpl)
     checks.in_range("--top-fraction", top_fraction, 0, 1, low_open=True)
     checks.input_file("--scores", scores)
@@ -117,13 +131,19 @@ def filter_by_tpl(scores: str | Path, data: str | Path, out: str | Path, min_tpl
     if not score_of:
         raise ConfigError(f"tpl filter: --scores {scores} holds no finite TPL score")
     if not ids & set(score_of):
-        raise ConfigError(f"tpl filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
-                          "(scores of other data?)")
+        raise ConfigError(
+            f"tpl filter: none of the {len(score_of)} scored ids of --scores {scores} is in --data {data} "
+            "(scores of other data?)"
+        )
     reasons = _decide(records, score_of, min_tpl, top_fraction, per_subset)
-    dropped = [{"id": r.get("id") if isinstance(r, dict) else None, "reason": why}
-               for r, why in zip(records, reasons) if why is not None]
+    dropped = [
+        {"id": r.get("id") if isinstance(r, dict) else None, "reason": why}
+        for r, why in zip(records, reasons)
+        if why is not None
+    ]
     out = Path(out)
     _write_kept(Path(data), reasons, out)
     write_jsonl(out.with_name(out.name + ".dropped.jsonl"), dropped)
-    return FilterResult(kept=len(records) - len(dropped), dropped=len(dropped),
-                        reasons=Counter(d["reason"] for d in dropped))
+    return FilterResult(
+        kept=len(records) - len(dropped), dropped=len(dropped), reasons=Counter(d["reason"] for d in dropped)
+    )

@@ -20,8 +20,9 @@ from videoutr.tpl.score import perplexity, tpl_value
 def _render(processor, sample: Sample) -> tuple[str, list[tuple[int, int]]]:
     """Chat-template text of the dialogue and the character spans of each answer + <|im_end|>."""
     tok = processor.tokenizer
-    messages = [{"role": "assistant" if t.role == ASSISTANT else "user", "content": t.value}
-                for t in sample.conversations]
+    messages = [
+        {"role": "assistant" if t.role == ASSISTANT else "user", "content": t.value} for t in sample.conversations
+    ]
     if "<video>" not in messages[0]["content"]:
         messages[0]["content"] = "<video>\n" + messages[0]["content"]
     spans, text = [], ""
@@ -55,6 +56,11 @@ def naive_tpl(model, processor, sample: Sample, frames, key: int, mode: str = "d
     """TPL of one sample by two independent forwards (all frames; frame `key` alone)."""
     text, spans = _render(processor, sample)
     ppl_full, n_tokens = _ppl(model, processor, text, spans, frames)
-    ppl_single, _ = _ppl(model, processor, text, spans, frames[key: key + 1])
-    return {"id": sample.id, "n_tokens": n_tokens, "ppl_full": ppl_full, "ppl_single": ppl_single,
-            "tpl": tpl_value(ppl_single, ppl_full, mode)}
+    ppl_single, _ = _ppl(model, processor, text, spans, frames[key : key + 1])
+    return {
+        "id": sample.id,
+        "n_tokens": n_tokens,
+        "ppl_full": ppl_full,
+        "ppl_single": ppl_single,
+        "tpl": tpl_value(ppl_single, ppl_full, mode),
+    }

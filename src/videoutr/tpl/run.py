@@ -44,8 +44,18 @@ from videoutr.resume import ResumableJsonl
 from videoutr.runfolder import lock_settings
 from videoutr.tpl.steps import TplJob, TplOutcome, TplScoring, decode_jobs
 
-HOW_SETTINGS = ("batch_size", "device", "out", "allow_outside_root", "executor", "workers", "ray_address",
-                "gpus_per_worker", "attn_implementation", "chunk_size")  # where and how, not what is scored
+HOW_SETTINGS = (
+    "batch_size",
+    "device",
+    "out",
+    "allow_outside_root",
+    "executor",
+    "workers",
+    "ray_address",
+    "gpus_per_worker",
+    "attn_implementation",
+    "chunk_size",
+)  # where and how, not what is scored
 
 
 @dataclass(frozen=True)
@@ -252,19 +262,28 @@ def run_tpl(cfg: TplRunConfig, model=None, processor=None, progress: bool = True
     first = next(_chunks(samples, cfg.chunk_size), [])  # a file unreadable within its first chunk stops here, alone
     held.release()
     parts = _Parts(out)
-    lock_settings(parts.dir / "batching.json", {"batch_size": cfg.batch_size, "chunk_size": cfg.chunk_size},
-                  locked=parts.dir.is_dir(), what=f"{out}: the unfinished run",
-                  hint="resume with the same --batch-size and --chunk-size (its batches decide the last bits "
-                  "of the scores)")
-    lock_settings(out.with_name(out.name + ".config.json"), cfg.scoring_settings(),
-                  locked=out.is_file() or parts.dir.is_dir(), what=f"{out}: the scores",
-                  hint="use another --out or delete the old outputs")
+    lock_settings(
+        parts.dir / "batching.json",
+        {"batch_size": cfg.batch_size, "chunk_size": cfg.chunk_size},
+        locked=parts.dir.is_dir(),
+        what=f"{out}: the unfinished run",
+        hint="resume with the same --batch-size and --chunk-size (its batches decide the last bits of the scores)",
+    )
+    lock_settings(
+        out.with_name(out.name + ".config.json"),
+        cfg.scoring_settings(),
+        locked=out.is_file() or parts.dir.is_dir(),
+        what=f"{out}: the scores",
+        hint="use another --out or delete the old outputs",
+    )
     if processor is None:
         processor = load_video_processor(cfg.model)
     cfg.inputs.apply(processor)
     policy = cfg.inputs.policy(cfg.model, processor, cfg.frames)
-    steps = [Step(decode_jobs, init=(policy,)),
-             Step(TplScoring, init=(cfg, model, processor) if model is not None else (cfg,), gpus=cfg.gpus_per_worker)]
+    steps = [
+        Step(decode_jobs, init=(policy,)),
+        Step(TplScoring, init=(cfg, model, processor) if model is not None else (cfg,), gpus=cfg.gpus_per_worker),
+    ]
     bar = _progress(progress)
     with make_executor(cfg.executor, cfg.workers, cfg.ray_address, cfg.gpus_per_worker) as executor:
         for index, chunk in enumerate(_chain(first, _chunks(samples, cfg.chunk_size))):
@@ -299,7 +318,7 @@ def _batches(jobs: list[TplJob], size: int) -> list[list[TplJob]]:
         runs.setdefault(job.path, []).append(job)
     batches: list[list[TplJob]] = []
     for run in runs.values():
-        for piece in (run[i:i + size] for i in range(0, len(run), size)):
+        for piece in (run[i : i + size] for i in range(0, len(run), size)):
             if batches and len(batches[-1]) + len(piece) <= size:
                 batches[-1].extend(piece)
             else:

@@ -72,9 +72,17 @@ def _record(sample: Sample, full: NllResult, single: NllResult, row: int, mode: 
         pf, ps = perplexity(nll_f, count), perplexity(nll_s, count)
         turns.append({"n_tokens": count, "ppl_full": pf, "ppl_single": ps, "tpl": tpl_value(ps, pf, mode)})
     source = sample.source or "unknown"
-    return {"id": sample.id, "source": source, "subset": str(sample.extra.get("subset", source)),
-            "n_tokens": n, "ppl_full": ppl_full, "ppl_single": ppl_single,
-            "tpl": tpl_value(ppl_single, ppl_full, mode), **extra, "turns": turns}
+    return {
+        "id": sample.id,
+        "source": source,
+        "subset": str(sample.extra.get("subset", source)),
+        "n_tokens": n,
+        "ppl_full": ppl_full,
+        "ppl_single": ppl_single,
+        "tpl": tpl_value(ppl_single, ppl_full, mode),
+        **extra,
+        "turns": turns,
+    }
 
 
 def _key_frames(frames: np.ndarray | ModelVideo, k: int, view: str) -> np.ndarray | ModelVideo:
@@ -88,13 +96,19 @@ def _keep_video_tokens(enc: EncodedSample, n_keep: int) -> EncodedSample:
     start, end = enc.video_span
 
     def cut(t: torch.Tensor) -> torch.Tensor:
-        return torch.cat([t[:start + n_keep], t[end:]])
+        return torch.cat([t[: start + n_keep], t[end:]])
 
     spans = [(a - (end - start - n_keep), b - (end - start - n_keep)) for a, b in enc.turn_spans]
-    return EncodedSample(id=enc.id, input_ids=cut(enc.input_ids), labels=cut(enc.labels),
-                         turn_ids=cut(enc.turn_ids), turn_spans=spans,
-                         video_span=(start, start + n_keep), num_frames=1,
-                         token_extras={k: cut(v) for k, v in enc.token_extras.items()})
+    return EncodedSample(
+        id=enc.id,
+        input_ids=cut(enc.input_ids),
+        labels=cut(enc.labels),
+        turn_ids=cut(enc.turn_ids),
+        turn_spans=spans,
+        video_span=(start, start + n_keep),
+        num_frames=1,
+        token_extras={k: cut(v) for k, v in enc.token_extras.items()},
+    )
 
 
 class TplScorer:
@@ -109,8 +123,17 @@ class TplScorer:
     videos). Without a key, items that pass the same frames array share within the call.
     """
 
-    def __init__(self, model, processor, key_frame: str = "first", mode: str = "diff", seed: int = 0,
-                 cache_videos: int = 8, key_view: str = "frame", system: str | None = None):
+    def __init__(
+        self,
+        model,
+        processor,
+        key_frame: str = "first",
+        mode: str = "diff",
+        seed: int = 0,
+        cache_videos: int = 8,
+        key_view: str = "frame",
+        system: str | None = None,
+    ):
         key_frame_index(1, key_frame)
         tpl_value(1.0, 1.0, mode)
         if key_view not in KEY_VIEWS:
@@ -134,22 +157,27 @@ class TplScorer:
         items = [(it[0], it[1], it[2] if len(it) > 2 else ("frames", id(it[1]))) for it in items]
         keys = [key_frame_index(len(f), self.key_frame, s.id, self.seed) for s, f, _ in items]
         videos = [self._video(vk, f) for _, f, vk in items]
-        encoded = [encode_sample(self.processor, s, f, video=v[0], system=self.system)
-                   for (s, f, _), v in zip(items, videos)]
+        encoded = [
+            encode_sample(self.processor, s, f, video=v[0], system=self.system) for (s, f, _), v in zip(items, videos)
+        ]
         if self.reuse_vision:
             full, single = self._score_reusing_vision(encoded, keys, videos)
         else:
             full = assistant_nll(self.model, collate(encoded, self.pad_id))
-            singles = [encode_sample(self.processor, s, _key_frames(f, k, self.key_view), system=self.system)
-                       for (s, f, _), k in zip(items, keys)]
+            singles = [
+                encode_sample(self.processor, s, _key_frames(f, k, self.key_view), system=self.system)
+                for (s, f, _), k in zip(items, keys)
+            ]
             single = assistant_nll(self.model, collate(singles, self.pad_id))
         for _, _, video_key in items:
             if video_key[0] == "frames":  # identity keys are only valid within this call
                 self._cache.pop(video_key, None)
         while len(self._cache) > self.cache_videos:  # least recently used first
             self._cache.popitem(last=False)
-        return [_record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
-                for row, ((s, f, _), k) in enumerate(zip(items, keys))]
+        return [
+            _record(s, full, single, row, self.mode, {"num_frames": len(f), "key_frame": k})
+            for row, ((s, f, _), k) in enumerate(zip(items, keys))
+        ]
 
     def _video(self, video_key, frames: np.ndarray | ModelVideo) -> list:
         """The cache entry [encode_video(...), pooled features or None] of one video."""
@@ -197,19 +225,22 @@ class TplScorer:
         """
         device = video.device
         ends = {e.video_span[1] for e in encs}
-        unique = list(dict.fromkeys((g, tuple(e.input_ids[:e.video_span[1]].tolist())) for g, e in zip(groups, encs)))
-        labelled_prefix = any((e.labels[:e.video_span[1] + 1] != -100).any() for e in encs)
+        unique = list(dict.fromkeys((g, tuple(e.input_ids[: e.video_span[1]].tolist())) for g, e in zip(groups, encs)))
+        labelled_prefix = any((e.labels[: e.video_span[1] + 1] != -100).any() for e in encs)
         if len(ends) > 1 or len(unique) == len(encs) or labelled_prefix:  # nothing to share: one pass
             batch = collate(encs, self.pad_id)
-            inputs = {"inputs_embeds": self._embed(batch["input_ids"].to(device), video),
-                      "attention_mask": batch["attention_mask"].to(device)}
+            inputs = {
+                "inputs_embeds": self._embed(batch["input_ids"].to(device), video),
+                "attention_mask": batch["attention_mask"].to(device),
+            }
             nll = token_nll(self.model, inputs, batch["labels"].to(device))
             return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
         end = ends.pop()
         keys = [(g, tuple(e.input_ids[:end].tolist())) for g, e in zip(groups, encs)]
         ids = torch.stack([e.input_ids[:end] for e in encs]).to(device)
-        return shared_prefix_nll(self.model, encs, end, keys,
-                                 lambda rows: self._embed(ids[rows], video[rows]), self.pad_id)
+        return shared_prefix_nll(
+            self.model, encs, end, keys, lambda rows: self._embed(ids[rows], video[rows]), self.pad_id
+        )
 
     def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
         """Token embeddings with the video tokens replaced by `video` features (row-major)."""

@@ -77,8 +77,16 @@ class TplScoring:
         model, processor = load_run_model(cfg, model, processor)
         self.requested = cfg.inputs.policy(cfg.model, processor, cfg.frames).num_frames
         # no video cache across calls: a score depends on its batch alone, not on what this worker saw before
-        self.scorer = TplScorer(model, processor, key_frame=cfg.key_frame, mode=cfg.mode, seed=cfg.seed,
-                                key_view=cfg.key_view, system=cfg.inputs.system_prompt, cache_videos=0)
+        self.scorer = TplScorer(
+            model,
+            processor,
+            key_frame=cfg.key_frame,
+            mode=cfg.mode,
+            seed=cfg.seed,
+            key_view=cfg.key_view,
+            system=cfg.inputs.system_prompt,
+            cache_videos=0,
+        )
 
     def __call__(self, batch: list[DecodedJob]) -> list[TplOutcome]:
         outcomes: dict[int, TplOutcome] = {}
@@ -105,8 +113,14 @@ class TplScoring:
                     [record] = self.scorer.score([self._item(d)])
                     outcomes.append(self._outcome(d, record))
                 except VideoutrError as exc:
-                    outcomes.append(TplOutcome(d.job.sample.id, None, errors=((f"sample {d.job.sample.id}", str(exc)),),
-                                               warnings=self._warnings(d)))
+                    outcomes.append(
+                        TplOutcome(
+                            d.job.sample.id,
+                            None,
+                            errors=((f"sample {d.job.sample.id}", str(exc)),),
+                            warnings=self._warnings(d),
+                        )
+                    )
             return outcomes
 
     @staticmethod
@@ -119,6 +133,10 @@ class TplScoring:
 
     def _warnings(self, d: DecodedJob) -> tuple[tuple[str, str], ...]:
         if self.requested is not None and len(d.video) < self.requested:
-            return ((f"sample {d.job.sample.id}", f"video has {len(d.video)} frames, fewer than the "
-                     f"{self.requested} requested; scored on those"),)
+            return (
+                (
+                    f"sample {d.job.sample.id}",
+                    f"video has {len(d.video)} frames, fewer than the {self.requested} requested; scored on those",
+                ),
+            )
         return ()

@@ -20,8 +20,14 @@ def _stats(values: list[float]) -> dict:
     finite = [v for v in values if v is not None and math.isfinite(v)]
     if not finite:
         return {"count": 0, "mean": None, "median": None}
-    return {"count": len(finite), "mean": statistics.fmean(finite), "median": statistics.median(finite),
-            "std": statistics.pstdev(finite), "min": min(finite), "max": max(finite)}
+    return {
+        "count": len(finite),
+        "mean": statistics.fmean(finite),
+        "median": statistics.median(finite),
+        "std": statistics.pstdev(finite),
+        "min": min(finite),
+        "max": max(finite),
+    }
 
 
 def summarise_scores(records: list[dict]) -> dict:
@@ -72,8 +78,7 @@ def plot_subsets(summary: dict, path: Path, title: str) -> None:
     names = [k for k, _ in subsets]
     means = [v["mean"] for _, v in subsets]
     ax.bar(range(len(names)), means, color="tab:blue", label="mean")
-    ax.scatter(range(len(names)), [v["median"] for _, v in subsets], color="tab:orange", zorder=3,
-               label="median")
+    ax.scatter(range(len(names)), [v["median"] for _, v in subsets], color="tab:orange", zorder=3, label="median")
     for x, (_, v) in enumerate(subsets):
         ax.annotate(f"n={v['count']}", (x, v["mean"]), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")

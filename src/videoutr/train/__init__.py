@@ -1,7 +1,7 @@
 """Training: typed recipes, the LLaVA-NeXT data mixture, dataset/collator glue, HF Trainer runs.
 
-    from videoutr.train import load_recipe, run_training
-    run_training(load_recipe("tiny_cpu", ["run.max_steps=50"]))
+from videoutr.train import load_recipe, run_training
+run_training(load_recipe("tiny_cpu", ["run.max_steps=50"]))
 """
 
 from videoutr.train.config import TrainRecipe, load_recipe

@@ -10,11 +10,16 @@ import typer
 
 def train_command(
     overrides: list[str] = typer.Argument(None, help="key=value overrides, e.g. optim.lr=5e-4 run.max_steps=100"),
-    recipe: Path = typer.Option(None, "--config", "-c", help="Recipe YAML, or a packaged recipe by name "
-                                "(tiny_cpu, demo_arm, tiny_base; default: tiny_cpu)."),
+    recipe: Path = typer.Option(
+        None,
+        "--config",
+        "-c",
+        help="Recipe YAML, or a packaged recipe by name (tiny_cpu, demo_arm, tiny_base; default: tiny_cpu).",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate the recipe and data mixture, then stop."),
-    allow_outside_root: bool = typer.Option(False, "--allow-outside-root",
-                                            help="Allow video paths that leave every data.video_root."),
+    allow_outside_root: bool = typer.Option(
+        False, "--allow-outside-root", help="Allow video paths that leave every data.video_root."
+    ),
 ) -> None:
     """Train a video MLLM per a recipe: data mixture, trainable parts / LoRA, cosine schedule, resume.
 
@@ -40,14 +45,28 @@ def train_command(
             raise
         except VideoutrError as exc:  # the model may be built later (e.g. `videoutr model init`)
             parts = {"unchecked": str(exc)}
-        typer.echo(json.dumps({"recipe": recipe_to_dict(cfg), "train_samples": len(samples),
-                               "eval_samples": len(held), "skipped": skips.as_dict(),
-                               "trainable_parts": parts, "lora": cfg.tune.lora.enabled}, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "recipe": recipe_to_dict(cfg),
+                    "train_samples": len(samples),
+                    "eval_samples": len(held),
+                    "skipped": skips.as_dict(),
+                    "trainable_parts": parts,
+                    "lora": cfg.tune.lora.enabled,
+                },
+                indent=2,
+            )
+        )
         return
     from videoutr.train.trainer import run_training
 
     summary = run_training(cfg)
     typer.echo(json.dumps(summary, indent=2))
     skipped = summary["skipped_before_training"]["total"] + summary["skipped_during_training"]["total"]
-    raise_if_failed(skipped, summary["train_samples"] + summary["skipped_before_training"]["total"], "samples",
-                    f"{cfg.run.output_dir}/skipped.jsonl and the summary's skip counts")
+    raise_if_failed(
+        skipped,
+        summary["train_samples"] + summary["skipped_before_training"]["total"],
+        "samples",
+        f"{cfg.run.output_dir}/skipped.jsonl and the summary's skip counts",
+    )

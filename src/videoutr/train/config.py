@@ -200,8 +200,10 @@ def validate(recipe: TrainRecipe) -> list[str]:
     if r.max_steps == 0 or r.max_steps < -1:
         p.append(f"run.max_steps: expected > 0 (or -1: train run.epochs), got {r.max_steps}")
     if r.epochs < 0 or d.max_length < 1 or d.max_frames < 1:
-        p.append(f"run.epochs / data.max_length / data.max_frames: expected >= 0 / >= 1 / >= 1, "
-                 f"got {r.epochs} / {d.max_length} / {d.max_frames}")
+        p.append(
+            f"run.epochs / data.max_length / data.max_frames: expected >= 0 / >= 1 / >= 1, "
+            f"got {r.epochs} / {d.max_length} / {d.max_frames}"
+        )
     if r.save_steps < 1 or r.logging_steps < 1:
         p.append(f"run.save_steps / run.logging_steps: expected >= 1, got {r.save_steps} / {r.logging_steps}")
     return p

@@ -40,8 +40,9 @@ def find_media(sample: Sample, roots: list[str | Path], allow_outside: bool = Fa
     return find_in_roots(name, roots, allow_outside=allow_outside)
 
 
-def check_media(samples: list[Sample], roots: list[str | Path], skips: Skips,
-                allow_outside: bool = False) -> list[Sample]:
+def check_media(
+    samples: list[Sample], roots: list[str | Path], skips: Skips, allow_outside: bool = False
+) -> list[Sample]:
     """Keep samples whose video/image file exists inside the roots; count the rest (text-only ones too)."""
     kept = []
     for sample in samples:
@@ -84,8 +85,13 @@ def load_frames(path: Path, policy: FramePolicy, is_image: bool) -> ModelVideo:
     if is_image:
         rgb = read_image(path)[None]
         count = policy.num_frames or 1
-        return ModelVideo(frames=np.repeat(rgb, count, axis=0), frame_idx=[0] * count, timestamps_s=[0.0] * count,
-                          total_frames=1, video_fps=1.0)
+        return ModelVideo(
+            frames=np.repeat(rgb, count, axis=0),
+            frame_idx=[0] * count,
+            timestamps_s=[0.0] * count,
+            total_frames=1,
+            video_fps=1.0,
+        )
     clip = read_model_video(path, policy)
     if policy.num_frames is not None and len(clip) != policy.num_frames:
         clip = clip.select([int(i) for i in np.linspace(0, len(clip) - 1, policy.num_frames).round()])
@@ -95,9 +101,18 @@ def load_frames(path: Path, policy: FramePolicy, is_image: bool) -> ModelVideo:
 class TrainDataset:
     """Map-style dataset of encoded samples (a torch `Dataset` by duck typing)."""
 
-    def __init__(self, samples: list[Sample], processor, spec: FramePolicy, roots: list[str | Path],
-                 max_length: int, skip_log: str | Path | None = None, cache_samples: int = 0,
-                 allow_outside: bool = False, system: str | None = None) -> None:
+    def __init__(
+        self,
+        samples: list[Sample],
+        processor,
+        spec: FramePolicy,
+        roots: list[str | Path],
+        max_length: int,
+        skip_log: str | Path | None = None,
+        cache_samples: int = 0,
+        allow_outside: bool = False,
+        system: str | None = None,
+    ) -> None:
         if not samples:
             raise TrainingError("no usable training samples (all were skipped; see the skip counts)")
         self.samples, self.processor, self.spec, self.system = samples, processor, spec, system

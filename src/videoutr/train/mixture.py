@@ -48,8 +48,8 @@ class Strategy:
 def parse_strategy(text: str) -> Strategy:
     """Parse `all`, `first:N`, `end:N`, `random:N`, or any of them with `N%`.
 
-        >>> parse_strategy("random:10%")
-        Strategy(kind='random', count=10, percent=True)
+    >>> parse_strategy("random:10%")
+    Strategy(kind='random', count=10, percent=True)
     """
     match = _STRATEGY.match(str(text).strip())
     if match is None or (match.group(1) != "all" and match.group(2) is None):
@@ -139,6 +139,7 @@ class Skips:
 def load_dataset_file(path: str | Path, skips: Skips) -> list[Sample]:
     """Load a LLaVA JSON/JSONL file, skipping (and counting) records without a usable dialogue."""
     path = Path(path)
+
     def malformed(where: str, reason: str) -> None:
         skips.add("malformed JSON line", where)
 

@@ -50,8 +50,7 @@ def resolve_parts(model, parts: list[str]) -> dict[str, int]:
             counts[part] += param.numel()
     empty = [p for p, n in counts.items() if n == 0]
     if empty:
-        raise ConfigError(f"tune.mm_tunable_parts: {', '.join(empty)} matches no module of "
-                          f"{type(model).__name__}")
+        raise ConfigError(f"tune.mm_tunable_parts: {', '.join(empty)} matches no module of {type(model).__name__}")
     return counts
 
 
@@ -91,8 +90,14 @@ def apply_lora(model, lora: LoraConfig, parts: list[str]):
     targets = "|".join(re.escape(t) for t in lora.target_modules)
     pattern = rf".*language_model.*\.({targets})$"
     save = [m for p in parts if p != "mm_language_model" for m in _modules_of(model, p)]
-    config = PeftLoraConfig(r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout,
-                            target_modules=pattern, modules_to_save=save or None, bias="none")
+    config = PeftLoraConfig(
+        r=lora.r,
+        lora_alpha=lora.alpha,
+        lora_dropout=lora.dropout,
+        target_modules=pattern,
+        modules_to_save=save or None,
+        bias="none",
+    )
     for param in model.parameters():
         param.requires_grad_(False)
     peft_model = get_peft_model(model, config)
@@ -111,8 +116,9 @@ def trainable_summary(model) -> dict[str, int]:
     return counts
 
 
-def optimizer_groups(model, lr: float, vision_lr: float | None, weight_decay: float,
-                     decay_names: set[str]) -> list[dict]:
+def optimizer_groups(
+    model, lr: float, vision_lr: float | None, weight_decay: float, decay_names: set[str]
+) -> list[dict]:
     """AdamW parameter groups: (vision | rest) x (decay | no decay), each with its own LR."""
     groups: dict[tuple[bool, bool], list] = {}
     for name, param in model.named_parameters():
@@ -123,8 +129,14 @@ def optimizer_groups(model, lr: float, vision_lr: float | None, weight_decay: fl
     out = []
     for (is_vision, decay), params in sorted(groups.items()):
         group_lr = vision_lr if (is_vision and vision_lr is not None) else lr
-        out.append({"params": params, "lr": group_lr, "weight_decay": weight_decay if decay else 0.0,
-                    "name": f"{'vision' if is_vision else 'main'}_{'decay' if decay else 'no_decay'}"})
+        out.append(
+            {
+                "params": params,
+                "lr": group_lr,
+                "weight_decay": weight_decay if decay else 0.0,
+                "name": f"{'vision' if is_vision else 'main'}_{'decay' if decay else 'no_decay'}",
+            }
+        )
     return out
 
 

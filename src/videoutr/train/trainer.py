@@ -41,11 +41,13 @@ class VideoTrainer(Trainer):
         if self.optimizer is None:
             model = self.model if model is None else model
             decay = set(self.get_decay_parameter_names(model))
-            groups = optimizer_groups(model, self.args.learning_rate, self.vision_lr,
-                                      self.args.weight_decay, decay)
+            groups = optimizer_groups(model, self.args.learning_rate, self.vision_lr, self.args.weight_decay, decay)
             self.optimizer = torch.optim.AdamW(
-                groups, lr=self.args.learning_rate, betas=(self.args.adam_beta1, self.args.adam_beta2),
-                eps=self.args.adam_epsilon)
+                groups,
+                lr=self.args.learning_rate,
+                betas=(self.args.adam_beta1, self.args.adam_beta2),
+                eps=self.args.adam_epsilon,
+            )
         return self.optimizer
 
     def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
@@ -68,7 +70,8 @@ class VideoTrainer(Trainer):
             last = latest_checkpoint(self.args.output_dir)
             raise TrainingError(
                 f"non-finite loss ({float(loss.detach().float().mean())}) at step {self.state.global_step + 1}; "
-                f"stopped. Last good checkpoint: {last or 'none yet'} (lower optim.lr or check the data)")
+                f"stopped. Last good checkpoint: {last or 'none yet'} (lower optim.lr or check the data)"
+            )
         return result
 
 
@@ -168,18 +171,41 @@ def training_arguments(recipe: TrainRecipe, has_eval: bool, resuming: bool):
     fields = TrainingArguments.__dataclass_fields__
     ckpt_key = "activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing"
     return TrainingArguments(
-        output_dir=r.output_dir, per_device_train_batch_size=r.batch_size, per_device_eval_batch_size=r.batch_size,
-        gradient_accumulation_steps=r.grad_accum, num_train_epochs=r.epochs, max_steps=r.max_steps,
-        learning_rate=o.lr, weight_decay=o.weight_decay, adam_beta1=o.adam_beta1, adam_beta2=o.adam_beta2,
-        max_grad_norm=o.max_grad_norm, lr_scheduler_type=o.scheduler, warmup_steps=warmup,
-        logging_steps=r.logging_steps, logging_first_step=True, logging_nan_inf_filter=False,
-        save_strategy="steps", save_steps=r.save_steps, save_total_limit=r.save_total_limit,
-        eval_strategy="steps" if has_eval else "no", eval_steps=r.eval_steps or r.save_steps,
-        eval_on_start=has_eval and not resuming, seed=r.seed, data_seed=r.seed,
-        bf16=precision == "bf16", fp16=precision == "fp16", **{ckpt_key: r.gradient_checkpointing},
-        report_to=["tensorboard"] if r.tensorboard else "none", dataloader_num_workers=r.dataloader_workers,
-        remove_unused_columns=False, label_names=["labels"], use_cpu=not torch.cuda.is_available(),
-        include_num_input_tokens_seen="non_padding", deepspeed=r.deepspeed, fsdp=r.fsdp or "",
+        output_dir=r.output_dir,
+        per_device_train_batch_size=r.batch_size,
+        per_device_eval_batch_size=r.batch_size,
+        gradient_accumulation_steps=r.grad_accum,
+        num_train_epochs=r.epochs,
+        max_steps=r.max_steps,
+        learning_rate=o.lr,
+        weight_decay=o.weight_decay,
+        adam_beta1=o.adam_beta1,
+        adam_beta2=o.adam_beta2,
+        max_grad_norm=o.max_grad_norm,
+        lr_scheduler_type=o.scheduler,
+        warmup_steps=warmup,
+        logging_steps=r.logging_steps,
+        logging_first_step=True,
+        logging_nan_inf_filter=False,
+        save_strategy="steps",
+        save_steps=r.save_steps,
+        save_total_limit=r.save_total_limit,
+        eval_strategy="steps" if has_eval else "no",
+        eval_steps=r.eval_steps or r.save_steps,
+        eval_on_start=has_eval and not resuming,
+        seed=r.seed,
+        data_seed=r.seed,
+        bf16=precision == "bf16",
+        fp16=precision == "fp16",
+        **{ckpt_key: r.gradient_checkpointing},
+        report_to=["tensorboard"] if r.tensorboard else "none",
+        dataloader_num_workers=r.dataloader_workers,
+        remove_unused_columns=False,
+        label_names=["labels"],
+        use_cpu=not torch.cuda.is_available(),
+        include_num_input_tokens_seen="non_padding",
+        deepspeed=r.deepspeed,
+        fsdp=r.fsdp or "",
     )
 
 
@@ -205,9 +231,13 @@ def build_model(recipe: TrainRecipe):
 
     set_seed(recipe.run.seed)  # LoRA initialisation is random: make it the run's
     m, t = recipe.model, recipe.tune
-    model, processor = load_video_model(m.path, dtype=m.dtype, device="cpu",
-                                        attn_implementation=m.attn_implementation,
-                                        trust_remote_code=m.trust_remote_code)
+    model, processor = load_video_model(
+        m.path,
+        dtype=m.dtype,
+        device="cpu",
+        attn_implementation=m.attn_implementation,
+        trust_remote_code=m.trust_remote_code,
+    )
     model.train()
     if t.lora.enabled:
         model = apply_lora(model, t.lora, [p for p in t.mm_tunable_parts if p != "mm_language_model"])
@@ -245,24 +275,58 @@ def run_training(recipe: TrainRecipe, extra_callbacks: list | None = None) -> di
     write_json(out / "recipe.json", recipe_to_dict(recipe))
     model, processor = build_model(recipe)
     d = recipe.data
-    inputs = InputOptions(fps=d.fps, min_frames=d.min_frames, max_frames=d.max_frames, min_pixels=d.min_pixels,
-                          max_pixels=d.max_pixels, total_pixels=d.total_pixels,
-                          system_prompt=recipe.model.system_prompt, chat_template=recipe.model.chat_template)
+    inputs = InputOptions(
+        fps=d.fps,
+        min_frames=d.min_frames,
+        max_frames=d.max_frames,
+        min_pixels=d.min_pixels,
+        max_pixels=d.max_pixels,
+        total_pixels=d.total_pixels,
+        system_prompt=recipe.model.system_prompt,
+        chat_template=recipe.model.chat_template,
+    )
     inputs.apply(processor)
     spec = inputs.policy(recipe.model.path, processor, d.num_frames)
     if d.num_frames is None and recipe.run.batch_size > 1:
-        raise ConfigError("data.fps with run.batch_size > 1: videos in a batch need equal frame counts; "
-                          "set data.num_frames (or run.batch_size=1 with run.grad_accum)")
+        raise ConfigError(
+            "data.fps with run.batch_size > 1: videos in a batch need equal frame counts; "
+            "set data.num_frames (or run.batch_size=1 with run.grad_accum)"
+        )
     system = recipe.model.system_prompt
-    train_ds = TrainDataset(samples, processor, spec, d.video_root, d.max_length, out / "skipped.jsonl",
-                            cache_samples=d.cache_samples, allow_outside=d.allow_outside_root, system=system)
-    eval_ds = (TrainDataset(eval_samples, processor, spec, d.video_root, d.max_length, cache_samples=d.cache_samples,
-                            allow_outside=d.allow_outside_root, system=system) if eval_samples else None)
+    train_ds = TrainDataset(
+        samples,
+        processor,
+        spec,
+        d.video_root,
+        d.max_length,
+        out / "skipped.jsonl",
+        cache_samples=d.cache_samples,
+        allow_outside=d.allow_outside_root,
+        system=system,
+    )
+    eval_ds = (
+        TrainDataset(
+            eval_samples,
+            processor,
+            spec,
+            d.video_root,
+            d.max_length,
+            cache_samples=d.cache_samples,
+            allow_outside=d.allow_outside_root,
+            system=system,
+        )
+        if eval_samples
+        else None
+    )
     trainer = VideoTrainer(
-        model=model, args=training_arguments(recipe, eval_ds is not None, resume is not None),
-        train_dataset=train_ds, eval_dataset=eval_ds, data_collator=Collator(processor.tokenizer.pad_token_id),
+        model=model,
+        args=training_arguments(recipe, eval_ds is not None, resume is not None),
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        data_collator=Collator(processor.tokenizer.pad_token_id),
         processing_class=processor,
-        callbacks=[JsonlLogCallback(out / LOG_NAME), SidecarCallback(_sidecar(recipe)), *(extra_callbacks or [])])
+        callbacks=[JsonlLogCallback(out / LOG_NAME), SidecarCallback(_sidecar(recipe)), *(extra_callbacks or [])],
+    )
     trainer.vision_lr = recipe.tune.vision_lr
     trainable = trainable_summary(model)
     start = time.time()
@@ -294,10 +358,15 @@ def _summary(trainer, skips: Skips, out: Path, seconds: float, resume) -> dict:
     tokens = state.num_input_tokens_seen - getattr(trainer, "_initial_num_input_tokens_seen", 0)
     skipped_at_load = read_skip_log(out / "skipped.jsonl")
     return {
-        "output_dir": str(out), "steps": state.global_step, "resumed_from": str(resume) if resume else None,
-        "train_loss_first": losses[0] if losses else None, "train_loss_last": losses[-1] if losses else None,
-        "eval_loss_first": evals[0] if evals else None, "eval_loss_last": evals[-1] if evals else None,
-        "seconds": round(seconds, 2), "tokens_seen": int(tokens),
+        "output_dir": str(out),
+        "steps": state.global_step,
+        "resumed_from": str(resume) if resume else None,
+        "train_loss_first": losses[0] if losses else None,
+        "train_loss_last": losses[-1] if losses else None,
+        "eval_loss_first": evals[0] if evals else None,
+        "eval_loss_last": evals[-1] if evals else None,
+        "seconds": round(seconds, 2),
+        "tokens_seen": int(tokens),
         "tokens_per_s": round(tokens / seconds, 1) if seconds > 0 else math.nan,
         "skipped_before_training": skips.as_dict(),
         "skipped_during_training": {"total": len(skipped_at_load), "examples": dict(list(skipped_at_load.items())[:5])},

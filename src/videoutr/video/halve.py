@@ -52,6 +52,7 @@ def halve_stack(frames: np.ndarray, times: int) -> np.ndarray:
         return frames
     length, height, width = frames.shape[:3]
     height, width = halved_size(height, times) << times, halved_size(width, times) << times
-    rows = np.ascontiguousarray(frames[:, :height, :width]).reshape(length * height, width, 3)  # blocks stay in their frame
+    rows = np.ascontiguousarray(frames[:, :height, :width]).reshape(
+        length * height, width, 3
+    )  # blocks stay in their frame
     return halve(rows, times).reshape(length, height >> times, width >> times, 3)
-

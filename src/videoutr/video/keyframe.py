@@ -1,9 +1,9 @@
 """Which frame stands for the whole video when one frame is shown (TPL, frame-ablation probes).
 
-    >>> key_frame_index(32, "first"), key_frame_index(32, "middle"), key_frame_index(32, "last")
-    (0, 16, 31)
-    >>> key_frame_index(32, "random", "sample-7") == key_frame_index(32, "random", "sample-7")
-    True
+>>> key_frame_index(32, "first"), key_frame_index(32, "middle"), key_frame_index(32, "last")
+(0, 16, 31)
+>>> key_frame_index(32, "random", "sample-7") == key_frame_index(32, "random", "sample-7")
+True
 """
 
 from __future__ import annotations

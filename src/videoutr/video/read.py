@@ -116,12 +116,22 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0, 
     height, width = halved_size(frame.height, times) << times, halved_size(frame.width, times) << times  # cropped
     if exact and times == 0:
         rgb = frame.to_ndarray(format="rgb24")
-    elif (not exact and frame.format.name == "yuv420p" and frame.width % 2 == 0 and frame.height % 2 == 0
-            and _is_bt601_limited(frame)):
+    elif (
+        not exact
+        and frame.format.name == "yuv420p"
+        and frame.width % 2 == 0
+        and frame.height % 2 == 0
+        and _is_bt601_limited(frame)
+    ):
         if times == 0:
             return cv2.cvtColor(_i420(frame), cv2.COLOR_YUV2RGB_I420, dst=out)
         y, u, v = _planes(frame)
-        yuv = _stacked(*(halve(p, times - 1) for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])))
+        yuv = _stacked(
+            *(
+                halve(p, times - 1)
+                for p in (y[:height, :width], u[: height // 2, : width // 2], v[: height // 2, : width // 2])
+            )
+        )
         rgb = halve(cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420), 1)
     else:
         rgb = halve(frame.to_ndarray(format="rgb24", **_ONE_THREAD)[:height, :width], times)
@@ -173,7 +183,9 @@ def _decode(path: Path, container, last: int | None = None) -> Iterator[tuple[in
             if last is not None and index >= last:
                 return
     except av.error.FFmpegError as exc:
-        raise VideoReadError(path, f"corrupt or truncated: decoding frame {index + 1} failed ({_reason(exc)})") from None
+        raise VideoReadError(
+            path, f"corrupt or truncated: decoding frame {index + 1} failed ({_reason(exc)})"
+        ) from None
     if index < 0:
         raise VideoReadError(path, "zero frames decoded")
 
@@ -196,8 +208,13 @@ def iter_frames(path: str | Path, keep: set[int] | None = None) -> Iterator[tupl
 def _header_info(path: Path, container) -> VideoInfo:
     """Metadata from the container header (`num_frames` is 0 when the header does not record it)."""
     stream = container.streams.video[0]
-    return VideoInfo(str(path), int(stream.frames or 0), _stream_fps(stream),
-                     int(stream.codec_context.width), int(stream.codec_context.height))
+    return VideoInfo(
+        str(path),
+        int(stream.frames or 0),
+        _stream_fps(stream),
+        int(stream.codec_context.width),
+        int(stream.codec_context.height),
+    )
 
 
 def probe_video(path: str | Path) -> VideoInfo:
@@ -272,7 +289,9 @@ def sample_frames(
                 continue
             if frames is None:  # sized by the first frame: the header's size may be the coded one
                 size, times = (frame.height, frame.width), halvings(frame.width, frame.height, max_side)
-                frames = np.empty((len(wanted), halved_size(frame.height, times), halved_size(frame.width, times), 3), np.uint8)
+                frames = np.empty(
+                    (len(wanted), halved_size(frame.height, times), halved_size(frame.width, times), 3), np.uint8
+                )
             elif (frame.height, frame.width) != size:
                 raise VideoReadError(path, f"frame size changes at frame {index}")
             to_rgb(frame, out=frames[k], times=times, exact=exact)

@@ -28,8 +28,15 @@ class Built:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_site(run: Path, out: Path, videos: Path | None = None, max_videos: int = 500, max_side: int = 240,
-               parent: str | None = None, label: str | None = None) -> Built:
+def build_site(
+    run: Path,
+    out: Path,
+    videos: Path | None = None,
+    max_videos: int = 500,
+    max_side: int = 240,
+    parent: str | None = None,
+    label: str | None = None,
+) -> Built:
     """Write the site of the run at `run` into `out` (`parent`: the page a sub-site links back to)."""
     kind = classify(run)
     site = Site(out, max_videos=max_videos, max_side=max_side)

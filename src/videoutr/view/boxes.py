@@ -30,7 +30,7 @@ def stated_boxes(text: str) -> list[str | dict]:
         if not frames or not all(0.0 <= v <= 1.0 for v in box) or box[0] > box[2] or box[1] > box[3]:
             continue
         if match.start() > start:
-            parts.append(text[start:match.start()])
+            parts.append(text[start : match.start()])
         parts.append({"t": match.group(0), "f": int(frames[-1]), "b": box})
         start = match.end()
     if start < len(text):

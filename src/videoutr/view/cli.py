@@ -25,19 +25,28 @@ class ViewSettings:
     max_side: int = 240  # longest side of a frame in the site, in pixels
 
     def problems(self) -> list[str]:
-        return [f"{key}: expected >= {low}, got {value}"
-                for key, value, low in (("max_videos", self.max_videos, 0), ("max_side", self.max_side, 16))
-                if value < low]
+        return [
+            f"{key}: expected >= {low}, got {value}"
+            for key, value, low in (("max_videos", self.max_videos, 0), ("max_side", self.max_side, 16))
+            if value < low
+        ]
 
 
 def view_command(
-    run: Path = typer.Argument(..., help="A run: an engine, eval or probe folder, a TPL scores .jsonl, or a demo folder."),
+    run: Path = typer.Argument(
+        ..., help="A run: an engine, eval or probe folder, a TPL scores .jsonl, or a demo folder."
+    ),
     overrides: Overrides = None,
     out: Path = typer.Option(None, "--out", help="Site folder (default: RUN/view, or SCORES.jsonl.view)."),
     videos: Path = typer.Option(None, "--videos", help="Videos folder of an engine run (default: the one it used)."),
-    max_videos: int = typer.Option(None, "--max-videos", help="Videos to make frame sheets of, per run (the rest show "
-                                   "without frames; default 500)."),
-    max_side: int = typer.Option(None, "--max-side", help="Longest side of a frame in the site, in pixels (default 240)."),
+    max_videos: int = typer.Option(
+        None,
+        "--max-videos",
+        help="Videos to make frame sheets of, per run (the rest show without frames; default 500).",
+    ),
+    max_side: int = typer.Option(
+        None, "--max-side", help="Longest side of a frame in the site, in pixels (default 240)."
+    ),
     config: ConfigFile = None,
 ) -> None:
     """Make a static site to look at a run in a browser (opens from file://, no server, no network).
@@ -48,11 +57,16 @@ def view_command(
     from videoutr.view import build_site
 
     flags = typed(out=out, videos=videos, max_videos=max_videos, max_side=max_side)
-    cfg = load_config(ViewSettings, config, overrides or [], name="view config", check=ViewSettings.problems,
-                      values=flags)
-    built = build_site(run, Path(cfg.out) if cfg.out else default_out(run),
-                       videos=Path(cfg.videos) if cfg.videos else None, max_videos=cfg.max_videos,
-                       max_side=cfg.max_side)
+    cfg = load_config(
+        ViewSettings, config, overrides or [], name="view config", check=ViewSettings.problems, values=flags
+    )
+    built = build_site(
+        run,
+        Path(cfg.out) if cfg.out else default_out(run),
+        videos=Path(cfg.videos) if cfg.videos else None,
+        max_videos=cfg.max_videos,
+        max_side=cfg.max_side,
+    )
     for warning in built.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{built.title}: {built.rows} rows, {len(built.warnings)} warnings")

@@ -47,6 +47,12 @@ def collection_view(root: Path, site: Site, build_sub: Callable[[Path, Path], di
         name = slug(relative)
         line = build_sub(root / relative, site.out / "runs" / name)
         runs.append({"path": str(relative), "kind": kind, "href": f"runs/{name}/index.html", **line})
-    return {"kind": "collection", "title": f"{root.name}", "report_html": html, "plots": plots,
-            "claims": claims_of(results), "wall_s": results.get("wall_s") if isinstance(results, dict) else None,
-            "runs": runs}
+    return {
+        "kind": "collection",
+        "title": f"{root.name}",
+        "report_html": html,
+        "plots": plots,
+        "claims": claims_of(results),
+        "wall_s": results.get("wall_s") if isinstance(results, dict) else None,
+        "runs": runs,
+    }

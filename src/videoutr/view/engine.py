@@ -28,18 +28,37 @@ _POINT_KEYS = ("colour", "shape", "location", "size")
 def compact_track(track: dict[str, Any]) -> dict[str, Any]:
     """A track as the page draws it: points as rows [frame, x1, y1, x2, y2, interpolated, confidence,
     colour, shape, location, size, contact]."""
-    points = [[p["frame_idx"], *p["box_norm"], int(bool(p.get("interpolated"))), p.get("confidence"),
-               *(p.get(k) for k in _POINT_KEYS), int(bool(p.get("contact")))] for p in track["points"]]
-    return {"id": track["track_id"], "category": track.get("category"), "colour": track.get("colour"),
-            "size": track.get("size"), "observed": track.get("observed"), "confidence": track.get("mean_confidence"),
-            "events": [[e["type"], e["frame_idx"]] for e in track.get("events", [])],
-            "segments": [[s["state"], s["start_frame"], s["end_frame"], s.get("direction")] for s in track.get("segments", [])],
-            "p": points}
+    points = [
+        [
+            p["frame_idx"],
+            *p["box_norm"],
+            int(bool(p.get("interpolated"))),
+            p.get("confidence"),
+            *(p.get(k) for k in _POINT_KEYS),
+            int(bool(p.get("contact"))),
+        ]
+        for p in track["points"]
+    ]
+    return {
+        "id": track["track_id"],
+        "category": track.get("category"),
+        "colour": track.get("colour"),
+        "size": track.get("size"),
+        "observed": track.get("observed"),
+        "confidence": track.get("mean_confidence"),
+        "events": [[e["type"], e["frame_idx"]] for e in track.get("events", [])],
+        "segments": [
+            [s["state"], s["start_frame"], s["end_frame"], s.get("direction")] for s in track.get("segments", [])
+        ],
+        "p": points,
+    }
 
 
 def dialogue(sample: dict[str, Any]) -> dict[str, Any]:
     """A sample's turns split into text and stated boxes, with its task names."""
-    turns = [{"role": t.get("from"), "parts": stated_boxes(str(t.get("value", "")))} for t in sample.get("conversations", [])]
+    turns = [
+        {"role": t.get("from"), "parts": stated_boxes(str(t.get("value", "")))} for t in sample.get("conversations", [])
+    ]
     return {"id": sample.get("id"), "turns": turns, "tasks": [q.get("task") for q in sample.get("utr", [])]}
 
 
@@ -75,16 +94,42 @@ def engine_view(run_dir: Path, site: Site, videos: Path | None = None) -> tuple[
         samples = by_video.get(str(clip["video"]), [])
         tracks = [compact_track(t) for t in clip.get("tracks", [])]
         dropped = clip.get("dropped", {})
-        rows.append([clip["video_id"], len(tracks), len(samples), len(clip["frame_idx"]), sum(dropped.values()),
-                     len(clip.get("uncertain_frames", []))])
+        rows.append(
+            [
+                clip["video_id"],
+                len(tracks),
+                len(samples),
+                len(clip["frame_idx"]),
+                sum(dropped.values()),
+                len(clip.get("uncertain_frames", [])),
+            ]
+        )
         media = site.sheet(root / clip["video"] if root else None, clip["frame_idx"])
-        details.append({"id": clip["video_id"], "video": clip["video"], "fps": clip["fps"], "width": clip["width"],
-                        "height": clip["height"], "num_frames": clip["num_frames"], "frame_idx": clip["frame_idx"],
-                        "tracks": tracks, "dropped": dropped, "uncertain_frames": clip.get("uncertain_frames", []),
-                        "dialogues": [dialogue(s) for s in samples], "media": media})
+        details.append(
+            {
+                "id": clip["video_id"],
+                "video": clip["video"],
+                "fps": clip["fps"],
+                "width": clip["width"],
+                "height": clip["height"],
+                "num_frames": clip["num_frames"],
+                "frame_idx": clip["frame_idx"],
+                "tracks": tracks,
+                "dropped": dropped,
+                "uncertain_frames": clip.get("uncertain_frames", []),
+                "dialogues": [dialogue(s) for s in samples],
+                "media": media,
+            }
+        )
     errors = list(iter_jsonl(run_dir / "errors.jsonl")) if (run_dir / "errors.jsonl").is_file() else []
     stats = read_json(run_dir / "stats.json") if (run_dir / "stats.json").is_file() else {}
     quality = read_json(run_dir / "eval.json") if (run_dir / "eval.json").is_file() else None
-    run = {"kind": "engine", "title": f"engine run {run_dir.name}", "stats": stats, "quality": quality,
-           "errors": errors, "table": {"columns": COLUMNS, "rows": rows, "filters": [], "ranges": []}}
+    run = {
+        "kind": "engine",
+        "title": f"engine run {run_dir.name}",
+        "stats": stats,
+        "quality": quality,
+        "errors": errors,
+        "table": {"columns": COLUMNS, "rows": rows, "filters": [], "ranges": []},
+    }
     return run, details

@@ -24,7 +24,7 @@ _CORRECT_KEYS = ("correct_loglik", "correct_generate", "judge_correct", "exact_m
 
 
 def outcome(record: dict[str, Any]) -> str:
-    """"right", "wrong" or "error" for one question under one condition."""
+    """ "right", "wrong" or "error" for one question under one condition."""
     if record.get("error"):
         return "error"
     for key in _CORRECT_KEYS:
@@ -61,8 +61,15 @@ def eval_view(run_dir: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
     for item_id, records in by_item.items():
         first = next(iter(records.values()))
         item = questions.get(item_id)
-        rows.append([item_id, first.get("task"), first.get("kind"), {True: "yes", False: "no"}.get(first.get("temporal"), "?"),
-                     *(outcome(records[c]) if c in records else "-" for c in conditions)])
+        rows.append(
+            [
+                item_id,
+                first.get("task"),
+                first.get("kind"),
+                {True: "yes", False: "no"}.get(first.get("temporal"), "?"),
+                *(outcome(records[c]) if c in records else "-" for c in conditions),
+            ]
+        )
         media = None
         path = resolve_video(item.video, config.get("video_root", [])) if item is not None else None
         if path is not None:
@@ -70,25 +77,54 @@ def eval_view(run_dir: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
                 media = site.sheet(path, uniform_frames(path, config.get("frames") or MEDIA_FRAMES))
             except VideoReadError as exc:
                 site.warn(f"{exc.path}: {exc.reason}")
-        details.append({
-            "id": item_id, "question": item.question if item else None, "kind": first.get("kind"),
-            "options": item.candidates if item else [], "references": item.references if item else [],
-            "answer_index": first.get("answer_index"), "video": item.video if item else None, "media": media,
-            "conditions": {c: {"outcome": outcome(r), "scores": r.get("logliks"), "pick": _pick(r),
-                               "generation": r.get("generation"), "frames_shown": r.get("frames_shown"),
-                               "error": r.get("error"),
-                               "metrics": {k: r[k] for k in ("exact_match", "contains", "token_f1", "judge_score") if k in r}}
-                           for c, r in records.items()},
-        })
+        details.append(
+            {
+                "id": item_id,
+                "question": item.question if item else None,
+                "kind": first.get("kind"),
+                "options": item.candidates if item else [],
+                "references": item.references if item else [],
+                "answer_index": first.get("answer_index"),
+                "video": item.video if item else None,
+                "media": media,
+                "conditions": {
+                    c: {
+                        "outcome": outcome(r),
+                        "scores": r.get("logliks"),
+                        "pick": _pick(r),
+                        "generation": r.get("generation"),
+                        "frames_shown": r.get("frames_shown"),
+                        "error": r.get("error"),
+                        "metrics": {k: r[k] for k in ("exact_match", "contains", "token_f1", "judge_score") if k in r},
+                    }
+                    for c, r in records.items()
+                },
+            }
+        )
     summary = read_json(run_dir / "summary.json") if (run_dir / "summary.json").is_file() else {}
     report = (run_dir / "report.md").read_text(encoding="utf-8") if (run_dir / "report.md").is_file() else ""
     report_html = render_markdown(report, run_dir, site) if report else ""
     plots = [site.image(run_dir / "accuracy.png")] if (run_dir / "accuracy.png").is_file() else []
-    columns = [{"key": "id", "label": "question", "type": "text"}, {"key": "task", "label": "task", "type": "text"},
-               {"key": "kind", "label": "kind", "type": "text"}, {"key": "temporal", "label": "temporal", "type": "text"},
-               *({"key": f"c:{c}", "label": c, "type": "outcome"} for c in conditions)]
-    run = {"kind": "eval", "title": f"evaluation {run_dir.name}", "settings": config, "summary": summary,
-           "report_html": report_html, "plots": plots, "conditions": conditions,
-           "table": {"columns": columns, "rows": rows, "ranges": [],
-                     "filters": ["task", "kind", "temporal", *(f"c:{c}" for c in conditions)]}}
+    columns = [
+        {"key": "id", "label": "question", "type": "text"},
+        {"key": "task", "label": "task", "type": "text"},
+        {"key": "kind", "label": "kind", "type": "text"},
+        {"key": "temporal", "label": "temporal", "type": "text"},
+        *({"key": f"c:{c}", "label": c, "type": "outcome"} for c in conditions),
+    ]
+    run = {
+        "kind": "eval",
+        "title": f"evaluation {run_dir.name}",
+        "settings": config,
+        "summary": summary,
+        "report_html": report_html,
+        "plots": plots,
+        "conditions": conditions,
+        "table": {
+            "columns": columns,
+            "rows": rows,
+            "ranges": [],
+            "filters": ["task", "kind", "temporal", *(f"c:{c}" for c in conditions)],
+        },
+    }
     return run, details

@@ -20,7 +20,7 @@ _SKIP = {"videos", "models", "stages", "__pycache__", ".git"}
 
 
 def run_kind(path: Path) -> str | None:
-    """"engine", "eval" or "tpl" for a run, None for anything else."""
+    """ "engine", "eval" or "tpl" for a run, None for anything else."""
     if path.is_file():
         config = path.with_name(path.name + ".config.json")
         return "tpl" if path.suffix == ".jsonl" and config.is_file() else None
@@ -61,5 +61,7 @@ def classify(path: Path) -> str:
         return kind
     if path.is_dir() and find_runs(path):
         return "collection"
-    raise ConfigError(f"{path}: not an engine, tpl, eval or demo run (expected trajectories.jsonl, "
-                      "samples.jsonl + config.json, a scores .jsonl with its .config.json, or runs below it)")
+    raise ConfigError(
+        f"{path}: not an engine, tpl, eval or demo run (expected trajectories.jsonl, "
+        "samples.jsonl + config.json, a scores .jsonl with its .config.json, or runs below it)"
+    )

@@ -64,7 +64,7 @@ def frame_sheet(path: str | Path, frames: list[int], out: Path, max_side: int = 
     sheet = np.zeros((rows * h, cols * w, 3), np.uint8)
     for k, f in enumerate(held):
         r, c = divmod(k, cols)
-        sheet[r * h:(r + 1) * h, c * w:(c + 1) * w] = tiles[f]
+        sheet[r * h : (r + 1) * h, c * w : (c + 1) * w] = tiles[f]
     ok, data = cv2.imencode(".jpg", cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data.tobytes())

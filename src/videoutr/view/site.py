@@ -77,8 +77,13 @@ class Site:
             self.warn(f"{path}: video not found; shown without frames")
         else:
             try:
-                sheet = frame_sheet(path, frames, self.out / "media" / f"v{len(self._sheets):05d}.jpg",
-                                    max_side=self.max_side, max_frames=self.max_frames)
+                sheet = frame_sheet(
+                    path,
+                    frames,
+                    self.out / "media" / f"v{len(self._sheets):05d}.jpg",
+                    max_side=self.max_side,
+                    max_frames=self.max_frames,
+                )
             except VideoReadError as exc:
                 self.warn(f"{exc.path}: {exc.reason}; shown without frames")
         self._sheets[key] = sheet
@@ -95,7 +100,9 @@ class Site:
         """Write data/run.js and the detail chunks; return index.html's path."""
         run = {**run, "chunk": CHUNK, "n_details": len(details), "warnings": self.warnings}
         for start in range(0, len(details), CHUNK):
-            atomic_write_text(self.out / "data" / f"detail-{start // CHUNK:05d}.js",
-                              js_call("viewDetails", start // CHUNK, details[start:start + CHUNK]))
+            atomic_write_text(
+                self.out / "data" / f"detail-{start // CHUNK:05d}.js",
+                js_call("viewDetails", start // CHUNK, details[start : start + CHUNK]),
+            )
         atomic_write_text(self.out / "data" / "run.js", js_call("viewRun", run))
         return self.out / "index.html"

@@ -55,7 +55,7 @@ def turn_pairs(sample, turns: list[dict]) -> list[dict]:
     """Each scored assistant turn with the human turn before it and its perplexities."""
     out, question = [], ""
     scored = iter(turns)
-    for turn in (sample.conversations if sample is not None else []):
+    for turn in sample.conversations if sample is not None else []:
         if turn.role == "human":
             question = turn.value
             continue
@@ -97,17 +97,49 @@ def tpl_view(scores: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
     for i, r in enumerate(records):
         sample = samples.get(r["id"])
         frames = r.get("frame_idx", [])
-        rows.append([r["id"], r.get("source"), r.get("subset"), r.get("tpl"), r.get("ppl_full"), r.get("ppl_single"),
-                     r.get("n_tokens"), len(frames)])
-        key = key_frame_index(len(frames), config.get("key_frame", "first"), r["id"], config.get("seed", 0)) if frames else None
-        details.append({"id": r["id"], "video": sample.video if sample else None, "frame_idx": frames,
-                        "key_frame": frames[key] if key is not None else None, "media": media.get(i),
-                        "turns": turn_pairs(sample, r.get("turns", []))})
+        rows.append(
+            [
+                r["id"],
+                r.get("source"),
+                r.get("subset"),
+                r.get("tpl"),
+                r.get("ppl_full"),
+                r.get("ppl_single"),
+                r.get("n_tokens"),
+                len(frames),
+            ]
+        )
+        key = (
+            key_frame_index(len(frames), config.get("key_frame", "first"), r["id"], config.get("seed", 0))
+            if frames
+            else None
+        )
+        details.append(
+            {
+                "id": r["id"],
+                "video": sample.video if sample else None,
+                "frame_idx": frames,
+                "key_frame": frames[key] if key is not None else None,
+                "media": media.get(i),
+                "turns": turn_pairs(sample, r.get("turns", [])),
+            }
+        )
     summary = read_json(beside(scores, ".summary.json")) if beside(scores, ".summary.json").is_file() else {}
     errors = list(iter_jsonl(beside(scores, ".errors.jsonl"))) if beside(scores, ".errors.jsonl").is_file() else []
     plots = [site.image(p) for p in (beside(scores, ".hist.png"), beside(scores, ".subsets.png")) if p.is_file()]
-    run = {"kind": "tpl", "title": f"TPL scores {scores.name}", "settings": config, "summary": summary,
-           "errors": errors, "plots": plots,
-           "table": {"columns": COLUMNS, "rows": rows, "filters": ["source", "subset"], "ranges": ["tpl"],
-                     "sort": ["tpl", -1]}}
+    run = {
+        "kind": "tpl",
+        "title": f"TPL scores {scores.name}",
+        "settings": config,
+        "summary": summary,
+        "errors": errors,
+        "plots": plots,
+        "table": {
+            "columns": COLUMNS,
+            "rows": rows,
+            "filters": ["source", "subset"],
+            "ranges": ["tpl"],
+            "sort": ["tpl", -1],
+        },
+    }
     return run, details

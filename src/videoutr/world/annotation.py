@@ -158,7 +158,9 @@ class VideoAnnotation:
         for obj in ann.objects:
             lengths = {len(obj.colour), len(obj.box_xyxy), len(obj.visible_fraction), len(obj.center_xy)}
             if lengths != {ann.num_frames}:
-                raise DataFormatError(f"{where} (id {ann.id})", f"object {obj.id}: per-frame lists must have {ann.num_frames} entries")
+                raise DataFormatError(
+                    f"{where} (id {ann.id})", f"object {obj.id}: per-frame lists must have {ann.num_frames} entries"
+                )
         return ann
 
 

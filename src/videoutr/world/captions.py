@@ -75,6 +75,9 @@ def caption_samples(ann: VideoAnnotation, seed: int, per_video: int) -> list[Sam
         t = frames[k % 2] if k < 2 else int(rng.choice(frames))
         prompt = PROMPTS[int(rng.integers(len(PROMPTS)))]
         answer = describe_frame(ann, t, style=int(rng.integers(4)))
-        samples.append(Sample.from_qa(f"{ann.id}_cap{k}", [(prompt, answer)], video=ann.video, source="captions",
-                                      extra={"caption_frame": t}))
+        samples.append(
+            Sample.from_qa(
+                f"{ann.id}_cap{k}", [(prompt, answer)], video=ann.video, source="captions", extra={"caption_frame": t}
+            )
+        )
     return samples

@@ -1,10 +1,10 @@
 """`WorldConfig`: the typed schema of a synthetic world, with named presets.
 
-    >>> cfg = world_tiny(seed=3)
-    >>> cfg.frames, (cfg.height, cfg.width), cfg.num_videos
-    (16, (64, 64), 6)
-    >>> WorldConfig.from_dict(cfg.to_dict()) == cfg
-    True
+>>> cfg = world_tiny(seed=3)
+>>> cfg.frames, (cfg.height, cfg.width), cfg.num_videos
+(16, (64, 64), 6)
+>>> WorldConfig.from_dict(cfg.to_dict()) == cfg
+True
 """
 
 from __future__ import annotations
@@ -74,20 +74,31 @@ class WorldConfig:
         for key in ("height", "width"):
             value = getattr(self, key)
             need(value >= 32 and value % 2 == 0, key, "an even number >= 32")
-        need(1 <= self.min_objects <= self.max_objects, "min_objects", f"1 <= min_objects <= max_objects ({self.max_objects})")
+        need(
+            1 <= self.min_objects <= self.max_objects,
+            "min_objects",
+            f"1 <= min_objects <= max_objects ({self.max_objects})",
+        )
         need(self.max_objects <= len(self.colours), "max_objects", f"<= the number of colours ({len(self.colours)})")
         need(self.max_objects <= len(self.shapes) * len(self.colours), "max_objects", "<= shapes x colours")
         need(0.0 <= self.test_fraction <= 1.0, "test_fraction", "a value in [0, 1]")
         need(self.event_density >= 0.0, "event_density", ">= 0")
         for key in ("p_enter", "p_exit", "p_stop", "p_turn", "p_colour_change"):
             need(0.0 <= getattr(self, key) <= 1.0, key, "a probability in [0, 1]")
-        need(0.0 < self.min_travel <= self.max_travel, "min_travel", f"0 < min_travel <= max_travel ({self.max_travel})")
+        need(
+            0.0 < self.min_travel <= self.max_travel, "min_travel", f"0 < min_travel <= max_travel ({self.max_travel})"
+        )
         need(self.max_travel <= 3.0, "max_travel", "<= 3 frame sides per clip")
         from videoutr.world.questions import TASKS
 
         need(all(t in TASKS for t in self.bench_tasks), "bench_tasks", f"names from {sorted(TASKS)}")
-        for key, known in (("backgrounds", BACKGROUNDS), ("shapes", SHAPES), ("colours", COLOURS), ("sizes", SIZE_CLASSES),
-                           ("directions", DIRECTIONS)):
+        for key, known in (
+            ("backgrounds", BACKGROUNDS),
+            ("shapes", SHAPES),
+            ("colours", COLOURS),
+            ("sizes", SIZE_CLASSES),
+            ("directions", DIRECTIONS),
+        ):
             values = getattr(self, key)
             need(bool(values) and all(v in known for v in values), key, f"a non-empty subset of {list(known)}")
         need(self.captions_per_video >= 0, "captions_per_video", ">= 0")
@@ -118,8 +129,16 @@ def world_tiny(**overrides: Any) -> WorldConfig:
     Event density is raised so that even six videos exercise every event type.
     """
     base = WorldConfig(
-        num_videos=6, frames=16, fps=8.0, height=64, width=64, min_objects=1, max_objects=3,
-        test_fraction=0.5, event_density=2.0, captions_per_video=2,
+        num_videos=6,
+        frames=16,
+        fps=8.0,
+        height=64,
+        width=64,
+        min_objects=1,
+        max_objects=3,
+        test_fraction=0.5,
+        event_density=2.0,
+        captions_per_video=2,
     )
     return base.with_overrides(**overrides)
 

@@ -47,8 +47,9 @@ def video_ids(cfg: WorldConfig) -> list[tuple[str, str]]:
 
 
 def _check_config(out: Path, cfg: WorldConfig) -> None:
-    lock_settings(out / "world.json", cfg.to_dict(), locked=True, what=f"{out}: the world",
-                  hint="use a new --out folder")
+    lock_settings(
+        out / "world.json", cfg.to_dict(), locked=True, what=f"{out}: the world", hint="use a new --out folder"
+    )
 
 
 def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[dict]:
@@ -122,7 +123,14 @@ def generate_world(config: WorldConfig, out_dir: str | Path, progress: bool = Fa
 
 def write_outputs(cfg: WorldConfig, out: Path, annotations: list[VideoAnnotation]) -> None:
     """Write captions.json (train originals) and bench.json (test originals and twins)."""
-    captions = [s for a in annotations if a.split == "train" for s in caption_samples(a, cfg.seed, cfg.captions_per_video)]
+    captions = [
+        s for a in annotations if a.split == "train" for s in caption_samples(a, cfg.seed, cfg.captions_per_video)
+    ]
     save_samples(out / "captions.json", captions)
-    bench = [q.to_json() for a in annotations if a.split == "test" for q in bench_questions(a, cfg.seed, list(cfg.bench_tasks) or None, cfg.directions)]
+    bench = [
+        q.to_json()
+        for a in annotations
+        if a.split == "test"
+        for q in bench_questions(a, cfg.seed, list(cfg.bench_tasks) or None, cfg.directions)
+    ]
     write_json(out / "bench.json", bench)

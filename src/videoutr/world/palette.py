@@ -59,9 +59,7 @@ DIRECTIONS: dict[str, tuple[float, float]] = {
     "down": (0.0, 1.0),
     "down-right": (_D, _D),
 }
-OPPOSITE: dict[str, str] = {
-    name: list(DIRECTIONS)[(i + 4) % 8] for i, name in enumerate(DIRECTIONS)
-}
+OPPOSITE: dict[str, str] = {name: list(DIRECTIONS)[(i + 4) % 8] for i, name in enumerate(DIRECTIONS)}
 AXIS_DIRECTIONS: tuple[str, ...] = ("right", "up", "left", "down")
 
 
@@ -77,8 +75,8 @@ def hue_deg(colour: str) -> float:
 def direction_name(dx: float, dy: float) -> str:
     """Nearest compass direction of a displacement (image coordinates, y down).
 
-        >>> direction_name(3.0, 0.0), direction_name(-2.0, -2.0)
-        ('right', 'up-left')
+    >>> direction_name(3.0, 0.0), direction_name(-2.0, -2.0)
+    ('right', 'up-left')
     """
     angle = math.degrees(math.atan2(-dy, dx)) % 360.0
     return list(DIRECTIONS)[int(round(angle / 45.0)) % 8]

@@ -243,8 +243,9 @@ def _candidates(answer: str, preferred: list[str], pool: list[str], rng) -> list
     return [chosen[int(i)] for i in rng.permutation(len(chosen))]
 
 
-def bench_questions(ann: VideoAnnotation, seed: int, tasks: list[str] | None = None,
-                    directions: tuple[str, ...] = tuple(DIRECTIONS)) -> list[BenchQuestion]:
+def bench_questions(
+    ann: VideoAnnotation, seed: int, tasks: list[str] | None = None, directions: tuple[str, ...] = tuple(DIRECTIONS)
+) -> list[BenchQuestion]:
     """All well-defined questions about one video (at most `MAX_PER_TASK` per task); direction
     candidates come from the `directions` the world's objects may take."""
     out = []
@@ -253,8 +254,15 @@ def bench_questions(ann: VideoAnnotation, seed: int, tasks: list[str] | None = N
         raws = task_direction(ann, directions) if task == "direction" else generate(ann)
         for k, (question, answer, preferred, pool) in enumerate(raws[:MAX_PER_TASK]):
             rng = stable_rng(seed, "bench", ann.id, task, str(k))
-            out.append(BenchQuestion(
-                id=f"{ann.id}_{task}_{k}", video=ann.video, question=question,
-                candidates=_candidates(answer, preferred, pool, rng), answer=answer, task=task, temporal=temporal,
-            ))
+            out.append(
+                BenchQuestion(
+                    id=f"{ann.id}_{task}_{k}",
+                    video=ann.video,
+                    question=question,
+                    candidates=_candidates(answer, preferred, pool, rng),
+                    answer=answer,
+                    task=task,
+                    temporal=temporal,
+                )
+            )
     return out

@@ -19,10 +19,20 @@ from videoutr.world.palette import PALETTE
 
 # A five-pointed star (outer radius 1, inner 0.5), centred vertically; literal values so that
 # every platform rasterises the same pixels.
-_STAR = np.array([
-    (0.0, -0.9045), (0.2939, -0.309), (0.9511, -0.2135), (0.4755, 0.25), (0.5878, 0.9045),
-    (0.0, 0.5955), (-0.5878, 0.9045), (-0.4755, 0.25), (-0.9511, -0.2135), (-0.2939, -0.309),
-])
+_STAR = np.array(
+    [
+        (0.0, -0.9045),
+        (0.2939, -0.309),
+        (0.9511, -0.2135),
+        (0.4755, 0.25),
+        (0.5878, 0.9045),
+        (0.0, 0.5955),
+        (-0.5878, 0.9045),
+        (-0.4755, 0.25),
+        (-0.9511, -0.2135),
+        (-0.2939, -0.309),
+    ]
+)
 
 
 def _inside_polygon(u: np.ndarray, v: np.ndarray, polygon: np.ndarray) -> np.ndarray:
@@ -82,7 +92,7 @@ def clip_mask(mask: np.ndarray, x0: int, y0: int, width: int, height: int) -> tu
     cx1, cy1 = min(x0 + mask.shape[1], width), min(y0 + mask.shape[0], height)
     if cx1 <= cx0 or cy1 <= cy0:
         return np.zeros((0, 0), dtype=bool), cx0, cy0
-    return mask[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0], cx0, cy0
+    return mask[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0], cx0, cy0
 
 
 def background_image(params: dict, height: int, width: int) -> np.ndarray:
@@ -121,7 +131,7 @@ def render_frame(ann: VideoAnnotation, t: int, background: np.ndarray | None = N
     for obj, mask, x0, y0 in _layers(ann, t):
         part, px, py = clip_mask(mask, x0, y0, ann.width, ann.height)
         if part.size:
-            region = frame[py:py + part.shape[0], px:px + part.shape[1]]
+            region = frame[py : py + part.shape[0], px : px + part.shape[1]]
             region[part] = PALETTE[obj.colour[t]]
     return frame
 
@@ -129,7 +139,7 @@ def render_frame(ann: VideoAnnotation, t: int, background: np.ndarray | None = N
 def render_frames(ann: VideoAnnotation) -> np.ndarray:
     """All frames of an annotated video as (T, H, W, 3) uint8 RGB; pure and deterministic.
 
-        render_frames(load_annotations("runs/world")[0]).dtype
+    render_frames(load_annotations("runs/world")[0]).dtype
     """
     background = background_image(ann.background_params, ann.height, ann.width)
     return np.stack([render_frame(ann, t, background) for t in range(ann.num_frames)])
@@ -148,7 +158,7 @@ def render_labels(ann: VideoAnnotation) -> np.ndarray:
         for obj, mask, x0, y0 in _layers(ann, t):
             part, px, py = clip_mask(mask, x0, y0, ann.width, ann.height)
             if part.size:
-                labels[t, py:py + part.shape[0], px:px + part.shape[1]][part] = obj.id + 1
+                labels[t, py : py + part.shape[0], px : px + part.shape[1]][part] = obj.id + 1
     return labels
 
 
@@ -168,7 +178,7 @@ def measure_visibility(ann: VideoAnnotation) -> dict[int, tuple[list, list[float
                 boxes.append(None)
                 fractions.append(0.0)
                 continue
-            region = covered[py:py + part.shape[0], px:px + part.shape[1]]
+            region = covered[py : py + part.shape[0], px : px + part.shape[1]]
             seen = int((part & ~region).sum())
             region |= part
             cols, rows = np.flatnonzero(part.any(0)), np.flatnonzero(part.any(1))

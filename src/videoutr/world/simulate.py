@@ -133,7 +133,13 @@ class _Mover:
             self.moving, self.resume_at, s.stop_frame = False, t + s.stop_len, None
         elif self.resume_at is not None and t >= self.resume_at:
             self.moving, self.resume_at, self.speed = True, None, self._new_speed()
-        elif s.turn_frame is not None and t >= s.turn_frame and inside and self.moving and self._fully_inside(2 * self.speed):
+        elif (
+            s.turn_frame is not None
+            and t >= s.turn_frame
+            and inside
+            and self.moving
+            and self._fully_inside(2 * self.speed)
+        ):
             self.direction = str(self.rng.choice([d for d in self.cfg.directions if d != self.direction]))
             self.speed, s.turn_frame = self._new_speed(), None
         if s.exit_frame is not None and t >= s.exit_frame and inside and self.moving and self.resume_at is None:
@@ -187,7 +193,7 @@ def _assign_identities(cfg: WorldConfig, n: int, rng: np.random.Generator):
     for i in range(n):
         wants = bool(rng.random() < cfg.probability("colour_change"))
         if wants and spare:
-            others = shapes[:i] + shapes[i + 1:]
+            others = shapes[:i] + shapes[i + 1 :]
             if shapes[i] in others:
                 free = [s for s in cfg.shapes if s not in shapes]
                 if not free:
@@ -213,13 +219,28 @@ def sample_scene(cfg: WorldConfig, video_id: str, split: str, rng: np.random.Gen
         size_px = max(6, int(round(SIZE_CLASSES[size] * side)))
         script = _sample_script(cfg, rng, changes[i])
         centers, per_frame_colour = _simulate_object(cfg, rng, size_px, script, colours[i])
-        objects.append(ObjectTrack(
-            id=i, shape=shapes[i], size=size, size_px=size_px, depth=depths[i], colour=per_frame_colour,
-            center_xy=centers, box_xyxy=[], visible_fraction=[],
-        ))
+        objects.append(
+            ObjectTrack(
+                id=i,
+                shape=shapes[i],
+                size=size,
+                size_px=size_px,
+                depth=depths[i],
+                colour=per_frame_colour,
+                center_xy=centers,
+                box_xyxy=[],
+                visible_fraction=[],
+            )
+        )
     ann = VideoAnnotation(
-        id=video_id, fps=float(cfg.fps), num_frames=cfg.frames, width=cfg.width, height=cfg.height,
-        split=split, background=style, background_params=params, objects=objects,
+        id=video_id,
+        fps=float(cfg.fps),
+        num_frames=cfg.frames,
+        width=cfg.width,
+        height=cfg.height,
+        split=split,
+        background=style,
+        background_params=params,
+        objects=objects,
     )
     return annotate(ann)
-

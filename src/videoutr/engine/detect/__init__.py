@@ -55,8 +55,12 @@ def _foreground(**kwargs: Any) -> Detector:
 
 
 _REGISTRY: dict[str, Callable[..., Detector]] = {
-    "motion": _motion, "motion-natural": _motion_natural, "hog-person": _hog, "foreground": _foreground,
-    "haar-face": _haar_face}
+    "motion": _motion,
+    "motion-natural": _motion_natural,
+    "hog-person": _hog,
+    "foreground": _foreground,
+    "haar-face": _haar_face,
+}
 
 
 def known_detectors() -> list[str]:

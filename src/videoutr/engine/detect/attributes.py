@@ -1,11 +1,11 @@
 """Per-detection attributes: colour name, shape, size class, location phrase.
 
-    >>> colour_name((230, 30, 40), basic_palette())
-    'red'
-    >>> location_phrase((0.0, 0.0, 0.2, 0.2))
-    'top left'
-    >>> size_class(0.01)  # a box 10 % of the frame side
-    'small'
+>>> colour_name((230, 30, 40), basic_palette())
+'red'
+>>> location_phrase((0.0, 0.0, 0.2, 0.2))
+'top left'
+>>> size_class(0.01)  # a box 10 % of the frame side
+'small'
 """
 
 from __future__ import annotations
@@ -22,9 +22,18 @@ from videoutr.errors import ConfigError
 from videoutr.grid import GRID_PLACES, grid_cells, grid_place
 
 _BASIC = {
-    "red": (220, 30, 30), "orange": (245, 140, 20), "yellow": (240, 220, 30), "green": (40, 180, 60),
-    "cyan": (30, 210, 220), "blue": (30, 70, 220), "purple": (130, 50, 200), "magenta": (220, 40, 200),
-    "pink": (250, 150, 190), "brown": (130, 80, 40), "white": (245, 245, 245), "black": (15, 15, 15),
+    "red": (220, 30, 30),
+    "orange": (245, 140, 20),
+    "yellow": (240, 220, 30),
+    "green": (40, 180, 60),
+    "cyan": (30, 210, 220),
+    "blue": (30, 70, 220),
+    "purple": (130, 50, 200),
+    "magenta": (220, 40, 200),
+    "pink": (250, 150, 190),
+    "brown": (130, 80, 40),
+    "white": (245, 245, 245),
+    "black": (15, 15, 15),
     "grey": (128, 128, 128),
 }
 # Box side (sqrt of area) as a fraction of the frame side: small < 0.17 <= medium < 0.235 <= large
@@ -79,8 +88,11 @@ def colour_distances(rgb: np.ndarray, palette: dict[str, tuple[int, int, int]]) 
     theirs = _hsv_array(np.array(list(palette.values()), dtype=np.float64))[None, :, :]
     dh = np.minimum(np.abs(ours[..., 0] - theirs[..., 0]), 1 - np.abs(ours[..., 0] - theirs[..., 0])) * 2
     chroma = np.minimum(ours[..., 1] * ours[..., 2], theirs[..., 1] * theirs[..., 2])
-    return np.sqrt((dh * 2.0 * np.minimum(1.0, chroma * 3)) ** 2 + (ours[..., 1] - theirs[..., 1]) ** 2
-                   + (ours[..., 2] - theirs[..., 2]) ** 2)
+    return np.sqrt(
+        (dh * 2.0 * np.minimum(1.0, chroma * 3)) ** 2
+        + (ours[..., 1] - theirs[..., 1]) ** 2
+        + (ours[..., 2] - theirs[..., 2]) ** 2
+    )
 
 
 def _hsv_array(rgb: np.ndarray) -> np.ndarray:
@@ -178,10 +190,20 @@ def shape_features(mask: np.ndarray) -> dict[str, float]:
     }
 
 
-_STAR = np.array([  # a five-pointed star spanning [-1, 1] in both axes, apex up
-    (0.0, -1.0), (0.309, -0.342), (1.0, -0.236), (0.5, 0.276), (0.618, 1.0),
-    (0.0, 0.658), (-0.618, 1.0), (-0.5, 0.276), (-1.0, -0.236), (-0.309, -0.342),
-])
+_STAR = np.array(
+    [  # a five-pointed star spanning [-1, 1] in both axes, apex up
+        (0.0, -1.0),
+        (0.309, -0.342),
+        (1.0, -0.236),
+        (0.5, 0.276),
+        (0.618, 1.0),
+        (0.0, 0.658),
+        (-0.618, 1.0),
+        (-0.5, 0.276),
+        (-1.0, -0.236),
+        (-0.309, -0.342),
+    ]
+)
 
 
 def _inside_polygon(u: np.ndarray, v: np.ndarray, polygon: np.ndarray) -> np.ndarray:
@@ -276,7 +298,9 @@ def shape_of_mask(mask: np.ndarray, origin: tuple[int, int] = (0, 0), block: int
     return shape_of_blob(crop, len(ys), (origin[0] + int(xs.min()), origin[1] + int(ys.min())), block, min_area)
 
 
-def shape_of_blob(blob: np.ndarray, area: int, origin: tuple[int, int] = (0, 0), block: int = 1, min_area: int = 12) -> str:
+def shape_of_blob(
+    blob: np.ndarray, area: int, origin: tuple[int, int] = (0, 0), block: int = 1, min_area: int = 12
+) -> str:
     """`shape_of_mask` of a blob already cropped to its box, with `area` pixels."""
     if area < min_area:
         return "blob"

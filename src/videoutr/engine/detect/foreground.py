@@ -78,7 +78,9 @@ class ForegroundDetector(Detector):
         self.camera, self.max_background_frames, self.work_side = camera, int(max_background_frames), work_side
         self.min_background_share = float(min_background_share)
         self.namer = DominantColour(resolve_palette(palette))
-        self._close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (self.close_px, self.close_px)) if self.close_px > 1 else None
+        self._close = (
+            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (self.close_px, self.close_px)) if self.close_px > 1 else None
+        )
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
         return self.detect_prepared(self.prepare_clip(frames))
@@ -97,7 +99,11 @@ class ForegroundDetector(Detector):
             return []
         length, height, width = frames.shape[:3]
         # the clip as one tall image: a blur bleeds at most one row into the next frame
-        smooth = cv2.blur(frames.reshape(-1, width, 3), (self.blur, self.blur)).reshape(frames.shape) if self.blur > 1 else frames
+        smooth = (
+            cv2.blur(frames.reshape(-1, width, 3), (self.blur, self.blur)).reshape(frames.shape)
+            if self.blur > 1
+            else frames
+        )
         if prepared.maps is None:
             backgrounds = self._static_background(smooth)
             mask, strong = differs(smooth, backgrounds, self.diff_threshold)
@@ -112,7 +118,10 @@ class ForegroundDetector(Detector):
         for t, row in self._blobs(frames, mask, strong, min_area):
             found[t].append(row)
         maps = prepared.maps
-        return [_in_video_pixels(_detections(rows), prepared, None if maps is None else maps[t]) for t, rows in enumerate(found)]
+        return [
+            _in_video_pixels(_detections(rows), prepared, None if maps is None else maps[t])
+            for t, rows in enumerate(found)
+        ]
 
     def _static_background(self, frames: np.ndarray) -> np.ndarray:
         """Per-pixel median where a channel varies by more than the threshold, else the lowest value."""
@@ -151,7 +160,9 @@ class ForegroundDetector(Detector):
         seen = np.empty((length, height, width), bool)
         for t in range(length):
             back = cv2.invertAffineTransform(to_canvas[t])
-            backgrounds[t] = cv2.warpAffine(canvas, back, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            backgrounds[t] = cv2.warpAffine(
+                canvas, back, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
             # a background taken from a few frames is no majority: nothing is claimed there
             seen[t] = cv2.warpAffine(count, back, (width, height), flags=cv2.INTER_NEAREST) >= min_samples
         return backgrounds, seen
@@ -216,9 +227,11 @@ def _detections(rows: list[tuple]) -> sv.Detections:
         xyxy=np.array([r[0] for r in rows], dtype=np.float32),
         confidence=np.array([r[1] for r in rows], dtype=np.float32),
         class_id=np.zeros(count, dtype=int),
-        data={"colour": np.array([r[2] for r in rows], dtype=object),
-              "class_name": np.array(["object"] * count, dtype=object),
-              "area_px": np.array([r[3] for r in rows], dtype=np.int64)},
+        data={
+            "colour": np.array([r[2] for r in rows], dtype=object),
+            "class_name": np.array(["object"] * count, dtype=object),
+            "area_px": np.array([r[3] for r in rows], dtype=np.int64),
+        },
     )
 
 

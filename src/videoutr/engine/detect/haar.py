@@ -30,15 +30,21 @@ class HaarFaceDetector(Detector):
         folder = getattr(getattr(cv2, "data", None), "haarcascades", None)
         path = Path(folder) / CASCADE if folder else None
         if path is None or not path.is_file():
-            raise ConfigError("haar-face needs the Haar cascades that ship with opencv-python<5: pip install 'opencv-python<5'")
+            raise ConfigError(
+                "haar-face needs the Haar cascades that ship with opencv-python<5: pip install 'opencv-python<5'"
+            )
         self.cascade = cv2.CascadeClassifier(str(path))
         self.scale_factor, self.min_neighbors, self.min_size = float(scale_factor), int(min_neighbors), int(min_size)
 
     def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
         grey = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
         boxes, _, weights = self.cascade.detectMultiScale3(
-            grey, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
-            minSize=(self.min_size, self.min_size), outputRejectLevels=True)
+            grey,
+            scaleFactor=self.scale_factor,
+            minNeighbors=self.min_neighbors,
+            minSize=(self.min_size, self.min_size),
+            outputRejectLevels=True,
+        )
         if len(boxes) == 0:
             dets = empty_detections()
             dets.data["class_name"] = np.empty(0, dtype=object)
@@ -46,5 +52,9 @@ class HaarFaceDetector(Detector):
         boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
         xyxy = np.concatenate([boxes[:, :2], boxes[:, :2] + boxes[:, 2:]], axis=1)
         confidence = (1.0 / (1.0 + np.exp(-np.asarray(weights, dtype=np.float32).reshape(-1) / 2.0))).astype(np.float32)
-        return sv.Detections(xyxy=xyxy, confidence=confidence, class_id=np.zeros(len(xyxy), dtype=int),
-                             data={"class_name": np.array(["face"] * len(xyxy), dtype=object)})
+        return sv.Detections(
+            xyxy=xyxy,
+            confidence=confidence,
+            class_id=np.zeros(len(xyxy), dtype=int),
+            data={"class_name": np.array(["face"] * len(xyxy), dtype=object)},
+        )

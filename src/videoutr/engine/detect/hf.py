@@ -48,9 +48,16 @@ class HFDetector(Detector):
     name = "hf"
     track_partition = "class_name"
 
-    def __init__(self, model: str, prompts: list[str] | str | None = None, threshold: float | None = None,
-                 text_threshold: float | None = None, nms_iou: float | None = None, device: str = "cpu",
-                 batch_size: int = 8) -> None:
+    def __init__(
+        self,
+        model: str,
+        prompts: list[str] | str | None = None,
+        threshold: float | None = None,
+        text_threshold: float | None = None,
+        nms_iou: float | None = None,
+        device: str = "cpu",
+        batch_size: int = 8,
+    ) -> None:
         try:
             import torch  # noqa: F401
             from transformers import AutoConfig
@@ -71,8 +78,10 @@ class HFDetector(Detector):
             prompts = [p.strip() for p in prompts.split(",") if p.strip()]
         self.prompts = list(prompts or [])
         if self.zero_shot and not self.prompts:
-            raise ConfigError(f"hf:{model} is a zero-shot detector ({config.model_type}): "
-                              "give --detector-arg 'prompts=[a cat, a dog]'")
+            raise ConfigError(
+                f"hf:{model} is a zero-shot detector ({config.model_type}): "
+                "give --detector-arg 'prompts=[a cat, a dog]'"
+            )
         self.model, self.processor = self._load(model)
 
     def _load(self, model: str):
@@ -129,8 +138,13 @@ class HFDetector(Detector):
         if not self.zero_shot:
             return self.processor.post_process_object_detection(outputs, threshold=self.threshold, target_sizes=sizes)
         post = self.processor.post_process_grounded_object_detection
-        wanted = {"threshold": self.threshold, "text_threshold": self.text_threshold, "target_sizes": sizes,
-                  "text_labels": [self.prompts] * len(sizes), "input_ids": inputs.get("input_ids")}
+        wanted = {
+            "threshold": self.threshold,
+            "text_threshold": self.text_threshold,
+            "target_sizes": sizes,
+            "text_labels": [self.prompts] * len(sizes),
+            "input_ids": inputs.get("input_ids"),
+        }
         accepted = inspect.signature(post).parameters
         return post(outputs, **{k: v for k, v in wanted.items() if k in accepted})
 
@@ -160,6 +174,14 @@ class HFDetector(Detector):
             names = [self.prompts[i] if self.zero_shot else id2label.get(i, str(i)) for i in ids]
         else:
             names = [str(n) for n in labels]
-        ids = [self.prompts.index(n) if n in self.prompts else -1 for n in names] if self.zero_shot else [int(i) for i in result["labels"]]
-        return sv.Detections(xyxy=boxes.astype(np.float32), confidence=result["scores"].detach().cpu().float().numpy().clip(0, 1),
-                             class_id=np.array(ids, dtype=int), data={"class_name": np.array(names, dtype=object)})
+        ids = (
+            [self.prompts.index(n) if n in self.prompts else -1 for n in names]
+            if self.zero_shot
+            else [int(i) for i in result["labels"]]
+        )
+        return sv.Detections(
+            xyxy=boxes.astype(np.float32),
+            confidence=result["scores"].detach().cpu().float().numpy().clip(0, 1),
+            class_id=np.array(ids, dtype=int),
+            data={"class_name": np.array(names, dtype=object)},
+        )

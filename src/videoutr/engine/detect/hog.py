@@ -1,6 +1,6 @@
 """`hog-person`: OpenCV's built-in HOG + linear SVM people detector (needs OpenCV < 5).
 
-    dets = HogPersonDetector().detect_frame(rgb)
+dets = HogPersonDetector().detect_frame(rgb)
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ class HogPersonDetector(Detector):
         image = cv2.resize(rgb, None, fx=factor, fy=factor) if factor > 1 else rgb
         if image.shape[0] < 128 or image.shape[1] < 64:
             return _people(empty_detections())
-        boxes, weights = self.hog.detectMultiScale(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY),
-                                                   winStride=self.win_stride, scale=self.scale)
+        boxes, weights = self.hog.detectMultiScale(
+            cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), winStride=self.win_stride, scale=self.scale
+        )
         if len(boxes) == 0:
             return _people(empty_detections())
         boxes = np.asarray(boxes, dtype=np.float32) / factor

@@ -61,7 +61,9 @@ class MotionDetector(Detector):
         self.max_background_frames = int(max_background_frames)
         self.track_partition = "colour" if split_by_colour else None  # colour labels are exact here
         self.shape_block = int(shape_block)  # compare shapes at chroma resolution (2 for yuv420p video)
-        self.work_side = work_side  # larger frames are halved until their longer side is at most this (boxes scaled back)
+        self.work_side = (
+            work_side  # larger frames are halved until their longer side is at most this (boxes scaled back)
+        )
         rgb = np.array(list(self.palette.values()), dtype=np.uint8).reshape(1, -1, 3)
         self._palette_lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.int32)
         self._palette_sq = (self._palette_lab**2).sum(axis=1)
@@ -130,27 +132,38 @@ class MotionDetector(Detector):
         """Detect in one frame against a given background."""
         return self.detect_stack(rgb[None], background)[0]
 
-    def detect_stack(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None) -> list[sv.Detections]:
+    def detect_stack(
+        self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None = None
+    ) -> list[sv.Detections]:
         """Detect in every frame of a (T, H, W, 3) stack against one background (`sat`: the
         frames' saturation masks, if known)."""
         frames = np.ascontiguousarray(frames)
         return self._detect_foreground(frames, *self._foreground(frames, background, sat), self.shape_block)
 
-    def _foreground(self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _foreground(
+        self, frames: np.ndarray, background: np.ndarray, sat: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Foreground and strong-difference (T, H, W) masks of a contiguous stack."""
         mask, strong = differs(frames, background, self.diff_threshold)
         if self.saturation_min is not None:
             mask |= saturated(frames, self.saturation_min) if sat is None else sat
         return mask, strong
 
-    def _detect_foreground(self, frames: np.ndarray, mask: np.ndarray, strong: np.ndarray, block: int) -> list[sv.Detections]:
+    def _detect_foreground(
+        self, frames: np.ndarray, mask: np.ndarray, strong: np.ndarray, block: int
+    ) -> list[sv.Detections]:
         """Every frame's colour layers of the foreground cut out and packed into one canvas (see
         `layers.py`); each opened component is grown back, scored and named (shapes compared at
         `block` resolution)."""
         if self.split_by_colour:
             labels, stray, rows_of, cols_of = self._colour_layers(frames, mask)
         else:
-            labels, stray, rows_of, cols_of = np.where(mask, 0, NONE).astype(np.uint8), mask, mask.any(axis=2)[..., None], mask.any(axis=1)[..., None]
+            labels, stray, rows_of, cols_of = (
+                np.where(mask, 0, NONE).astype(np.uint8),
+                mask,
+                mask.any(axis=2)[..., None],
+                mask.any(axis=1)[..., None],
+            )
         crops = pack_crops(rows_of, cols_of)
         if crops is None:
             return [empty_detections() for _ in frames]
@@ -159,7 +172,9 @@ class MotionDetector(Detector):
         found = [self._component(clip, box, first) for box, first in clip.comps.boxes]
         return self._detections([f for f in found if f is not None], len(frames))
 
-    def _colour_layers(self, frames: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _colour_layers(
+        self, frames: np.ndarray, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Each foreground pixel labelled with its nearest palette colour (LAB), kept when its
         colour covers at least `min_area` pixels of its frame (`NONE` elsewhere); the `stray`
         foreground pixels of colours too rare to hold an object; and which rows and columns of
@@ -168,7 +183,12 @@ class MotionDetector(Detector):
         index = np.flatnonzero(mask)
         labels = np.full(mask.shape, NONE, np.uint8)
         if len(index) == 0:
-            return labels, mask, np.zeros((*mask.shape[:2], palette), bool), np.zeros((mask.shape[0], mask.shape[2], palette), bool)
+            return (
+                labels,
+                mask,
+                np.zeros((*mask.shape[:2], palette), bool),
+                np.zeros((mask.shape[0], mask.shape[2], palette), bool),
+            )
         nearest = self._nearest(np.take(frames.reshape(-1, 3), index, axis=0))
         length, height, width = mask.shape
         frame = index // (height * width)
@@ -180,7 +200,9 @@ class MotionDetector(Detector):
         index, frame, nearest = index[kept], frame[kept], nearest[kept]
         row = index // width  # frame * height + y
         rows = np.bincount(row * palette + nearest, minlength=length * height * palette)
-        cols = np.bincount(((frame * width) + (index - row * width)) * palette + nearest, minlength=length * width * palette)
+        cols = np.bincount(
+            ((frame * width) + (index - row * width)) * palette + nearest, minlength=length * width * palette
+        )
         return labels, stray, rows.reshape(length, height, palette) > 0, cols.reshape(length, width, palette) > 0
 
     def _nearest(self, pixels: np.ndarray) -> np.ndarray:
@@ -209,7 +231,9 @@ class MotionDetector(Detector):
         dist -= 2 * lab[:, 2:] * self._palette_lab[:, 2]
         return dist.argmin(axis=1)
 
-    def _component(self, clip: _Clip, box: tuple[int, int, int, int], first: tuple[int, int]) -> tuple[int, tuple] | None:
+    def _component(
+        self, clip: _Clip, box: tuple[int, int, int, int], first: tuple[int, int]
+    ) -> tuple[int, tuple] | None:
         """One opened component (`box`, `first` pixel, on the canvas) grown back to its raw layer
         (opening trims corners), boxed, scored, named; returns its frame and its row, or None when
         it is smaller than `min_area`."""
@@ -262,11 +286,19 @@ class MotionDetector(Detector):
                 out.append(empty_detections())
                 continue
             end = start + count
-            out.append(sv.Detections(
-                xyxy=xyxy[start:end], confidence=confidence[start:end], class_id=np.zeros(count, dtype=int),
-                data={"colour": colour[start:end], "shape": shape[start:end], "class_name": class_name[start:end],
-                      "area_px": area[start:end]},
-            ))
+            out.append(
+                sv.Detections(
+                    xyxy=xyxy[start:end],
+                    confidence=confidence[start:end],
+                    class_id=np.zeros(count, dtype=int),
+                    data={
+                        "colour": colour[start:end],
+                        "shape": shape[start:end],
+                        "class_name": class_name[start:end],
+                        "area_px": area[start:end],
+                    },
+                )
+            )
             start = end
         return out
 
@@ -288,8 +320,23 @@ class _Clip:
     """A clip's packed colour layers (see `layers.py`) with their components, the clip's stray
     and strong pixels and frames, and the block size shapes are compared at."""
 
-    def __init__(self, crops: Crops, comps: LayerComponents, stray: np.ndarray, strong: np.ndarray, frames: np.ndarray, block: int) -> None:
-        self.crops, self.comps, self.stray, self.strong, self.frames, self.block = crops, comps, stray, strong, frames, block
+    def __init__(
+        self,
+        crops: Crops,
+        comps: LayerComponents,
+        stray: np.ndarray,
+        strong: np.ndarray,
+        frames: np.ndarray,
+        block: int,
+    ) -> None:
+        self.crops, self.comps, self.stray, self.strong, self.frames, self.block = (
+            crops,
+            comps,
+            stray,
+            strong,
+            frames,
+            block,
+        )
         self.has_stray = stray.reshape(len(stray), -1).any(axis=1)
 
 

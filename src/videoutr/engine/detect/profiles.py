@@ -40,7 +40,11 @@ PROFILES: dict[str, dict[str, Any]] = {
 
 def flat_share(frame: np.ndarray) -> float:
     """Share of horizontally neighbouring pixel pairs whose grey levels differ by at most 1."""
-    grey = frame.astype(np.int32) @ np.array([77, 150, 29], dtype=np.int32) >> 8 if frame.ndim == 3 else frame.astype(np.int32)
+    grey = (
+        frame.astype(np.int32) @ np.array([77, 150, 29], dtype=np.int32) >> 8
+        if frame.ndim == 3
+        else frame.astype(np.int32)
+    )
     return float((np.abs(np.diff(grey, axis=1)) <= 1).mean())
 
 
@@ -86,5 +90,10 @@ def resolve_config(data: dict[str, Any], videos: list[str | Path] | str | Path) 
     from videoutr.schema import load_config
 
     detector = resolve_detector(data.get("detector"), videos)
-    return load_config(EngineConfig, {**data, "detector": detector}, name="engine config",
-                       check=EngineConfig.problems, base=profile_base(detector))
+    return load_config(
+        EngineConfig,
+        {**data, "detector": detector},
+        name="engine config",
+        check=EngineConfig.problems,
+        base=profile_base(detector),
+    )

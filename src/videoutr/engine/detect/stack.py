@@ -1,8 +1,8 @@
 """Clip-level pixel operations for the `motion` detector: a whole (T, H, W, 3) stack in a few calls.
 
-    sat = saturated(frames, 0.4)                     # (T, H, W) bool
-    background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
-    over, strong = differs(frames, background, 30)   # (T, H, W) bool: some channel off by > 30, > 60
+sat = saturated(frames, 0.4)                     # (T, H, W) bool
+background = masked_median(frames, sat)          # (H, W, 3): median of unsaturated samples
+over, strong = differs(frames, background, 30)   # (T, H, W) bool: some channel off by > 30, > 60
 """
 
 from __future__ import annotations
@@ -105,7 +105,9 @@ def differs(frames: np.ndarray, background: np.ndarray, threshold: int) -> tuple
 def differs_each(frames: np.ndarray, backgrounds: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray]:
     """`differs` with a background of each frame's own ((T, H, W, 3), or stacked as (T * H, W, 3))."""
     length, height, width = frames.shape[:3]
-    diff = cv2.absdiff(np.ascontiguousarray(frames).reshape(-1, width, 3), np.ascontiguousarray(backgrounds).reshape(-1, width, 3))
+    diff = cv2.absdiff(
+        np.ascontiguousarray(frames).reshape(-1, width, 3), np.ascontiguousarray(backgrounds).reshape(-1, width, 3)
+    )
     grey = cv2.cvtColor(cv2.LUT(diff, _levels(threshold)), cv2.COLOR_RGB2GRAY).reshape(length, height, width)
     return grey > 0, grey >= 29
 

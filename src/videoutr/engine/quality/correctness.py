@@ -104,10 +104,16 @@ class Check:
 
     def present(self, frames: list[int]) -> tuple[set[int], set[int]]:
         """Objects that must be named (>= half visible somewhere) and that may be named."""
-        must = {o["id"] for o in self.video["objects"] if any(
-            o["box_xyxy"][f] is not None and o["visible_fraction"][f] >= MIN_VISIBLE for f in frames)}
-        may = {o["id"] for o in self.video["objects"] if any(
-            o["box_xyxy"][f] is not None and o["visible_fraction"][f] > 0 for f in frames)}
+        must = {
+            o["id"]
+            for o in self.video["objects"]
+            if any(o["box_xyxy"][f] is not None and o["visible_fraction"][f] >= MIN_VISIBLE for f in frames)
+        }
+        may = {
+            o["id"]
+            for o in self.video["objects"]
+            if any(o["box_xyxy"][f] is not None and o["visible_fraction"][f] > 0 for f in frames)
+        }
         return must, may
 
 
@@ -121,7 +127,9 @@ def check_track_claims(c: Check, claims: dict[str, Any]) -> bool:
     for frame, box in claims["boxes"]:
         ok &= c.box(obj, frame, box)
     first, last = c.seen_span(obj)
-    ok &= (abs(first - claims["first_frame"]) <= c.tol and abs(last - claims["last_frame"]) <= c.tol) or c.fail("seen_span")
+    ok &= (abs(first - claims["first_frame"]) <= c.tol and abs(last - claims["last_frame"]) <= c.tol) or c.fail(
+        "seen_span"
+    )
     for state, start, end, direction in claims["segments"]:
         if state != "unclear":  # said to be hard to see: no claim
             ok &= c.segment(obj, state, start, end, direction)
@@ -157,8 +165,12 @@ def check_action(c: Check, claims: dict[str, Any]) -> bool:
         if s.get("box") is not None:
             ok &= c.box(obj, s["frame"], s["box"])
     lo, hi = c.clip.frame_idx[0], c.clip.frame_idx[-1]
-    doers = {o["id"] for o in c.video["objects"] for e in o.get("events", [])
-             if e["type"] == kind and lo < e["frame"] <= hi and c.seen_around(o, e["frame"])}
+    doers = {
+        o["id"]
+        for o in c.video["objects"]
+        for e in o.get("events", [])
+        if e["type"] == kind and lo < e["frame"] <= hi and c.seen_around(o, e["frame"])
+    }
     return bool(ok & (doers <= named or c.fail("missed_subject")))
 
 
@@ -198,7 +210,9 @@ def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
     if task in ("box_to_track", "location_to_track", "appearance_to_track"):
         return check_track_claims(c, claims)
     if task == "span_to_subjects":
-        return check_subjects(c, [f for f in c.clip.frame_idx if claims["start"] <= f <= claims["end"]], claims["subjects"])
+        return check_subjects(
+            c, [f for f in c.clip.frame_idx if claims["start"] <= f <= claims["end"]], claims["subjects"]
+        )
     if task == "time_to_subjects":
         return check_subjects(c, [claims["frame"]], claims["subjects"])
     if task == "action_to_subjects":
@@ -208,8 +222,9 @@ def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
     return c.fail("unknown_task")
 
 
-def answer_correctness(samples: list[Sample], clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]],
-                       tol: int = 2) -> dict[str, Any]:
+def answer_correctness(
+    samples: list[Sample], clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]], tol: int = 2
+) -> dict[str, Any]:
     """Per task type: answers checked, correct, accuracy, and failure reasons."""
     by_id = {c.video_id: c for c in clips}
     checks: dict[str, Check] = {}
@@ -227,9 +242,15 @@ def answer_correctness(samples: list[Sample], clips: list[ClipTrajectories], tru
             counter["correct"] += int(ok)
             for reason in set(c.failures[before:]):
                 counter[f"fail:{reason}"] += 1
-    report = {task: {"answers": n["answers"], "correct": n["correct"], "accuracy": round(n["correct"] / n["answers"], 4),
-                     "failures": {k[5:]: v for k, v in sorted(n.items()) if k.startswith("fail:")}}
-              for task, n in sorted(totals.items())}
+    report = {
+        task: {
+            "answers": n["answers"],
+            "correct": n["correct"],
+            "accuracy": round(n["correct"] / n["answers"], 4),
+            "failures": {k[5:]: v for k, v in sorted(n.items()) if k.startswith("fail:")},
+        }
+        for task, n in sorted(totals.items())
+    }
     answers = sum(v["answers"] for v in report.values())
     correct = sum(v["correct"] for v in report.values())
     return {"answers": answers, "accuracy": round(correct / answers, 4) if answers else 0.0, "by_task": report}

@@ -80,15 +80,23 @@ def sequence_inputs(clip: ClipTrajectories, video: dict[str, Any], min_visible: 
         pts = [(t.track_id, np.asarray(p.box_norm)) for t in clip.tracks if (p := t.point_at(frame)) is not None]
         if ignored and pts:
             on_ignored = _ioa(np.array([b for _, b in pts]), np.array([b for _, b in ignored])).max(axis=1) >= 0.5
-            best_kept = iou_matrix(np.array([b for _, b in pts]), np.array([b for _, b in kept])).max(axis=1) if kept else np.zeros(len(pts))
+            best_kept = (
+                iou_matrix(np.array([b for _, b in pts]), np.array([b for _, b in kept])).max(axis=1)
+                if kept
+                else np.zeros(len(pts))
+            )
             pts = [p for p, drop, keep in zip(pts, on_ignored, best_kept >= 0.5) if keep or not drop]
         gt_ids.append(np.array([i for i, _ in kept], dtype=int))
         trk_ids.append(np.array([i for i, _ in pts], dtype=int))
-        sims.append(iou_matrix(np.array([b for _, b in kept]).reshape(-1, 4), np.array([b for _, b in pts]).reshape(-1, 4)))
+        sims.append(
+            iou_matrix(np.array([b for _, b in kept]).reshape(-1, 4), np.array([b for _, b in pts]).reshape(-1, 4))
+        )
     return gt_ids, trk_ids, sims
 
 
-def tracking_metrics(clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]], min_visible: float = MIN_VISIBLE) -> dict[str, Any]:
+def tracking_metrics(
+    clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]], min_visible: float = MIN_VISIBLE
+) -> dict[str, Any]:
     """MOTA, IDF1, HOTA (and their parts) over all videos present in both."""
     from trackers.eval import (
         aggregate_clear_metrics,
@@ -111,8 +119,12 @@ def tracking_metrics(clips: list[ClipTrajectories], truth: dict[str, dict[str, A
         raise DataFormatError("ground truth", "no engine video matches a ground-truth id")
     c, i, h = aggregate_clear_metrics(clear), aggregate_identity_metrics(ident), aggregate_hota_metrics(hota)
     keys_c = ("MOTA", "MOTP", "IDSW", "CLR_TP", "CLR_FN", "CLR_FP", "MT", "ML")
-    out = {"videos": len(clear), **{k: c[k] for k in keys_c}, **{k: i[k] for k in ("IDF1", "IDR", "IDP")},
-           **{k: h[k] for k in ("HOTA", "DetA", "AssA")}}
+    out = {
+        "videos": len(clear),
+        **{k: c[k] for k in keys_c},
+        **{k: i[k] for k in ("IDF1", "IDR", "IDP")},
+        **{k: h[k] for k in ("HOTA", "DetA", "AssA")},
+    }
     return {k: (round(float(v), 4) if isinstance(v, (float, np.floating)) else int(v)) for k, v in out.items()}
 
 

@@ -20,8 +20,18 @@ from videoutr.errors import ConfigError
 from videoutr.jsonio import iter_jsonl
 from videoutr.video import iter_frames, uniform_indices, write_video
 
-_COLOURS = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),
-            (240, 50, 230), (210, 245, 60), (0, 128, 128), (170, 110, 40)]
+_COLOURS = [
+    (230, 25, 75),
+    (60, 180, 75),
+    (0, 130, 200),
+    (245, 130, 48),
+    (145, 30, 180),
+    (70, 240, 240),
+    (240, 50, 230),
+    (210, 245, 60),
+    (0, 128, 128),
+    (170, 110, 40),
+]
 
 
 def find_clip(out_dir: str | Path, video_id: str) -> ClipTrajectories:
@@ -47,7 +57,9 @@ def draw_tracks(rgb: np.ndarray, clip: ClipTrajectories, frame_idx: int, scale: 
         label = " ".join(v for v in (str(traj.track_id), point.colour, traj.category, motion_at(traj, frame_idx)) if v)
         (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.35, 1)
         base = max(th + 2, y1 - 3)
-        cv2.rectangle(canvas, (x1, base - th - 2), (x1 + tw + 1, base + 2), (255, 255, 255), -1)  # readable over any texture
+        cv2.rectangle(
+            canvas, (x1, base - th - 2), (x1 + tw + 1, base + 2), (255, 255, 255), -1
+        )  # readable over any texture
         cv2.putText(canvas, label, (x1, base), cv2.FONT_HERSHEY_SIMPLEX, 0.35, colour, 1, cv2.LINE_AA)
     return canvas
 
@@ -82,8 +94,11 @@ def overlay_strip(video: str | Path, clip: ClipTrajectories, out_path: str | Pat
     """Write a PNG strip of `num_frames` engine frames (uniformly chosen) with boxes and frame numbers."""
     wanted = [clip.frame_idx[i] for i in uniform_indices(len(clip.frame_idx), num_frames)]
     scale = _scale_for(clip.width)
-    tiles = [_label(draw_tracks(rgb, clip, idx, scale), f"frame {idx}")
-             for idx, _, rgb in iter_frames(video, keep=set(wanted)) if rgb is not None]
+    tiles = [
+        _label(draw_tracks(rgb, clip, idx, scale), f"frame {idx}")
+        for idx, _, rgb in iter_frames(video, keep=set(wanted))
+        if rgb is not None
+    ]
     if not tiles:
         raise ConfigError(f"{video}: none of frames {wanted} could be read")
     gap = np.full((tiles[0].shape[0], 4, 3), 255, dtype=np.uint8)
@@ -98,4 +113,6 @@ def overlay_strip(video: str | Path, clip: ClipTrajectories, out_path: str | Pat
 def track_summary(traj: Trajectory) -> str:
     """One line per track for the terminal."""
     events = ", ".join(f"{e.type}@{e.frame_idx}" for e in traj.events) or "no events"
-    return f"track {traj.track_id}: {traj.colour} {traj.category}, frames {traj.first_frame}-{traj.last_frame}, {events}"
+    return (
+        f"track {traj.track_id}: {traj.colour} {traj.category}, frames {traj.first_frame}-{traj.last_frame}, {events}"
+    )

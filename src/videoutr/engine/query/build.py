@@ -64,6 +64,13 @@ def build_samples(clip: ClipTrajectories, cfg: QueryConfig, video: str) -> tuple
             if not qas:
                 continue
             extra = {"utr": [{"task": qa.task, "claims": qa.claims} for qa in qas]}
-            samples.append(Sample.from_qa(f"{clip.video_id}-utr{k}", [(qa.question, qa.answer) for qa in qas],
-                                          video=video, source="utr", extra=extra))
+            samples.append(
+                Sample.from_qa(
+                    f"{clip.video_id}-utr{k}",
+                    [(qa.question, qa.answer) for qa in qas],
+                    video=video,
+                    source="utr",
+                    extra=extra,
+                )
+            )
     return samples, skipped

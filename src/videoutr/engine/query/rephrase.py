@@ -25,12 +25,17 @@ from videoutr.errors import ConfigError
 from videoutr.jsonio import atomic_write_text
 from videoutr.resume import ResumableJsonl
 
-SYSTEM = ("Rewrite the user's question in different words. Keep every number, colour, shape, place "
-          "and direction exactly. Reply with the question only.")
+SYSTEM = (
+    "Rewrite the user's question in different words. Keep every number, colour, shape, place "
+    "and direction exactly. Reply with the question only."
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_KEY_WORDS = re.compile(r"\b(red|orange|yellow|green|cyan|blue|purple|magenta|circle|square|triangle|star|diamond|"
-                        r"top|middle|bottom|left|right|center|up|down|enter\w*|leav\w*|stop\w*|start\w*|turn\w*|"
-                        r"colour|object|objects)\b", re.IGNORECASE)
+_KEY_WORDS = re.compile(
+    r"\b(red|orange|yellow|green|cyan|blue|purple|magenta|circle|square|triangle|star|diamond|"
+    r"top|middle|bottom|left|right|center|up|down|enter\w*|leav\w*|stop\w*|start\w*|turn\w*|"
+    r"colour|object|objects)\b",
+    re.IGNORECASE,
+)
 
 
 def keeps_facts(original: str, candidate: str) -> bool:
@@ -72,12 +77,18 @@ class HFRephraser:
         import torch
 
         messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
-        ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        ids = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
         ids = {k: v.to(self.device) for k, v in ids.items()}
         with torch.inference_mode():
-            out = self.model.generate(**ids, max_new_tokens=self.max_new_tokens, do_sample=False,
-                                      pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id)
-        return self.tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+            out = self.model.generate(
+                **ids,
+                max_new_tokens=self.max_new_tokens,
+                do_sample=False,
+                pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+            )
+        return self.tokenizer.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()
 
 
 def rephrase_sample(sample: Sample, rewrite: Callable[[str], str]) -> tuple[Sample, int]:
@@ -88,7 +99,7 @@ def rephrase_sample(sample: Sample, rewrite: Callable[[str], str]) -> tuple[Samp
             turns.append(turn)
             continue
         has_video = turn.value.startswith(VIDEO_TOKEN)
-        question = turn.value[len(VIDEO_TOKEN):].lstrip("\n") if has_video else turn.value
+        question = turn.value[len(VIDEO_TOKEN) :].lstrip("\n") if has_video else turn.value
         candidate = rewrite(question)
         if keeps_facts(question, candidate):
             question, changed = candidate, changed + 1

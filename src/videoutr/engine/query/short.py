@@ -40,11 +40,16 @@ def _ask(task: str, rng: random.Random, name: str, answer: str, subject: Traject
     return QA(task, question, answer, {"subject_id": subject.track_id, **claims})
 
 
-def _pick(clip: ClipTrajectories, rng: random.Random, facts: dict[int, object]) -> tuple[Trajectory, str, object] | None:
+def _pick(
+    clip: ClipTrajectories, rng: random.Random, facts: dict[int, object]
+) -> tuple[Trajectory, str, object] | None:
     """A random named subject among those with a fact: (track, its name, the fact)."""
     names = short_names(clip)
-    options = [(t, names[t.track_id], facts[t.track_id]) for t in clip.tracks
-               if t.track_id in names and facts.get(t.track_id) is not None]
+    options = [
+        (t, names[t.track_id], facts[t.track_id])
+        for t in clip.tracks
+        if t.track_id in names and facts.get(t.track_id) is not None
+    ]
     return rng.choice(options) if options else None
 
 

@@ -40,8 +40,11 @@ def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     areas = [_area(p) for p in detected]
     usual = _median(areas)
     least, most = cfg.min_visible * usual, MERGED_AREA * usual
-    return [p for p, area in zip(detected, areas)
-            if p.confidence >= cfg.min_claim_conf and least <= area <= most and not p.contact]
+    return [
+        p
+        for p, area in zip(detected, areas)
+        if p.confidence >= cfg.min_claim_conf and least <= area <= most and not p.contact
+    ]
 
 
 def _median(values: list[float]) -> float:
@@ -56,7 +59,7 @@ def is_reliable(traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
 
 
 def appearance(traj: Trajectory, frame_idx: int | None = None) -> str:
-    """"red circle" (the colour at `frame_idx`, else the track's usual colour)."""
+    """ "red circle" (the colour at `frame_idx`, else the track's usual colour)."""
     colour = traj.colour
     if frame_idx is not None:
         point = traj.point_at(frame_idx)
@@ -72,6 +75,7 @@ def short_names(clip: ClipTrajectories) -> dict[int, str]:
     """Track id -> a name that picks out one subject, as benchmarks word it: "the red circle", or
     "the star" for a subject whose colour changes (when no other subject is a star). A subject whose
     shape the engine could not name, or whose name another subject shares, gets none."""
+
     def name(traj: Trajectory) -> str | None:
         if traj.category == "object":
             return None
@@ -112,8 +116,10 @@ def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool
     background, or a piece of a subject another track follows): its first or last frame is no
     fact, and the subject may be there unseen before or after it."""
     kinds = {e.type for e in traj.events}
-    return (traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
-            traj.last_frame == clip.frame_idx[-1] or "exit" in kinds)
+    return (
+        traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
+        traj.last_frame == clip.frame_idx[-1] or "exit" in kinds,
+    )
 
 
 UNSEEN_REACH_S = 1.0  # a subject shown by unexplained detections may be there this long before and after them
@@ -134,8 +140,14 @@ def unseen_frames(clip: ClipTrajectories) -> set[int]:
     for traj in clip.tracks:
         start, end = ends_explained(traj, clip)
         came, went = seen_span(traj, clip)  # a sliver at the border, in view but not yet (no longer) detected
-        frames.update(f for f in clip.frame_idx if (not start and f < traj.first_frame) or (not end and f > traj.last_frame)
-                      or came <= f < traj.first_frame or traj.last_frame < f <= went)
+        frames.update(
+            f
+            for f in clip.frame_idx
+            if (not start and f < traj.first_frame)
+            or (not end and f > traj.last_frame)
+            or came <= f < traj.first_frame
+            or traj.last_frame < f <= went
+        )
     return frames
 
 

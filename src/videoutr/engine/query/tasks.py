@@ -63,23 +63,32 @@ def register_task(name: str) -> Callable[[Generator], Generator]:
 
 def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, cfg: QueryConfig) -> tuple[str, dict]:
     boxes_text, boxes = trajectory_text(traj, cfg)
-    answer = (f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
-              f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}.")
+    answer = (
+        f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
+        f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}."
+    )
     point = traj.point_at(frame) if frame is not None else None
     came, went = seen_span(traj, clip)
     claims = {
-        "track_id": traj.track_id, "query_frame": frame, "shape": traj.category,
+        "track_id": traj.track_id,
+        "query_frame": frame,
+        "shape": traj.category,
         "colour": (point.colour if point and point.colour else traj.colour),
-        "first_frame": came, "last_frame": went, "boxes": boxes,
-        "segments": [[s.state if s.observed >= cfg.min_observed else "unclear", s.start_frame, s.end_frame, s.direction]
-                     for s in traj.segments],
+        "first_frame": came,
+        "last_frame": went,
+        "boxes": boxes,
+        "segments": [
+            [s.state if s.observed >= cfg.min_observed else "unclear", s.start_frame, s.end_frame, s.direction]
+            for s in traj.segments
+        ],
         "colour_changes": [[e.frame_idx, e.detail["to"]] for e in traj.events if e.type == "colour_change"],
     }
     return answer, claims
 
 
 def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
-    """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it truly comes and goes."""
+    """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it
+    truly comes and goes."""
     return well_observed(traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
 
 
@@ -91,8 +100,13 @@ def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -
 
 def _moments(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, int]]:
     uncertain = set(clip.uncertain_frames)
-    return [(t, p.frame_idx) for t in clip.tracks if _askable(t, clip, cfg) for p in reliable_points(t, cfg)
-            if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)]
+    return [
+        (t, p.frame_idx)
+        for t in clip.tracks
+        if _askable(t, clip, cfg)
+        for p in reliable_points(t, cfg)
+        if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)
+    ]
 
 
 @register_task("box_to_track")
@@ -115,8 +129,11 @@ def location_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConf
             return None
         traj, frame = moment
         place = location_phrase(traj.point_at(frame).box_norm)
-        others = [t for t in clip.tracks if t is not traj and t.point_at(frame)
-                  and location_phrase(t.point_at(frame).box_norm) == place]
+        others = [
+            t
+            for t in clip.tracks
+            if t is not traj and t.point_at(frame) and location_phrase(t.point_at(frame).box_norm) == place
+        ]
         if not others:
             question = rng.choice(QUESTIONS["location_to_track"]).format(frame=frame, location=place)
             answer, claims = _track_answer(clip, traj, frame, cfg)
@@ -127,8 +144,11 @@ def location_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConf
 @register_task("appearance_to_track")
 def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     names = [appearance(t) for t in clip.tracks]
-    options = [t for t, n in zip(clip.tracks, names) if names.count(n) == 1 and len(t.colours()) == 1
-               and _askable(t, clip, cfg)]
+    options = [
+        t
+        for t, n in zip(clip.tracks, names)
+        if names.count(n) == 1 and len(t.colours()) == 1 and _askable(t, clip, cfg)
+    ]
     if not options:
         return None
     traj = rng.choice(options)
@@ -156,8 +176,15 @@ def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -
         place = location_phrase(traj.point_at(shown[0]).box_norm)
         where = "; ".join(f"frame {f}: {box_text(b)}" for f, b in boxes)
         texts.append(f"{name_of(traj, shown[0])} (object {traj.track_id}) in the {place} ({where})")
-        subjects.append({"track_id": traj.track_id, "colour": traj.point_at(shown[0]).colour, "shape": traj.category,
-                         "boxes": boxes, "location": place})
+        subjects.append(
+            {
+                "track_id": traj.track_id,
+                "colour": traj.point_at(shown[0]).colour,
+                "shape": traj.category,
+                "boxes": boxes,
+                "location": place,
+            }
+        )
     return texts, subjects
 
 
@@ -178,7 +205,8 @@ def span_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
     frames, (texts, subjects) = rng.choice(options)
     start, end = frames[0], frames[-1]
     question = rng.choice(QUESTIONS["span_to_subjects"]).format(
-        start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end)))
+        start=start, end=end, start_s=seconds(clip.time_of(start)), end_s=seconds(clip.time_of(end))
+    )
     body = f"{len(texts)} object{'s' if len(texts) != 1 else ''}: " + join_phrases(texts) if texts else "no object"
     answer = f"From frame {start} to frame {end} there {'is' if len(texts) == 1 else 'are'} {body}."
     return QA("span_to_subjects", question, answer, {"start": start, "end": end, "subjects": subjects})
@@ -199,7 +227,8 @@ def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     if not fully_explained(clip) or any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
-        return None  # "which object does X" needs every subject accounted for, and seen whole often enough to know it did not
+        # "which object does X" needs every subject accounted for, and seen whole often enough to know it did not
+        return None
     every = [e for t in clip.tracks for e in t.events]
     kinds = sorted({e.type for e in every} - {e.type for e in every if not e.detail.get("sure", True)})
     if not kinds:  # no action whose every occurrence the engine is sure of
@@ -215,13 +244,24 @@ def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryCon
                 who, verb = f"the {event.detail['from']} {traj.category}", f"turns {event.detail['to']}"
             else:
                 who, verb = name_of(traj, event.frame_idx if point else None), VERBS[kind][2]
-            texts.append(f"{who} (object {traj.track_id}) {verb} at frame {event.frame_idx} ({seconds(event.time_s)} s){where}")
-            subjects.append({"track_id": traj.track_id, "frame": event.frame_idx,
-                             "box": round_box(point.box_norm) if reliable else None})
+            texts.append(
+                f"{who} (object {traj.track_id}) {verb} at frame {event.frame_idx} ({seconds(event.time_s)} s){where}"
+            )
+            subjects.append(
+                {
+                    "track_id": traj.track_id,
+                    "frame": event.frame_idx,
+                    "box": round_box(point.box_norm) if reliable else None,
+                }
+            )
     verb_present, verb_base, _ = VERBS[kind]
     question = rng.choice(QUESTIONS["action_to_subjects"]).format(verb_present=verb_present, verb_base=verb_base)
-    return QA("action_to_subjects", question, join_phrases(texts)[0].upper() + join_phrases(texts)[1:] + ".",
-              {"event": kind, "subjects": subjects})
+    return QA(
+        "action_to_subjects",
+        question,
+        join_phrases(texts)[0].upper() + join_phrases(texts)[1:] + ".",
+        {"event": kind, "subjects": subjects},
+    )
 
 
 def _event_line(traj: Trajectory, kind: str, frame: int, event) -> str:
@@ -238,8 +278,10 @@ def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA 
     if not clip.tracks or not fully_explained(clip) or any(t.observed == 0 for t in clip.tracks):
         return None  # something unaccounted for, or a subject never seen whole: who is who is unsure
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
-    events = sorted(((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events
-                     if e.detail.get("sure", True)), key=lambda x: x[:2])
+    events = sorted(
+        ((e.frame_idx, t.track_id, e.type, e) for t in clip.tracks for e in t.events if e.detail.get("sure", True)),
+        key=lambda x: x[:2],
+    )
     unsure = any(not e.detail.get("sure", True) for t in clip.tracks for e in t.events)
     track = {t.track_id: t for t in clip.tracks}
     lines = [_event_line(track[tid], kind, f, e) for f, tid, kind, e in events]
@@ -249,6 +291,9 @@ def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA 
     if unsure:
         text += " Some of the motion is hidden from view."
     question = rng.choice(QUESTIONS["summary"])
-    claims = {"count": count, "subjects": [{"track_id": t.track_id, "colour": t.colour, "shape": t.category} for t in clip.tracks],
-              "events": [[tid, kind, f] for f, tid, kind, _ in events]}
+    claims = {
+        "count": count,
+        "subjects": [{"track_id": t.track_id, "colour": t.colour, "shape": t.category} for t in clip.tracks],
+        "events": [[tid, kind, f] for f, tid, kind, _ in events],
+    }
     return QA("summary", question, text, claims)

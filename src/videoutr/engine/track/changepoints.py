@@ -30,8 +30,10 @@ class LineRuns:
         xy = np.asarray(xy, dtype=np.float64).reshape(len(t), -1)
         self.t0 = float(t.mean()) if len(t) else 0.0
         t = t - self.t0  # centred: the sums stay well conditioned
-        self._sums = [np.concatenate([np.zeros((1,) + v.shape[1:]), np.cumsum(v, axis=0)])
-                      for v in (np.ones_like(t), t, t * t, xy, xy * xy, xy * t[:, None])]
+        self._sums = [
+            np.concatenate([np.zeros((1,) + v.shape[1:]), np.cumsum(v, axis=0)])
+            for v in (np.ones_like(t), t, t * t, xy, xy * xy, xy * t[:, None])
+        ]
 
     def _runs(self, i, j) -> list[np.ndarray]:
         return [s[j + 1] - s[i] for s in self._sums]
@@ -76,7 +78,7 @@ def linear_pieces(costs: np.ndarray, penalty: float, min_points: int = 2) -> lis
     best = [0.0] + [math.inf] * n  # best[k]: points 0..k-1 segmented
     start = [0] * (n + 1)
     for end in range(min_points - 1, n):
-        totals = [b + c for b, c in zip(best[:end - min_points + 2], columns[end])]
+        totals = [b + c for b, c in zip(best[: end - min_points + 2], columns[end])]
         k = totals.index(min(totals))
         best[end + 1], start[end + 1] = totals[k] + penalty, k
     pieces = []

@@ -31,14 +31,19 @@ def direction_names(steps: np.ndarray) -> list[str]:
     return [_DIRECTIONS[k] for k in (np.rint(angles / 45.0).astype(np.int64) % 8).tolist()]
 
 
-def step_labels(path: np.ndarray, times: np.ndarray, still_speed: float) -> tuple[list[tuple[str, str | None]], np.ndarray]:
+def step_labels(
+    path: np.ndarray, times: np.ndarray, still_speed: float
+) -> tuple[list[tuple[str, str | None]], np.ndarray]:
     """(state, direction) and speed of every step between consecutive points of a (smoothed) path.
     A lone step one compass point off the moving run beside it, with the same run or a standstill
     on its other side, is that run's: it joins two pieces of the path whose lines the noise set a
     little apart (a real one-step turn and back, or a turn just before a stop, is a quarter turn or more)."""
     steps = np.diff(path, axis=0)
     speeds = np.hypot(steps[:, 0], steps[:, 1]) / np.maximum(np.diff(times), 1e-6)
-    labels = [("moving", d) if v > still_speed else ("stationary", None) for v, d in zip(speeds.tolist(), direction_names(steps))]
+    labels = [
+        ("moving", d) if v > still_speed else ("stationary", None)
+        for v, d in zip(speeds.tolist(), direction_names(steps))
+    ]
     for i in range(1, len(labels) - 1):
         before, lone, after = labels[i - 1], labels[i], labels[i + 1]
         if lone[0] != "moving" or before == lone or after == lone:
@@ -86,8 +91,15 @@ def _observed(traj: Trajectory, clean: np.ndarray, start: int, end: int) -> floa
     return round(sum(inside) / len(inside), 4) if inside else 0.0  # as np.mean: the count over the length
 
 
-def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: TrackConfig, frame_size: tuple[int, int],
-                   clean: np.ndarray | None = None, camera: dict[int, np.ndarray] | None = None) -> None:
+def describe_track(
+    traj: Trajectory,
+    frame_idx: list[int],
+    fps: float,
+    cfg: TrackConfig,
+    frame_size: tuple[int, int],
+    clean: np.ndarray | None = None,
+    camera: dict[int, np.ndarray] | None = None,
+) -> None:
     """Fill `traj.segments`, `traj.events` (in frame order) and `traj.turns_sure`, in place, for a
     track in (width, height) frames (`clean`: the track's `clean_mask`, if known). Its turns are
     stable when their count is the same with a cut 3x cheaper and 3x dearer (`TURNS_CHECK`): only
@@ -101,8 +113,11 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     labels, speeds = step_labels(path.smooth(pieces), path.times, cfg.still_speed)
     traj.segments = segments_of(traj, labels, speeds)
     whole = bool(traj.points) and traj.first_frame == frame_idx[0] and traj.last_frame == frame_idx[-1]
-    stable = all(other == pieces or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
-                 for other in (path.pieces(scale) for scale in TURNS_CHECK))
+    stable = all(
+        other == pieces
+        or count_turns(step_labels(path.smooth(other), path.times, cfg.still_speed)[0]) == count_turns(labels)
+        for other in (path.pieces(scale) for scale in TURNS_CHECK)
+    )
     traj.turns_sure = whole and stable
     traj.observed = round(float(clean.mean()), 4) if len(clean) else 0.0
     for seg in traj.segments:
@@ -115,12 +130,24 @@ def describe_track(traj: Trajectory, frame_idx: list[int], fps: float, cfg: Trac
     for prev, seg in zip(traj.segments, traj.segments[1:]):
         kind = {"stationary": "start", "moving": "stop" if seg.state == "stationary" else "turn"}[prev.state]
         detail = {"direction": seg.direction} if seg.direction else {}
-        detail["sure"] = min(prev.observed, seg.observed) >= SURE_OBSERVED and _held(prev) and _held(seg) and (kind != "turn" or stable)
+        detail["sure"] = (
+            min(prev.observed, seg.observed) >= SURE_OBSERVED
+            and _held(prev)
+            and _held(seg)
+            and (kind != "turn" or stable)
+        )
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = crossing_frame(traj, -1, frame_idx, frame_size)
-        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)}))
+        events.append(
+            Event(
+                "exit",
+                gone,
+                _t(gone, fps),
+                {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)},
+            )
+        )
     traj.events = sorted(events, key=lambda e: e.frame_idx)
 
 
@@ -207,7 +234,9 @@ def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event
     events = []
     for prev, cur in zip(runs, runs[1:]):
         if prev[0] != cur[0]:
-            events.append(Event("colour_change", cur[1], _t(cur[1], fps), {"from": prev[0], "to": cur[0], "sure": True}))
+            events.append(
+                Event("colour_change", cur[1], _t(cur[1], fps), {"from": prev[0], "to": cur[0], "sure": True})
+            )
     return events
 
 

@@ -24,7 +24,9 @@ from videoutr.engine.track.changepoints import LineRuns, linear_pieces
 from videoutr.engine.types import Trajectory
 
 
-def clean_mask(traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01, max_area_frac: float = 1.8) -> np.ndarray:
+def clean_mask(
+    traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01, max_area_frac: float = 1.8
+) -> np.ndarray:
     """Points whose box shows the whole subject: detected, not shrunken, not grown (more than
     `max_area_frac` times the usual area: merged with something beside it), not touching another
     subject (either may hide the other), not cut by the border."""
@@ -48,7 +50,9 @@ def fit_mask(traj: Trajectory, pixel: np.ndarray, clean: np.ndarray, slack_px: f
     boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
     detected = np.array([not p.interpolated for p in traj.points], dtype=bool)
     sides = boxes[:, 2:] - boxes[:, :2]
-    typical = np.sort(sides[clean], axis=0)[(int(clean.sum()) - 1) // 2]  # the lower median: one sort, no np.median overhead
+    typical = np.sort(sides[clean], axis=0)[
+        (int(clean.sum()) - 1) // 2
+    ]  # the lower median: one sort, no np.median overhead
     whole = (sides >= typical - slack_px * pixel).all(axis=1)
     merged = (sides > 1.5 * typical + slack_px * pixel).any(axis=1)  # one box around it and something beside it
     return clean | (detected & whole & ~merged)
@@ -69,8 +73,14 @@ class CentrePath:
     """The path of one track in (width, height) frames, cut into pieces at `scale` x the penalty
     (`camera`: each frame's 2 x 3 map of its pixels to the scene's, None for a static camera)."""
 
-    def __init__(self, traj: Trajectory, cfg: TrackConfig, frame_size: tuple[int, int], clean: np.ndarray | None = None,
-                 camera: dict[int, np.ndarray] | None = None) -> None:
+    def __init__(
+        self,
+        traj: Trajectory,
+        cfg: TrackConfig,
+        frame_size: tuple[int, int],
+        clean: np.ndarray | None = None,
+        camera: dict[int, np.ndarray] | None = None,
+    ) -> None:
         self.pixel = 1.0 / np.maximum(np.array(frame_size, dtype=np.float64), 1.0)  # one pixel, normalised (x, y)
         self.times = np.array([p.time_s for p in traj.points], dtype=np.float64)
         self.raw = np.array([p.centre for p in traj.points], dtype=np.float64).reshape(-1, 2) / self.pixel

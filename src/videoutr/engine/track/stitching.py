@@ -32,7 +32,9 @@ def _colour(points: list[TrackPoint]) -> str | None:
     return max(set(names), key=names.count) if names else None
 
 
-def link_cost(a: list[TrackPoint], b: list[TrackPoint], position: dict[int, int], max_gap: int, max_dist: float) -> float | None:
+def link_cost(
+    a: list[TrackPoint], b: list[TrackPoint], position: dict[int, int], max_gap: int, max_dist: float
+) -> float | None:
     """Distance between `b`'s start and `a`'s extrapolated end, or None when `b` cannot continue `a`."""
     last, first = a[-1], b[0]
     gap = position[first.frame_idx] - position[last.frame_idx]
@@ -48,7 +50,9 @@ def link_cost(a: list[TrackPoint], b: list[TrackPoint], position: dict[int, int]
     return None
 
 
-def stitch_tracklets(tracklets: list[list[TrackPoint]], frame_idx: list[int], max_gap: int, max_dist: float) -> list[list[TrackPoint]]:
+def stitch_tracklets(
+    tracklets: list[list[TrackPoint]], frame_idx: list[int], max_gap: int, max_dist: float
+) -> list[list[TrackPoint]]:
     """Join tracklets into chains (each a list of points in frame order)."""
     position = {f: i for i, f in enumerate(frame_idx)}
     links = []

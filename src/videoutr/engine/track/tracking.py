@@ -38,14 +38,22 @@ def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, l
         return {}
     scale = np.array([width, height, width, height], dtype=np.float64)
     boxes = np.round(np.clip(np.concatenate([d.xyxy for d in per_frame])[rows] / scale, 0.0, 1.0), 4).tolist()
-    conf = np.concatenate([d.confidence if d.confidence is not None else np.ones(len(d)) for d in per_frame])[rows].tolist()
+    conf = np.concatenate([d.confidence if d.confidence is not None else np.ones(len(d)) for d in per_frame])[
+        rows
+    ].tolist()
     frames = np.repeat(frame_idx, [len(d) for d in per_frame])[rows].tolist()
     none = [None] * len(rows)
-    attrs = [[None if v is None else str(v) for v in column(per_frame, a)[rows].tolist()]
-             if any(a in d.data for d in per_frame) else none for a in _ATTRS]
+    attrs = [
+        [None if v is None else str(v) for v in column(per_frame, a)[rows].tolist()]
+        if any(a in d.data for d in per_frame)
+        else none
+        for a in _ATTRS
+    ]
     points: dict[int, list[TrackPoint]] = {}
     for tid, frame, box, c, *named in zip(tids[rows].tolist(), frames, boxes, conf, *attrs):
-        points.setdefault(tid, []).append(TrackPoint(frame, round(frame / fps, 4), tuple(box), round(c, 4), False, *named))
+        points.setdefault(tid, []).append(
+            TrackPoint(frame, round(frame / fps, 4), tuple(box), round(c, 4), False, *named)
+        )
     return points
 
 
@@ -61,8 +69,19 @@ def interpolate_gaps(points: list[TrackPoint], frame_idx: list[int], max_gap: in
                 box = tuple(round((1 - w) * p + w * q, 4) for p, q in zip(prev.box_norm, nxt.box_norm))
                 conf = round(min(prev.confidence, nxt.confidence) * 0.5, 4)
                 f = frame_idx[j]
-                out.append(TrackPoint(f, round(prev.time_s + (nxt.time_s - prev.time_s) * w, 4), box, conf, True,
-                                      prev.colour, prev.shape, prev.location, prev.size))
+                out.append(
+                    TrackPoint(
+                        f,
+                        round(prev.time_s + (nxt.time_s - prev.time_s) * w, 4),
+                        box,
+                        conf,
+                        True,
+                        prev.colour,
+                        prev.shape,
+                        prev.location,
+                        prev.size,
+                    )
+                )
         out.append(nxt)
     return out
 
@@ -78,7 +97,11 @@ def filter_track(points: list[TrackPoint], cfg: TrackConfig, frame_idx: list[int
     if float(np.mean([p.confidence for p in points])) < cfg.min_mean_conf:
         return "too_unsure"
     if frame_idx and points[0].frame_idx > frame_idx[0] and points[-1].frame_idx < frame_idx[-1]:
-        if not _touches_border(points[0], 0.02) and not _touches_border(points[-1], 0.02) and len(points) * 2 < len(frame_idx):
+        if (
+            not _touches_border(points[0], 0.02)
+            and not _touches_border(points[-1], 0.02)
+            and len(points) * 2 < len(frame_idx)
+        ):
             return "fragment"
     return None
 
@@ -88,8 +111,9 @@ def _majority(values: list[str | None]) -> str:
     return counts.most_common(1)[0][0] if counts else "object"
 
 
-def uncertain_frames(per_frame: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]],
-                     part_colours: bool = True) -> list[int]:
+def uncertain_frames(
+    per_frame: list[sv.Detections], frame_idx: list[int], kept: list[list[TrackPoint]], part_colours: bool = True
+) -> list[int]:
     """Frames where some detection is not explained by a kept track: it is not one of their boxes
     and, if it has a colour that a subject's parts share (`part_colours`: flat-coloured subjects),
     no kept subject of that colour is in the frame (then it is a piece of that subject, not
@@ -152,7 +176,10 @@ class ClipDetections:
 def tracklets_of(clips: list[ClipDetections], cfg: TrackConfig) -> list[list[list[TrackPoint]]]:
     """Each clip's tracklets (points in frame order, by tracker id): ByteTrack per group of each
     clip, all clips of one frame rate in one pass over lanes (see `lanes.py`)."""
-    lanes = [lanes_of(c.per_frame, partition_field(c.per_frame, cfg.partition, c.partition), c.width, c.height) for c in clips]
+    lanes = [
+        lanes_of(c.per_frame, partition_field(c.per_frame, cfg.partition, c.partition), c.width, c.height)
+        for c in clips
+    ]
     tracked: list[list] = [[] for _ in clips]
     for rate in sorted({c.step_fps for c in clips}):
         same = [j for j, c in enumerate(clips) if c.step_fps == rate]
@@ -161,7 +188,9 @@ def tracklets_of(clips: list[ClipDetections], cfg: TrackConfig) -> list[list[lis
     out = []
     for clip, clip_lanes, result in zip(clips, lanes, tracked):
         backfill_young_frames(clip_lanes, result, depth=max(1, cfg.min_consecutive))
-        points = collect_points(clip.per_frame, row_ids(clip.per_frame, result), clip.frame_idx, clip.fps, clip.width, clip.height)
+        points = collect_points(
+            clip.per_frame, row_ids(clip.per_frame, result), clip.frame_idx, clip.fps, clip.width, clip.height
+        )
         out.append([pts for _, pts in sorted(points.items())])
     return out
 
@@ -173,11 +202,21 @@ def track_clips(clips: list[ClipDetections], cfg: TrackConfig) -> list[ClipTraje
 
 
 def track_clip(
-    per_frame, frame_idx, fps, width, height, cfg: TrackConfig, video_id: str, video: str, num_frames: int = 0,
+    per_frame,
+    frame_idx,
+    fps,
+    width,
+    height,
+    cfg: TrackConfig,
+    video_id: str,
+    video: str,
+    num_frames: int = 0,
     partition: str | None = None,
 ) -> ClipTrajectories:
     """`track_clips` of one clip."""
-    return track_clips([ClipDetections(per_frame, frame_idx, fps, width, height, video_id, video, num_frames, partition)], cfg)[0]
+    return track_clips(
+        [ClipDetections(per_frame, frame_idx, fps, width, height, video_id, video, num_frames, partition)], cfg
+    )[0]
 
 
 def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg: TrackConfig) -> ClipTrajectories:
@@ -187,7 +226,9 @@ def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg
     frame_idx, fps = clip.frame_idx, clip.fps
     step_s = (frame_idx[-1] - frame_idx[0]) / fps / max(1, len(frame_idx) - 1) if len(frame_idx) > 1 else 1.0
     max_gap = max(1, int(round(cfg.stitch_gap_s / max(step_s, 1e-9))))
-    chains = stitch_tracklets(sorted(tracklets, key=lambda t: (t[0].frame_idx, t[0].box_norm)), frame_idx, max_gap, cfg.stitch_dist)
+    chains = stitch_tracklets(
+        sorted(tracklets, key=lambda t: (t[0].frame_idx, t[0].box_norm)), frame_idx, max_gap, cfg.stitch_dist
+    )
     dropped: Counter[str] = Counter()
     kept: list[list[TrackPoint]] = []
     for points in chains:
@@ -200,11 +241,24 @@ def trajectories_of(clip: ClipDetections, tracklets: list[list[TrackPoint]], cfg
     mark_contacts(kept)
     uncertain = uncertain_frames(clip.per_frame, frame_idx, kept, clip.part_colours)
     camera = None if clip.camera is None else dict(zip(frame_idx, clip.camera))
-    tracks = [_trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height), camera, clip.part_colours)
-              for new_id, points in enumerate(kept, start=1)]
+    tracks = [
+        _trajectory(new_id, points, frame_idx, fps, cfg, (clip.width, clip.height), camera, clip.part_colours)
+        for new_id, points in enumerate(kept, start=1)
+    ]
     recorded = None if clip.camera is None else np.round(clip.camera.reshape(len(frame_idx), 6), 4).tolist()
-    return ClipTrajectories(clip.video_id, clip.video, fps, clip.num_frames or (frame_idx[-1] + 1), clip.width, clip.height,
-                            list(frame_idx), tracks, dict(sorted(dropped.items())), uncertain, recorded)
+    return ClipTrajectories(
+        clip.video_id,
+        clip.video,
+        fps,
+        clip.num_frames or (frame_idx[-1] + 1),
+        clip.width,
+        clip.height,
+        list(frame_idx),
+        tracks,
+        dict(sorted(dropped.items())),
+        uncertain,
+        recorded,
+    )
 
 
 def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
@@ -219,23 +273,42 @@ def mark_contacts(tracks: list[list[TrackPoint]], margin: float = 0.02) -> None:
             continue
         for a in group:
             x1, y1, x2, y2 = a.box_norm
-            a.contact = any(b is not a and b.box_norm[0] < x2 + margin and x1 - margin < b.box_norm[2]
-                            and b.box_norm[1] < y2 + margin and y1 - margin < b.box_norm[3] for b in group)
+            a.contact = any(
+                b is not a
+                and b.box_norm[0] < x2 + margin
+                and x1 - margin < b.box_norm[2]
+                and b.box_norm[1] < y2 + margin
+                and y1 - margin < b.box_norm[3]
+                for b in group
+            )
 
 
 MIN_SHAPE_VOTES = 3  # clean points needed to name a subject's shape; else it is an "object"
 
 
-def _trajectory(track_id: int, points: list[TrackPoint], frame_idx, fps, cfg: TrackConfig,
-                frame_size: tuple[int, int], camera: dict[int, np.ndarray] | None = None, part_colours: bool = True) -> Trajectory:
+def _trajectory(
+    track_id: int,
+    points: list[TrackPoint],
+    frame_idx,
+    fps,
+    cfg: TrackConfig,
+    frame_size: tuple[int, int],
+    camera: dict[int, np.ndarray] | None = None,
+    part_colours: bool = True,
+) -> Trajectory:
     """Per-track attributes; shape and size are voted by clean points only (hidden or cut-off
     views mislead), and a subject with too few clean views is just an "object". Without
     `part_colours` (a detector naming textured subjects by their dominant colour), so is the colour,
     for the whole track: its flickers between views are no colour change."""
     from videoutr.engine.track.path import clean_mask
 
-    traj = Trajectory(track_id, "object", points, colour=_majority([p.colour for p in points]),
-                      mean_confidence=round(float(np.mean([p.confidence for p in points])), 4))
+    traj = Trajectory(
+        track_id,
+        "object",
+        points,
+        colour=_majority([p.colour for p in points]),
+        mean_confidence=round(float(np.mean([p.confidence for p in points])), 4),
+    )
     mask = clean_mask(traj)
     clean = [p for p, ok in zip(points, mask) if ok]
     if not part_colours:  # a textured subject's colour is voted over its whole views and holds for the track

@@ -34,8 +34,14 @@ def cut_at_stops(text: str, until: list[str] | str | None) -> str:
 class VideoutrLmmsCore:
     """Load a videoutr/HF video MLLM once; answer generation and log-likelihood requests."""
 
-    def __init__(self, pretrained: str, device: str = "cpu", dtype: str = "auto", frames: int | None = None,
-                 max_new_tokens: int = 64) -> None:
+    def __init__(
+        self,
+        pretrained: str,
+        device: str = "cpu",
+        dtype: str = "auto",
+        frames: int | None = None,
+        max_new_tokens: int = 64,
+    ) -> None:
         from videoutr.models.load import frame_policy, load_video_model
 
         self.model, self.processor = load_video_model(pretrained, dtype=dtype, device=device)
@@ -52,8 +58,13 @@ class VideoutrLmmsCore:
         from videoutr.eval.scoring import generate_answer
 
         gen_kwargs = dict(gen_kwargs or {})
-        text = generate_answer(self.model, self.processor, context, self.frames(visuals),
-                               int(gen_kwargs.get("max_new_tokens", self.max_new_tokens)))
+        text = generate_answer(
+            self.model,
+            self.processor,
+            context,
+            self.frames(visuals),
+            int(gen_kwargs.get("max_new_tokens", self.max_new_tokens)),
+        )
         return cut_at_stops(text, gen_kwargs.get("until"))
 
     def loglikelihood(self, context: str, continuation: str, visuals) -> tuple[float, bool]:

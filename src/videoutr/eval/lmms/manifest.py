@@ -7,5 +7,8 @@ def manifests():
     """The lmms-eval model manifest of the videoutr model class."""
     from lmms_eval.models.registry_v2 import ModelManifest
 
-    return [ModelManifest(model_id="videoutr", simple_class_path="videoutr.eval.lmms.model.VideoutrLMM",
-                          aliases=("videoutr_hf",))]
+    return [
+        ModelManifest(
+            model_id="videoutr", simple_class_path="videoutr.eval.lmms.model.VideoutrLMM", aliases=("videoutr_hf",)
+        )
+    ]

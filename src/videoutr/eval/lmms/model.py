@@ -1,6 +1,6 @@
 """The lmms-eval model class `videoutr` (imported by lmms-eval only; needs the `lmms` extra).
 
-    python -m lmms_eval --model videoutr --model_args pretrained=DIR,frames=8,device=cpu --tasks ...
+python -m lmms_eval --model videoutr --model_args pretrained=DIR,frames=8,device=cpu --tasks ...
 """
 
 from __future__ import annotations
@@ -28,11 +28,20 @@ class VideoutrLMM(lmms):
 
     is_simple = True
 
-    def __init__(self, pretrained: str, device: str = "cpu", dtype: str = "auto", frames=None,
-                 max_new_tokens: int = 64, batch_size=1, **kwargs) -> None:
+    def __init__(
+        self,
+        pretrained: str,
+        device: str = "cpu",
+        dtype: str = "auto",
+        frames=None,
+        max_new_tokens: int = 64,
+        batch_size=1,
+        **kwargs,
+    ) -> None:
         super().__init__()
-        self.core = VideoutrLmmsCore(pretrained, device=device, dtype=dtype, frames=frames,
-                                     max_new_tokens=max_new_tokens)
+        self.core = VideoutrLmmsCore(
+            pretrained, device=device, dtype=dtype, frames=frames, max_new_tokens=max_new_tokens
+        )
 
     def _doc(self, doc_id, task, split):
         return self.task_dict[task][split][doc_id]

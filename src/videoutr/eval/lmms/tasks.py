@@ -93,8 +93,9 @@ metadata:
 """
 
 
-def write_task(out_dir: str | Path, name: str, bench: str | Path, video_root: str | Path, kind: str = "mcq",
-               absolute: bool = True) -> list[Path]:
+def write_task(
+    out_dir: str | Path, name: str, bench: str | Path, video_root: str | Path, kind: str = "mcq", absolute: bool = True
+) -> list[Path]:
     """Write the task folder `out_dir/name`; returns the YAML files written."""
     if kind not in KINDS:
         raise ConfigError(f"task kind {kind!r}: choose from {', '.join(KINDS)}")
@@ -104,7 +105,9 @@ def write_task(out_dir: str | Path, name: str, bench: str | Path, video_root: st
     bench_s = str(Path(bench).resolve()) if absolute else str(bench)
     root_s = str(Path(video_root).resolve()) if absolute else str(video_root)
     atomic_write_text(folder / "utils.py", _UTILS.format(root=root_s))
-    shown = Path(out_dir).resolve() if absolute else '"$(python -c \'import videoutr.eval.lmms as m; print(m.TASKS_DIR)\')"'
+    shown = (
+        Path(out_dir).resolve() if absolute else "\"$(python -c 'import videoutr.eval.lmms as m; print(m.TASKS_DIR)')\""
+    )
     head = dict(folder=shown, bench=bench_s)
     written = []
     if kind == "mcq":
