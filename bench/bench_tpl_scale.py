@@ -9,7 +9,7 @@ Three measurements, each printed as one line with the device:
    Presets: `tiny` (the test model, 8 frames), `ov-geometry` (LLaVA-OneVision's input geometry:
    384 px, 196 tokens per frame, 32 frames; a 2-layer vision tower and LM), `ov-0.5b` (the released
    0.5B architecture, random init, 32 frames: a GPU figure).
-2. workers: `videoutr tpl --executor ray` samples/s with 1 and 2 model workers on the same clips
+2. workers: `videoutr tpl score --executor ray` samples/s with 1 and 2 model workers on the same clips
    (local Ray cluster started once, outside the timing).
 3. memory: peak RSS of `videoutr tpl` while it scores the first batches of a generated JSONL of
    1 M records (on 4 short clips), beside the same for 10 k records: bounded by the chunk, not
@@ -178,6 +178,7 @@ def _scoring_peak(model_dir: Path, root: Path, records: int, chunk: int, batches
     cmd = [
         str(Path(sys.executable).parent / "videoutr"),
         "tpl",
+        "score",
         "--model",
         str(model_dir),
         "--data",

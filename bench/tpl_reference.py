@@ -9,7 +9,7 @@ header and its `<|im_end|>` (included).
 
     videoutr world --out W --num-videos 6 --seed 4
     videoutr model init --out M                      # or the tiny base: src/videoutr/assets/tiny_base
-    videoutr tpl --model M --data W/captions.json --video-root W --out W/tpl.jsonl [--batch-size 3]
+    videoutr tpl score --model M --data W/captions.json --video-root W --out W/tpl.jsonl [--batch-size 3]
     python bench/tpl_reference.py --model M --data W/captions.json --video-root W --scores W/tpl.jsonl
 
 Prints both perplexities per sample, flags a relative difference above `--tol` (default 1e-3) or
