@@ -2,7 +2,7 @@
 
 from videoutr.eval.lmms import task_utils as _t
 
-VIDEO_ROOT = "data/msrvtt_qa/videos"
+VIDEO_ROOT = 'data/msrvtt_qa/videos'
 
 
 def doc_to_visual(doc):

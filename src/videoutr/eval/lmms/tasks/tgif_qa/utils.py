@@ -2,7 +2,7 @@
 
 from videoutr.eval.lmms import task_utils as _t
 
-VIDEO_ROOT = "data/tgif_qa/gifs"
+VIDEO_ROOT = 'data/tgif_qa/gifs'
 
 
 def doc_to_visual(doc):

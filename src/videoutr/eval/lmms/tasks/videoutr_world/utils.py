@@ -2,7 +2,7 @@
 
 from videoutr.eval.lmms import task_utils as _t
 
-VIDEO_ROOT = "data/world"
+VIDEO_ROOT = 'data/world'
 
 
 def doc_to_visual(doc):
