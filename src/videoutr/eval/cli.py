@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -137,45 +138,15 @@ def eval_command(
     _run(defaults={}, **locals())
 
 
-@eval_app.command("probe")
-def probe_command(
-    overrides: Overrides = None,
-    config: ConfigFile = None,
-    model: Model = None,
-    bench: Bench = None,
-    out: Out = None,
-    video_root: VideoRoot = None,
-    fmt: Format = None,
-    method: Method = None,
-    conditions: Conditions = None,
-    key_frame: KeyFrame = None,
-    frames: Frames = None,
-    ll_target: LlTarget = None,
-    ll_norm: LlNorm = None,
-    max_new_tokens: MaxNewTokens = None,
-    limit: Limit = None,
-    judge: Judge = None,
-    device: Device = None,
-    dtype: Dtype = None,
-    seed: Seed = None,
-    allow_outside_root: AllowOutsideRoot = None,
-    fps: Fps = None,
-    min_frames: MinFrames = None,
-    max_frames: MaxFrames = None,
-    min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None,
-    total_pixels: TotalPixels = None,
-    system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
-    executor: Executor = None,
-    workers: Workers = None,
-    ray_address: RayAddress = None,
-    gpus_per_worker: GpusPerWorker = None,
-    attn_implementation: AttnImplementation = None,
-    batch_size: BatchSize = None,
-) -> None:
+def _probe(**params) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
-    _run(defaults={"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, **locals())
+    _run(defaults={"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, **params)
+
+
+# `eval probe` takes exactly the options of `eval run` (its own defaults differ): one signature serves both
+probe_command = eval_app.command("probe")(
+    functools.update_wrapper(_probe, eval_command, assigned=("__module__", "__annotations__"), updated=())
+)
 
 
 @eval_app.command("lmms-tasks")
