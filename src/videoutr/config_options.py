@@ -10,9 +10,11 @@ default to None, so only the ones typed win). Every problem of every layer is re
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+T = TypeVar("T")
 
 ConfigFile = Annotated[
     Path | None,
@@ -32,3 +34,12 @@ Overrides = Annotated[
 def typed(**flags) -> dict:
     """A command's flags as config values: paths as text; None (a flag not typed) is skipped by `load_config`."""
     return {key: str(value) if isinstance(value, Path) else value for key, value in flags.items()}
+
+
+def command_settings(cls: type[T], command: str, config: Path | None, overrides: list[str] | None, **flags) -> T:
+    """`cls` (a command's settings dataclass, with an optional `problems()`) from its defaults, `--config`,
+    the `a.b=value` overrides and the typed `flags`; every problem raised at once, named after `command`."""
+    from videoutr.schema import load_config
+
+    check = getattr(cls, "problems", None)
+    return load_config(cls, config, overrides or [], name=f"{command} config", values=typed(**flags), check=check)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+
+from videoutr.config_options import ConfigFile, Overrides, command_settings
 
 base_app = typer.Typer(
     help="The base checkpoint the demo's arms fine-tune from: build it, probe it.", no_args_is_help=True
@@ -57,19 +60,32 @@ def build_command(
     typer.echo(f"  {out}")
 
 
+@dataclass
+class ProbeSettings:
+    """What `videoutr base probe` asks (keys of its --config and a.b=value)."""
+
+    model: str | None = None  # checkpoint folder (None: the committed base)
+    videos: int = 60  # held-out frames to ask about
+
+
 @base_app.command("probe")
 def probe_command(
+    overrides: Overrides = None,
+    config: ConfigFile = None,
     model: Path = typer.Option(None, "--model", help="Checkpoint folder (default: the committed base)."),
-    videos: int = typer.Option(60, "--videos", help="Held-out frames to ask about."),
+    videos: int = typer.Option(None, "--videos", help="Held-out frames to ask about (default 60)."),
 ) -> None:
-    """Accuracy per still-question kind (count, shape, colour, place) and the 3x3 cell test, as JSON."""
+    """Accuracy per still-question kind (count, shape, colour, place) and the 3x3 cell test, as JSON.
+
+    Example: videoutr base probe --model runs/base videos=200"""
     from videoutr.base.build import BUILTIN
     from videoutr.base.probe import probe_base
     from videoutr.checks import Checks
 
+    cfg = command_settings(ProbeSettings, "base probe", config, overrides, model=model, videos=videos)
     checks = Checks("base probe")
-    if model is not None:
-        checks.model("--model", str(model))
-    checks.at_least("--videos", videos, 1)
+    if cfg.model is not None:
+        checks.model("--model", cfg.model)
+    checks.at_least("--videos", cfg.videos, 1)
     checks.done()
-    typer.echo(json.dumps(probe_base(model or BUILTIN, videos), indent=1))
+    typer.echo(json.dumps(probe_base(Path(cfg.model) if cfg.model else BUILTIN, cfg.videos), indent=1))

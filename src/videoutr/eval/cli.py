@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -149,16 +150,44 @@ probe_command = eval_app.command("probe")(
 )
 
 
+@dataclass
+class LmmsTasksSettings:
+    """The lmms-eval task `videoutr eval lmms-tasks` writes (keys of its --config and a.b=value)."""
+
+    out: str  # folder to write the task folder into (lmms-eval's --include_path)
+    name: str  # task name (letters, digits, underscores)
+    bench: str  # local benchmark JSON
+    video_root: str  # folder the videos are relative to
+    kind: str = "mcq"  # mcq (generation + option log-likelihood tasks) | open (EM / F1)
+
+
 @eval_app.command("lmms-tasks")
 def lmms_tasks_command(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
-    name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),
-    bench: Path = typer.Option(..., "--bench", "-b", help="Local benchmark JSON."),
-    video_root: Path = typer.Option(..., "--video-root", help="Folder the videos are relative to."),
-    kind: str = typer.Option("mcq", help="mcq (generation + option log-likelihood tasks) | open (EM / F1)"),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Folder to write the task folder into (--include_path; required)."
+    ),
+    name: str = typer.Option(None, "--name", help="Task name (letters, digits, underscores; required)."),
+    bench: Path = typer.Option(None, "--bench", "-b", help="Local benchmark JSON (required)."),
+    video_root: Path = typer.Option(None, "--video-root", help="Folder the videos are relative to (required)."),
+    kind: str = typer.Option(None, help="mcq (default: generation + option log-likelihood tasks) | open (EM / F1)"),
 ) -> None:
-    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`."""
+    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`.
+
+    Example: videoutr eval lmms-tasks --out tasks --name world --bench runs/world/bench.json --video-root runs/world"""
     from videoutr.eval.lmms.tasks import write_task
 
-    for path in write_task(out, name, bench, video_root, kind):
+    cfg = command_settings(
+        LmmsTasksSettings,
+        "eval lmms-tasks",
+        config,
+        overrides,
+        out=out,
+        name=name,
+        bench=bench,
+        video_root=video_root,
+        kind=kind,
+    )
+    for path in write_task(Path(cfg.out), cfg.name, Path(cfg.bench), Path(cfg.video_root), cfg.kind):
         typer.echo(str(path))

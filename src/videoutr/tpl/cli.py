@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings, typed
 from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
 from videoutr.models.options import (
     ChatTemplate,
@@ -97,20 +97,40 @@ def tpl_command(
     raise_if_failed(summary["n_errors"], summary["n_scored"] + summary["n_errors"], "samples", f"{out}.errors.jsonl")
 
 
+@dataclass
+class FilterSettings:
+    """What `videoutr tpl filter` keeps (keys of its --config and a.b=value)."""
+
+    scores: str  # scores JSONL written by `videoutr tpl score`
+    data: str  # the LLaVA data that was scored
+    out: str  # filtered LLaVA data (.json list or .jsonl)
+    min_tpl: float | None = None  # keep samples with TPL >= this
+    top_fraction: float | None = None  # keep this fraction (0-1] with the highest TPL
+    per_subset: bool = False  # apply top_fraction within each subset
+
+
 @tpl_app.command("filter")
 def filter_command(
-    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl score`."),
-    data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
-    out: Path = typer.Option(..., "--out", help="Filtered LLaVA data (.json list or .jsonl)."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    scores: Path = typer.Option(None, "--scores", help="Scores JSONL written by `videoutr tpl score` (required)."),
+    data: Path = typer.Option(None, "--data", help="The LLaVA data that was scored (required)."),
+    out: Path = typer.Option(None, "--out", help="Filtered LLaVA data (.json list or .jsonl; required)."),
     min_tpl: float = typer.Option(None, "--min-tpl", help="Keep samples with TPL >= this."),
     top_fraction: float = typer.Option(None, "--top-fraction", help="Keep this fraction (0-1] with the highest TPL."),
-    per_subset: bool = typer.Option(False, "--per-subset", help="Apply --top-fraction within each subset."),
+    per_subset: bool = typer.Option(None, "--per-subset", help="Apply --top-fraction within each subset."),
 ) -> None:
-    """Keep the high-TPL samples (the paper's TPL-based data selection); LLaVA records unchanged."""
+    """Keep the high-TPL samples (the paper's TPL-based data selection); LLaVA records unchanged.
+
+    Example: videoutr tpl filter --scores runs/tpl.jsonl --data runs/utr/utr.json --out kept.json top_fraction=0.5"""
+    flags = {key: value for key, value in locals().items() if key not in ("config", "overrides")}
+    cfg = command_settings(FilterSettings, "tpl filter", config, overrides, **flags)
     from videoutr.tpl.filter import filter_by_tpl
 
-    result = filter_by_tpl(scores, data, out, min_tpl=min_tpl, top_fraction=top_fraction, per_subset=per_subset)
-    typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {out}")
+    result = filter_by_tpl(
+        cfg.scores, cfg.data, cfg.out, min_tpl=cfg.min_tpl, top_fraction=cfg.top_fraction, per_subset=cfg.per_subset
+    )
+    typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {cfg.out}")
     for reason, count in result.reasons.most_common():
         typer.echo(f"  dropped {count}: {reason}")
 
