@@ -37,27 +37,6 @@ from bench_tpl import make_items
 from bench_train import build_model, device_name
 
 
-def _build(preset: str, out: Path) -> Path:
-    if preset != "ov-geometry":
-        return build_model(preset, out)
-    from videoutr.models.tiny import TinyConfig, init_tiny_model
-
-    cfg = TinyConfig(
-        image_size=384,
-        patch_size=14,
-        vision_hidden=64,
-        vision_layers=2,
-        vision_heads=2,
-        text_hidden=128,
-        text_layers=2,
-        text_heads=4,
-        text_kv_heads=2,
-        num_frames=32,
-        max_positions=32768,
-    )
-    return init_tiny_model(out, preset=cfg, seed=0)
-
-
 def _time(fn, repeats: int) -> float:
     fn()  # warm-up
     times = []
@@ -91,7 +70,7 @@ def floor(args) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         model, processor = load_video_model(
-            _build(args.preset, Path(tmp) / "model"), dtype=args.dtype, device=args.device
+            build_model(args.preset, Path(tmp) / "model"), dtype=args.dtype, device=args.device
         )
         print(f"device: {device_name(args.device)}  preset={args.preset} frames={args.frames}")
         for per_video in args.per_video:

@@ -16,7 +16,7 @@ model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.",
 class InitSettings:
     """What `videoutr model init` builds (keys of its --config and a.b=value)."""
 
-    preset: str = "tiny"  # model shape: tiny or small
+    preset: str = "tiny"  # model shape: a name of videoutr.models.tiny.PRESETS
     seed: int = 0  # random-init seed
     corpus: str | None = None  # extra text (one sample per line) for the tokenizer
 
@@ -25,7 +25,11 @@ class InitSettings:
 def init_command(
     overrides: Overrides = None,
     out: Path = typer.Option(..., "--out", help="Folder to write the checkpoint (HF format) to."),
-    preset: str = typer.Option(None, "--preset", help="Model shape: tiny (default) or small."),
+    preset: str = typer.Option(
+        None,
+        "--preset",
+        help="Model shape: tiny (default), small, or ov-geometry / ov-0.5b (LLaVA-OneVision's frames; GPU).",
+    ),
     seed: int = typer.Option(None, "--seed", help="Random-init seed (default 0)."),
     corpus: Path = typer.Option(None, "--corpus", help="Extra text (one sample per line) for the tokenizer."),
     config: ConfigFile = None,
