@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from videoutr.config_options import ConfigFile, Overrides, command_settings
+from videoutr.executors.options import Executor, GpusPerWorker, RayAddress, Workers
 
 engine_app = typer.Typer(
     help="The UTR data engine: detect, track and query videos; check it against ground truth.",
@@ -60,7 +61,7 @@ def build_config(
 
 @engine_app.command("run")
 def engine_command(
-    overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
+    overrides: Overrides = None,
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
     detector: str = typer.Option(
@@ -72,16 +73,16 @@ def engine_command(
     detector_arg: list[str] = typer.Option(
         [], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."
     ),
-    executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
-    workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
-    ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address; a local cluster when omitted."),
-    gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", help="GPUs of each hf: detector actor (ray)."),
+    executor: Executor = None,
+    workers: Workers = None,
+    ray_address: RayAddress = None,
+    gpus_per_worker: GpusPerWorker = None,
     frames: int = typer.Option(None, "--frames", help="Sample this many frames per video (uniformly)."),
     fps: float = typer.Option(None, "--fps", help="Or sample at this rate; every frame when neither is given."),
     max_frames: int = typer.Option(None, "--max-frames", help="Cap on sampled frames (default 256)."),
     seed: int = typer.Option(None, "--seed", help="Seed of the question generator (default 0)."),
     samples_per_video: int = typer.Option(None, "--samples-per-video", help="Dialogues per video (default 2)."),
-    config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
+    config: ConfigFile = None,
     set_: list[str] = typer.Option([], "--set", hidden=True, help="Deprecated: give a.b=value as an argument."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     shard: str = typer.Option("0/1", "--shard", help="INDEX/COUNT: this run's share of the videos (one per machine)."),
@@ -97,6 +98,9 @@ def engine_command(
     from videoutr.errors import ConfigError, raise_if_failed
     from videoutr.executors import EXECUTORS
 
+    executor = executor or "local"
+    workers = 1 if workers is None else workers
+    gpus_per_worker = gpus_per_worker or 0.0
     checks = Checks("engine run")
     checks.need(videos.is_dir(), "--videos", "an existing folder", str(videos))
     checks.output("--out", out, inputs={"--videos": videos}, folder=True)

@@ -1,5 +1,5 @@
-"""The command-line options that choose where a stage runs (`tpl score`, `eval run`, `eval probe`), declared once:
-`EXECUTION_OPTIONS` for `videoutr.config_options.with_options`."""
+"""The command-line options that choose where a stage runs (`engine run`, `tpl score`, `eval run`,
+`eval probe`), declared once: `EXECUTION_OPTIONS` for `videoutr.config_options.with_options`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ Executor = Annotated[
     typer.Option(
         "--executor",
         help="local (default): this process (or --workers "
-        "processes); ray: Ray Data, decoding in CPU tasks, models in an actor pool.",
+        "processes); ray: Ray Data, decoding in CPU tasks, models (and hf: detectors) in an actor pool.",
     ),
 ]
 Workers = Annotated[
