@@ -89,6 +89,26 @@ def test_engine_rephrase_reads_file_and_overrides(cli, tmp_path, monkeypatch):
     assert made == [("chat", {"max_new_tokens": 30, "device": "cuda"})] and ran == [f"{tmp_path}/utr"]
 
 
+def test_base_build_reads_file_and_overrides_and_passes_recipe_sections(cli, tmp_path, monkeypatch):
+    import videoutr.base.build as build
+    import videoutr.base.probe as probe
+
+    seen = []
+    monkeypatch.setattr(
+        build, "build_base", lambda out, work, overrides, names, start: seen.append((work, overrides, names)) or [{}]
+    )
+    monkeypatch.setattr(probe, "probe_base", lambda out, videos: seen.append(videos) or {"accuracy": {}})
+    config = _yaml(
+        tmp_path / "b.yaml", f"out: {tmp_path}/base\nprobe_videos: 5\nrun:\n  batch_size: 8\n  output_dir: x/y\n"
+    )
+    code, out, err = cli(
+        "base", "build", "--config", config, "optim.lr=1e-3", "data.video_root=[a, b]", "--phases", "cut,mix"
+    )
+    assert code == 0, err
+    recipe = ["data.video_root=[a, b]", "optim.lr=1e-3", "run.batch_size=8", "run.output_dir=x/y"]
+    assert seen == [("runs/base-build", recipe, ("cut", "mix")), 5]
+
+
 @pytest.mark.parametrize(
     "command",
     [("engine", "eval", "--truth", "."), ("engine", "overlay", "--video", "v0", "--to", "x.png")],
@@ -122,6 +142,7 @@ BAD = {
         "per_subset: expected true/false",
     ),
     "base probe": (["base", "probe"], "vidoes=3", "vidoes: unknown key"),
+    "base build": (["base", "build", "--out", "o"], "run=8", "run: expected a mapping"),
     "eval lmms-tasks": (
         ["eval", "lmms-tasks", "--out", "o", "--name", "n", "--bench", "b", "--video-root", "r"],
         "kind.x=1",
