@@ -35,6 +35,7 @@ import torch
 
 from bench_tpl import make_items
 from bench_train import build_model, device_name
+from videoutr.data.llava import Sample
 
 
 def _time(fn, repeats: int) -> float:
@@ -140,19 +141,9 @@ def _scoring_peak(model_dir: Path, root: Path, records: int, chunk: int, batches
     data = root / f"corpus-{records}.jsonl"
     with data.open("w") as handle:
         for i in range(records):
-            handle.write(
-                json.dumps(
-                    {
-                        "id": f"s{i:07d}",
-                        "video": f"v{i % 4}.mp4",
-                        "conversations": [
-                            {"from": "human", "value": "<video>\nWhat happens in the video?"},
-                            {"from": "gpt", "value": f"A square moves from the left to the right, sample {i}."},
-                        ],
-                    }
-                )
-                + "\n"
-            )
+            answer = f"A square moves from the left to the right, sample {i}."
+            sample = Sample.from_qa(f"s{i:07d}", [("What happens in the video?", answer)], video=f"v{i % 4}.mp4")
+            handle.write(json.dumps(sample.to_llava()) + "\n")
     out = root / f"scores-{records}.jsonl"
     cmd = [
         str(Path(sys.executable).parent / "videoutr"),
