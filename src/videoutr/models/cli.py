@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings
 
 model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.", no_args_is_help=True)
 
@@ -37,10 +37,8 @@ def init_command(
     """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
     from videoutr.checks import Checks
     from videoutr.models.tiny import PRESETS, init_tiny_model
-    from videoutr.schema import load_config
 
-    flags = typed(preset=preset, seed=seed, corpus=corpus)
-    settings = load_config(InitSettings, config, overrides or [], name="model init config", values=flags)
+    settings = command_settings(InitSettings, "model init", config, overrides, preset=preset, seed=seed, corpus=corpus)
     preset, seed = settings.preset, settings.seed
     corpus = Path(settings.corpus) if settings.corpus is not None else None
 

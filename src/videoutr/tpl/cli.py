@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, command_settings, flags_of, typed, with_options
+from videoutr.config_options import ConfigFile, Overrides, command_settings, flags_of, with_options
 from videoutr.executors.options import EXECUTION_OPTIONS
 from videoutr.models.options import INPUT_OPTIONS, Device, Dtype, InputOptions, Model, input_flags
 
@@ -58,11 +58,10 @@ def tpl_command(
     Exit code 1 when some samples failed (listed in OUT.errors.jsonl), 2 when none could be scored."""
     flags = flags_of(locals())
     from videoutr.errors import raise_if_failed
-    from videoutr.schema import load_config
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
     inputs = input_flags(flags)
-    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config", values=typed(**flags, **inputs))
+    cfg = command_settings(TplRunConfig, "tpl score", config, overrides, **flags, **inputs)
     out = cfg.out
     summary = run_tpl(cfg)
     overall = summary["overall"]
@@ -155,13 +154,10 @@ def attention_command(
     from videoutr.checks import Checks
     from videoutr.errors import ConfigError
     from videoutr.jsonio import write_json
-    from videoutr.schema import load_config
     from videoutr.tpl.attention import check_layer_spec
 
     inputs = input_flags(flags)
-    cfg = load_config(
-        AttentionSettings, config, overrides or [], name="tpl attention config", values=typed(**flags, **inputs)
-    )
+    cfg = command_settings(AttentionSettings, "tpl attention", config, overrides, **flags, **inputs)
     model, video, out, prompt = cfg.model, Path(cfg.video), Path(cfg.out), cfg.prompt
     checks = Checks("tpl attention")
     checks.model("--model", model)
