@@ -145,8 +145,8 @@ BAD = {
     "base build": (["base", "build", "--out", "o"], "run=8", "run: expected a mapping"),
     "eval lmms-tasks": (
         ["eval", "lmms-tasks", "--out", "o", "--name", "n", "--bench", "b", "--video-root", "r"],
-        "kind.x=1",
-        "kind",
+        "kind=[mcq, open]",
+        "kind: expected a string",
     ),
 }
 
