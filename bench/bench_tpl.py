@@ -23,7 +23,7 @@ import time
 import numpy as np
 import torch
 
-from videoutr.data.llava import Sample, Turn
+from videoutr.data.llava import Sample
 from videoutr.models.load import load_video_model
 from videoutr.models.tiny import init_tiny_model
 from videoutr.tpl.naive import naive_tpl
@@ -41,13 +41,9 @@ def make_items(count: int, n_frames: int, per_video: int = 1, size: int = 96) ->
         for t in range(n_frames):
             x = 4 + t * (size - 24) // max(1, n_frames - 1)
             frames[t, size // 3 : size // 3 + 16, x : x + 16] = COLOURS[video % len(COLOURS)]
-        turns = [
-            Turn("human", "<video>\nDescribe the video."),
-            Turn("gpt", "A coloured square moves from the left to the right of the frame."),
-        ]
-        for k in range(i % 3):
-            turns += [Turn("human", f"Where is the square in frame {k + 1}?"), Turn("gpt", "left center")]
-        items.append((Sample(id=f"b{i}", conversations=turns), frames, (f"clip{video}.mp4", n_frames)))
+        qa = [("Describe the video.", "A coloured square moves from the left to the right of the frame.")]
+        qa += [(f"Where is the square in frame {k + 1}?", "left center") for k in range(i % 3)]
+        items.append((Sample.from_qa(f"b{i}", qa), frames, (f"clip{video}.mp4", n_frames)))
     return items
 
 
@@ -113,16 +109,8 @@ def bench_options(model, processor, n_frames: int, n_questions: int, repeats: in
     batches = []
     for q, (_, frames, _) in enumerate(make_items(n_questions, n_frames)):
         video = encode_video(processor, frames)
-        dialogues = [
-            Sample(
-                id=f"q{q}/{o}",
-                conversations=[
-                    Turn("human", "<video>\nWhich way does the square move? Answer with a direction."),
-                    Turn("gpt", o),
-                ],
-            )
-            for o in options
-        ]
+        question = "Which way does the square move? Answer with a direction."
+        dialogues = [Sample.from_qa(f"q{q}/{o}", [(question, o)]) for o in options]
         batches.append(
             collate(
                 [encode_sample(processor, d, frames, video=video) for d in dialogues], processor.tokenizer.pad_token_id

@@ -35,27 +35,7 @@ import torch
 
 from bench_tpl import make_items
 from bench_train import build_model, device_name
-
-
-def _build(preset: str, out: Path) -> Path:
-    if preset != "ov-geometry":
-        return build_model(preset, out)
-    from videoutr.models.tiny import TinyConfig, init_tiny_model
-
-    cfg = TinyConfig(
-        image_size=384,
-        patch_size=14,
-        vision_hidden=64,
-        vision_layers=2,
-        vision_heads=2,
-        text_hidden=128,
-        text_layers=2,
-        text_heads=4,
-        text_kv_heads=2,
-        num_frames=32,
-        max_positions=32768,
-    )
-    return init_tiny_model(out, preset=cfg, seed=0)
+from videoutr.data.llava import Sample
 
 
 def _time(fn, repeats: int) -> float:
@@ -91,7 +71,7 @@ def floor(args) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         model, processor = load_video_model(
-            _build(args.preset, Path(tmp) / "model"), dtype=args.dtype, device=args.device
+            build_model(args.preset, Path(tmp) / "model"), dtype=args.dtype, device=args.device
         )
         print(f"device: {device_name(args.device)}  preset={args.preset} frames={args.frames}")
         for per_video in args.per_video:
@@ -161,19 +141,9 @@ def _scoring_peak(model_dir: Path, root: Path, records: int, chunk: int, batches
     data = root / f"corpus-{records}.jsonl"
     with data.open("w") as handle:
         for i in range(records):
-            handle.write(
-                json.dumps(
-                    {
-                        "id": f"s{i:07d}",
-                        "video": f"v{i % 4}.mp4",
-                        "conversations": [
-                            {"from": "human", "value": "<video>\nWhat happens in the video?"},
-                            {"from": "gpt", "value": f"A square moves from the left to the right, sample {i}."},
-                        ],
-                    }
-                )
-                + "\n"
-            )
+            answer = f"A square moves from the left to the right, sample {i}."
+            sample = Sample.from_qa(f"s{i:07d}", [("What happens in the video?", answer)], video=f"v{i % 4}.mp4")
+            handle.write(json.dumps(sample.to_llava()) + "\n")
     out = root / f"scores-{records}.jsonl"
     cmd = [
         str(Path(sys.executable).parent / "videoutr"),

@@ -19,28 +19,12 @@ from pathlib import Path
 
 
 def build_model(preset: str, out: Path) -> Path:
-    """Save a random-init model of `preset` to `out` (HF form + videoutr.json)."""
-    from videoutr.models.tiny import TinyConfig, init_tiny_model
+    """Save a random-init model of `preset` (`videoutr.models.tiny.PRESETS`) to `out` (HF form + videoutr.json)."""
+    from videoutr.models.tiny import PRESETS, init_tiny_model
 
-    if preset == "tiny":
-        return init_tiny_model(out, preset="tiny", seed=0)
-    if preset == "ov-0.5b":  # SigLIP-so400m (27 x 1152, patch 14 @ 384) + Qwen2-0.5B (24 x 896)
-        cfg = TinyConfig(
-            image_size=384,
-            patch_size=14,
-            vision_hidden=1152,
-            vision_layers=27,
-            vision_heads=16,
-            text_hidden=896,
-            text_layers=24,
-            text_heads=14,
-            text_kv_heads=2,
-            vocab_size=640,
-            num_frames=32,
-            max_positions=32768,
-        )
-        return init_tiny_model(out, preset=cfg, seed=0)
-    raise SystemExit(f"unknown preset {preset!r}: tiny | ov-0.5b")
+    if preset not in PRESETS:
+        raise SystemExit(f"unknown preset {preset!r}: {' | '.join(PRESETS)}")
+    return init_tiny_model(out, preset=preset, seed=0)
 
 
 def make_world(out: Path, videos: int, size: int, frames: int) -> Path:

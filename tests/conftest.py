@@ -46,6 +46,19 @@ def tiny(tiny_dir):
 
 
 @pytest.fixture(scope="session")
+def text_only_model(tmp_path_factory) -> Path:
+    """A saved tiny Qwen2 LM (`Qwen2ForCausalLM`): a checkpoint with no video support."""
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    out = tmp_path_factory.mktemp("text-only-lm")
+    shape = dict(
+        hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1
+    )
+    Qwen2ForCausalLM(Qwen2Config(vocab_size=64, **shape)).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def square_world(tmp_path_factory, tiny_dir) -> Path:
     """A folder with model/ (`tiny_dir`) and videos/v{i}.mp4 for i < 24: 8 frames at 8 fps of a red
     square moving `square_direction(i)`. Areas add their own json files next to them."""

@@ -37,6 +37,10 @@ def test_wheel_in_a_fresh_venv_runs_the_smallest_demo(tmp_path):
         "videoutr/recipes/demo_arm.yaml",
         "videoutr/recipes/tiny_base.yaml",
         "videoutr/recipes/tiny_cpu.yaml",
+        "videoutr/recipes/video_utr_7b_stage2.yaml",
+        "videoutr/recipes/data/video_utr_sft.yaml",
+        "videoutr/recipes/launch/deepspeed_zero3.json",
+        "videoutr/recipes/launch/accelerate_deepspeed_zero3.yaml",
         "videoutr/assets/tiny_base/model.safetensors",
     ):
         assert shipped in names, shipped

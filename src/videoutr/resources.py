@@ -3,6 +3,11 @@ the viewer's static files), found with `importlib.resources` wherever the packag
 
     >>> package_path("recipes", "tiny_cpu.yaml").name
     'tiny_cpu.yaml'
+
+`python -m videoutr.resources NAME` prints where a packaged recipe is, for tools that take a path:
+
+    accelerate launch --config_file "$(python -m videoutr.resources launch/accelerate_ddp_1node.yaml)" \\
+        -m videoutr.train.launch --config video_utr_7b_stage2
 """
 
 from __future__ import annotations
@@ -33,3 +38,13 @@ def recipe_path(name: str | Path) -> Path:
         if candidate.is_file():
             return candidate
     return path
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:]:
+        found = recipe_path(name)
+        if not found.is_file():
+            raise SystemExit(f"error: {name}: no such recipe file (packaged under {package_path('recipes')})")
+        print(found)

@@ -88,7 +88,7 @@ CASES = {
         ["d.json", "UTF-8"],
     ),
     # filter
-    "filter-min-tpl-nan": (FILTER + ["--min-tpl", "nan"], {"scores.jsonl": SCORES}, ["--min-tpl", "finite"]),
+    "filter-min-tpl-nan": (FILTER + ["--min-tpl", "nan"], {"scores.jsonl": SCORES}, ["min_tpl", "finite"]),
     "filter-both-criteria": (
         FILTER + ["--min-tpl", "0", "--top-fraction", "0.5"],
         {"scores.jsonl": SCORES},

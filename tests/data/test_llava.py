@@ -70,3 +70,26 @@ def test_from_qa_puts_the_placeholder_once_and_may_end_on_a_question():
     assert text_only.conversations[0].value == "Hi?"
     with pytest.raises(ValueError, match="only the last question"):
         Sample.from_qa("bad", [("Q1?", None), ("Q2?", "A2.")])
+
+
+@pytest.mark.parametrize(
+    "qa, placeholder",
+    [
+        ([("What moves?", "A circle."), ("Which way?", "Left.")], "<video>"),
+        ([("What moves?", "A circle."), ("Which way?", None)], "<video>"),
+        ([("Which colour?", "Red.")], "<image>"),
+        ([("Hi?", "Hello.")], None),
+    ],
+)
+def test_qa_gives_back_what_from_qa_was_given(qa, placeholder):
+    sample = Sample.from_qa("v1", qa, placeholder=placeholder)
+    assert sample.qa() == (qa, placeholder)
+    pairs, found = sample.qa()
+    again = Sample.from_qa("v1", pairs, placeholder=found)
+    assert again.to_llava() == sample.to_llava()
+
+
+def test_qa_of_a_dialogue_out_of_turn_is_an_error_naming_it():
+    sample = Sample(id="odd", conversations=[Turn("human", "<video>\nQ?"), Turn("human", "Q2?")])
+    with pytest.raises(DataFormatError, match="odd"):
+        sample.qa()

@@ -64,42 +64,16 @@ def test_engine_eval_and_overlay(world_dir, tmp_path):
     assert probe_video(mp4).num_frames == 32 and "track 1:" in result.output
 
 
-def test_cli_errors_are_one_line_and_exit_2(tmp_path):
+def _videoutr(*args: str) -> subprocess.CompletedProcess:
+    """`videoutr ARGS` in a fresh interpreter, as a user meets it (exit code, one-line stderr)."""
     code = "import sys; from videoutr.cli import main; sys.argv = ['videoutr'] + sys.argv[1:]; main()"
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "engine",
-            "run",
-            "--videos",
-            str(tmp_path),
-            "--out",
-            str(tmp_path / "o"),
-            "--detector",
-            "yolo",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+
+
+def test_cli_errors_are_one_line_and_exit_2(tmp_path):
+    run = ["engine", "run", "--videos", str(tmp_path), "--out", str(tmp_path / "o")]
+    bad = _videoutr(*run, "--detector", "yolo")
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: engine run: unknown detector 'yolo'")
     assert len(bad.stderr.strip().splitlines()) == 1
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "engine",
-            "run",
-            "--videos",
-            str(tmp_path),
-            "--out",
-            str(tmp_path / "o"),
-            "--set",
-            "track.nope=1",
-        ],
-        capture_output=True,
-        text=True,
-    )  # the deprecated spelling
+    bad = _videoutr(*run, "--set", "track.nope=1")  # the deprecated spelling
     assert bad.returncode == 2 and "track.nope" in bad.stderr and "--set is deprecated" in bad.stderr

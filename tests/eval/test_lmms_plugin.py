@@ -47,6 +47,24 @@ def test_shipped_tasks_are_what_the_generator_writes(tmp_path):
             assert path.read_text() == (TASKS_DIR / name / path.name).read_text(), path.name
 
 
+def test_every_function_a_shipped_task_names_loads_from_its_utils():
+    """As lmms-eval resolves `!function utils.NAME`: `utils.py` beside the YAML, loaded from its path."""
+    for folder in TASKS_DIR.iterdir():
+        if not (folder / "utils.py").is_file():
+            continue
+        spec = importlib.util.spec_from_file_location("utils", folder / "utils.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        named = {
+            value.split()[1].split(".", 1)[1]
+            for path in folder.glob("*.yaml")
+            for value in _yaml(path).values()
+            if isinstance(value, str) and value.startswith("!function utils.")
+        }
+        assert "doc_to_visual" in named and all(callable(getattr(module, name)) for name in named), folder.name
+        assert len((folder / "utils.py").read_text().splitlines()) <= 6  # a root and an import: no copied logic
+
+
 def test_generated_task_scores_like_videoutr_eval(eval_world, tmp_path, monkeypatch):
     written = write_task(tmp_path, "tiny_world", eval_world / "bench.json", eval_world, "mcq")
     gen, ll = (_yaml(p) for p in written)

@@ -14,6 +14,8 @@ the world's words with the family's special tokens).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
 FAMILIES = ("llava_onevision", "qwen2_vl", "qwen2_5_vl")
@@ -99,23 +101,16 @@ def _llava_onevision():
         LlavaOnevisionImageProcessor,
         LlavaOnevisionProcessor,
         LlavaOnevisionVideoProcessor,
-        Qwen2Config,
-        SiglipVisionConfig,
     )
 
+    from videoutr.models.tiny import PRESETS, towers
+
     tok = _tokenizer(LLAVA_SPECIALS, "<image>", "<video>", LLAVA_OV_TEMPLATE)
-    vision = SiglipVisionConfig(
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        image_size=384,
-        patch_size=14,
-        vision_use_head=False,
-    )
-    text = Qwen2Config(
-        vocab_size=len(tok),
-        **TEXT,
+    shape = replace(PRESETS["ov-geometry"], vision_hidden=32, text_hidden=TEXT["hidden_size"], vocab_size=len(tok))
+    vision, text = towers(
+        shape,
+        vision_mlp=64,
+        text_mlp=TEXT["intermediate_size"],
         tie_word_embeddings=True,
         bos_token_id=None,
         eos_token_id=tok.eos_token_id,

@@ -21,21 +21,9 @@ def test_frame_policy_reads_sidecar_then_processor(tiny_dir, tiny):
     assert frame_policy("/no/such/dir", processor) == FramePolicy(num_frames=8)  # processor's num_frames
 
 
-def test_model_without_video_support_is_refused(tmp_path):
-    from transformers import Qwen2Config, Qwen2ForCausalLM
-
-    Qwen2ForCausalLM(
-        Qwen2Config(
-            vocab_size=64,
-            hidden_size=16,
-            intermediate_size=32,
-            num_hidden_layers=1,
-            num_attention_heads=2,
-            num_key_value_heads=1,
-        )
-    ).save_pretrained(tmp_path)
+def test_model_without_video_support_is_refused(text_only_model):
     with pytest.raises(UnsupportedModelError, match="qwen2.*no video support.*llava_onevision"):
-        load_video_model(tmp_path)
+        load_video_model(text_only_model)
 
 
 def test_missing_model_is_a_clear_error(tmp_path):

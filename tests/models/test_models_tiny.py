@@ -75,6 +75,11 @@ def test_video_utr_7b_shape_on_meta_device():
     assert config.vision_config.hidden_size == 1152 and config.text_config.hidden_size == 3584
 
 
+def _ids(text: str) -> list[int]:
+    """Token ids written as one space-separated line of text."""
+    return [int(word) for word in text.split()]
+
+
 def test_the_shipped_template_renders_the_prompt_the_assets_were_trained_on():
     """The committed checkpoints learned one exact prompt; the template the tiny model ships must
     render it token for token (ids frozen from the hand-written ChatML the assets were built with)."""
@@ -99,93 +104,13 @@ def test_the_shipped_template_renders_the_prompt_the_assets_were_trained_on():
         ],
     )
     enc = encode_sample(processor, sample, np.zeros((2, 48, 48, 3), np.uint8))
-    prefix = [
-        1,
-        87,
-        93,
-        593,
-        73,
-        81,
-        203,
-        61,
-        83,
-        89,
-        267,
-        494,
-        267,
-        402,
-        80,
-        84,
-        74,
-        89,
-        80,
-        267,
-        384,
-        532,
-        88,
-        322,
-        88,
-        18,
-        2,
-        203,
-        1,
-        89,
-        87,
-        337,
-        203,
-    ]
-    suffix = [
-        203,
-        59,
-        624,
-        629,
-        368,
-        225,
-        532,
-        269,
-        375,
-        35,
-        2,
-        203,
-        1,
-        69,
-        384,
-        532,
-        88,
-        322,
-        88,
-        203,
-        86,
-        377,
-        2,
-        203,
-        1,
-        89,
-        87,
-        337,
-        203,
-        59,
-        263,
-        494,
-        225,
-        532,
-        601,
-        35,
-        2,
-        203,
-        1,
-        69,
-        384,
-        532,
-        88,
-        322,
-        88,
-        203,
-        533,
-        282,
-        2,
-        203,
-    ]
+    prefix = _ids(
+        "1 87 93 593 73 81 203 61 83 89 267 494 267 402 80 84 74 89 80 267 384 532 88 322 88 18 2 203 1 89 87 337 203"
+    )
+    suffix = _ids(
+        "203 59 624 629 368 225 532 269 375 35 2 203 1 69 384 532 88 322 88 203 86 377 2 203 1 89 87 337 "
+        "203 59 263 494 225 532 601 35 2 203 1 69 384 532 88 322 88 203 533 282 2 203"
+    )
     start, end = enc.video_span
     assert enc.input_ids[:start].tolist() == prefix and enc.input_ids[end:].tolist() == suffix
     assert set(enc.input_ids[start:end].tolist()) == {processor.tokenizer.video_token_id} and end - start == 19

@@ -158,27 +158,15 @@ def test_malformed_jsonl_lines_are_reported_and_skipped(tmp_path):
     assert problems[1][0].startswith(f"{path}:4") and "JSON object" in problems[1][1]
 
 
-def test_model_without_video_support_fails_before_scoring(scored, tmp_path):
-    from transformers import Qwen2Config, Qwen2ForCausalLM
-
+def test_model_without_video_support_fails_before_scoring(scored, tmp_path, text_only_model):
     from videoutr.models.load import UnsupportedModelError
 
     cfg, _ = scored
-    Qwen2ForCausalLM(
-        Qwen2Config(
-            vocab_size=64,
-            hidden_size=16,
-            intermediate_size=32,
-            num_hidden_layers=1,
-            num_attention_heads=2,
-            num_key_value_heads=1,
-        )
-    ).save_pretrained(tmp_path / "lm")
     code, _, _, exc = _run_cli(
         "tpl",
         "score",
         "--model",
-        str(tmp_path / "lm"),
+        str(text_only_model),
         "--data",
         cfg.data,
         "--out",

@@ -10,8 +10,8 @@ from videoutr.errors import ConfigError, VideoutrError
 from videoutr.resources import package_path
 from videoutr.train.config import DEFAULT_RECIPE, TrainRecipe, load_recipe
 
-LAUNCH = Path(__file__).parents[2] / "recipes"  # cluster recipes, their data mixture, launch configs
-RECIPES = sorted(LAUNCH.glob("*.yaml")) + sorted(package_path("recipes").glob("*.yaml"))
+LAUNCH = package_path("recipes")  # the recipes, the 7B recipes' data mixture and launch configs
+RECIPES = sorted(LAUNCH.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
@@ -36,12 +36,15 @@ def test_launch_configs_parse():
 
 
 def test_seed_stages_match_the_paper():
-    s1 = load_recipe(Path(__file__).parents[2] / "recipes/video_utr_7b_stage1.yaml")
-    s2 = load_recipe(Path(__file__).parents[2] / "recipes/video_utr_7b_stage2.yaml")
+    s1 = load_recipe("video_utr_7b_stage1")
+    s2 = load_recipe("video_utr_7b_stage2")
     assert s1.tune.mm_tunable_parts == ["mm_mlp_adapter"] and s1.optim.lr == 1e-3
     assert set(s2.tune.mm_tunable_parts) == {"mm_mlp_adapter", "mm_vision_tower", "mm_language_model"}
     assert (s2.optim.lr, s2.tune.vision_lr, s2.optim.warmup_ratio) == (1e-5, 2e-6, 0.03)
     assert s2.data.max_frames == 32 and s2.optim.scheduler == "cosine"
+    # the files they name are packaged beside them, wherever the package is installed
+    assert Path(s2.data.mixture) == LAUNCH / "data/video_utr_sft.yaml"
+    assert Path(s1.run.deepspeed) == Path(s2.run.deepspeed) == LAUNCH / "launch/deepspeed_zero3.json"
 
 
 def test_overrides_are_typed(tmp_path):
@@ -89,3 +92,18 @@ def test_semantic_problems_reported_together(tmp_path):
 def test_bad_override_syntax():
     with pytest.raises(ConfigError, match="expected key=value"):
         load_recipe(DEFAULT_RECIPE, ["optim.lr"])
+
+
+def test_packaged_recipe_files_are_found_by_name():
+    """`python -m videoutr.resources NAME` prints a packaged recipe file (for `accelerate --config_file`)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "videoutr.resources", "launch/accelerate_fsdp.yaml"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and Path(done.stdout.strip()) == LAUNCH / "launch/accelerate_fsdp.yaml"
+    missing = subprocess.run(
+        [sys.executable, "-m", "videoutr.resources", "launch/nope.yaml"], capture_output=True, text=True
+    )
+    assert missing.returncode != 0 and "launch/nope.yaml" in missing.stderr

@@ -196,19 +196,9 @@ def test_a_world_can_restrict_headings_and_benchmark_tasks():
     from videoutr.world.simulate import sample_scene
 
     axis = ("right", "up", "left", "down")
-    cfg = WorldConfig(
-        num_videos=30,
-        frames=8,
-        height=64,
-        width=64,
-        max_objects=2,
-        directions=axis,
-        p_turn=0.0,
-        p_enter=0.0,
-        p_exit=0.0,
-        p_stop=0.0,
-        bench_tasks=("direction", "count"),
-    )
+    still_paths = dict.fromkeys(("p_turn", "p_enter", "p_exit", "p_stop"), 0.0)  # each object keeps its heading
+    shape = dict(num_videos=30, frames=8, height=64, width=64, max_objects=2)
+    cfg = WorldConfig(**shape, **still_paths, directions=axis, bench_tasks=("direction", "count"))
     questions = []
     for i in range(30):
         ann = sample_scene(cfg, f"v{i}", "test", stable_rng(0, "scene", f"v{i}"))

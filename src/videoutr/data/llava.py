@@ -77,6 +77,26 @@ class Sample:
                 raise ValueError(f"{id}: only the last question may go without an answer")
         return cls(id=id, conversations=turns, video=video, image=image, source=source, extra=dict(extra or {}))
 
+    def qa(self) -> tuple[list[tuple[str, str | None]], str | None]:
+        """The (question, answer) pairs of this dialogue and the placeholder its first question opens
+        with (`<video>`, `<image>` or None), such that `Sample.from_qa(id, pairs, placeholder=...)`
+        writes the same turns again.
+
+            >>> Sample.from_qa("v1", [("What moves?", "A circle.")]).qa()
+            ([('What moves?', 'A circle.')], '<video>')
+        """
+        roles = [t.role for t in self.conversations]
+        if roles[::2] != [HUMAN] * len(roles[::2]) or roles[1::2] != [ASSISTANT] * len(roles[1::2]):
+            raise DataFormatError(self.id, "expected turns alternating human, gpt, starting with human")
+        questions = [t.value for t in self.conversations[::2]]
+        answers: list[str | None] = [t.value for t in self.conversations[1::2]]
+        placeholder = next(
+            (p for p in (VIDEO_TOKEN, IMAGE_TOKEN) if questions and questions[0].startswith(p + "\n")), None
+        )
+        if placeholder is not None:
+            questions[0] = questions[0][len(placeholder) + 1 :]
+        return list(zip(questions, answers + [None] * (len(questions) - len(answers)))), placeholder
+
     @property
     def assistant_turns(self) -> list[str]:
         return [t.value for t in self.conversations if t.role == ASSISTANT]

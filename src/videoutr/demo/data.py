@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from videoutr.base.still import still_questions
-from videoutr.data.llava import Sample, Turn, load_samples, save_samples
+from videoutr.data.llava import Sample, load_samples, save_samples
 from videoutr.world.annotation import load_annotations
 
 CAPTION_QUESTIONS = 3  # still-frame questions appended to each caption
@@ -55,11 +55,17 @@ def caption_pool(world_dir: Path, video_ids: set[str], seed: int = 0) -> list[Sa
             continue
         rng = random.Random(f"{seed}:{sample.id}")
         t = int(sample.extra.get("caption_frame", anns[video_id].num_frames - 1))
-        turns = list(sample.conversations)
-        for question, answer in still_questions(anns[video_id], t, rng, CAPTION_KINDS)[:CAPTION_QUESTIONS]:
-            turns += [Turn("human", question), Turn("gpt", answer)]
+        qa, placeholder = sample.qa()
+        qa += still_questions(anns[video_id], t, rng, CAPTION_KINDS)[:CAPTION_QUESTIONS]
         out.append(
-            Sample(id=sample.id, conversations=turns, video=sample.video, source="captions", extra={"caption_frame": t})
+            Sample.from_qa(
+                sample.id,
+                qa,
+                video=sample.video,
+                source="captions",
+                extra={"caption_frame": t},
+                placeholder=placeholder,
+            )
         )
     return out
 

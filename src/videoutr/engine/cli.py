@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from videoutr.config_options import ConfigFile, Overrides, command_settings
+from videoutr.executors.options import Executor, GpusPerWorker, RayAddress, Workers
 
 engine_app = typer.Typer(
     help="The UTR data engine: detect, track and query videos; check it against ground truth.",
@@ -57,7 +61,7 @@ def build_config(
 
 @engine_app.command("run")
 def engine_command(
-    overrides: list[str] = typer.Argument(None, help="Config overrides a.b=value, e.g. track.min_track_len=6."),
+    overrides: Overrides = None,
     videos: Path = typer.Option(..., "--videos", help="Folder of videos (searched recursively)."),
     out: Path = typer.Option(..., "--out", help="Output folder; rerunning resumes it."),
     detector: str = typer.Option(
@@ -69,16 +73,16 @@ def engine_command(
     detector_arg: list[str] = typer.Option(
         [], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."
     ),
-    executor: str = typer.Option("local", "--executor", help="local (process pool) or ray."),
-    workers: int = typer.Option(1, "--workers", help="Parallel processes (local) or tasks (ray)."),
-    ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address; a local cluster when omitted."),
-    gpus_per_worker: float = typer.Option(0.0, "--gpus-per-worker", help="GPUs of each hf: detector actor (ray)."),
+    executor: Executor = None,
+    workers: Workers = None,
+    ray_address: RayAddress = None,
+    gpus_per_worker: GpusPerWorker = None,
     frames: int = typer.Option(None, "--frames", help="Sample this many frames per video (uniformly)."),
     fps: float = typer.Option(None, "--fps", help="Or sample at this rate; every frame when neither is given."),
     max_frames: int = typer.Option(None, "--max-frames", help="Cap on sampled frames (default 256)."),
     seed: int = typer.Option(None, "--seed", help="Seed of the question generator (default 0)."),
     samples_per_video: int = typer.Option(None, "--samples-per-video", help="Dialogues per video (default 2)."),
-    config: Path = typer.Option(None, "--config", help="YAML with EngineConfig values (see docs/engine.md)."),
+    config: ConfigFile = None,
     set_: list[str] = typer.Option([], "--set", hidden=True, help="Deprecated: give a.b=value as an argument."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     shard: str = typer.Option("0/1", "--shard", help="INDEX/COUNT: this run's share of the videos (one per machine)."),
@@ -94,6 +98,9 @@ def engine_command(
     from videoutr.errors import ConfigError, raise_if_failed
     from videoutr.executors import EXECUTORS
 
+    executor = executor or "local"
+    workers = 1 if workers is None else workers
+    gpus_per_worker = gpus_per_worker or 0.0
     checks = Checks("engine run")
     checks.need(videos.is_dir(), "--videos", "an existing folder", str(videos))
     checks.output("--out", out, inputs={"--videos": videos}, folder=True)
@@ -156,16 +163,31 @@ def engine_command(
     raise_if_failed(stats["errors"], stats["videos"], "videos", out / "errors.jsonl")
 
 
+@dataclass
+class EvalSettings:
+    """What `videoutr engine eval` checks (keys of its --config and a.b=value)."""
+
+    out: str  # the engine output folder
+    truth: str  # a world folder or its annotations.jsonl
+    tol: int = 2  # frame tolerance for event and first/last-seen claims
+
+
 @engine_app.command("eval")
 def engine_eval_command(
-    out: Path = typer.Option(..., "--out", help="An engine output folder."),
-    truth: Path = typer.Option(..., "--truth", help="Ground truth: a world folder or its annotations.jsonl."),
-    tol: int = typer.Option(2, "--tol", help="Frame tolerance for event and first/last-seen claims."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    out: Path = typer.Option(None, "--out", help="An engine output folder (required)."),
+    truth: Path = typer.Option(
+        None, "--truth", help="Ground truth: a world folder or its annotations.jsonl (required)."
+    ),
+    tol: int = typer.Option(None, "--tol", help="Frame tolerance for event and first/last-seen claims (default 2)."),
 ) -> None:
     """Tracking quality (MOTA, IDF1, HOTA) and per-task answer correctness against ground truth.
 
-    Writes OUT/eval.json. Example: videoutr engine eval --out runs/utr --truth runs/world
+    Writes OUT/eval.json. Example: videoutr engine eval --out runs/utr --truth runs/world tol=3
     """
+    cfg = command_settings(EvalSettings, "engine eval", config, overrides, out=out, truth=truth, tol=tol)
+    out, truth, tol = Path(cfg.out), Path(cfg.truth), cfg.tol
     from videoutr.checks import Checks
     from videoutr.data.llava import load_samples
     from videoutr.engine.quality.correctness import answer_correctness
@@ -197,18 +219,44 @@ def engine_eval_command(
     typer.echo(f"  {out / 'eval.json'}")
 
 
+@dataclass
+class OverlaySettings:
+    """What `videoutr engine overlay` draws (keys of its --config and a.b=value)."""
+
+    out: str  # the engine output folder
+    video: str  # video id, as in trajectories.jsonl
+    to: str  # output .png (a strip of frames) or .mp4 (every frame)
+    videos: str | None = None  # videos folder (None: the one the run used)
+    frames: int = 8  # frames in a PNG strip
+
+
 @engine_app.command("overlay")
 def overlay_command(
-    out: Path = typer.Option(..., "--out", help="An engine output folder."),
-    video_id: str = typer.Option(..., "--video", help="Video id (as in trajectories.jsonl)."),
-    to: Path = typer.Option(..., "--to", help="Output .png (a strip of frames) or .mp4 (every frame)."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    out: Path = typer.Option(None, "--out", help="An engine output folder (required)."),
+    video_id: str = typer.Option(None, "--video", help="Video id (as in trajectories.jsonl; required)."),
+    to: Path = typer.Option(None, "--to", help="Output .png (a strip of frames) or .mp4 (every frame; required)."),
     videos: Path = typer.Option(None, "--videos", help="Videos folder (default: the one the run used)."),
-    frames: int = typer.Option(8, "--frames", help="Frames in a PNG strip."),
+    frames: int = typer.Option(None, "--frames", help="Frames in a PNG strip (default 8)."),
 ) -> None:
     """Draw the tracked boxes, ids, colours and shapes of one video for checking by eye.
 
-    Example: videoutr engine overlay --out runs/utr --video v00003 --to v00003.png
+    Example: videoutr engine overlay --out runs/utr --video v00003 --to v00003.png frames=12
     """
+    cfg = command_settings(
+        OverlaySettings,
+        "engine overlay",
+        config,
+        overrides,
+        out=out,
+        video=video_id,
+        to=to,
+        videos=videos,
+        frames=frames,
+    )
+    out, video_id, to, frames = Path(cfg.out), cfg.video, Path(cfg.to), cfg.frames
+    videos = Path(cfg.videos) if cfg.videos is not None else None
     from videoutr.checks import Checks
     from videoutr.engine.quality.overlay import find_clip, overlay_strip, overlay_video, track_summary
     from videoutr.errors import ConfigError
@@ -234,21 +282,46 @@ def overlay_command(
     typer.echo(f"  {to}")
 
 
+@dataclass
+class RephraseSettings:
+    """What `videoutr engine rephrase` rewrites with (keys of its --config and a.b=value)."""
+
+    out: str  # the engine output folder (reads OUT/utr.json)
+    model: str  # a chat model id or local folder (AutoModelForCausalLM)
+    device: str = "cpu"
+    max_new_tokens: int = 80  # longest rewrite
+
+
 @engine_app.command("rephrase")
 def engine_rephrase_command(
-    out: Path = typer.Option(..., "--out", help="An engine output folder (reads OUT/utr.json)."),
-    model: str = typer.Option(..., "--model", help="A chat model id or local folder (AutoModelForCausalLM)."),
-    device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
-    max_new_tokens: int = typer.Option(80, "--max-new-tokens", help="Longest rewrite."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    out: Path = typer.Option(None, "--out", help="An engine output folder (reads OUT/utr.json; required)."),
+    model: str = typer.Option(
+        None, "--model", help="A chat model id or local folder (AutoModelForCausalLM; required)."
+    ),
+    device: str = typer.Option(None, "--device", help="cpu (default) or cuda."),
+    max_new_tokens: int = typer.Option(None, "--max-new-tokens", help="Longest rewrite (default 80)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
     """Optional: reword the questions with a chat model, keeping every number and name (else the original stays).
 
     Writes OUT/utr_rephrased.json and OUT/data_rephrased.yaml. Example:
-    videoutr engine rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct
+    videoutr engine rephrase --out runs/utr --model Qwen/Qwen2.5-0.5B-Instruct max_new_tokens=60
     """
+    cfg = command_settings(
+        RephraseSettings,
+        "engine rephrase",
+        config,
+        overrides,
+        out=out,
+        model=model,
+        device=device,
+        max_new_tokens=max_new_tokens,
+    )
     from videoutr.engine.query.rephrase import HFRephraser, rephrase_run
 
-    stats = rephrase_run(out, HFRephraser(model, max_new_tokens=max_new_tokens, device=device), progress=progress)
+    rewrite = HFRephraser(cfg.model, max_new_tokens=cfg.max_new_tokens, device=cfg.device)
+    stats = rephrase_run(cfg.out, rewrite, progress=progress)
     typer.echo(f"{stats['rephrased']} of {stats['questions']} questions reworded in {stats['samples']} samples")
-    typer.echo(f"  {out / 'utr_rephrased.json'}")
+    typer.echo(f"  {Path(cfg.out) / 'utr_rephrased.json'}")

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
-from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
-from videoutr.models.options import (
-    ChatTemplate,
-    Fps,
-    MaxFrames,
-    MaxPixels,
-    MinFrames,
-    MinPixels,
-    SystemPrompt,
-    TotalPixels,
-    input_flags,
-)
+from videoutr.config_options import ConfigFile, Overrides, command_settings, flags_of, typed, with_options
+from videoutr.executors.options import EXECUTION_OPTIONS
+from videoutr.models.options import INPUT_OPTIONS, Device, Dtype, Model, input_flags
 
 eval_app = typer.Typer(
     help="Evaluate a model on a benchmark, probe its use of frames, or write lmms-eval tasks.",
@@ -31,7 +22,7 @@ eval_app = typer.Typer(
 ALL_CONDITIONS = "full,single,shuffled,reversed,none"
 
 
-def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **flags) -> None:
+def _run(config: Path | None, overrides: list[str] | None, defaults: dict, flags: dict) -> None:
     """Lay `defaults`, `--config`, the `a.b=value` overrides and the typed flags into one `EvalConfig`; run it."""
     from videoutr.errors import raise_if_failed
     from videoutr.eval.runner import EvalConfig, run_eval
@@ -55,7 +46,6 @@ def _run(config: Path | None, overrides: list[str] | None, defaults: dict, **fla
 
 
 # The options of `eval` and `probe` (key = EvalConfig field); None: --config's value, else the default.
-Model = Annotated[str | None, typer.Option("--model", "-m", help="Model folder (HF form) or hub id.")]
 Bench = Annotated[
     Path | None,
     typer.Option(
@@ -84,8 +74,6 @@ LlNorm = Annotated[str | None, typer.Option(help="sum (default) | mean (per-toke
 MaxNewTokens = Annotated[int | None, typer.Option(help="Generation length (default 32).")]
 Limit = Annotated[int | None, typer.Option(help="Only the first N items.")]
 Judge = Annotated[str | None, typer.Option(help="Optional HF chat model folder judging open-QA answers.")]
-Device = Annotated[str | None, typer.Option(help="cpu (default) | cuda | cuda:N")]
-Dtype = Annotated[str | None, typer.Option(help="auto (default) | float32 | bfloat16 | float16")]
 Seed = Annotated[int | None, typer.Option(help="Seed of the shuffled / random key-frame conditions (default 0).")]
 BatchSize = Annotated[int | None, typer.Option("--batch-size", help="Items per batch handed to a worker (default 1).")]
 AllowOutsideRoot = Annotated[
@@ -94,6 +82,7 @@ AllowOutsideRoot = Annotated[
 
 
 @eval_app.command("run")
+@with_options(INPUT_OPTIONS, EXECUTION_OPTIONS)
 def eval_command(
     overrides: Overrides = None,
     config: ConfigFile = None,
@@ -115,32 +104,20 @@ def eval_command(
     dtype: Dtype = None,
     seed: Seed = None,
     allow_outside_root: AllowOutsideRoot = None,
-    fps: Fps = None,
-    min_frames: MinFrames = None,
-    max_frames: MaxFrames = None,
-    min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None,
-    total_pixels: TotalPixels = None,
-    system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
-    executor: Executor = None,
-    workers: Workers = None,
-    ray_address: RayAddress = None,
-    gpus_per_worker: GpusPerWorker = None,
-    attn_implementation: AttnImplementation = None,
     batch_size: BatchSize = None,
+    **shared,
 ) -> None:
     """Score a model on a benchmark: per-task accuracy, per-sample JSONL, summary, bar chart.
 
     Example: videoutr eval run --config eval.yaml limit=20 --device cuda
 
     Exit code 1 when some items failed (listed in OUT/errors.jsonl), 2 when none could be scored."""
-    _run(defaults={}, **locals())
+    _run(config, overrides, {}, flags_of(locals()))
 
 
-def _probe(**params) -> None:
+def _probe(config: Path | None = None, overrides: list[str] | None = None, **params) -> None:
     """Frame-ablation probes: full, single key frame, shuffled, reversed, no video; says if time is ignored."""
-    _run(defaults={"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, **params)
+    _run(config, overrides, {"conditions": ALL_CONDITIONS.split(","), "key_frame": "last"}, flags_of(params))
 
 
 # `eval probe` takes exactly the options of `eval run` (its own defaults differ): one signature serves both
@@ -149,16 +126,44 @@ probe_command = eval_app.command("probe")(
 )
 
 
+@dataclass
+class LmmsTasksSettings:
+    """The lmms-eval task `videoutr eval lmms-tasks` writes (keys of its --config and a.b=value)."""
+
+    out: str  # folder to write the task folder into (lmms-eval's --include_path)
+    name: str  # task name (letters, digits, underscores)
+    bench: str  # local benchmark JSON
+    video_root: str  # folder the videos are relative to
+    kind: str = "mcq"  # mcq (generation + option log-likelihood tasks) | open (EM / F1)
+
+
 @eval_app.command("lmms-tasks")
 def lmms_tasks_command(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the task folder into (--include_path)."),
-    name: str = typer.Option(..., "--name", help="Task name (letters, digits, underscores)."),
-    bench: Path = typer.Option(..., "--bench", "-b", help="Local benchmark JSON."),
-    video_root: Path = typer.Option(..., "--video-root", help="Folder the videos are relative to."),
-    kind: str = typer.Option("mcq", help="mcq (generation + option log-likelihood tasks) | open (EM / F1)"),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Folder to write the task folder into (--include_path; required)."
+    ),
+    name: str = typer.Option(None, "--name", help="Task name (letters, digits, underscores; required)."),
+    bench: Path = typer.Option(None, "--bench", "-b", help="Local benchmark JSON (required)."),
+    video_root: Path = typer.Option(None, "--video-root", help="Folder the videos are relative to (required)."),
+    kind: str = typer.Option(None, help="mcq (default: generation + option log-likelihood tasks) | open (EM / F1)"),
 ) -> None:
-    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`."""
+    """Write lmms-eval task YAMLs for a local benchmark, scored like `videoutr eval run`.
+
+    Example: videoutr eval lmms-tasks --out tasks --name world --bench runs/world/bench.json --video-root runs/world"""
     from videoutr.eval.lmms.tasks import write_task
 
-    for path in write_task(out, name, bench, video_root, kind):
+    cfg = command_settings(
+        LmmsTasksSettings,
+        "eval lmms-tasks",
+        config,
+        overrides,
+        out=out,
+        name=name,
+        bench=bench,
+        video_root=video_root,
+        kind=kind,
+    )
+    for path in write_task(Path(cfg.out), cfg.name, Path(cfg.bench), Path(cfg.video_root), cfg.kind):
         typer.echo(str(path))

@@ -1,4 +1,5 @@
-"""The command-line options that choose where a stage runs (`tpl`, `eval`, `probe`), one spelling each."""
+"""The command-line options that choose where a stage runs (`engine run`, `tpl score`, `eval run`,
+`eval probe`), declared once: `EXECUTION_OPTIONS` for `videoutr.config_options.with_options`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ Executor = Annotated[
     typer.Option(
         "--executor",
         help="local (default): this process (or --workers "
-        "processes); ray: Ray Data, decoding in CPU tasks, models in an actor pool.",
+        "processes); ray: Ray Data, decoding in CPU tasks, models (and hf: detectors) in an actor pool.",
     ),
 ]
 Workers = Annotated[
@@ -27,3 +28,11 @@ GpusPerWorker = Annotated[
 AttnImplementation = Annotated[
     str | None, typer.Option("--attn-implementation", help="sdpa | eager | flash_attention_2 (default: the model's).")
 ]
+
+EXECUTION_OPTIONS = {
+    "executor": Executor,
+    "workers": Workers,
+    "ray_address": RayAddress,
+    "gpus_per_worker": GpusPerWorker,
+    "attn_implementation": AttnImplementation,
+}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings
 
 FORMATS = {"engine": ("mot", "fiftyone"), "tpl": ("parquet",), "eval": ("parquet",)}
 
@@ -82,16 +82,19 @@ def export_command(
     Example: videoutr export runs/utr --format mot --truth runs/world --out runs/utr-mot
     """
     from videoutr.errors import ConfigError
-    from videoutr.schema import load_config
     from videoutr.view.collection import slug
     from videoutr.view.kinds import find_runs, run_kind
 
-    cfg = load_config(
+    cfg = command_settings(
         ExportSettings,
+        "export",
         config,
-        overrides or [],
-        name="export config",
-        values=typed(format=fmt, out=out, truth=truth, videos=videos, symlink_media=symlink),
+        overrides,
+        format=fmt,
+        out=out,
+        truth=truth,
+        videos=videos,
+        symlink_media=symlink,
     )
     fmt, symlink = cfg.format, cfg.symlink_media
     out, truth, videos = (Path(value) if value else None for value in (cfg.out, cfg.truth, cfg.videos))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings
 
 model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.", no_args_is_help=True)
 
@@ -16,7 +16,7 @@ model_app = typer.Typer(help="The model layer: build the tiny LLaVA-OneVision.",
 class InitSettings:
     """What `videoutr model init` builds (keys of its --config and a.b=value)."""
 
-    preset: str = "tiny"  # model shape: tiny or small
+    preset: str = "tiny"  # model shape: a name of videoutr.models.tiny.PRESETS
     seed: int = 0  # random-init seed
     corpus: str | None = None  # extra text (one sample per line) for the tokenizer
 
@@ -25,7 +25,11 @@ class InitSettings:
 def init_command(
     overrides: Overrides = None,
     out: Path = typer.Option(..., "--out", help="Folder to write the checkpoint (HF format) to."),
-    preset: str = typer.Option(None, "--preset", help="Model shape: tiny (default) or small."),
+    preset: str = typer.Option(
+        None,
+        "--preset",
+        help="Model shape: tiny (default), small, or ov-geometry / ov-0.5b (LLaVA-OneVision's frames; GPU).",
+    ),
     seed: int = typer.Option(None, "--seed", help="Random-init seed (default 0)."),
     corpus: Path = typer.Option(None, "--corpus", help="Extra text (one sample per line) for the tokenizer."),
     config: ConfigFile = None,
@@ -33,10 +37,8 @@ def init_command(
     """Build a random-init LLaVA-OneVision (SigLIP + Qwen2) with a tokenizer trained here."""
     from videoutr.checks import Checks
     from videoutr.models.tiny import PRESETS, init_tiny_model
-    from videoutr.schema import load_config
 
-    flags = typed(preset=preset, seed=seed, corpus=corpus)
-    settings = load_config(InitSettings, config, overrides or [], name="model init config", values=flags)
+    settings = command_settings(InitSettings, "model init", config, overrides, preset=preset, seed=seed, corpus=corpus)
     preset, seed = settings.preset, settings.seed
     corpus = Path(settings.corpus) if settings.corpus is not None else None
 

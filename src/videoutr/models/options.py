@@ -1,8 +1,8 @@
 """The model-input options every model command shares: frames, Qwen fps/pixel bounds, prompt.
 
-`videoutr tpl score`, `eval`, `probe`, `attention` and `train` take the same flags; `InputOptions`
-holds them, turns them into a `FramePolicy` for a loaded processor, and applies the prompt
-overrides (`--chat-template FILE` replaces the checkpoint's template, `--system-prompt` its
+`videoutr tpl score`, `eval`, `probe`, `attention` and `train` take the same flags (declared once:
+`INPUT_OPTIONS`); `InputOptions` holds them, turns them into a `FramePolicy` for a loaded processor,
+and applies the prompt overrides (`--chat-template FILE` replaces the checkpoint's template, `--system-prompt` its
 system message).
 
     opts = InputOptions(fps=1.0, max_pixels=360 * 420)
@@ -19,18 +19,13 @@ import typer
 
 from videoutr.errors import ConfigError
 from videoutr.models.chat import load_chat_template
+from videoutr.models.sampling import FrameBounds
 
 
 @dataclass(frozen=True)
-class InputOptions:
+class InputOptions(FrameBounds):
     """None everywhere = the checkpoint's own defaults (see `videoutr.models.sampling`)."""
 
-    fps: float | None = None
-    min_frames: int | None = None
-    max_frames: int | None = None
-    min_pixels: int | None = None
-    max_pixels: int | None = None
-    total_pixels: int | None = None
     system_prompt: str | None = None
     chat_template: str | None = None
 
@@ -56,17 +51,7 @@ class InputOptions:
         from videoutr.models.load import frame_policy
 
         self.validate()
-        return frame_policy(
-            name_or_path,
-            processor,
-            frames,
-            fps=self.fps,
-            min_frames=self.min_frames,
-            max_frames=self.max_frames,
-            min_pixels=self.min_pixels,
-            max_pixels=self.max_pixels,
-            total_pixels=self.total_pixels,
-        )
+        return frame_policy(name_or_path, processor, frames, **self.bounds())
 
 
 def input_flags(flags: dict) -> dict:
@@ -88,3 +73,18 @@ SystemPrompt = Annotated[str | None, typer.Option("--system-prompt", help="Repla
 ChatTemplate = Annotated[
     str | None, typer.Option("--chat-template", help="Jinja chat template file replacing the checkpoint's.")
 ]
+INPUT_OPTIONS = {  # InputOptions' fields as options, for `videoutr.config_options.with_options`
+    "fps": Fps,
+    "min_frames": MinFrames,
+    "max_frames": MaxFrames,
+    "min_pixels": MinPixels,
+    "max_pixels": MaxPixels,
+    "total_pixels": TotalPixels,
+    "system_prompt": SystemPrompt,
+    "chat_template": ChatTemplate,
+}
+
+# the model options of `tpl score`, `tpl attention`, `eval run` and `eval probe`
+Model = Annotated[str | None, typer.Option("--model", "-m", help="Checkpoint folder (HF form) or hub id.")]
+Device = Annotated[str | None, typer.Option("--device", help="cpu (default) | cuda | cuda:N")]
+Dtype = Annotated[str | None, typer.Option("--dtype", help="auto (default) | float32 | bfloat16 | float16")]

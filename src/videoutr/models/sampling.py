@@ -23,7 +23,7 @@ Frames are decoded to RGB by libswscale, as those pipelines decode them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,20 +38,27 @@ QWEN_FAMILIES = ("qwen2_vl", "qwen2_5_vl")
 
 
 @dataclass(frozen=True)
-class FramePolicy:
-    """How a video becomes model frames: `num_frames` uniformly, else the fps policy.
+class FrameBounds:
+    """The fps policy (`fps`, clamped to [`min_frames`, `max_frames`]) and the pixel bounds (`min_pixels`,
+    `max_pixels`, `total_pixels`; Qwen families only); None leaves the defaults (qwen-vl-utils')."""
 
-    Pixel bounds (`min_pixels`, `max_pixels`, `total_pixels`) apply to Qwen families; None
-    leaves qwen-vl-utils' defaults.
-    """
-
-    num_frames: int | None = None
     fps: float | None = None
     min_frames: int | None = None
     max_frames: int | None = None
     min_pixels: int | None = None
     max_pixels: int | None = None
     total_pixels: int | None = None
+
+    def bounds(self) -> dict[str, float | int | None]:
+        """These settings alone (of a subclass too), by name."""
+        return {f.name: getattr(self, f.name) for f in fields(FrameBounds)}
+
+
+@dataclass(frozen=True)
+class FramePolicy(FrameBounds):
+    """How a video becomes model frames: `num_frames` uniformly, else the fps policy of its bounds."""
+
+    num_frames: int | None = None
     family: str = "llava_onevision"
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from videoutr.errors import ConfigError
@@ -50,8 +50,34 @@ class TinyConfig:
         return num_frames * self.tokens_per_frame + 1
 
 
+# LLaVA-OneVision's input geometry: SigLIP-so400m's 384 px frames in 14 px patches (196 tokens per frame), 32 frames
+_OV_GEOMETRY = replace(TinyConfig(), image_size=384, patch_size=14, num_frames=32, max_positions=32768)
+# Video-UTR-7b's towers: SigLIP-so400m (26 of its 27 layers: LLaVA reads layer -2) and Qwen2-7B
+VIDEO_UTR_7B = replace(
+    _OV_GEOMETRY,
+    vision_hidden=1152,
+    vision_layers=26,
+    vision_heads=16,
+    text_hidden=3584,
+    text_layers=28,
+    text_heads=28,
+    text_kv_heads=4,
+    vocab_size=152128,
+)
 PRESETS: dict[str, TinyConfig] = {
     "tiny": TinyConfig(),
+    # for GPU benchmarks: LLaVA-OneVision's geometry with the tiny towers, and with LLaVA-OneVision-0.5B's
+    # (SigLIP-so400m, 27 x 1152, and Qwen2-0.5B, 24 x 896)
+    "ov-geometry": _OV_GEOMETRY,
+    "ov-0.5b": replace(
+        _OV_GEOMETRY,
+        vision_hidden=1152,
+        vision_layers=27,
+        vision_heads=16,
+        text_hidden=896,
+        text_layers=24,
+        text_heads=14,
+    ),
     # 64 px / patch 8: 16 tokens per frame; wider and deeper for richer worlds
     "small": TinyConfig(
         image_size=64,
@@ -74,13 +100,14 @@ def get_preset(name: str) -> TinyConfig:
     return PRESETS[name]
 
 
-def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_id: int, eos_id: int):
-    """The `LlavaOnevisionConfig` for `cfg` with the tokenizer's special-token ids."""
-    from transformers import LlavaOnevisionConfig, Qwen2Config, SiglipVisionConfig
+def towers(cfg: TinyConfig, vision_mlp: int | None = None, text_mlp: int | None = None, **text_ids):
+    """The `SiglipVisionConfig` and `Qwen2Config` of `cfg`'s shape (MLPs 4x their width unless given;
+    `text_ids`: the LM's token ids and embedding tying)."""
+    from transformers import Qwen2Config, SiglipVisionConfig
 
     vision = SiglipVisionConfig(
         hidden_size=cfg.vision_hidden,
-        intermediate_size=cfg.vision_hidden * 4,
+        intermediate_size=vision_mlp or cfg.vision_hidden * 4,
         num_hidden_layers=cfg.vision_layers,
         num_attention_heads=cfg.vision_heads,
         image_size=cfg.image_size,
@@ -90,16 +117,21 @@ def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_
     text = Qwen2Config(
         vocab_size=cfg.vocab_size,
         hidden_size=cfg.text_hidden,
-        intermediate_size=cfg.text_hidden * 4,
+        intermediate_size=text_mlp or cfg.text_hidden * 4,
         num_hidden_layers=cfg.text_layers,
         num_attention_heads=cfg.text_heads,
         num_key_value_heads=cfg.text_kv_heads,
         max_position_embeddings=cfg.max_positions,
-        tie_word_embeddings=False,
-        pad_token_id=pad_id,
-        eos_token_id=eos_id,
-        bos_token_id=None,
+        **text_ids,
     )
+    return vision, text
+
+
+def build_config(cfg: TinyConfig, image_token_id: int, video_token_id: int, pad_id: int, eos_id: int):
+    """The `LlavaOnevisionConfig` for `cfg` with the tokenizer's special-token ids."""
+    from transformers import LlavaOnevisionConfig
+
+    vision, text = towers(cfg, tie_word_embeddings=False, pad_token_id=pad_id, eos_token_id=eos_id, bos_token_id=None)
     pinpoints = [[cfg.image_size * h, cfg.image_size * w] for h in (1, 2) for w in (1, 2)]
     return LlavaOnevisionConfig(
         vision_config=vision,
@@ -174,27 +206,9 @@ def init_tiny_model(out_dir: str | Path, preset: str = "tiny", seed: int = 0, ex
 
 def video_utr_7b_config():
     """A config shaped like Video-UTR-7b: SigLIP-so400m-384 (layer -2) + Qwen2-7B, 196 tok/frame."""
-    from transformers import LlavaOnevisionConfig, Qwen2Config, SiglipVisionConfig
+    from transformers import LlavaOnevisionConfig
 
-    vision = SiglipVisionConfig(
-        hidden_size=1152,
-        intermediate_size=4304,
-        num_hidden_layers=26,
-        num_attention_heads=16,
-        image_size=384,
-        patch_size=14,
-        vision_use_head=False,
-    )
-    text = Qwen2Config(
-        vocab_size=152128,
-        hidden_size=3584,
-        intermediate_size=18944,
-        num_hidden_layers=28,
-        num_attention_heads=28,
-        num_key_value_heads=4,
-        max_position_embeddings=32768,
-        tie_word_embeddings=False,
-    )
+    vision, text = towers(VIDEO_UTR_7B, vision_mlp=4304, text_mlp=18944, tie_word_embeddings=False)
     return LlavaOnevisionConfig(
         vision_config=vision,
         text_config=text,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from videoutr.data.llava import VIDEO_TOKEN, Sample, Turn
+from videoutr.data.llava import VIDEO_TOKEN, Sample
 from videoutr.errors import ConfigError, VideoutrError
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, model_inputs, to_model
 from videoutr.models.sampling import ModelVideo
@@ -199,10 +199,10 @@ def frame_activation(
     `frames`: (T, H, W, 3) uint8 or a `ModelVideo`; `system` replaces the template's system prompt.
     """
     placeholder = None if VIDEO_TOKEN in prompt else VIDEO_TOKEN  # the user's own placeholder stays where it is
-    sample = Sample.from_qa("attention", [(prompt, None)], placeholder=placeholder)
     if answer is None:
-        answer = _generate_answer(model, processor, sample, frames, max_new_tokens, system)
-    sample.conversations.append(Turn("gpt", answer))
+        question = Sample.from_qa("attention", [(prompt, None)], placeholder=placeholder)
+        answer = _generate_answer(model, processor, question, frames, max_new_tokens, system)
+    sample = Sample.from_qa("attention", [(prompt, answer)], placeholder=placeholder)
     enc = encode_sample(processor, sample, frames, system=system)
     start, end = enc.turn_spans[-1]
     end -= 1  # the closing <|im_end|> is not an output word

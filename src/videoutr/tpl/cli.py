@@ -7,20 +7,9 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
-from videoutr.executors.options import AttnImplementation, Executor, GpusPerWorker, RayAddress, Workers
-from videoutr.models.options import (
-    ChatTemplate,
-    Fps,
-    InputOptions,
-    MaxFrames,
-    MaxPixels,
-    MinFrames,
-    MinPixels,
-    SystemPrompt,
-    TotalPixels,
-    input_flags,
-)
+from videoutr.config_options import ConfigFile, Overrides, command_settings, flags_of, with_options
+from videoutr.executors.options import EXECUTION_OPTIONS
+from videoutr.models.options import INPUT_OPTIONS, Device, Dtype, InputOptions, Model, input_flags
 
 tpl_app = typer.Typer(
     help="Temporal Perplexity: score samples, keep the high-TPL ones, see which frames a model attends to.",
@@ -29,10 +18,11 @@ tpl_app = typer.Typer(
 
 
 @tpl_app.command("score")
+@with_options(INPUT_OPTIONS, EXECUTION_OPTIONS)
 def tpl_command(
     overrides: Overrides = None,
     config: ConfigFile = None,
-    model: str = typer.Option(None, "--model", help="Checkpoint folder or hub id (LLaVA-OneVision, Qwen2-VL)."),
+    model: Model = None,
     data: Path = typer.Option(None, "--data", help="LLaVA-format .json list, .jsonl, or a mixture .yaml (streamed)."),
     out: Path = typer.Option(None, "--out", help="Per-sample scores (.jsonl); summary and plots beside it."),
     video_root: Path = typer.Option(None, "--video-root", help="Folder the 'video' paths are relative to (default .)."),
@@ -51,40 +41,27 @@ def tpl_command(
     ),
     batch_size: int = typer.Option(None, "--batch-size", help="Samples per forward (default 4)."),
     seed: int = typer.Option(None, "--seed", help="Seed of the random key frame (per sample id; default 0)."),
-    dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
-    device: str = typer.Option(None, "--device", help="cpu (default), cuda, cuda:1, ..."),
+    dtype: Dtype = None,
+    device: Device = None,
     allow_outside_root: bool = typer.Option(
         None, "--allow-outside-root", help="Open videos whose path leaves --video-root."
     ),
-    fps: Fps = None,
-    min_frames: MinFrames = None,
-    max_frames: MaxFrames = None,
-    min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None,
-    total_pixels: TotalPixels = None,
-    system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
-    executor: Executor = None,
-    workers: Workers = None,
-    ray_address: RayAddress = None,
-    gpus_per_worker: GpusPerWorker = None,
-    attn_implementation: AttnImplementation = None,
     chunk_size: int = typer.Option(
         None, "--chunk-size", help="Samples read, sorted by video and recorded together (default 16384)."
     ),
+    **shared,
 ) -> None:
     """Temporal Perplexity of every sample: PPL with one key frame vs with all frames.
 
     Example: videoutr tpl score --config tpl.yaml batch_size=8 --device cuda
 
     Exit code 1 when some samples failed (listed in OUT.errors.jsonl), 2 when none could be scored."""
-    flags = {key: value for key, value in locals().items() if key not in ("config", "overrides")}
+    flags = flags_of(locals())
     from videoutr.errors import raise_if_failed
-    from videoutr.schema import load_config
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
     inputs = input_flags(flags)
-    cfg = load_config(TplRunConfig, config, overrides or [], name="tpl score config", values=typed(**flags, **inputs))
+    cfg = command_settings(TplRunConfig, "tpl score", config, overrides, **flags, **inputs)
     out = cfg.out
     summary = run_tpl(cfg)
     overall = summary["overall"]
@@ -97,20 +74,39 @@ def tpl_command(
     raise_if_failed(summary["n_errors"], summary["n_scored"] + summary["n_errors"], "samples", f"{out}.errors.jsonl")
 
 
+@dataclass
+class FilterSettings:
+    """What `videoutr tpl filter` keeps (keys of its --config and a.b=value)."""
+
+    scores: str  # scores JSONL written by `videoutr tpl score`
+    data: str  # the LLaVA data that was scored
+    out: str  # filtered LLaVA data (.json list or .jsonl)
+    min_tpl: float | None = None  # keep samples with TPL >= this
+    top_fraction: float | None = None  # keep this fraction (0-1] with the highest TPL
+    per_subset: bool = False  # apply top_fraction within each subset
+
+
 @tpl_app.command("filter")
 def filter_command(
-    scores: Path = typer.Option(..., "--scores", help="Scores JSONL written by `videoutr tpl score`."),
-    data: Path = typer.Option(..., "--data", help="The LLaVA data that was scored."),
-    out: Path = typer.Option(..., "--out", help="Filtered LLaVA data (.json list or .jsonl)."),
+    overrides: Overrides = None,
+    config: ConfigFile = None,
+    scores: Path = typer.Option(None, "--scores", help="Scores JSONL written by `videoutr tpl score` (required)."),
+    data: Path = typer.Option(None, "--data", help="The LLaVA data that was scored (required)."),
+    out: Path = typer.Option(None, "--out", help="Filtered LLaVA data (.json list or .jsonl; required)."),
     min_tpl: float = typer.Option(None, "--min-tpl", help="Keep samples with TPL >= this."),
     top_fraction: float = typer.Option(None, "--top-fraction", help="Keep this fraction (0-1] with the highest TPL."),
-    per_subset: bool = typer.Option(False, "--per-subset", help="Apply --top-fraction within each subset."),
+    per_subset: bool = typer.Option(None, "--per-subset", help="Apply --top-fraction within each subset."),
 ) -> None:
-    """Keep the high-TPL samples (the paper's TPL-based data selection); LLaVA records unchanged."""
+    """Keep the high-TPL samples (the paper's TPL-based data selection); LLaVA records unchanged.
+
+    Example: videoutr tpl filter --scores runs/tpl.jsonl --data runs/utr/utr.json --out kept.json top_fraction=0.5"""
+    cfg = command_settings(FilterSettings, "tpl filter", config, overrides, **flags_of(locals()))
     from videoutr.tpl.filter import filter_by_tpl
 
-    result = filter_by_tpl(scores, data, out, min_tpl=min_tpl, top_fraction=top_fraction, per_subset=per_subset)
-    typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {out}")
+    result = filter_by_tpl(
+        cfg.scores, cfg.data, cfg.out, min_tpl=cfg.min_tpl, top_fraction=cfg.top_fraction, per_subset=cfg.per_subset
+    )
+    typer.echo(f"kept {result.kept}, dropped {result.dropped} -> {cfg.out}")
     for reason, count in result.reasons.most_common():
         typer.echo(f"  dropped {count}: {reason}")
 
@@ -134,10 +130,11 @@ class AttentionSettings:
 
 
 @tpl_app.command("attention")
+@with_options(INPUT_OPTIONS)
 def attention_command(
     overrides: Overrides = None,
     config: ConfigFile = None,
-    model: str = typer.Option(None, "--model", help="Checkpoint folder or hub id."),
+    model: Model = None,
     video: Path = typer.Option(None, "--video", help="The video file."),
     prompt: str = typer.Option(None, "--prompt", help="The question (a <video> placeholder is added if missing)."),
     out: Path = typer.Option(None, "--out", help="Folder for attention.json and attention.png."),
@@ -148,29 +145,19 @@ def attention_command(
     max_new_tokens: int = typer.Option(
         None, "--max-new-tokens", help="Generation budget without --answer (default 32)."
     ),
-    dtype: str = typer.Option(None, "--dtype", help="auto (default), float32, bfloat16 or float16."),
-    device: str = typer.Option(None, "--device", help="cpu (default), cuda, ..."),
-    fps: Fps = None,
-    min_frames: MinFrames = None,
-    max_frames: MaxFrames = None,
-    min_pixels: MinPixels = None,
-    max_pixels: MaxPixels = None,
-    total_pixels: TotalPixels = None,
-    system_prompt: SystemPrompt = None,
-    chat_template: ChatTemplate = None,
+    dtype: Dtype = None,
+    device: Device = None,
+    **shared,
 ) -> None:
     """Frame activation: attention of each output token on each frame, heat map + JSON."""
-    flags = {key: value for key, value in locals().items() if key not in ("config", "overrides")}
+    flags = flags_of(locals())
     from videoutr.checks import Checks
     from videoutr.errors import ConfigError
     from videoutr.jsonio import write_json
-    from videoutr.schema import load_config
     from videoutr.tpl.attention import check_layer_spec
 
     inputs = input_flags(flags)
-    cfg = load_config(
-        AttentionSettings, config, overrides or [], name="tpl attention config", values=typed(**flags, **inputs)
-    )
+    cfg = command_settings(AttentionSettings, "tpl attention", config, overrides, **flags, **inputs)
     model, video, out, prompt = cfg.model, Path(cfg.video), Path(cfg.out), cfg.prompt
     checks = Checks("tpl attention")
     checks.model("--model", model)

@@ -139,7 +139,20 @@ def load_recipe(path: str | Path | None, overrides: list[str] | None = None, sem
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a recipe must be a mapping of sections, got {type(raw).__name__}")
     _one_data_source(raw, overrides or [])
-    return load_config(TrainRecipe, raw, overrides or [], name=str(path), check=validate if semantic else None)
+    recipe = load_config(TrainRecipe, raw, overrides or [], name=str(path), check=validate if semantic else None)
+    recipe.data.mixture = _packaged(recipe.data.mixture)
+    recipe.run.deepspeed = _packaged(recipe.run.deepspeed)
+    return recipe
+
+
+def _packaged(name: str | None) -> str | None:
+    """A file a recipe names: the path itself when it is a file, else the packaged recipe file of that
+    name (e.g. `data/video_utr_sft.yaml`, `launch/deepspeed_zero3.json`), else `name` unchanged (reported
+    missing where it is read)."""
+    if name is None or Path(name).is_file():
+        return name
+    found = recipe_path(name)
+    return str(found) if found.is_file() else name
 
 
 def recipe_to_dict(recipe: TrainRecipe) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Entry point for `accelerate launch -m videoutr.train.launch --config R.yaml [key=value ...]`.
 
-    accelerate launch --config_file recipes/launch/accelerate_ddp_1node.yaml \\
-        -m videoutr.train.launch --config recipes/video_utr_7b_stage2.yaml
+    accelerate launch --config_file "$(python -m videoutr.resources launch/accelerate_ddp_1node.yaml)" \\
+        -m videoutr.train.launch --config video_utr_7b_stage2
 """
 
 from __future__ import annotations

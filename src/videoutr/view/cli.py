@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from videoutr.config_options import ConfigFile, Overrides, typed
+from videoutr.config_options import ConfigFile, Overrides, command_settings
 
 
 def default_out(run: Path) -> Path:
@@ -53,12 +53,10 @@ def view_command(
 
     Example: videoutr view runs/utr && xdg-open runs/utr/view/index.html
     """
-    from videoutr.schema import load_config
     from videoutr.view import build_site
 
-    flags = typed(out=out, videos=videos, max_videos=max_videos, max_side=max_side)
-    cfg = load_config(
-        ViewSettings, config, overrides or [], name="view config", check=ViewSettings.problems, values=flags
+    cfg = command_settings(
+        ViewSettings, "view", config, overrides, out=out, videos=videos, max_videos=max_videos, max_side=max_side
     )
     built = build_site(
         run,

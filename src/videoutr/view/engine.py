@@ -12,16 +12,9 @@ from typing import Any
 from videoutr.errors import DataFormatError
 from videoutr.jsonio import iter_jsonl, read_json
 from videoutr.view.boxes import stated_boxes
-from videoutr.view.site import Site
+from videoutr.view.site import Site, column
 
-COLUMNS = [
-    {"key": "video", "label": "video", "type": "text"},
-    {"key": "tracks", "label": "tracks", "type": "num"},
-    {"key": "dialogues", "label": "dialogues", "type": "num"},
-    {"key": "frames", "label": "frames", "type": "num"},
-    {"key": "dropped", "label": "dropped", "type": "num"},
-    {"key": "uncertain", "label": "uncertain", "type": "num"},
-]
+COLUMNS = [column("video", kind="text"), *map(column, ("tracks", "dialogues", "frames", "dropped", "uncertain"))]
 _POINT_KEYS = ("colour", "shape", "location", "size")
 
 

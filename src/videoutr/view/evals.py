@@ -17,7 +17,7 @@ from videoutr.eval.benchmarks import load_benchmark, resolve_video
 from videoutr.jsonio import iter_jsonl, read_json
 from videoutr.view.markdown import render_markdown
 from videoutr.view.media import uniform_frames
-from videoutr.view.site import Site
+from videoutr.view.site import Site, column
 
 MEDIA_FRAMES = 16  # frames shown of a question's video when the run used the model's own policy
 _CORRECT_KEYS = ("correct_loglik", "correct_generate", "judge_correct", "exact_match")
@@ -106,11 +106,9 @@ def eval_view(run_dir: Path, site: Site) -> tuple[dict[str, Any], list[dict]]:
     report_html = render_markdown(report, run_dir, site) if report else ""
     plots = [site.image(run_dir / "accuracy.png")] if (run_dir / "accuracy.png").is_file() else []
     columns = [
-        {"key": "id", "label": "question", "type": "text"},
-        {"key": "task", "label": "task", "type": "text"},
-        {"key": "kind", "label": "kind", "type": "text"},
-        {"key": "temporal", "label": "temporal", "type": "text"},
-        *({"key": f"c:{c}", "label": c, "type": "outcome"} for c in conditions),
+        column("id", "question", kind="text"),
+        *(column(key, kind="text") for key in ("task", "kind", "temporal")),
+        *(column(f"c:{c}", c, kind="outcome") for c in conditions),
     ]
     run = {
         "kind": "eval",

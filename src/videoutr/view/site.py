@@ -27,6 +27,12 @@ CHUNK = 100
 STATIC = ("index.html", "app.js", "style.css")
 
 
+def column(key: str, label: str | None = None, kind: str = "num") -> dict[str, str]:
+    """One column of a run's table: the row `key` it shows, its heading (default: the key) and how the
+    page sorts and filters it (`num`, `text` or `outcome`)."""
+    return {"key": key, "label": key if label is None else label, "type": kind}
+
+
 def prepare_out(out: Path) -> None:
     """Create `out`, or reuse it when it holds an earlier site; refuse any other non-empty folder."""
     if out.exists() and not out.is_dir():

@@ -15,17 +15,17 @@ from typing import Any
 
 from videoutr.jsonio import iter_jsonl, read_json
 from videoutr.video.keyframe import key_frame_index
-from videoutr.view.site import Site
+from videoutr.view.site import Site, column
 
 COLUMNS = [
-    {"key": "id", "label": "sample", "type": "text"},
-    {"key": "source", "label": "source", "type": "text"},
-    {"key": "subset", "label": "subset", "type": "text"},
-    {"key": "tpl", "label": "TPL", "type": "num"},
-    {"key": "ppl_full", "label": "PPL all frames", "type": "num"},
-    {"key": "ppl_single", "label": "PPL key frame", "type": "num"},
-    {"key": "n_tokens", "label": "answer tokens", "type": "num"},
-    {"key": "frames", "label": "frames", "type": "num"},
+    column("id", "sample", kind="text"),
+    column("source", kind="text"),
+    column("subset", kind="text"),
+    column("tpl", "TPL"),
+    column("ppl_full", "PPL all frames"),
+    column("ppl_single", "PPL key frame"),
+    column("n_tokens", "answer tokens"),
+    column("frames"),
 ]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from videoutr.data.llava import HUMAN, VIDEO_TOKEN, Sample, Turn, load_samples, save_samples
+from videoutr.data.llava import HUMAN, VIDEO_TOKEN, Sample, load_samples, save_samples
 from videoutr.errors import ConfigError
 from videoutr.jsonio import atomic_write_text
 from videoutr.resume import ResumableJsonl
@@ -93,18 +93,23 @@ class HFRephraser:
 
 def rephrase_sample(sample: Sample, rewrite: Callable[[str], str]) -> tuple[Sample, int]:
     """A copy of `sample` with its questions rewritten where the rewrite keeps the facts."""
-    turns, changed = [], 0
-    for turn in sample.conversations:
-        if turn.role != HUMAN:
-            turns.append(turn)
-            continue
-        has_video = turn.value.startswith(VIDEO_TOKEN)
-        question = turn.value[len(VIDEO_TOKEN) :].lstrip("\n") if has_video else turn.value
+    qa, placeholder = sample.qa()
+    rewritten, changed = [], 0
+    for question, answer in qa:
         candidate = rewrite(question)
         if keeps_facts(question, candidate):
             question, changed = candidate, changed + 1
-        turns.append(Turn(HUMAN, f"{VIDEO_TOKEN}\n{question}" if has_video else question))
-    return Sample(sample.id, turns, sample.video, sample.image, sample.source, dict(sample.extra)), changed
+        rewritten.append((question, answer))
+    new = Sample.from_qa(
+        sample.id,
+        rewritten,
+        video=sample.video,
+        image=sample.image,
+        source=sample.source,
+        extra=sample.extra,
+        placeholder=placeholder,
+    )
+    return new, changed
 
 
 def rephrase_run(out_dir: str | Path, rewrite: Callable[[str], str], progress: bool = True) -> dict[str, int]:

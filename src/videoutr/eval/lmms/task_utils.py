@@ -1,17 +1,29 @@
 """Document functions behind the videoutr lmms-eval tasks (MCQ and open QA on local files).
 
-Each generated task folder has a `utils.py` that fixes the video root and delegates here, so the
-scoring is exactly `videoutr eval run`'s: option extraction for MCQ generation, log-likelihood for
-multiple_choice, normalised exact match and token F1 for open QA.
+Each generated task folder has a `utils.py` that imports these (`__all__`) and binds its video root
+(`visuals_under`), so the scoring is exactly `videoutr eval run`'s: option extraction for MCQ
+generation, log-likelihood for multiple_choice, normalised exact match and token F1 for open QA.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from videoutr.eval.benchmarks import answer_index as _answer_index
 from videoutr.eval.benchmarks import resolve_video
 from videoutr.eval.metrics import exact_match, token_f1
 from videoutr.eval.options import extract_option, mcq_prompt
 from videoutr.eval.scoring import OPEN_INSTRUCTION
+
+__all__ = [
+    "answer_index",
+    "mcq_doc_to_text",
+    "mcq_process_results",
+    "ll_doc_to_text",
+    "ll_doc_to_choice",
+    "open_doc_to_text",
+    "open_process_results",
+]
 
 
 def _video_name(doc: dict) -> str:
@@ -24,6 +36,15 @@ def doc_to_visual(doc: dict, video_root: str) -> list[str]:
     if path is None:
         raise FileNotFoundError(f"{_video_name(doc)}: video not found under {video_root}")
     return [str(path)]
+
+
+def visuals_under(video_root: str) -> Callable[[dict], list[str]]:
+    """A task's `doc_to_visual`: `doc_to_visual` with its video root fixed."""
+
+    def doc_to_visual_under_root(doc: dict) -> list[str]:
+        return doc_to_visual(doc, video_root)
+
+    return doc_to_visual_under_root
 
 
 def answer_index(doc: dict) -> int:
