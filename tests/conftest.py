@@ -151,3 +151,18 @@ def random_base(tmp_path_factory) -> Path:
     return init_tiny_model(
         tmp_path_factory.mktemp("base") / "model", preset="tiny", seed=0, extra_text=tuple(GRID_PLACES)
     )
+
+
+@pytest.fixture
+def cli(capsys):
+    """`cli(*args)` -> (exit code, stdout, stderr) of `videoutr ARGS` through `videoutr.cli.main`."""
+    from videoutr.cli import main
+
+    def run(*args) -> tuple[int, str, str]:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return exit_.value.code, out, err
+
+    return run

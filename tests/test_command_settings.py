@@ -9,21 +9,6 @@ import json
 import pytest
 
 
-@pytest.fixture
-def cli(capsys):
-    """`cli(*args)` -> (exit code, stdout, stderr) of `videoutr ARGS` through `videoutr.cli.main`."""
-    from videoutr.cli import main
-
-    def run(*args) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exit_:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return exit_.value.code, out, err
-
-    return run
-
-
 def _yaml(path, text: str):
     path.write_text(text)
     return path

@@ -1,6 +1,5 @@
-"""The tiny world (`videoutr world --num-videos 6 --seed 3`), the tiny model, bad files of every
-kind, and `cli`: the `videoutr` entry point run in this process, as a user meets it (exit code,
-stdout, stderr)."""
+"""The tiny world (`videoutr world --num-videos 6 --seed 3`), the tiny model and bad files of every
+kind (`cli`, the `videoutr` entry point run in this process, is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,21 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-
-@pytest.fixture
-def cli(capsys):
-    """`cli(*args)` -> (exit code, stdout, stderr) of `videoutr ARGS` through `videoutr.cli.main`."""
-    from videoutr.cli import main
-
-    def run(*args) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exit_:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return exit_.value.code, out, err
-
-    return run
 
 
 @pytest.fixture(scope="session")
