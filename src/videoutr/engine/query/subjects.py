@@ -3,7 +3,9 @@
 A point is *reliable* when it was detected (not interpolated), its confidence is at least
 `min_claim_conf`, its box is not much smaller than the track's usual box (a shrunken box
 means the subject is partly hidden or partly out of the frame) nor much larger (`MERGED_AREA`:
-a detector merged it with something beside it), and it does not touch another
+a detector merged it with something beside it), neither side is much shorter or longer than
+the track's usual one (`SIDE_RANGE`: a box cut short along one side misses part of the subject,
+one grown along one side takes in something next to it), and it does not touch another
 subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
@@ -21,6 +23,8 @@ from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
+SIDE_RANGE = (0.75, 1.2)  # a reliable box's width and height, as shares of the track's usual ones ...
+SIDE_SLACK = 0.008  # ... give or take this much (frame sides: about 2 px of a 320 x 240 frame)
 
 
 def _area(p: TrackPoint) -> float:
@@ -40,10 +44,18 @@ def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     areas = [_area(p) for p in detected]
     usual = _median(areas)
     least, most = cfg.min_visible * usual, MERGED_AREA * usual
+    unmerged = [p for p, area in zip(detected, areas) if area <= most]
+    width = _median([p.box_norm[2] - p.box_norm[0] for p in unmerged])
+    height = _median([p.box_norm[3] - p.box_norm[1] for p in unmerged])
+    low, high = SIDE_RANGE
     return [
         p
         for p, area in zip(detected, areas)
-        if p.confidence >= cfg.min_claim_conf and least <= area <= most and not p.contact
+        if p.confidence >= cfg.min_claim_conf
+        and least <= area <= most
+        and not p.contact
+        and low * width - SIDE_SLACK <= p.box_norm[2] - p.box_norm[0] <= high * width + SIDE_SLACK
+        and low * height - SIDE_SLACK <= p.box_norm[3] - p.box_norm[1] <= high * height + SIDE_SLACK
     ]
 
 
