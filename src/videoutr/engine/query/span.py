@@ -5,11 +5,13 @@ every track begins and ends where its subject truly comes and goes, no two subje
 footage often denies that (two subjects merge early, a track is lost mid-frame), and then those
 questions have nothing to ask. This one needs only a run of consecutive engine frames where one
 track is reliable (`reliable_points`: detected, confident, its usual size, touching nobody), no
-other track's box overlaps it, no detection goes unexplained, and its identity was never mixed
-up with another's (`merges`): the question points at its box at the run's first frame, and the
-answer gives its colour, its place, its boxes over the run and, when one sure motion segment
-(`min_observed`) covers the run, its motion there. Whether the box at that frame is the same
-subject as at the clip's ends does not matter: nothing is said beyond the run.
+other track's box overlaps it and no detection goes unexplained: the question points at its box
+at the run's first frame, and the answer gives its colour, its place, its boxes over the run
+and, when one sure motion segment (`min_observed`) covers the run, its motion there. Whether the
+box at that frame shows the subject the track followed elsewhere in the clip (two subjects may
+have met before, `merges`) does not matter: the answer names no track and says nothing beyond
+the run, within which the box never met another nor changed size, so it cannot have changed
+subject.
 
 It is a fallback (`QueryConfig.fallback_tasks`): asked in a sample only when none of
 `QueryConfig.tasks` has anything sure, so that every video whose tracks hold some sure span
@@ -26,7 +28,7 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, box_text, round_box
-from videoutr.engine.query.subjects import merges, name_of, reliable_points, unambiguous
+from videoutr.engine.query.subjects import name_of, reliable_points, unambiguous
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -35,16 +37,14 @@ SPAN_FRAMES = (6, 16)  # a span holds at least / at most this many engine frames
 
 def sure_runs(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, list[int]]]:
     """Each track's maximal runs of consecutive engine frames (at least `SPAN_FRAMES[0]`) where
-    it is reliable, alone and unmixed, and nothing in the frame is unexplained."""
+    it is reliable and alone, and nothing in the frame is unexplained."""
     uncertain = set(clip.uncertain_frames)
-    mixed = merges(clip)
     runs = []
     for traj in clip.tracks:
         reliable = {p.frame_idx for p in reliable_points(traj, cfg)}
-        since = mixed.get(traj.track_id, clip.frame_idx[-1] + 1)
         run: list[int] = []
         for f in [*clip.frame_idx, None]:
-            if f is not None and f in reliable and f < since and f not in uncertain and unambiguous(clip, traj, f, 0.0):
+            if f is not None and f in reliable and f not in uncertain and unambiguous(clip, traj, f, 0.0):
                 run.append(f)
                 continue
             if len(run) >= SPAN_FRAMES[0]:
