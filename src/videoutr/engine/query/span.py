@@ -4,14 +4,15 @@ The whole-trajectory and who-is-there questions (`tasks.py`) need the whole clip
 every track begins and ends where its subject truly comes and goes, no two subjects met. Real
 footage often denies that (two subjects merge early, a track is lost mid-frame), and then those
 questions have nothing to ask. This one needs only a run of consecutive engine frames where one
-track is reliable (`reliable_points`: detected, confident, its usual size, touching nobody), no
-other track's box overlaps it and no detection goes unexplained: the question points at its box
+track is reliable (`reliable_points`: detected, confident, its usual size, touching nobody) and
+no other track's box overlaps it: the question points at its box
 at the run's first frame, and the answer gives its colour, its place, its boxes over the run
 and, when one sure motion segment (`min_observed`) covers the run, its motion there. Whether the
 box at that frame shows the subject the track followed elsewhere in the clip (two subjects may
 have met before, `merges`) does not matter: the answer names no track and says nothing beyond
 the run, within which the box never met another nor changed size, so it cannot have changed
-subject.
+subject. Detections no track explains (`uncertain_frames`) do not matter either: were one a
+piece of this subject, its box would be cut short, and so not reliable.
 
 It is a fallback (`QueryConfig.fallback_tasks`): asked in a sample only when none of
 `QueryConfig.tasks` has anything sure, so that every video whose tracks hold some sure span
@@ -33,18 +34,19 @@ from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
 SPAN_FRAMES = (6, 16)  # a span holds at least / at most this many engine frames
+SPAN_CONF = 0.5  # a span's points need this much more confidence, towards 1, than `min_claim_conf`
 
 
 def sure_runs(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, list[int]]]:
     """Each track's maximal runs of consecutive engine frames (at least `SPAN_FRAMES[0]`) where
-    it is reliable and alone, and nothing in the frame is unexplained."""
-    uncertain = set(clip.uncertain_frames)
+    it is reliable, clearly detected (`SPAN_CONF`) and alone."""
+    least = cfg.min_claim_conf + SPAN_CONF * (1.0 - cfg.min_claim_conf)
     runs = []
     for traj in clip.tracks:
-        reliable = {p.frame_idx for p in reliable_points(traj, cfg)}
+        reliable = {p.frame_idx for p in reliable_points(traj, cfg) if p.confidence >= least}
         run: list[int] = []
         for f in [*clip.frame_idx, None]:
-            if f is not None and f in reliable and f not in uncertain and unambiguous(clip, traj, f, 0.0):
+            if f is not None and f in reliable and unambiguous(clip, traj, f, 0.0):
                 run.append(f)
                 continue
             if len(run) >= SPAN_FRAMES[0]:
