@@ -123,11 +123,12 @@ def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
 
 def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:
     """Whether the track's first and its last point are where the subject truly comes and goes:
-    the clip's own ends, or the frame's border (an entry or an exit). A track that begins or ends
-    inside the frame lost its subject there (hidden behind another, grown still into the
-    background, or a piece of a subject another track follows): its first or last frame is no
-    fact, and the subject may be there unseen before or after it."""
-    kinds = {e.type for e in traj.events}
+    the clip's own ends, or the frame's border (a sure entry or exit: the subject seen crossing
+    it). A track that begins or ends inside the frame, or at the border with its subject still
+    whole there, lost its subject (hidden behind another, grown still into the background, or a
+    piece of a subject another track follows): its first or last frame is no fact, and the
+    subject may be there unseen before or after it."""
+    kinds = {e.type for e in traj.events if e.detail.get("sure", True)}
     return (
         traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
         traj.last_frame == clip.frame_idx[-1] or "exit" in kinds,
