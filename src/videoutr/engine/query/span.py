@@ -29,7 +29,7 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import QUESTIONS, box_text, round_box
-from videoutr.engine.query.subjects import name_of, reliable_points, unambiguous
+from videoutr.engine.query.subjects import name_of, reliable_points, splits, unambiguous
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -39,11 +39,14 @@ SPAN_CONF = 0.5  # a span's points need this much more confidence, towards 1, th
 
 def sure_runs(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory, list[int]]]:
     """Each track's maximal runs of consecutive engine frames (at least `SPAN_FRAMES[0]`) where
-    it is reliable, clearly detected (`SPAN_CONF`) and alone."""
+    it is reliable, clearly detected (`SPAN_CONF`), alone, and not a blob holding another
+    subject that a track born out of it later follows (`splits`)."""
     least = cfg.min_claim_conf + SPAN_CONF * (1.0 - cfg.min_claim_conf)
+    blobs = [(parent, range(since, born)) for parent, _, since, born in splits(clip)]
     runs = []
     for traj in clip.tracks:
-        reliable = {p.frame_idx for p in reliable_points(traj, cfg) if p.confidence >= least}
+        held = {f for parent, frames in blobs if parent == traj.track_id for f in frames}  # with another inside
+        reliable = {p.frame_idx for p in reliable_points(traj, cfg) if p.confidence >= least} - held
         run: list[int] = []
         for f in [*clip.frame_idx, None]:
             if f is not None and f in reliable and unambiguous(clip, traj, f, 0.0):

@@ -172,10 +172,49 @@ def fully_explained(clip: ClipTrajectories) -> bool:
 
 def merges(clip: ClipTrajectories) -> dict[int, int]:
     """Track id -> the first frame where its subject and another one met (one of them undetected,
-    interpolated or in a merged box while their boxes overlap) and both tracks go on afterwards:
-    which of the two is which after that is a guess (a swap of identities looks the same).
-    Shared within a clip's questions (see `memo.py`)."""
+    interpolated or in a merged box while their boxes overlap, or one track born out of another's
+    box: `splits`) and both tracks go on afterwards: which of the two is which after that is a
+    guess (a swap of identities looks the same). Shared within a clip's questions (see `memo.py`)."""
     return memoized(("merges", id(clip)), lambda: _merges(clip))
+
+
+def splits(clip: ClipTrajectories) -> list[tuple[int, int, int, int]]:
+    """(parent id, child id, since, born) for each track born after the clip's start whose first
+    box overlaps another track's box of the frame before: the two subjects were one blob, followed
+    by the parent, until the child's first frame `born`; the blob began, at `since`, after the
+    parent's box was last its own subject's size (`SIDE_RANGE` of its boxes from `born` on) and
+    clear of the child's first box. Shared within a
+    clip's questions (see `memo.py`)."""
+    return memoized(("splits", id(clip)), lambda: _splits(clip))
+
+
+def _splits(clip: ClipTrajectories) -> list[tuple[int, int, int, int]]:
+    found = []
+    for child in clip.tracks:
+        born = child.first_frame
+        at = clip.frame_idx.index(born) if born in clip.frame_idx else 0
+        if at == 0:
+            continue
+        before = clip.frame_idx[at - 1]
+        for parent in clip.tracks:
+            q = parent.point_at(before) if parent is not child else None
+            if q is None or parent.last_frame < born or box_iou(child.points[0].box_norm, q.box_norm) <= 0:
+                continue
+            after = [p for p in parent.points if p.frame_idx >= born and not p.interpolated] or [q]
+            width = _median([p.box_norm[2] - p.box_norm[0] for p in after])
+            height = _median([p.box_norm[3] - p.box_norm[1] for p in after])
+            since = born
+            for f in reversed(clip.frame_idx[:at]):
+                p = parent.point_at(f)
+                if p is None or not (
+                    p.box_norm[2] - p.box_norm[0] > SIDE_RANGE[1] * width + SIDE_SLACK
+                    or p.box_norm[3] - p.box_norm[1] > SIDE_RANGE[1] * height + SIDE_SLACK
+                    or box_iou(child.points[0].box_norm, p.box_norm) > 0
+                ):
+                    break
+                since = f
+            found.append((parent.track_id, child.track_id, since, born))
+    return found
 
 
 def _merges(clip: ClipTrajectories) -> dict[int, int]:
@@ -198,6 +237,9 @@ def _merges(clip: ClipTrajectories) -> dict[int, int]:
                 if traj.last_frame > f and other.last_frame > f:
                     for tid in (traj.track_id, other.track_id):
                         found[tid] = min(found.get(tid, f), f)
+    for parent, child, since, _ in splits(clip):
+        for tid in (parent, child):
+            found[tid] = min(found.get(tid, since), since)
     return found
 
 
