@@ -231,3 +231,24 @@ def test_the_fallback_leaves_samples_with_sure_questions_as_they_are():
     without, _ = build_samples(clip, QueryConfig(fallback_tasks=()), video="v1.mp4")
     assert [s.to_llava() for s in with_fallback] == [s.to_llava() for s in without]
     assert all(qa["task"] != "box_to_path" for s in with_fallback for qa in s.extra["utr"])
+
+
+def test_a_track_born_out_of_another_s_box_mixes_both_identities_from_where_the_blob_began():
+    """Track 1 follows one subject, whose box widens at frame 5 (a second subject joins it) until
+    track 2 is born out of it at frame 9 and track 1 shrinks back: from frame 5 neither identity
+    is sure, and the blob's boxes are never asked about, not even over a short span."""
+    from videoutr.engine.query.subjects import merges, splits
+
+    first = _track(1, range(16), 0.3, 0.0)
+    for p in first.points:
+        if 5 <= p.frame_idx <= 8:
+            x1, y1, x2, y2 = p.box_norm
+            p.box_norm = (x1, y1, x2 + 0.1, y2)
+    second = _track(2, range(9, 16), 0.46, 0.02)
+    clip = ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [first, second])
+    assert splits(clip) == [(1, 2, 5, 9)] and merges(clip) == {1: 5, 2: 5}
+    for seed in range(20):
+        qa = TASKS["box_to_path"](clip, random.Random(seed), QueryConfig(box_stride=1, max_boxes=20))
+        assert qa is None or not {5, 6, 7, 8} & {f for f, _ in qa.claims["boxes"]}
+        qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
+        assert qa is None or qa.claims["frame"] < 5
