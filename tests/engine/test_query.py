@@ -202,7 +202,9 @@ def _tangled_clip() -> ClipTrajectories:
     second = _track(2, range(4, 13), 0.5, 0.0, 0.1)
     for p in first.points:
         p.contact = p.frame_idx in (9, 10)
-    return ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [first, second], uncertain_frames=[0, 8, 15])
+    return ClipTrajectories(
+        "v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [first, second], uncertain_frames=[0, 8, 15]
+    )
 
 
 def test_box_to_path_asks_about_a_sure_span_where_nothing_else_is_sure():
