@@ -6,7 +6,8 @@ colour and shape agree; every cited box overlaps the truth with IoU >= 0.5; firs
 and event frames are within `tol` frames; a moving segment's direction is within 30 degrees of
 the true displacement and a still segment truly barely moves; "who is there" lists every object
 that is at least half visible and none that is absent; "which object does X" lists every object
-that does X. An answer is correct when all its claims hold; failures are counted by reason.
+that does X; a short-span answer (`box_to_path`) is about the object at its query box, whatever
+track it came from. An answer is correct when all its claims hold; failures are counted by reason.
 
     report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
 """
