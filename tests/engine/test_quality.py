@@ -83,3 +83,27 @@ def test_a_wrong_claim_is_caught(world_dir, world_run):
             checked += 1
             caught += not check_qa(Check(clips[vid], truth[vid], tol=2), qa["task"], wrong)
     assert checked >= 3 and caught == checked
+
+
+def test_box_to_path_is_checked_against_the_object_at_its_query_box(world_dir, world_run):
+    """A span answer about the object at a box: right where the claims hold; a shifted box, or a
+    query box where no object is, fails."""
+    import random
+
+    from videoutr.engine.config import QueryConfig
+    from videoutr.engine.query import TASKS
+
+    truth = load_truth(world_dir)
+    checked = 0
+    for clip in load_trajectories(world_run / "trajectories.jsonl"):
+        qa = TASKS["box_to_path"](clip, random.Random(0), QueryConfig())
+        if qa is None or not check_qa(Check(clip, truth[clip.video_id], tol=2), qa.task, qa.claims):
+            continue
+        shifted = copy.deepcopy(qa.claims)
+        frame, box = shifted["boxes"][-1]
+        shifted["boxes"][-1] = [frame, [min(1.0, v + 0.3) for v in box]]
+        nowhere = {**copy.deepcopy(qa.claims), "query_box": [0.0, 0.0, 0.01, 0.01]}
+        for wrong in (shifted, nowhere):
+            assert not check_qa(Check(clip, truth[clip.video_id], tol=2), qa.task, wrong)
+        checked += 1
+    assert checked >= 3

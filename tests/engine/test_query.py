@@ -162,3 +162,95 @@ def test_after_two_subjects_meet_their_identities_are_not_asserted():
         qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
         assert qa is None or qa.claims["frame"] < 7
         assert TASKS["box_to_track"](clip, random.Random(seed), QueryConfig()) is None
+
+
+def test_a_box_grown_or_cut_short_along_one_side_is_not_asserted():
+    """A box 40 % wider than the track's usual one takes in something beside the subject; one 40 %
+    shorter misses part of it: neither is reliable, though their areas stay within the area rule."""
+    from videoutr.engine.query.subjects import reliable_points
+
+    traj = _track(1, range(16), 0.05, 0.02)
+    x1, y1, x2, y2 = traj.points[5].box_norm
+    traj.points[5].box_norm = (x1, y1, x1 + 1.4 * (x2 - x1), y2)
+    x1, y1, x2, y2 = traj.points[9].box_norm
+    traj.points[9].box_norm = (x1, y1, x2, y1 + 0.6 * (y2 - y1))
+    frames = [p.frame_idx for p in reliable_points(traj, QueryConfig())]
+    assert 5 not in frames and 9 not in frames and len(frames) == 14
+
+
+def test_an_unsure_exit_does_not_explain_where_a_track_ends():
+    """A track lost at the border with its subject still whole there (the exit is unsure) leaves
+    the subject unaccounted for after it, as a track lost mid-frame does."""
+    from videoutr.engine.query.subjects import ends_explained, unseen_frames
+    from videoutr.engine.types import Event
+
+    first = _track(1, range(16), 0.05, 0.0, 0.1)
+    second = _track(2, range(10), 0.7, 0.015)
+    second.events = [Event("exit", 11, 11 / 8, {"sure": True})]
+    clip = _two_tracks(second)
+    clip.tracks[0] = first
+    assert ends_explained(second, clip) == (True, True) and not {11, 12} & unseen_frames(clip)
+    second.events[0].detail["sure"] = False
+    assert ends_explained(second, clip) == (True, False) and set(range(10, 16)) <= unseen_frames(clip)
+
+
+def _tangled_clip() -> ClipTrajectories:
+    """Both tracks begin and end mid-frame, and detections no track explains come every second:
+    no whole-trajectory, who-is-there or summary answer is sure. Track 1 touches something at
+    frames 9-10: its sure spans are frames 2-8 (and 11-13, too short); track 2's frames 4-12."""
+    first = _track(1, range(2, 14), 0.05, 0.02)
+    second = _track(2, range(4, 13), 0.5, 0.0, 0.1)
+    for p in first.points:
+        p.contact = p.frame_idx in (9, 10)
+    return ClipTrajectories(
+        "v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [first, second], uncertain_frames=[0, 8, 15]
+    )
+
+
+def test_box_to_path_asks_about_a_sure_span_where_nothing_else_is_sure():
+    clip = _tangled_clip()
+    cfg = QueryConfig(box_stride=1, max_boxes=20)
+    for task in QueryConfig().tasks:
+        assert all(TASKS[task](clip, random.Random(seed), cfg) is None for seed in range(10)), task
+    samples, skipped = build_samples(clip, QueryConfig(samples_per_video=6), video="v1.mp4")
+    assert len(samples) == 6 and skipped["box_to_path"] == 0
+    for sample in samples:
+        [qa] = sample.extra["utr"]
+        assert qa["task"] == "box_to_path"
+    for seed in range(20):
+        qa = TASKS["box_to_path"](clip, random.Random(seed), cfg)
+        frames = [f for f, _ in qa.claims["boxes"]]
+        track = qa.claims["track_id"]
+        assert set(frames) <= (set(range(2, 9)) if track == 1 else set(range(4, 13)))
+        assert frames == list(range(frames[0], frames[-1] + 1)) and 6 <= len(frames) <= 16
+        assert qa.claims["query_frame"] == frames[0] and f"frame {frames[0]}" in qa.question
+        assert "object 1" not in qa.answer and "object 2" not in qa.answer  # names no track
+
+
+def test_the_fallback_leaves_samples_with_sure_questions_as_they_are():
+    clip = _clip()
+    with_fallback, _ = build_samples(clip, QueryConfig(), video="v1.mp4")
+    without, _ = build_samples(clip, QueryConfig(fallback_tasks=()), video="v1.mp4")
+    assert [s.to_llava() for s in with_fallback] == [s.to_llava() for s in without]
+    assert all(qa["task"] != "box_to_path" for s in with_fallback for qa in s.extra["utr"])
+
+
+def test_a_track_born_out_of_another_s_box_mixes_both_identities_from_where_the_blob_began():
+    """Track 1 follows one subject, whose box widens at frame 5 (a second subject joins it) until
+    track 2 is born out of it at frame 9 and track 1 shrinks back: from frame 5 neither identity
+    is sure, and the blob's boxes are never asked about, not even over a short span."""
+    from videoutr.engine.query.subjects import merges, splits
+
+    first = _track(1, range(16), 0.3, 0.0)
+    for p in first.points:
+        if 5 <= p.frame_idx <= 8:
+            x1, y1, x2, y2 = p.box_norm
+            p.box_norm = (x1, y1, x2 + 0.1, y2)
+    second = _track(2, range(9, 16), 0.46, 0.02)
+    clip = ClipTrajectories("v1", "v1.mp4", 8.0, 16, 128, 128, list(range(16)), [first, second])
+    assert splits(clip) == [(1, 2, 5, 9)] and merges(clip) == {1: 5, 2: 5}
+    for seed in range(20):
+        qa = TASKS["box_to_path"](clip, random.Random(seed), QueryConfig(box_stride=1, max_boxes=20))
+        assert qa is None or not {5, 6, 7, 8} & {f for f, _ in qa.claims["boxes"]}
+        qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
+        assert qa is None or qa.claims["frame"] < 5

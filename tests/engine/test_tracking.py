@@ -189,3 +189,21 @@ def test_an_entry_is_dated_when_the_first_pixel_came_in():
     # a subject moving along the border (not across it) keeps its first frame
     along = [TrackPoint(f, f / 8, (0.0, 0.1 + 0.02 * f, 0.1, 0.3 + 0.02 * f), 0.9) for f in range(9, 20)]
     assert crossing_frame(Trajectory(1, "object", along), 0, frames, (128, 128)) == 9
+
+
+@pytest.mark.parametrize(("clip_end", "sure"), [(23, True), (14, False)])
+def test_an_exit_followed_on_near_the_clip_end_is_unsure(clip_end, sure):
+    """A 40 px subject leaving right at 5 px a frame, last detected 20 px inside the frame's edge
+    (frame 9): its last pixel goes out at frame 13. With the clip going on to frame 23 the exit is
+    sure; ending at frame 14 (a date followed on over 3 frames may be 1.5 late), the subject may
+    still show a sliver at the clip's end: unsure."""
+    from videoutr.engine.track.kinematics import describe_track
+
+    points = [
+        TrackPoint(f, f / 8, (min(1.0, (63 + 5 * f) / 128), 0.4, min(1.0, (103 + 5 * f) / 128), 0.55), 0.9)
+        for f in range(0, 10)
+    ]
+    traj = Trajectory(1, "object", points)
+    describe_track(traj, list(range(clip_end + 1)), 8.0, TrackConfig(), (128, 128))
+    [exit_] = [e for e in traj.events if e.type == "exit"]
+    assert exit_.frame_idx == 13 and exit_.detail["sure"] is sure

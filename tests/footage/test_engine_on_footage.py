@@ -75,8 +75,9 @@ def test_engine_eval_on_footage_meets_its_targets(footage_dir, footage_run):
     assert json.loads((out / "engine_config.json").read_text())["detector"] == "foreground"  # picked for footage
     samples = load_samples(out / "utr.json")
     per_video = {vid: sum(s.id.startswith(vid + "-") for s in samples) for vid in truth}
-    # a video where nothing is sure (subjects meeting early, one appearing mid-frame) gets none
-    assert sum(n >= 5 for n in per_video.values()) >= 3, per_video
+    # where nothing about the whole clip is sure (subjects meeting early, one appearing mid-frame),
+    # questions over a short sure span still give every video its dialogues
+    assert all(n >= 5 for n in per_video.values()), per_video
     answers = answer_correctness(samples, clips, truth)
     assert answers["answers"] >= 40 and answers["accuracy"] >= 0.95
 

@@ -57,6 +57,7 @@ class QueryConfig:
         "time_to_subjects",
         "action_to_subjects",
     )
+    fallback_tasks: tuple[str, ...] = ("box_to_path",)  # asked in a sample where none of `tasks` has anything sure
     seed: int = 0
 
 
@@ -126,6 +127,7 @@ class EngineConfig:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["query"]["tasks"] = list(self.query.tasks)
+        data["query"]["fallback_tasks"] = list(self.query.fallback_tasks)
         return data
 
     @classmethod

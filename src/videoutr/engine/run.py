@@ -69,7 +69,7 @@ def run_engine(
 
     cfg.validate()
     check_detector_name(cfg.detector)
-    check_tasks(cfg.query.tasks)
+    check_tasks([*cfg.query.tasks, *cfg.query.fallback_tasks])
     items = discover_videos(videos_dir)
     if not items:
         raise ConfigError(f"--videos {videos_dir}: no video files ({', '.join(VIDEO_SUFFIXES)})")

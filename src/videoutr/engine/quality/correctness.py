@@ -6,7 +6,8 @@ colour and shape agree; every cited box overlaps the truth with IoU >= 0.5; firs
 and event frames are within `tol` frames; a moving segment's direction is within 30 degrees of
 the true displacement and a still segment truly barely moves; "who is there" lists every object
 that is at least half visible and none that is absent; "which object does X" lists every object
-that does X. An answer is correct when all its claims hold; failures are counted by reason.
+that does X; a short-span answer (`box_to_path`) is about the object at its query box, whatever
+track it came from. An answer is correct when all its claims hold; failures are counted by reason.
 
     report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
 """
@@ -138,6 +139,27 @@ def check_track_claims(c: Check, claims: dict[str, Any]) -> bool:
     return bool(ok)
 
 
+def check_path(c: Check, claims: dict[str, Any]) -> bool:
+    """`box_to_path`: the object is the one at the query box (not the track's match over the
+    whole clip: the answer says nothing beyond its span), then its colour, boxes and motion."""
+    frame = claims["query_frame"]
+    found = [
+        (float(iou_matrix(np.asarray([claims["query_box"]], dtype=np.float64), truth[None])[0, 0]), o["id"])
+        for o in c.video["objects"]
+        if (truth := gt_box_norm(c.video, o, frame)) is not None
+    ]
+    best = max(found, default=(0.0, None))
+    if best[0] < 0.5:
+        return c.fail("box")
+    obj = c.objects[best[1]]
+    ok = c.shape(obj, claims["shape"]) & c.colour(obj, frame, claims["colour"])
+    for f, box in claims["boxes"]:
+        ok &= c.box(obj, f, box)
+    for state, start, end, direction in claims["segments"]:
+        ok &= c.segment(obj, state, start, end, direction)
+    return bool(ok)
+
+
 def check_subjects(c: Check, frames: list[int], subjects: list[dict[str, Any]]) -> bool:
     must, may = c.present(frames)
     named = [c.match.get(s["track_id"]) for s in subjects]
@@ -209,6 +231,8 @@ def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
         return check_short(c, task, claims)
     if task in ("box_to_track", "location_to_track", "appearance_to_track"):
         return check_track_claims(c, claims)
+    if task == "box_to_path":
+        return check_path(c, claims)
     if task == "span_to_subjects":
         return check_subjects(
             c, [f for f in c.clip.frame_idx if claims["start"] <= f <= claims["end"]], claims["subjects"]

@@ -1,7 +1,9 @@
 """Assemble QAs into multi-turn `Sample`s: seeded by (seed, video id, sample index).
 
 The first human turn carries `<video>` once; the summary turn (when enabled and allowed) closes
-each sample. A task that has nothing reliable to ask is skipped and counted.
+each sample. A task that has nothing reliable to ask is skipped and counted; a sample where no
+task of `cfg.tasks` nor the summary has anything asks `cfg.fallback_tasks` instead (questions over a short sure
+span, `span.py`).
 
     samples, skipped = build_samples(clip, QueryConfig(), video="videos/w0001.mp4")
     samples[0].conversations[0].value.startswith("<video>\\n")
@@ -27,7 +29,20 @@ def check_tasks(names) -> None:
 
 
 def _qas_for_sample(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, skipped: Counter) -> list[QA]:
-    order = list(cfg.tasks)
+    qas = _ask_tasks(clip, rng, cfg, cfg.tasks, skipped)
+    closing = TASKS["summary"](clip, rng, cfg) if cfg.summary else None
+    if cfg.summary and closing is None:
+        skipped["summary"] += 1
+    if not qas and closing is None:
+        qas = _ask_tasks(clip, rng, cfg, cfg.fallback_tasks, skipped)
+    return qas + ([closing] if closing else [])
+
+
+def _ask_tasks(
+    clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, tasks: tuple[str, ...], skipped: Counter
+) -> list[QA]:
+    """Up to `cfg.turns_per_sample` QAs of `tasks` in a shuffled order, one per subject."""
+    order = list(tasks)
     rng.shuffle(order)
     qas: list[QA] = []
     subjects: set[int] = set()  # one turn per subject: follow-ups ask about someone else
@@ -43,18 +58,12 @@ def _qas_for_sample(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig
             continue
         subjects.add(subject)
         qas.append(qa)
-    if cfg.summary:
-        qa = TASKS["summary"](clip, rng, cfg)
-        if qa is None:
-            skipped["summary"] += 1
-        else:
-            qas.append(qa)
     return qas
 
 
 def build_samples(clip: ClipTrajectories, cfg: QueryConfig, video: str) -> tuple[list[Sample], Counter]:
     """`cfg.samples_per_video` samples for one clip, and the count of skipped questions by task."""
-    check_tasks(cfg.tasks)
+    check_tasks([*cfg.tasks, *cfg.fallback_tasks])
     skipped: Counter[str] = Counter()
     samples = []
     with clip_memo():

@@ -19,6 +19,11 @@ QUESTIONS: dict[str, list[str]] = {
         "At frame {frame}, what is in the {location}? Give its trajectory and what it does.",
         "Look at the {location} at frame {frame}. What is there, and where does it go over the whole video?",
     ],
+    "box_to_path": [
+        "What is the object at frame {frame}: {box}? Where is it until frame {end}?",
+        "Identify the object at {box} in frame {frame} and follow it to frame {end}.",
+        "At frame {frame} something is at {box}. What is it, and how does it move up to frame {end}?",
+    ],
     "appearance_to_track": [
         "Track the {appearance} through the video: where is it, and what does it do?",
         "Where does the {appearance} go during the video? List its trajectory.",

@@ -3,7 +3,9 @@
 A point is *reliable* when it was detected (not interpolated), its confidence is at least
 `min_claim_conf`, its box is not much smaller than the track's usual box (a shrunken box
 means the subject is partly hidden or partly out of the frame) nor much larger (`MERGED_AREA`:
-a detector merged it with something beside it), and it does not touch another
+a detector merged it with something beside it), neither side is much shorter or longer than
+the track's usual one (`SIDE_RANGE`: a box cut short along one side misses part of the subject,
+one grown along one side takes in something next to it), and it does not touch another
 subject (one of the two may hide the other). Answers only assert reliable
 points; questions about unreliable moments are not asked.
 
@@ -21,6 +23,8 @@ from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
+SIDE_RANGE = (0.75, 1.2)  # a reliable box's width and height, as shares of the track's usual ones ...
+SIDE_SLACK = 0.008  # ... give or take this much (frame sides: about 2 px of a 320 x 240 frame)
 
 
 def _area(p: TrackPoint) -> float:
@@ -40,10 +44,18 @@ def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     areas = [_area(p) for p in detected]
     usual = _median(areas)
     least, most = cfg.min_visible * usual, MERGED_AREA * usual
+    unmerged = [p for p, area in zip(detected, areas) if area <= most]
+    width = _median([p.box_norm[2] - p.box_norm[0] for p in unmerged])
+    height = _median([p.box_norm[3] - p.box_norm[1] for p in unmerged])
+    low, high = SIDE_RANGE
     return [
         p
         for p, area in zip(detected, areas)
-        if p.confidence >= cfg.min_claim_conf and least <= area <= most and not p.contact
+        if p.confidence >= cfg.min_claim_conf
+        and least <= area <= most
+        and not p.contact
+        and low * width - SIDE_SLACK <= p.box_norm[2] - p.box_norm[0] <= high * width + SIDE_SLACK
+        and low * height - SIDE_SLACK <= p.box_norm[3] - p.box_norm[1] <= high * height + SIDE_SLACK
     ]
 
 
@@ -111,11 +123,12 @@ def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
 
 def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:
     """Whether the track's first and its last point are where the subject truly comes and goes:
-    the clip's own ends, or the frame's border (an entry or an exit). A track that begins or ends
-    inside the frame lost its subject there (hidden behind another, grown still into the
-    background, or a piece of a subject another track follows): its first or last frame is no
-    fact, and the subject may be there unseen before or after it."""
-    kinds = {e.type for e in traj.events}
+    the clip's own ends, or the frame's border (a sure entry or exit: the subject seen crossing
+    it). A track that begins or ends inside the frame, or at the border with its subject still
+    whole there, lost its subject (hidden behind another, grown still into the background, or a
+    piece of a subject another track follows): its first or last frame is no fact, and the
+    subject may be there unseen before or after it."""
+    kinds = {e.type for e in traj.events if e.detail.get("sure", True)}
     return (
         traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
         traj.last_frame == clip.frame_idx[-1] or "exit" in kinds,
@@ -159,10 +172,49 @@ def fully_explained(clip: ClipTrajectories) -> bool:
 
 def merges(clip: ClipTrajectories) -> dict[int, int]:
     """Track id -> the first frame where its subject and another one met (one of them undetected,
-    interpolated or in a merged box while their boxes overlap) and both tracks go on afterwards:
-    which of the two is which after that is a guess (a swap of identities looks the same).
-    Shared within a clip's questions (see `memo.py`)."""
+    interpolated or in a merged box while their boxes overlap, or one track born out of another's
+    box: `splits`) and both tracks go on afterwards: which of the two is which after that is a
+    guess (a swap of identities looks the same). Shared within a clip's questions (see `memo.py`)."""
     return memoized(("merges", id(clip)), lambda: _merges(clip))
+
+
+def splits(clip: ClipTrajectories) -> list[tuple[int, int, int, int]]:
+    """(parent id, child id, since, born) for each track born after the clip's start whose first
+    box overlaps another track's box of the frame before: the two subjects were one blob, followed
+    by the parent, until the child's first frame `born`; the blob began, at `since`, after the
+    parent's box was last its own subject's size (`SIDE_RANGE` of its boxes from `born` on) and
+    clear of the child's first box. Shared within a
+    clip's questions (see `memo.py`)."""
+    return memoized(("splits", id(clip)), lambda: _splits(clip))
+
+
+def _splits(clip: ClipTrajectories) -> list[tuple[int, int, int, int]]:
+    found = []
+    for child in clip.tracks:
+        born = child.first_frame
+        at = clip.frame_idx.index(born) if born in clip.frame_idx else 0
+        if at == 0:
+            continue
+        before = clip.frame_idx[at - 1]
+        for parent in clip.tracks:
+            q = parent.point_at(before) if parent is not child else None
+            if q is None or parent.last_frame < born or box_iou(child.points[0].box_norm, q.box_norm) <= 0:
+                continue
+            after = [p for p in parent.points if p.frame_idx >= born and not p.interpolated] or [q]
+            width = _median([p.box_norm[2] - p.box_norm[0] for p in after])
+            height = _median([p.box_norm[3] - p.box_norm[1] for p in after])
+            since = born
+            for f in reversed(clip.frame_idx[:at]):
+                p = parent.point_at(f)
+                if p is None or not (
+                    p.box_norm[2] - p.box_norm[0] > SIDE_RANGE[1] * width + SIDE_SLACK
+                    or p.box_norm[3] - p.box_norm[1] > SIDE_RANGE[1] * height + SIDE_SLACK
+                    or box_iou(child.points[0].box_norm, p.box_norm) > 0
+                ):
+                    break
+                since = f
+            found.append((parent.track_id, child.track_id, since, born))
+    return found
 
 
 def _merges(clip: ClipTrajectories) -> dict[int, int]:
@@ -185,6 +237,9 @@ def _merges(clip: ClipTrajectories) -> dict[int, int]:
                 if traj.last_frame > f and other.last_frame > f:
                     for tid in (traj.track_id, other.track_id):
                         found[tid] = min(found.get(tid, f), f)
+    for parent, child, since, _ in splits(clip):
+        for tid in (parent, child):
+            found[tid] = min(found.get(tid, since), since)
     return found
 
 

@@ -140,14 +140,8 @@ def describe_track(
     events.extend(colour_changes(traj, fps))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = crossing_frame(traj, -1, frame_idx, frame_size)
-        events.append(
-            Event(
-                "exit",
-                gone,
-                _t(gone, fps),
-                {"location": traj.points[-1].location, "sure": _crossing(traj, -1, frame_idx)},
-            )
-        )
+        sure = _crossing(traj, -1, frame_idx) and _inside_clip(traj.last_frame, gone, frame_idx)
+        events.append(Event("exit", gone, _t(gone, fps), {"location": traj.points[-1].location, "sure": sure}))
     traj.events = sorted(events, key=lambda e: e.frame_idx)
 
 
@@ -202,6 +196,14 @@ def crossing_frame(traj: Trajectory, end: int, frame_idx: list[int], frame_size:
     if end == 0:
         return next((f for f in frame_idx if f > traj.first_frame - reach), traj.first_frame)
     return next((f for f in frame_idx if f >= traj.last_frame + reach), own)
+
+
+def _inside_clip(last: int, gone: int, frame_idx: list[int]) -> bool:
+    """Whether an exit dated at `gone`, followed on from the track's last point `last`, surely
+    happens within the clip: a date followed on over k frames may be late or early by half of
+    them, so the clip must go on at least that far past it (else the subject may still show a
+    sliver at the clip's end)."""
+    return frame_idx[-1] - gone >= (gone - last - 1) / 2
 
 
 def _held(seg: Segment) -> bool:
