@@ -56,7 +56,8 @@ def stage_world(cfg: DemoConfig, out: Path) -> dict:
 
 
 def engine_config(cfg: DemoConfig):
-    """The engine as the demo runs it: its short-answer tasks, several per dialogue."""
+    """The engine as the demo runs it: its short-answer tasks, several per dialogue, and no
+    fallback question (a video with nothing sure to ask gets no dialogue)."""
     from videoutr.engine import EngineConfig
     from videoutr.engine.query.short import SHORT_TASKS
 
@@ -67,6 +68,7 @@ def engine_config(cfg: DemoConfig):
                 "turns_per_sample": len(SHORT_TASKS),
                 "summary": False,
                 "tasks": list(SHORT_TASKS),
+                "fallback_tasks": [],
                 "seed": cfg.world_seed,
             }
         }
