@@ -20,7 +20,11 @@ measure that surprise rather than the text's need for time.
 Efficient by design: all assistant turns of a dialogue are scored in one forward; samples are
 batched; for LLaVA-OneVision the vision tower runs once per video, because each frame is encoded
 and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
-newline token, taken from the full pass. Other models encode the one-frame video separately.
+newline token, taken from the full pass -- and the language model runs each video's system
+prompt, header and video once (causally, unpadded): every dialogue continues from it, and every
+key-frame dialogue shares its beginning up to the first video token that differs (all of it
+when the key frame is the first), with the continuations packed one row per video
+(`videoutr.models.branched`). Other models encode the one-frame video separately.
 
     scorer = TplScorer(model, processor, key_frame="first", mode="diff")
     records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
