@@ -5,13 +5,14 @@ Three measurements, each printed as one line with the device:
 1. floor: TPL time against the work it cannot avoid, from the same decoded frames in the same
    batches, both sides timed alternately in one run (median of `--repeats` after a warm-up),
    as wall time and as this process's CPU time (with `--threads 1` the CPU time is the work
-   done, which other jobs on a shared machine do not inflate). Three costs per dialogue:
+   done, which other jobs on a shared machine do not inflate). Four costs per dialogue:
    - floor: the full-video condition alone with nothing avoidable -- the processor, the vision
      tower over the batch, then each sample's own LM forward (no padding, so no mask and the
      causal attention kernel) and the LM head on its answer positions only;
    - plain: one `model(**inputs)` of the padded batch, logits at every position (what a plain
      Hugging Face forward costs; its padding turns on a materialised attention mask);
-   - tpl: `TplScorer.score`, both conditions.
+   - tpl: `TplScorer.score`, both conditions;
+   - inputs: the floor's processor and vision tower alone (what is left of the floor is its LM).
    With one dialogue per video the target is <= 1.15x the floor; with several dialogues per
    video, below 1x the floor per dialogue (the video prefix is shared). Presets: `tiny` (the
    test model, 8 frames), `ov-geometry` (LLaVA-OneVision's input geometry: 384 px, 196 tokens
@@ -24,7 +25,7 @@ Three measurements, each printed as one line with the device:
    the corpus.
 
     .venv/bin/python bench/bench_tpl_scale.py floor --preset tiny --threads 1
-    .venv/bin/python bench/bench_tpl_scale.py floor --preset ov-geometry --frames 32
+    .venv/bin/python bench/bench_tpl_scale.py floor --preset ov-geometry --frames 32 --videos 2 --threads 1
     .venv/bin/python bench/bench_tpl_scale.py floor --preset ov-0.5b --frames 32 --device cuda --dtype bfloat16
     .venv/bin/python bench/bench_tpl_scale.py workers --samples 48
     .venv/bin/python bench/bench_tpl_scale.py memory --records 10000 1000000
@@ -79,23 +80,36 @@ def _alternate(fns: dict, repeats: int) -> dict[str, tuple[float, float]]:
     return {name: tuple(statistics.median(t[i] for t in ts) for i in (0, 1)) for name, ts in times.items()}
 
 
+def _inputs(model, processor, batch) -> tuple[list, torch.Tensor]:
+    """The processor's encodings of a batch and its pooled video features (vision tower once)."""
+    from videoutr.models.inputs import encode_sample
+
+    encoded = [encode_sample(processor, s, f) for s, f, _ in batch]
+    pixels = torch.cat([e.vision["pixel_values_videos"] for e in encoded])
+    pixels = pixels.to(next(model.parameters()).device, model.dtype)
+    return encoded, model.model.get_video_features(pixel_values_videos=pixels).pooler_output
+
+
+@torch.no_grad()
+def _inputs_only(model, processor, batches) -> None:
+    """The floor's processor and vision tower, without the language model (its share of the floor)."""
+    for batch in batches:
+        _inputs(model, processor, batch)
+
+
 @torch.no_grad()
 def _floor(model, processor, batches) -> None:
     """The full-video condition with nothing avoidable (see the module docstring)."""
-    from videoutr.models.inputs import encode_sample
     from videoutr.models.likelihood import token_nll
 
-    device, dtype = next(model.parameters()).device, model.dtype
     for batch in batches:
-        encoded = [encode_sample(processor, s, f) for s, f, _ in batch]
-        pixels = torch.cat([e.vision["pixel_values_videos"] for e in encoded]).to(device, dtype)
-        feats = model.model.get_video_features(pixel_values_videos=pixels).pooler_output
+        encoded, feats = _inputs(model, processor, batch)
         for enc, video in zip(encoded, feats):
-            ids = enc.input_ids[None].to(device)
+            ids = enc.input_ids[None].to(video.device)
             embeds = model.get_input_embeddings()(ids)
             mask = (ids == model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
             embeds = embeds.masked_scatter(mask, video.to(embeds.dtype))
-            token_nll(model, {"inputs_embeds": embeds}, enc.labels[None].to(device))
+            token_nll(model, {"inputs_embeds": embeds}, enc.labels[None].to(video.device))
 
 
 @torch.no_grad()
@@ -135,7 +149,7 @@ def floor(args) -> None:
             batches = [items[i : i + args.batch_size] for i in range(0, len(items), args.batch_size)]
             fns = {
                 name: (lambda fn=fn, batches=batches: fn(model, processor, batches))
-                for name, fn in (("floor", _floor), ("plain", _plain), ("tpl", _tpl))
+                for name, fn in (("floor", _floor), ("inputs", _inputs_only), ("plain", _plain), ("tpl", _tpl))
             }
             t = _alternate(fns, args.repeats)
             ms = {name: tuple(v / len(items) * 1e3 for v in t[name]) for name in t}

@@ -22,9 +22,9 @@ batched; for LLaVA-OneVision the vision tower runs once per video, because each 
 and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
 newline token, taken from the full pass -- and the language model runs each video's system
 prompt, header and video once (causally, unpadded): every dialogue continues from it, and every
-key-frame dialogue shares its beginning up to the first video token that differs (all of it
-when the key frame is the first), with the continuations packed one row per video
-(`videoutr.models.branched`). Other models encode the one-frame video separately.
+key-frame dialogue shares its beginning up to the first video token that differs (the header,
+and the key frame's tokens too when it is the first frame), with the continuations packed one
+row per video (`videoutr.models.branched`). Other models encode the one-frame video separately.
 
     scorer = TplScorer(model, processor, key_frame="first", mode="diff")
     records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
