@@ -101,16 +101,16 @@ def branched_nll(model, trunks: list[torch.Tensor], sequences: list[Sequence]) -
         inputs_embeds=embeds, attention_mask=mask, position_ids=positions, cache=cache, use_cache=True
     ).last_hidden_state
 
-    # predictor[i, j]: the hidden state that predicts token j of branch i (for j = 0, the trunk's
-    # state just before the attach point; none at position 0); labels/turn ids shifted by one as
-    # nll_from_hidden expects
-    flat = torch.cat([trunk_hidden.flatten(0, 1), branch_hidden.flatten(0, 1)])
+    # predictor[i, j]: the hidden state that predicts token j of branch i -- for j = 0 the trunk's
+    # state just before the attach point (none at position 0), kept as row i of `before`; labels
+    # and turn ids are shifted by one as nll_from_hidden expects
+    before = trunk_hidden[[s.trunk for s in sequences], [max(a - 1, 0) for a in attach]]
+    flat = torch.cat([before, branch_hidden.flatten(0, 1)])
     index, labels, turn_ids = [], [], []
-    for s, a, (row, start) in zip(sequences, attach, slots):
+    for i, (s, a, (row, start)) in enumerate(zip(sequences, attach, slots)):
         n = len(s.embeds) - a
-        first = row * width + a - 1 if a else 0
-        rest = len(trunks) * width + row * q_len + start + torch.arange(n - 1, device=device)
-        index.append(torch.cat([torch.tensor([first], device=device), rest, rest.new_zeros(1)]))
+        rest = len(sequences) + row * q_len + start + torch.arange(n - 1, device=device)
+        index.append(torch.cat([torch.tensor([i], device=device), rest, rest.new_zeros(1)]))
         branch_labels = s.labels[a:].to(device, copy=True)
         if a == 0:  # the first token of a sequence is never predicted
             branch_labels[0] = IGNORE_INDEX
