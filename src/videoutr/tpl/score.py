@@ -217,11 +217,18 @@ class TplScorer:
         singles = [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded]
         return self._nll(encoded, singles, feats, single_feats, [id(v) for v in videos])
 
-    def _nll(self, fulls, singles, feats, single_feats, video_ids) -> tuple[NllResult, NllResult]:
+    def _nll(
+        self,
+        fulls: list[EncodedSample],
+        singles: list[EncodedSample],
+        feats: torch.Tensor,
+        single_feats: torch.Tensor,
+        video_ids: list[int],
+    ) -> tuple[NllResult, NllResult]:
         """NLL of the answers under both conditions, in one trunk pass and one branch pass.
 
-        A trunk is the system prompt, user header and whole video of a dialogue, once per video
-        (and text before the video); each dialogue's own text continues it, and each key-frame
+        A trunk is a dialogue's system prompt, user header (with any text before the video) and
+        whole video, run once per video; each dialogue's own text continues it, and each key-frame
         dialogue shares its beginning up to where its video tokens differ (`videoutr.models.branched`).
         """
         trunk_of, trunks, sequences = {}, [], []
