@@ -8,6 +8,7 @@ import torch
 
 from videoutr.data.llava import Sample, Turn
 from videoutr.errors import ConfigError
+from videoutr.models.inputs import encode_sample
 from videoutr.models.nll import NllResult
 from videoutr.tpl.naive import naive_tpl
 from videoutr.tpl.score import TplScorer, _record, perplexity, tpl_value
@@ -123,6 +124,34 @@ def test_samples_of_one_video_share_one_vision_pass(tiny):
     for a, b in zip(shared, separate):  # PPLs of an untrained model are ~600: compare relatively
         assert a["ppl_full"] == pytest.approx(b["ppl_full"], rel=1e-5)
         assert a["tpl"] == pytest.approx(b["tpl"], rel=1e-4)
+
+
+def test_the_language_model_runs_each_video_once(tiny):
+    """Dialogues about one video run its header + video through the LM once; with the first frame
+    as key frame, the key-frame dialogues share that frame too and add only their own text."""
+    model, processor = tiny
+    frames = moving_square()
+    samples = [
+        Sample(id=f"q{i}", conversations=[Turn("human", "<video>\nWhat moves?"), Turn("gpt", "x" * (i + 1))])
+        for i in range(4)
+    ]
+    tokens = []
+    hook = model.model.language_model.register_forward_pre_hook(
+        lambda _, args, kwargs: tokens.append(kwargs["inputs_embeds"].shape[:2]), with_kwargs=True
+    )
+    try:
+        records = TplScorer(model, processor, key_frame="first").score(
+            [(s, frames, ("clip.mp4", (0, 1))) for s in samples]
+        )
+    finally:
+        hook.remove()
+    enc = [encode_sample(processor, s, frames) for s in samples]
+    start, end = enc[0].video_span
+    tails = sum(len(e) - end for e in enc)
+    assert tokens == [(1, end), (1, 2 * tails + 4)]  # the trunk; 4 tails and 4 (newline + tail)
+    alone = TplScorer(model, processor, key_frame="first")
+    for record, sample in zip(records, samples):
+        assert record["tpl"] == pytest.approx(alone.score([(sample, frames.copy())])[0]["tpl"], rel=1e-4)
 
 
 def test_still_key_view_is_the_key_frame_repeated(tiny):

@@ -1,12 +1,13 @@
 """Score dialogues that share their beginning with one pass over that beginning.
 
 Several dialogues about one video -- the options of a multiple-choice question, the questions of
-a QA set, TPL's dialogues -- begin with the same tokens: system prompt, user header, hundreds or
+a QA set -- begin with the same tokens: system prompt, user header, hundreds or
 thousands of video tokens, often the question. The language model runs that prefix once per
 distinct (prefix, video), keeps its keys and values, copies them to every dialogue of the group,
 and runs only each dialogue's own tail. Results equal separate scoring up to float rounding.
 
-LLaVA-OneVision only (its positions are plain 1-D); other models take the ordinary path.
+LLaVA-OneVision only (its positions are plain 1-D); other models take the ordinary path. TPL,
+which also scores each dialogue after the key frame alone, uses `videoutr.models.branched`.
 
     result = assistant_nll(model, batch)   # uses `plan_sharing` / `shared_prefix_nll` itself
 """

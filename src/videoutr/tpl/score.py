@@ -20,7 +20,11 @@ measure that surprise rather than the text's need for time.
 Efficient by design: all assistant turns of a dialogue are scored in one forward; samples are
 batched; for LLaVA-OneVision the vision tower runs once per video, because each frame is encoded
 and pooled independently -- the one-frame video is the key frame's pooled tokens plus the video's
-newline token, taken from the full pass. Other models encode the one-frame video separately.
+newline token, taken from the full pass -- and the language model runs each video's system
+prompt, header and video once (causally, unpadded): every dialogue continues from it, and every
+key-frame dialogue shares its beginning up to the first video token that differs (the header,
+and the key frame's tokens too when it is the first frame), with the continuations packed one
+row per video (`videoutr.models.branched`). Other models encode the one-frame video separately.
 
     scorer = TplScorer(model, processor, key_frame="first", mode="diff")
     records = scorer.score([(sample, frames)])      # frames: (T, H, W, 3) uint8
@@ -37,11 +41,11 @@ import torch
 
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
+from videoutr.models.branched import Sequence, branched_nll
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
-from videoutr.models.likelihood import assistant_nll, token_nll
-from videoutr.models.nll import NllResult, summarise
+from videoutr.models.likelihood import assistant_nll
+from videoutr.models.nll import NllResult
 from videoutr.models.sampling import ModelVideo
-from videoutr.models.shared import shared_prefix_nll
 from videoutr.video.keyframe import key_frame_index
 
 MODES = ("diff", "ratio")
@@ -211,39 +215,45 @@ class TplScorer:
             key_feats = key_feats.repeat(1, n_frames, 1)
         single_feats = torch.cat([key_feats, feats[:, -1:]], dim=1)
         singles = [_keep_video_tokens(e, single_feats.shape[1]) for e in encoded]
-        video_ids = [id(v) for v in videos]
-        full = self._nll(encoded, feats, video_ids)
-        single = self._nll(singles, single_feats, list(zip(video_ids, keys)))
+        return self._nll(encoded, singles, feats, single_feats, [id(v) for v in videos])
+
+    def _nll(
+        self,
+        fulls: list[EncodedSample],
+        singles: list[EncodedSample],
+        feats: torch.Tensor,
+        single_feats: torch.Tensor,
+        video_ids: list[int],
+    ) -> tuple[NllResult, NllResult]:
+        """NLL of the answers under both conditions, in one trunk pass and one branch pass.
+
+        A trunk is a dialogue's system prompt, user header (with any text before the video) and
+        whole video, run once per video; each dialogue's own text continues it, and each key-frame
+        dialogue shares its beginning up to where its video tokens differ (`videoutr.models.branched`).
+        """
+        trunk_of, trunks, sequences = {}, [], []
+        for row, (enc, video_id) in enumerate(zip(fulls, video_ids)):
+            end = enc.video_span[1]
+            key = (video_id, tuple(enc.input_ids[:end].tolist()))
+            embeds = self._embed(enc.input_ids, feats[row])
+            if key not in trunk_of:
+                trunk_of[key] = len(trunks)
+                trunks.append(embeds[:end])
+            sequences.append(Sequence(trunk_of[key], embeds, enc.labels, enc.turn_ids))
+        for row, enc in enumerate(singles):
+            embeds = self._embed(enc.input_ids, single_feats[row])
+            sequences.append(Sequence(sequences[row].trunk, embeds, enc.labels, enc.turn_ids))
+        both = branched_nll(self.model, trunks, sequences)
+        n = len(fulls)
+        full, single = (
+            NllResult(both.nll_sum[part], both.n_tokens[part], both.turn_nll[part], both.turn_tokens[part])
+            for part in (slice(0, n), slice(n, None))
+        )
         return full, single
 
-    def _nll(self, encs: list[EncodedSample], video: torch.Tensor, groups: list) -> NllResult:
-        """NLL of the answers; rows of one group (same video, same key frame) share one prefix pass.
-
-        The prefix -- everything up to the last video token (system prompt, user header, video) --
-        is the same for every dialogue about a video, so its keys and values are computed once
-        and each dialogue runs only its own text after it.
-        """
-        device = video.device
-        ends = {e.video_span[1] for e in encs}
-        unique = list(dict.fromkeys((g, tuple(e.input_ids[: e.video_span[1]].tolist())) for g, e in zip(groups, encs)))
-        labelled_prefix = any((e.labels[: e.video_span[1] + 1] != -100).any() for e in encs)
-        if len(ends) > 1 or len(unique) == len(encs) or labelled_prefix:  # nothing to share: one pass
-            batch = collate(encs, self.pad_id)
-            inputs = {
-                "inputs_embeds": self._embed(batch["input_ids"].to(device), video),
-                "attention_mask": batch["attention_mask"].to(device),
-            }
-            nll = token_nll(self.model, inputs, batch["labels"].to(device))
-            return summarise(nll.cpu(), batch["labels"], batch["turn_ids"])
-        end = ends.pop()
-        keys = [(g, tuple(e.input_ids[:end].tolist())) for g, e in zip(groups, encs)]
-        ids = torch.stack([e.input_ids[:end] for e in encs]).to(device)
-        return shared_prefix_nll(
-            self.model, encs, end, keys, lambda rows: self._embed(ids[rows], video[rows]), self.pad_id
-        )
-
     def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
-        """Token embeddings with the video tokens replaced by `video` features (row-major)."""
+        """Token embeddings (L, D) with the video tokens replaced by `video` features (row-major)."""
+        input_ids = input_ids.to(video.device)
         embeds = self.model.get_input_embeddings()(input_ids)
         mask = (input_ids == self.model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
         return embeds.masked_scatter(mask, video.to(embeds.dtype))
