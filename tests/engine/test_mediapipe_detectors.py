@@ -18,6 +18,7 @@ import cv2  # noqa: E402
 from videoutr.engine.detect import make_detector  # noqa: E402
 from videoutr.engine.detect.pose_actions import LEFT_SHOULDER, RIGHT_SHOULDER, STANDING, WALKING  # noqa: E402
 from videoutr.engine.quality.metrics import iou_matrix  # noqa: E402
+from videoutr.errors import ConfigError  # noqa: E402
 from videoutr.footage.photos import photo  # noqa: E402
 
 TOP = 24  # px of grey above the photo (and below it: the frame is 304 px tall)
@@ -37,9 +38,10 @@ def _clip(slide: bool, frames: int = 8) -> tuple[np.ndarray, list[int]]:
     return clip, lefts
 
 
-def test_mp_face_boxes_the_astronauts_face_as_it_moves():
+@pytest.mark.parametrize("model", ["full", "short"])
+def test_mp_face_boxes_the_astronauts_face_as_it_moves(model):
     clip, lefts = _clip(slide=True)
-    for dets, left in zip(make_detector("mp-face").detect_clip(clip), lefts):
+    for dets, left in zip(make_detector("mp-face", model=model).detect_clip(clip), lefts):
         assert list(dets.data["class_name"]) == ["face"]
         assert iou_matrix(FACE[None] + [left, 0, left, 0], dets.xyxy.astype(float))[0, 0] >= 0.6
         assert 0.5 <= dets.confidence[0] <= 1.0
@@ -54,6 +56,13 @@ def test_mp_person_segments_the_astronaut_not_the_grey_around_it():
         assert x0 <= left + FACE[0] and x1 >= left + FACE[2] and TOP - 2 <= y0 <= FACE[1]  # the face inside
         assert y1 <= TOP + 258
         assert dets.data["area_px"][0] >= 0.3 * 256 * 256
+
+
+def test_a_model_the_wheel_does_not_ship_is_a_config_error():
+    with pytest.raises(ConfigError, match="'short' or 'full'"):
+        make_detector("mp-face", model="long")
+    with pytest.raises(ConfigError, match="detector_args"):
+        make_detector("mp-pose", model_complexity=2)  # the lite and heavy pose models are downloads
 
 
 @pytest.mark.parametrize("name", ["mp-face", "mp-person", "mp-pose"])

@@ -48,13 +48,14 @@ def _labelled(xyxy: np.ndarray, confidence: np.ndarray, category: str, **data: n
 
 
 class MediaPipeFaceDetector(Detector):
-    """Faces: the short-range model (`model="short"`, faces within about 2 m of the camera) or the
-    full-range one (`model="full"`, up to about 5 m); confidence is the model's score."""
+    """Faces: the full-range model (`model="full"`, faces up to about 5 m from the camera: the
+    default, as footage is rarely a selfie) or the short-range one (`model="short"`, within about
+    2 m, faces that fill much of the frame); confidence is the model's score."""
 
     name = "mp-face"
     track_partition = None
 
-    def __init__(self, model: str = "short", min_confidence: float = 0.5) -> None:
+    def __init__(self, model: str = "full", min_confidence: float = 0.5) -> None:
         if model not in ("short", "full"):
             raise ConfigError(f"mp-face: model must be 'short' or 'full', got {model!r}")
         self.solutions = mediapipe_solutions(self.name)
