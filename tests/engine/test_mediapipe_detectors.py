@@ -113,3 +113,12 @@ def test_the_engine_tracks_the_astronaut_with_mp_detectors(tmp_path):
         (clips,) = load_trajectories(out / "trajectories.jsonl")
         assert [(t.category, len(t.points)) for t in clips.tracks] == [(category, len(clip))]
         assert json.loads((out / "engine_config.json").read_text())["detector"] == name
+
+
+@pytest.mark.parametrize("name", ["mp-face", "mp-person", "mp-pose"])
+def test_the_detectors_pickle_for_workers(name):
+    import pickle
+
+    clip, _ = _clip(slide=False, frames=2)
+    detector = pickle.loads(pickle.dumps(make_detector(name)))
+    assert [len(d) for d in detector.detect_clip(clip)] == [1, 1]

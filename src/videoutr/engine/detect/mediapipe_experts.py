@@ -25,7 +25,8 @@ NUM_LANDMARKS = 33
 
 
 def mediapipe_solutions(detector: str) -> ModuleType:
-    """`mediapipe.solutions`, or a ConfigError naming `detector` and the install command."""
+    """`mediapipe.solutions`, or a ConfigError naming `detector` and the install command. The
+    detectors hold no module, so they pickle (Ray workers, processes)."""
     try:
         from mediapipe.python import solutions
     except ImportError:
@@ -58,12 +59,12 @@ class MediaPipeFaceDetector(Detector):
     def __init__(self, model: str = "full", min_confidence: float = 0.5) -> None:
         if model not in ("short", "full"):
             raise ConfigError(f"mp-face: model must be 'short' or 'full', got {model!r}")
-        self.solutions = mediapipe_solutions(self.name)
+        mediapipe_solutions(self.name)  # fail now, naming the install, not at the first clip
         self.model_selection = 0 if model == "short" else 1
         self.min_confidence = float(min_confidence)
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
-        with self.solutions.face_detection.FaceDetection(
+        with mediapipe_solutions(self.name).face_detection.FaceDetection(
             model_selection=self.model_selection, min_detection_confidence=self.min_confidence
         ) as model:
             return [self._faces(model.process(np.ascontiguousarray(rgb)), rgb.shape) for rgb in frames]
@@ -97,12 +98,14 @@ class MediaPipePersonDetector(Detector):
     def __init__(self, model: str = "general", threshold: float = 0.5, min_area: float = 0.01) -> None:
         if model not in ("general", "landscape"):
             raise ConfigError(f"mp-person: model must be 'general' or 'landscape', got {model!r}")
-        self.solutions = mediapipe_solutions(self.name)
+        mediapipe_solutions(self.name)  # fail now, naming the install, not at the first clip
         self.model_selection = 0 if model == "general" else 1
         self.threshold, self.min_area = float(threshold), float(min_area)
 
     def detect_clip(self, frames: np.ndarray) -> list[sv.Detections]:
-        with self.solutions.selfie_segmentation.SelfieSegmentation(model_selection=self.model_selection) as model:
+        with mediapipe_solutions(self.name).selfie_segmentation.SelfieSegmentation(
+            model_selection=self.model_selection
+        ) as model:
             return [self._regions(model.process(np.ascontiguousarray(rgb)).segmentation_mask) for rgb in frames]
 
     def detect_frame(self, rgb: np.ndarray) -> sv.Detections:
@@ -129,7 +132,7 @@ class MediaPipePoseDetector(Detector):
     track_partition = None
 
     def __init__(self, min_confidence: float = 0.5, window: int = 4, min_speed: float = 0.1) -> None:
-        self.solutions = mediapipe_solutions(self.name)
+        mediapipe_solutions(self.name)  # fail now, naming the install, not at the first clip
         self.min_confidence = float(min_confidence)
         self.window, self.min_speed = int(window), float(min_speed)
 
@@ -138,7 +141,7 @@ class MediaPipePoseDetector(Detector):
         of its mask (NaN where there is no person)."""
         landmarks = np.full((len(frames), NUM_LANDMARKS, 3), np.nan, np.float32)
         boxes = np.full((len(frames), 4), np.nan, np.float32)
-        with self.solutions.pose.Pose(
+        with mediapipe_solutions(self.name).pose.Pose(
             static_image_mode=False,
             model_complexity=1,
             enable_segmentation=True,
