@@ -13,7 +13,11 @@ counts where its visibility is at least `min_visibility` (0.5). The rules, first
    camera, or a photo slid across a frame, reads as walking too.
 3. `standing`: a pose and neither of the above (a seated person at rest is `standing` as well).
 
-    >>> actions = pose_actions(landmarks)   # (T, 33, 3) -> one action or None per frame
+    >>> import numpy as np
+    >>> pose = np.zeros((33, 3))  # every landmark unseen but the shoulders and the left wrist
+    >>> pose[LEFT_SHOULDER], pose[RIGHT_SHOULDER], pose[LEFT_WRIST] = (120, 50, 1), (80, 50, 1), (125, 20, 1)
+    >>> pose_actions(np.stack([pose, pose, np.full((33, 3), np.nan)]))  # (T, 33, 3) -> one per frame
+    ['raising a hand', 'raising a hand', None]
 """
 
 from __future__ import annotations
