@@ -1,5 +1,6 @@
 # The two commands of the README, and the checks they rely on. Each creates .venv when it is missing,
-# installs the package with its extras, then runs. `make test` runs ruff's lint and format check, then pytest.
+# installs the package with its extras, then the mediapipe wheel without the requirements its detectors never
+# import (see pyproject's mediapipe extra), then runs. `make test` runs ruff's lint and format check, then pytest.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,7 +15,8 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,ray,lmms]"
+	$(BIN)/python -m pip install -q -e ".[test,ray,lmms,mediapipe]"
+	$(BIN)/python -m pip install -q --no-deps mediapipe==0.10.21  # the mp-* detectors (pyproject's mediapipe extra)
 	touch $(STAMP)
 
 install: $(STAMP)

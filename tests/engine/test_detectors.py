@@ -229,3 +229,14 @@ def test_packed_layers_open_and_label_each_frame_and_colour_as_if_alone():
         )
         count, _, stats, _ = cv2.connectedComponentsWithStats(alone, connectivity=8)
         assert found == sorted(tuple(s[:4]) for s in stats[1:count].tolist())
+
+
+@pytest.mark.parametrize("name", ["mp-face", "mp-person", "mp-pose"])
+def test_mediapipe_detectors_without_mediapipe_name_the_install(name, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "mediapipe", None)  # an import of it raises ImportError
+    monkeypatch.setitem(sys.modules, "mediapipe.python", None)
+    with pytest.raises(ConfigError, match=f"{name} needs mediapipe 0.10.21: pip install --no-deps mediapipe==0.10.21"):
+        make_detector(name)
+    assert name in known_detectors()

@@ -68,7 +68,7 @@ def engine_command(
         None,
         "--detector",
         help="auto (default: motion for flat-coloured synthetic videos, foreground for real footage), "
-        "motion, foreground, hog-person, haar-face, or hf:<model id or dir>.",
+        "motion, foreground, hog-person, haar-face, mp-face, mp-person, mp-pose, or hf:<model id or dir>.",
     ),
     detector_arg: list[str] = typer.Option(
         [], "--detector-arg", help="Detector option key=value (repeatable), e.g. prompts=[a cat]."

@@ -9,7 +9,9 @@ per-detection attributes in `detections.data` (for example `"shape"` or `"class_
 Names: `motion` (offline default; flat coloured objects), `motion-natural` (plain frame differencing
 for natural static-camera footage), `foreground` (class-agnostic subjects of real footage:
 a robust median background with camera motion removed, see `foreground.py`), `hog-person` (OpenCV
-HOG people detector), `haar-face` (OpenCV's frontal-face Haar cascade), and
+HOG people detector), `haar-face` (OpenCV's frontal-face Haar cascade),
+`mp-face`, `mp-person`, `mp-pose` (the expert models inside the mediapipe wheel: faces, people
+by segmentation, one person's pose and action, see `mediapipe_experts.py`), and
 `hf:<model id or local dir>` (transformers OWLv2 / Grounding DINO / DETR / RT-DETR).
 """
 
@@ -48,6 +50,24 @@ def _haar_face(**kwargs: Any) -> Detector:
     return HaarFaceDetector(**kwargs)
 
 
+def _mp_face(**kwargs: Any) -> Detector:
+    from videoutr.engine.detect.mediapipe_experts import MediaPipeFaceDetector
+
+    return MediaPipeFaceDetector(**kwargs)
+
+
+def _mp_person(**kwargs: Any) -> Detector:
+    from videoutr.engine.detect.mediapipe_experts import MediaPipePersonDetector
+
+    return MediaPipePersonDetector(**kwargs)
+
+
+def _mp_pose(**kwargs: Any) -> Detector:
+    from videoutr.engine.detect.mediapipe_experts import MediaPipePoseDetector
+
+    return MediaPipePoseDetector(**kwargs)
+
+
 def _foreground(**kwargs: Any) -> Detector:
     from videoutr.engine.detect.foreground import ForegroundDetector
 
@@ -60,6 +80,9 @@ _REGISTRY: dict[str, Callable[..., Detector]] = {
     "hog-person": _hog,
     "foreground": _foreground,
     "haar-face": _haar_face,
+    "mp-face": _mp_face,
+    "mp-person": _mp_person,
+    "mp-pose": _mp_pose,
 }
 
 
