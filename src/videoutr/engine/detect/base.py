@@ -50,6 +50,21 @@ def empty_detections() -> sv.Detections:
     )
 
 
+def category_detections(xyxy: np.ndarray, confidence: np.ndarray, category: str, **data: np.ndarray) -> sv.Detections:
+    """Detections of one `category` (`data["class_name"]`), confidence clipped to [0, 1]; `data`
+    holds the detector's own columns (empty ones too)."""
+    if len(xyxy) == 0:
+        dets = empty_detections()
+        dets.data.update(class_name=np.empty(0, dtype=object), **data)
+        return dets
+    return sv.Detections(
+        xyxy=np.asarray(xyxy, np.float32).reshape(-1, 4),
+        confidence=np.clip(np.asarray(confidence, np.float32), 0.0, 1.0),
+        class_id=np.zeros(len(xyxy), dtype=int),
+        data={"class_name": np.array([category] * len(xyxy), dtype=object), **data},
+    )
+
+
 def rescale_detections(per_frame: list[sv.Detections], scale: float, width: int, height: int) -> list[sv.Detections]:
     """Detections found in frames shrunk by `scale`, in place, back in the pixels of (`width`,
     `height`) frames: boxes (clipped to the frame) and `data["area_px"]`."""

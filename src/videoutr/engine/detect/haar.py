@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.detect.base import Detector, empty_detections
+from videoutr.engine.detect.base import Detector, category_detections
 from videoutr.errors import ConfigError
 
 CASCADE = "haarcascade_frontalface_default.xml"
@@ -45,16 +45,7 @@ class HaarFaceDetector(Detector):
             minSize=(self.min_size, self.min_size),
             outputRejectLevels=True,
         )
-        if len(boxes) == 0:
-            dets = empty_detections()
-            dets.data["class_name"] = np.empty(0, dtype=object)
-            return dets
         boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
         xyxy = np.concatenate([boxes[:, :2], boxes[:, :2] + boxes[:, 2:]], axis=1)
         confidence = (1.0 / (1.0 + np.exp(-np.asarray(weights, dtype=np.float32).reshape(-1) / 2.0))).astype(np.float32)
-        return sv.Detections(
-            xyxy=xyxy,
-            confidence=confidence,
-            class_id=np.zeros(len(xyxy), dtype=int),
-            data={"class_name": np.array(["face"] * len(xyxy), dtype=object)},
-        )
+        return category_detections(xyxy, confidence, "face")

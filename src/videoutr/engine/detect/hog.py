@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.detect.base import Detector, empty_detections
+from videoutr.engine.detect.base import Detector, category_detections
 from videoutr.errors import ConfigError
 
 
@@ -33,18 +33,11 @@ class HogPersonDetector(Detector):
         factor = max(1.0, self.min_height / max(1, height))
         image = cv2.resize(rgb, None, fx=factor, fy=factor) if factor > 1 else rgb
         if image.shape[0] < 128 or image.shape[1] < 64:
-            return _people(empty_detections())
+            return category_detections(np.empty((0, 4)), np.empty(0), "person")
         boxes, weights = self.hog.detectMultiScale(
             cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), winStride=self.win_stride, scale=self.scale
         )
-        if len(boxes) == 0:
-            return _people(empty_detections())
-        boxes = np.asarray(boxes, dtype=np.float32) / factor
+        boxes = np.asarray(boxes, dtype=np.float32).reshape(-1, 4) / factor
         xyxy = np.concatenate([boxes[:, :2], boxes[:, :2] + boxes[:, 2:]], axis=1)
         confidence = 1.0 / (1.0 + np.exp(-np.asarray(weights, dtype=np.float32).reshape(-1)))
-        return _people(sv.Detections(xyxy=xyxy, confidence=confidence, class_id=np.zeros(len(xyxy), dtype=int)))
-
-
-def _people(dets: sv.Detections) -> sv.Detections:
-    dets.data["class_name"] = np.array(["person"] * len(dets), dtype=object)
-    return dets
+        return category_detections(xyxy, confidence, "person")

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import supervision as sv
 
-from videoutr.engine.detect.base import Detector, empty_detections
+from videoutr.engine.detect.base import Detector, category_detections
 from videoutr.engine.detect.pose_actions import pose_actions
 from videoutr.errors import ConfigError
 
@@ -32,20 +32,6 @@ def mediapipe_solutions(detector: str) -> ModuleType:
     except ImportError:
         raise ConfigError(f"{detector} needs mediapipe 0.10.21: {INSTALL}") from None
     return solutions
-
-
-def _labelled(xyxy: np.ndarray, confidence: np.ndarray, category: str, **data: np.ndarray) -> sv.Detections:
-    """Detections of one category; `data` holds the detector's own columns (empty ones too)."""
-    if len(xyxy) == 0:
-        dets = empty_detections()
-        dets.data.update(class_name=np.empty(0, dtype=object), **data)
-        return dets
-    return sv.Detections(
-        xyxy=np.asarray(xyxy, np.float32).reshape(-1, 4),
-        confidence=np.clip(np.asarray(confidence, np.float32), 0.0, 1.0),
-        class_id=np.zeros(len(xyxy), dtype=int),
-        data={"class_name": np.array([category] * len(xyxy), dtype=object), **data},
-    )
 
 
 class MediaPipeFaceDetector(Detector):
@@ -83,7 +69,7 @@ class MediaPipeFaceDetector(Detector):
             )
             scores.append(detection.score[0])
         xyxy = np.clip(np.asarray(boxes, np.float32).reshape(-1, 4), 0, [width, height, width, height])
-        return _labelled(xyxy, np.asarray(scores, np.float32), "face")
+        return category_detections(xyxy, np.asarray(scores, np.float32), "face")
 
 
 class MediaPipePersonDetector(Detector):
@@ -117,7 +103,7 @@ class MediaPipePersonDetector(Detector):
         xyxy = np.array([[*stats[k, :2], *(stats[k, :2] + stats[k, 2:4])] for k in keep], np.float32)
         confidence = np.array([probability[labels == k].mean() for k in keep], np.float32)
         area = np.array([stats[k, cv2.CC_STAT_AREA] for k in keep], np.int64)
-        return _labelled(xyxy, confidence, "person", area_px=area)
+        return category_detections(xyxy, confidence, "person", area_px=area)
 
 
 class MediaPipePoseDetector(Detector):
@@ -170,8 +156,8 @@ def _person(pose: np.ndarray, xyxy: np.ndarray, action: str | None) -> sv.Detect
     """The posed person of one frame, or no detection where there is none."""
     if action is None:
         nobody = {"landmarks": np.empty((0, NUM_LANDMARKS, 3), np.float32), "action": np.empty(0, object)}
-        return _labelled(np.empty((0, 4)), np.empty(0), "person", **nobody)
-    return _labelled(
+        return category_detections(np.empty((0, 4)), np.empty(0), "person", **nobody)
+    return category_detections(
         xyxy[None],
         np.array([pose[:, 2].mean()]),
         "person",
