@@ -105,3 +105,20 @@ def test_a_lone_step_one_point_off_its_run_is_noise_but_a_quarter_turn_is_not():
     assert _labels([right] * 4 + [nudge] + [right] * 4) == ["right"] * 9
     assert _labels([right] * 4 + [nudge] + [still] * 4) == ["right"] * 5 + ["still"] * 4
     assert _labels([right] * 4 + [up] + [right] * 4) == ["right"] * 4 + ["up"] + ["right"] * 4
+
+
+def test_boxes_grown_along_one_side_do_not_bend_the_path():
+    """A subject 60 x 52 px crossing a 320 x 240 frame leftwards at 6 px a frame, whose last boxes
+    take in background beside it as a real foreground track's did: first on the left (1.3x its
+    width), then above (1.17x, then 1.35x its height). Their centres move; the subject does not turn."""
+    points = []
+    for t in range(28):
+        x1, y1, x2, y2 = 300 - 6 * t - 60, 37, 300 - 6 * t, 89
+        if 21 <= t <= 23:
+            x1 -= 18
+        elif t >= 24:
+            y1 -= 9 if t <= 25 else 18
+        points.append(TrackPoint(t, t / 8, (x1 / 320, y1 / 240, x2 / 320, y2 / 240), 0.9))
+    traj = Trajectory(1, "object", points)
+    describe_track(traj, list(range(28)), 8.0, TrackConfig(centre_noise_px=2.0), (320, 240))
+    assert [(s.state, s.direction) for s in traj.segments] == [("moving", "left")]

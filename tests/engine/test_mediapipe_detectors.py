@@ -30,12 +30,17 @@ STEP = 16  # px a frame of the sliding clip
 def _clip(slide: bool, frames: int = 8) -> tuple[np.ndarray, list[int]]:
     """The astronaut (256 x 256) on a grey 304 x 384 frame, `TOP` px down: still at x 64, or
     sliding right `STEP` px a frame from x 0; with its left edge in each frame."""
-    person = cv2.resize(photo("astronaut"), (256, 256), interpolation=cv2.INTER_AREA)
-    clip = np.full((frames, 256 + 2 * TOP, 384, 3), 128, np.uint8)
     lefts = [STEP * t if slide else 64 for t in range(frames)]
+    return _placed(lefts), lefts
+
+
+def _placed(lefts: list[int]) -> np.ndarray:
+    """The astronaut's clip with its left edge at `lefts[t]` in frame t."""
+    person = cv2.resize(photo("astronaut"), (256, 256), interpolation=cv2.INTER_AREA)
+    clip = np.full((len(lefts), 256 + 2 * TOP, 384, 3), 128, np.uint8)
     for t, left in enumerate(lefts):
         clip[t, TOP : TOP + 256, left : left + 256] = person
-    return clip, lefts
+    return clip
 
 
 @pytest.mark.parametrize("model", ["full", "short"])
@@ -113,6 +118,42 @@ def test_the_engine_tracks_the_astronaut_with_mp_detectors(tmp_path):
         (clips,) = load_trajectories(out / "trajectories.jsonl")
         assert [(t.category, len(t.points)) for t in clips.tracks] == [(category, len(clip))]
         assert json.loads((out / "engine_config.json").read_text())["detector"] == name
+
+
+def test_pose_actions_reach_the_trajectory_and_the_questions(tmp_path):
+    """The astronaut still for 8 frames, then sliding: the pose model's actions become the track's
+    spans (standing, then walking), and `mp-pose`'s profile asks `pose_action` about them."""
+    from videoutr.data.llava import load_samples
+    from videoutr.engine import run_engine
+    from videoutr.engine.detect.profiles import resolve_config
+    from videoutr.engine.quality.metrics import load_trajectories
+    from videoutr.video import write_video
+
+    clip = _placed([0] * 8 + [STEP * t for t in range(1, 9)])
+    write_video(tmp_path / "videos" / "astronaut.mp4", clip, fps=8)
+    cfg = resolve_config({"detector": "mp-pose", "query": {"samples_per_video": 12}}, tmp_path / "videos")
+    assert "pose_action" in cfg.query.tasks
+    run_engine(tmp_path / "videos", tmp_path / "out", cfg, progress=False)
+    (trajectories,) = load_trajectories(tmp_path / "out" / "trajectories.jsonl")
+    (person,) = trajectories.tracks
+    spans = [(s.action, s.start_frame, s.end_frame) for s in person.actions]
+    assert [s[0] for s in spans] == [STANDING, WALKING] and spans[0][1] == 0 and spans[-1][2] == 15
+    assert 4 <= spans[0][2] <= 8  # the walking rule looks 4 frames either side of the frame it reads
+    asked = {
+        turn["claims"]["kind"]: (turn["claims"], qa_answer)
+        for sample in load_samples(tmp_path / "out" / "utr.json")
+        for turn, (_, qa_answer) in zip(sample.extra["utr"], _pairs(sample))
+        if turn["task"] == "pose_action"
+    }
+    assert asked["start"][0]["spans"] == [list(spans[0])] and " is standing, until frame " in asked["start"][1]
+    assert asked["end"][0]["spans"] == [list(spans[-1])] and " is walking, since frame " in asked["end"][1]
+    assert asked["hand"][1].startswith("No: ")
+
+
+def _pairs(sample) -> list[tuple[str, str]]:
+    """A dialogue's (question, answer) turns."""
+    turns = [t.value for t in sample.conversations]
+    return list(zip(turns[::2], turns[1::2]))
 
 
 @pytest.mark.parametrize("name", ["mp-face", "mp-person", "mp-pose"])

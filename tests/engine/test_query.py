@@ -7,7 +7,7 @@ from videoutr.data.llava import VIDEO_TOKEN, load_samples
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.quality.metrics import load_trajectories
 from videoutr.engine.query import TASKS, build_samples
-from videoutr.engine.query.phrasing import QUESTIONS, SHORT_QUESTIONS, box_text
+from videoutr.engine.query.phrasing import POSE_QUESTIONS, QUESTIONS, SHORT_QUESTIONS, box_text
 from videoutr.engine.types import ClipTrajectories, Segment, TrackPoint, Trajectory
 
 BOX = re.compile(r"\[(\d\.\d\d), (\d\.\d\d), (\d\.\d\d), (\d\.\d\d)\]")
@@ -44,8 +44,8 @@ def test_box_text_two_decimals():
 
 
 def test_every_task_has_several_phrasings():
-    assert set(TASKS) == set(QUESTIONS) | set(SHORT_QUESTIONS)
-    assert all(len(v) >= 3 for v in [*QUESTIONS.values(), *SHORT_QUESTIONS.values()])
+    assert set(TASKS) == set(QUESTIONS) | set(SHORT_QUESTIONS) | {"pose_action"}
+    assert all(len(v) >= 3 for v in [*QUESTIONS.values(), *SHORT_QUESTIONS.values(), *POSE_QUESTIONS.values()])
 
 
 def test_samples_are_llava_with_one_video_token_and_deterministic():
@@ -174,7 +174,12 @@ def test_a_box_grown_or_cut_short_along_one_side_is_not_asserted():
     traj.points[5].box_norm = (x1, y1, x1 + 1.4 * (x2 - x1), y2)
     x1, y1, x2, y2 = traj.points[9].box_norm
     traj.points[9].box_norm = (x1, y1, x2, y1 + 0.6 * (y2 - y1))
-    frames = [p.frame_idx for p in reliable_points(traj, QueryConfig())]
+    frames = [
+        p.frame_idx
+        for p in reliable_points(
+            ClipTrajectories("v", "v.mp4", 8.0, 16, 64, 64, list(range(16)), [traj]), traj, QueryConfig()
+        )
+    ]
     assert 5 not in frames and 9 not in frames and len(frames) == 14
 
 
@@ -254,3 +259,18 @@ def test_a_track_born_out_of_another_s_box_mixes_both_identities_from_where_the_
         assert qa is None or not {5, 6, 7, 8} & {f for f, _ in qa.claims["boxes"]}
         qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
         assert qa is None or qa.claims["frame"] < 5
+
+
+def test_a_thin_subjects_boxes_are_never_asserted_when_the_config_asks_a_side():
+    """A box 0.03 of a 320-px frame wide (about 10 px): edges off by a pixel or two are a fifth of it."""
+    from videoutr.engine.query.subjects import reliable_points
+
+    traj = _track(1, range(16), 0.05, 0.02)
+    for p in traj.points:
+        x1, y1, _, y2 = p.box_norm
+        p.box_norm = (x1, y1, x1 + 0.03, y2)
+    clip = ClipTrajectories("v", "v.mp4", 8.0, 16, 320, 240, list(range(16)), [traj])
+    assert len(reliable_points(clip, traj, QueryConfig())) == 16
+    assert reliable_points(clip, traj, QueryConfig(min_claim_side_px=12)) == []
+    wide = ClipTrajectories("v", "v.mp4", 8.0, 16, 640, 480, list(range(16)), [traj])  # 19 px at 640
+    assert len(reliable_points(wide, traj, QueryConfig(min_claim_side_px=12))) == 16

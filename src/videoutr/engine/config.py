@@ -44,6 +44,7 @@ class QueryConfig:
     box_stride: int = 4  # list every k-th frame of a trajectory (keeps answers short)
     max_boxes: int = 10  # ... and at most this many boxes per answer
     min_claim_conf: float = 0.5  # a point under this confidence is never asserted
+    min_claim_side_px: float = 0.0  # nor any point of a track whose usual box is narrower (or shorter) than this
     min_observed: float = 0.7  # whole-trajectory answers only for subjects seen whole in this share of points
     min_visible: float = (
         0.6  # a point whose box is under this fraction of the track's median area is treated as occluded
@@ -114,6 +115,7 @@ class EngineConfig:
             "values in [0, 1]",
             (q.min_claim_conf, q.min_observed, q.min_visible),
         )
+        need(q.min_claim_side_px >= 0, "query.min_claim_side_px", ">= 0", q.min_claim_side_px)
         need(q.turns_per_sample >= 1, "query.turns_per_sample", ">= 1", q.turns_per_sample)
         need(q.samples_per_video >= 1, "query.samples_per_video", ">= 1", q.samples_per_video)
         need(

@@ -36,6 +36,7 @@ class TrackPoint:
     location: str | None = None
     size: str | None = None
     contact: bool = False  # touches another subject's box: it may be partly hidden
+    action: str | None = None  # what the subject does in this frame, where a detector says (pose: "walking")
 
     def __post_init__(self) -> None:
         self.box_norm = tuple(map(float, self.box_norm))  # type: ignore[assignment]
@@ -69,6 +70,16 @@ class Segment:
 
 
 @dataclass
+class ActionSpan:
+    """A run of consecutive engine frames (inclusive) whose detections give the subject one action."""
+
+    action: str
+    start_frame: int
+    end_frame: int
+    frames: int  # engine frames in the run
+
+
+@dataclass
 class Trajectory:
     """One subject over the clip: its points (sorted by frame) and per-track attributes."""
 
@@ -79,6 +90,7 @@ class Trajectory:
     size: str | None = None
     events: list[Event] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    actions: list[ActionSpan] = field(default_factory=list)  # where the detector names actions (see ActionSpan)
     mean_confidence: float = 0.0
     observed: float = 1.0  # share of points showing the whole subject (not hidden, not cut by the border)
     turns_sure: bool = False  # the number of turn events can be claimed (see kinematics.describe_track)
@@ -152,6 +164,7 @@ class ClipTrajectories:
                     size=t.get("size"),
                     events=[Event(**e) for e in t.get("events", [])],
                     segments=[Segment(**s) for s in t.get("segments", [])],
+                    actions=[ActionSpan(**a) for a in t.get("actions", [])],
                     mean_confidence=t.get("mean_confidence", 0.0),
                     observed=t.get("observed", 1.0),
                     turns_sure=t.get("turns_sure", False),

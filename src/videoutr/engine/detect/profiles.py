@@ -8,7 +8,8 @@ pixels differ by at most one level, the videos get `motion` (flat coloured objec
 `foreground` (class-agnostic subjects of real footage, static or moving camera).
 
 `PROFILES` holds each detector's settings that differ from `EngineConfig`'s defaults; a value
-the user gives (`--config`, an `a.b=value` override, a flag) always wins.
+the user gives (`--config`, an `a.b=value` override, a flag) always wins. `mp-pose` names each
+person's action, so its runs also ask the `pose_action` questions (`query/pose.py`).
 
     cfg = resolve_config({}, "runs/footage/videos")
     cfg.detector, cfg.track.centre_noise_px, cfg.query.samples_per_video  # ('foreground', 2.0, 6)
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from videoutr.engine.config import EngineConfig
+from videoutr.engine.config import EngineConfig, QueryConfig
 
 AUTO = "auto"
 FLAT_SHARE = 0.75  # world clips: 0.88-0.995 of pixel pairs flat; photo footage 0.08-0.49
@@ -30,11 +31,17 @@ PROBE_FRAMES = 4  # ... and frames of each
 
 # Real footage: box centres of textured blobs wander by ~2 px (a blur, morphology and a median
 # background); a small or faint blob (confidence under 0.7: under ~350 px at 320x240, or little
-# strong contrast) is often part of its subject, so its box is not asserted; and fewer questions
-# are sure per video, so each video gets more dialogues.
+# strong contrast) is often part of its subject, so its box is not asserted, nor any box of a
+# subject whose usual box is under 12 px wide or tall (edges that wander by a pixel or two are a
+# large share of it: its boxes may miss much of a thin subject while keeping their usual size);
+# and fewer questions are sure per video, so each video gets more dialogues.
 PROFILES: dict[str, dict[str, Any]] = {
     "motion": {},
-    "foreground": {"track": {"centre_noise_px": 2.0}, "query": {"samples_per_video": 6, "min_claim_conf": 0.7}},
+    "foreground": {
+        "track": {"centre_noise_px": 2.0},
+        "query": {"samples_per_video": 6, "min_claim_conf": 0.7, "min_claim_side_px": 12},
+    },
+    "mp-pose": {"query": {"tasks": [*QueryConfig.tasks, "pose_action"]}},
 }
 
 

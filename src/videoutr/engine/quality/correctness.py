@@ -6,8 +6,10 @@ colour and shape agree; every cited box overlaps the truth with IoU >= 0.5; firs
 and event frames are within `tol` frames; a moving segment's direction is within 30 degrees of
 the true displacement and a still segment truly barely moves; "who is there" lists every object
 that is at least half visible and none that is absent; "which object does X" lists every object
-that does X; a short-span answer (`box_to_path`) is about the object at its query box, whatever
-track it came from. An answer is correct when all its claims hold; failures are counted by reason.
+that does X; a pose action (`pose_action`) holds in the truth's per-frame `action` of the
+object; a short-span answer (`box_to_path`) is about the object at its query box, whatever
+track it came from. An answer is correct when all its claims hold; failures are counted by reason,
+and each wrong answer is listed (`wrong`: its sample, turn, task and reasons).
 
     report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
 """
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from videoutr.data.llava import Sample
+from videoutr.engine.detect.pose_actions import RAISING
 from videoutr.engine.quality.metrics import MIN_VISIBLE, gt_box_norm, iou_matrix, match_tracks
 from videoutr.engine.query.short import SHORT_TASKS
 from videoutr.engine.track.kinematics import _DIRECTIONS
@@ -226,6 +229,28 @@ def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
     return list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
 
 
+def check_pose_action(c: Check, claims: dict[str, Any]) -> bool:
+    """`pose_action` against the truth's per-frame `action` of the matched object: each claimed
+    span holds its action (its frames `tol` in from either end); a hand answer also names every
+    truly raised hand within the frames it covers."""
+    obj = c.obj(claims["track_id"])
+    if obj is None:
+        return c.fail("unmatched_track")
+    truth = obj.get("action")
+    if truth is None:
+        return c.fail("no_action_truth")
+    ok = True
+    for action, start, end in claims["spans"]:
+        a, b = (start + c.tol, end - c.tol) if end - start > 2 * c.tol else ((start + end) // 2,) * 2
+        ok &= all(truth[f] == action for f in range(a, b + 1)) or c.fail("action")
+    if claims["kind"] == "hand":
+        near = [(start - c.tol, end + c.tol) for _, start, end in claims["spans"]]
+        frames = range(claims["first_frame"], claims["last_frame"] + 1)
+        missed = [f for f in frames if truth[f] == RAISING and not any(a <= f <= b for a, b in near)]
+        ok &= not missed or c.fail("missed_action")
+    return bool(ok)
+
+
 def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
     if task in SHORT_TASKS:
         return check_short(c, task, claims)
@@ -243,29 +268,36 @@ def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
         return check_action(c, claims)
     if task == "summary":
         return check_summary(c, claims)
+    if task == "pose_action":
+        return check_pose_action(c, claims)
     return c.fail("unknown_task")
 
 
 def answer_correctness(
     samples: list[Sample], clips: list[ClipTrajectories], truth: dict[str, dict[str, Any]], tol: int = 2
 ) -> dict[str, Any]:
-    """Per task type: answers checked, correct, accuracy, and failure reasons."""
+    """Per task type: answers checked, correct, accuracy, and failure reasons; and every wrong
+    answer (`wrong`: sample id, turn, task, reasons)."""
     by_id = {c.video_id: c for c in clips}
     checks: dict[str, Check] = {}
     totals: dict[str, Counter] = {}
+    wrong: list[dict[str, Any]] = []
     for sample in samples:
         vid = sample.id.rsplit("-utr", 1)[0]
         if vid not in by_id or vid not in truth:
             continue
         c = checks.setdefault(vid, Check(by_id[vid], truth[vid], tol))
-        for qa in sample.extra.get("utr", []):
+        for turn, qa in enumerate(sample.extra.get("utr", [])):
             before = len(c.failures)
             ok = check_qa(c, qa["task"], qa["claims"])
             counter = totals.setdefault(qa["task"], Counter())
             counter["answers"] += 1
             counter["correct"] += int(ok)
-            for reason in set(c.failures[before:]):
+            reasons = sorted(set(c.failures[before:]))
+            for reason in reasons:
                 counter[f"fail:{reason}"] += 1
+            if not ok:
+                wrong.append({"sample": sample.id, "turn": turn, "task": qa["task"], "reasons": reasons})
     report = {
         task: {
             "answers": n["answers"],
@@ -277,4 +309,9 @@ def answer_correctness(
     }
     answers = sum(v["answers"] for v in report.values())
     correct = sum(v["correct"] for v in report.values())
-    return {"answers": answers, "accuracy": round(correct / answers, 4) if answers else 0.0, "by_task": report}
+    return {
+        "answers": answers,
+        "accuracy": round(correct / answers, 4) if answers else 0.0,
+        "by_task": report,
+        "wrong": wrong,
+    }

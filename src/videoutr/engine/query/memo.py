@@ -3,7 +3,7 @@ the clip's tracks and the config (a track's reliable points, the moments worth a
 computed once instead of once per question (outside `clip_memo`, nothing is kept).
 
     with clip_memo():
-        points = memoized(("reliable", id(traj), id(cfg)), lambda: reliable_points(traj, cfg))
+        points = memoized(("reliable", id(traj), id(cfg)), lambda: reliable_points(clip, traj, cfg))
 """
 
 from __future__ import annotations

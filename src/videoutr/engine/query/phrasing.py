@@ -51,6 +51,25 @@ QUESTIONS: dict[str, list[str]] = {
     ],
 }
 
+# `pose_action` (`pose.py`), by the kind of question it asks about the person's action spans.
+POSE_QUESTIONS: dict[str, list[str]] = {
+    "start": [
+        "What is {name} doing when the video starts?",
+        "At the beginning of the video, what is {name} doing?",
+        "What does {name} do in the first frames?",
+    ],
+    "end": [
+        "What is {name} doing when the video ends?",
+        "At the end of the video, what is {name} doing?",
+        "What does {name} do in the last frames?",
+    ],
+    "hand": [
+        "Does {name} raise a hand? If so, when?",
+        "Is there a moment when {name} raises a hand? Tell me when.",
+        "Does {name} ever lift a hand above the shoulder during the video, and when?",
+    ],
+}
+
 # The short-answer tasks (`short.py`). Benchmarks word the same facts their own way: the world's
 # benchmark (`world.questions`) uses none of these sentences, so a model trained on engine data is
 # scored on paraphrases it never saw.

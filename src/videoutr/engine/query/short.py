@@ -57,7 +57,7 @@ def _place_at(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, task
     facts = {}
     for traj in clip.tracks:
         point = traj.point_at(frame)
-        if point is not None and is_reliable(traj, frame, cfg):  # reliable points are detected ones
+        if point is not None and is_reliable(clip, traj, frame, cfg):  # reliable points are detected ones
             facts[traj.track_id] = location_phrase(point.box_norm)
     picked = _pick(clip, rng, facts)
     if picked is None:

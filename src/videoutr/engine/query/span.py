@@ -46,7 +46,7 @@ def sure_runs(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory
     runs = []
     for traj in clip.tracks:
         held = {f for parent, frames in blobs if parent == traj.track_id for f in frames}  # with another inside
-        reliable = {p.frame_idx for p in reliable_points(traj, cfg) if p.confidence >= least} - held
+        reliable = {p.frame_idx for p in reliable_points(clip, traj, cfg) if p.confidence >= least} - held
         run: list[int] = []
         for f in [*clip.frame_idx, None]:
             if f is not None and f in reliable and unambiguous(clip, traj, f, 0.0):

@@ -6,8 +6,10 @@ means the subject is partly hidden or partly out of the frame) nor much larger (
 a detector merged it with something beside it), neither side is much shorter or longer than
 the track's usual one (`SIDE_RANGE`: a box cut short along one side misses part of the subject,
 one grown along one side takes in something next to it), and it does not touch another
-subject (one of the two may hide the other). Answers only assert reliable
-points; questions about unreliable moments are not asked.
+subject (one of the two may hide the other). A track whose usual box is narrower or shorter
+than `min_claim_side_px` pixels has no reliable point: edges that wander by a pixel or two
+are a large share of it, and its boxes may miss much of a thin subject while keeping their
+usual size. Answers only assert reliable points; questions about unreliable moments are not asked.
 
     name_of(traj)
 """
@@ -20,11 +22,10 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.geometry import box_iou
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
+from videoutr.engine.track.path import SIDE_RANGE, SIDE_SLACK  # a reliable box's sides: as a clean one's
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 MERGED_AREA = 1.8  # a box this many times the track's usual area holds something else too (two subjects merged)
-SIDE_RANGE = (0.75, 1.2)  # a reliable box's width and height, as shares of the track's usual ones ...
-SIDE_SLACK = 0.008  # ... give or take this much (frame sides: about 2 px of a 320 x 240 frame)
 
 
 def _area(p: TrackPoint) -> float:
@@ -32,12 +33,12 @@ def _area(p: TrackPoint) -> float:
     return max(0.0, x2 - x1) * max(0.0, y2 - y1)
 
 
-def reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
+def reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     """The points an answer may assert (see the module doc); the list is shared (see `memo.py`)."""
-    return memoized(("reliable", id(traj), id(cfg)), lambda: _reliable_points(traj, cfg))
+    return memoized(("reliable", id(traj), id(cfg)), lambda: _reliable_points(clip, traj, cfg))
 
 
-def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
+def _reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     detected = [p for p in traj.points if not p.interpolated]
     if not detected:
         return []
@@ -47,6 +48,8 @@ def _reliable_points(traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     unmerged = [p for p, area in zip(detected, areas) if area <= most]
     width = _median([p.box_norm[2] - p.box_norm[0] for p in unmerged])
     height = _median([p.box_norm[3] - p.box_norm[1] for p in unmerged])
+    if min(width * clip.width, height * clip.height) < cfg.min_claim_side_px:
+        return []  # a thin subject: edges that wander by a pixel or two are much of its box
     low, high = SIDE_RANGE
     return [
         p
@@ -66,8 +69,8 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def is_reliable(traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
-    return any(p.frame_idx == frame_idx for p in reliable_points(traj, cfg))
+def is_reliable(clip: ClipTrajectories, traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
+    return any(p.frame_idx == frame_idx for p in reliable_points(clip, traj, cfg))
 
 
 def appearance(traj: Trajectory, frame_idx: int | None = None) -> str:
@@ -103,9 +106,11 @@ def short_names(clip: ClipTrajectories) -> dict[int, str]:
     return {i: n for i, n in names.items() if n and given.count(n) == 1}
 
 
-def trajectory_text(traj: Trajectory, cfg: QueryConfig) -> tuple[str, list[tuple[int, list[float]]]]:
+def trajectory_text(
+    clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig
+) -> tuple[str, list[tuple[int, list[float]]]]:
     """Every `box_stride`-th reliable point (at most `max_boxes`, ends kept), as text and claims."""
-    points = reliable_points(traj, cfg)
+    points = reliable_points(clip, traj, cfg)
     picked = points[:: max(1, cfg.box_stride)]
     if points and picked[-1] is not points[-1]:
         picked.append(points[-1])
@@ -116,9 +121,9 @@ def trajectory_text(traj: Trajectory, cfg: QueryConfig) -> tuple[str, list[tuple
     return "; ".join(f"frame {f}: {box_text(b)}" for f, b in claims), claims
 
 
-def well_observed(traj: Trajectory, cfg: QueryConfig) -> bool:
+def well_observed(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> bool:
     """Seen whole (not hidden, not cut by the border) in at least `min_observed` of its points."""
-    return traj.observed >= cfg.min_observed and bool(reliable_points(traj, cfg))
+    return traj.observed >= cfg.min_observed and bool(reliable_points(clip, traj, cfg))
 
 
 def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:

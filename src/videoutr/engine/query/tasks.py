@@ -62,7 +62,7 @@ def register_task(name: str) -> Callable[[Generator], Generator]:
 
 
 def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, cfg: QueryConfig) -> tuple[str, dict]:
-    boxes_text, boxes = trajectory_text(traj, cfg)
+    boxes_text, boxes = trajectory_text(clip, traj, cfg)
     answer = (
         f"It is {name_of(traj, frame)} (object {traj.track_id}). {visibility_text(traj, clip)}. "
         f"Its trajectory: {boxes_text}. It {actions_text(traj, clip, cfg)}."
@@ -89,7 +89,7 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
 def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
     """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it
     truly comes and goes."""
-    return well_observed(traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
+    return well_observed(clip, traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
 
 
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
@@ -104,7 +104,7 @@ def _moments(clip: ClipTrajectories, cfg: QueryConfig) -> list[tuple[Trajectory,
         (t, p.frame_idx)
         for t in clip.tracks
         if _askable(t, clip, cfg)
-        for p in reliable_points(t, cfg)
+        for p in reliable_points(clip, t, cfg)
         if p.frame_idx not in uncertain and unambiguous(clip, t, p.frame_idx)
     ]
 
@@ -168,7 +168,7 @@ def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -
             return None  # lost for a while within its track: there, but where is unknown
         if not present:
             continue
-        reliable = {p.frame_idx for p in reliable_points(traj, cfg)}
+        reliable = {p.frame_idx for p in reliable_points(clip, traj, cfg)}
         if any(f not in reliable for f in present):
             return None
         shown = sorted({present[0], present[-1]})
@@ -238,7 +238,7 @@ def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryCon
     for traj in clip.tracks:
         for event in (e for e in traj.events if e.type == kind):
             point = traj.point_at(event.frame_idx)
-            reliable = point is not None and point in reliable_points(traj, cfg)
+            reliable = point is not None and point in reliable_points(clip, traj, cfg)
             where = f" at {box_text(point.box_norm)}" if reliable else ""
             if kind == "colour_change":  # named by its colour before the change
                 who, verb = f"the {event.detail['from']} {traj.category}", f"turns {event.detail['to']}"

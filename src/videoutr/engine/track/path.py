@@ -23,28 +23,39 @@ from videoutr.engine.config import TrackConfig
 from videoutr.engine.track.changepoints import LineRuns, linear_pieces
 from videoutr.engine.types import Trajectory
 
+SIDE_RANGE = (0.75, 1.2)  # a clean box's width and height, as shares of the track's usual ones ...
+SIDE_SLACK = 0.008  # ... give or take this much (frame sides: about 2 px of a 320 x 240 frame)
+
 
 def clean_mask(
     traj: Trajectory, min_area_frac: float = 0.6, margin: float = 0.01, max_area_frac: float = 1.8
 ) -> np.ndarray:
-    """Points whose box shows the whole subject: detected, not shrunken, not grown (more than
-    `max_area_frac` times the usual area: merged with something beside it), not touching another
-    subject (either may hide the other), not cut by the border."""
+    """Points whose box shows the whole subject and nothing else: detected, not shrunken, not
+    grown (more than `max_area_frac` times the usual area: merged with something beside it),
+    neither side cut short nor grown beyond `SIDE_RANGE` of the usual one (a box that misses part
+    of the subject, or takes in something next to it, has its centre off the subject's), not
+    touching another subject (either may hide the other), not cut by the border."""
     boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
     detected = np.array([not p.interpolated for p in traj.points], dtype=bool)
     apart = np.array([not p.contact for p in traj.points], dtype=bool)
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    sides = boxes[:, 2:] - boxes[:, :2]
+    areas = sides[:, 0] * sides[:, 1]
     typical = float(np.median(areas[detected])) if detected.any() else 0.0
+    usual = np.median(sides[detected], axis=0) if detected.any() else np.zeros(2)
+    low, high = SIDE_RANGE
+    in_range = ((sides >= low * usual - SIDE_SLACK) & (sides <= high * usual + SIDE_SLACK)).all(axis=1)
     inside = (margin < boxes[:, 0]) & (margin < boxes[:, 1]) & (boxes[:, 2] < 1 - margin) & (boxes[:, 3] < 1 - margin)
-    return detected & (areas >= min_area_frac * typical) & (areas <= max_area_frac * typical) & inside & apart
+    return (
+        detected & (areas >= min_area_frac * typical) & (areas <= max_area_frac * typical) & in_range & inside & apart
+    )
 
 
 def fit_mask(traj: Trajectory, pixel: np.ndarray, clean: np.ndarray, slack_px: float = 2.0) -> np.ndarray:
     """Points whose box centre is the subject's centre: the `clean_mask` ones, plus those against the
     frame's edge or beside another subject whose box is at least as wide and as tall as the
     subject's typical one (less `slack_px` pixels): a subject bouncing off a wall or passing another
-    is seen whole, and a bounce is where its path bends. A box half as wide or tall again as usual
-    holds something else too (a detector that merged two subjects): its centre is not the subject's."""
+    is seen whole, and a bounce is where its path bends. A box wider or taller than `SIDE_RANGE`
+    allows holds something else too (a detector that merged two subjects): its centre is not the subject's."""
     if not clean.any():
         return clean
     boxes = np.array([p.box_norm for p in traj.points], dtype=np.float64).reshape(-1, 4)
@@ -54,7 +65,9 @@ def fit_mask(traj: Trajectory, pixel: np.ndarray, clean: np.ndarray, slack_px: f
         (int(clean.sum()) - 1) // 2
     ]  # the lower median: one sort, no np.median overhead
     whole = (sides >= typical - slack_px * pixel).all(axis=1)
-    merged = (sides > 1.5 * typical + slack_px * pixel).any(axis=1)  # one box around it and something beside it
+    merged = (sides > SIDE_RANGE[1] * typical + slack_px * pixel).any(
+        axis=1
+    )  # one box around it and something beside it
     return clean | (detected & whole & ~merged)
 
 

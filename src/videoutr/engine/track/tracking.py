@@ -26,7 +26,7 @@ from videoutr.engine.track.kinematics import describe_track
 from videoutr.engine.track.lanes import backfill_young_frames, column, lanes_of, row_ids, track_lanes
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
-_ATTRS = ("colour", "shape", "location", "size")
+_ATTRS = ("colour", "shape", "location", "size", "action")
 
 
 def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, list[TrackPoint]]:
@@ -50,9 +50,22 @@ def collect_points(per_frame, ids, frame_idx, fps, width, height) -> dict[int, l
         for a in _ATTRS
     ]
     points: dict[int, list[TrackPoint]] = {}
-    for tid, frame, box, c, *named in zip(tids[rows].tolist(), frames, boxes, conf, *attrs):
+    for tid, frame, box, c, colour, shape, location, size, action in zip(
+        tids[rows].tolist(), frames, boxes, conf, *attrs
+    ):
         points.setdefault(tid, []).append(
-            TrackPoint(frame, round(frame / fps, 4), tuple(box), round(c, 4), False, *named)
+            TrackPoint(
+                frame,
+                round(frame / fps, 4),
+                tuple(box),
+                round(c, 4),
+                False,
+                colour,
+                shape,
+                location,
+                size,
+                action=action,
+            )
         )
     return points
 
@@ -300,6 +313,7 @@ def _trajectory(
     views mislead), and a subject with too few clean views is just an "object". Without
     `part_colours` (a detector naming textured subjects by their dominant colour), so is the colour,
     for the whole track: its flickers between views are no colour change."""
+    from videoutr.engine.track.actions import action_spans
     from videoutr.engine.track.path import clean_mask
 
     traj = Trajectory(
@@ -318,6 +332,7 @@ def _trajectory(
     if len(clean) >= MIN_SHAPE_VOTES:
         traj.category = _majority([p.shape for p in clean])
     traj.size = _majority([p.size for p in clean or points])
+    traj.actions = action_spans(points, frame_idx)
     describe_track(traj, frame_idx, fps, cfg, frame_size, mask, camera)
     return traj
 
