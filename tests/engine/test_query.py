@@ -274,3 +274,35 @@ def test_a_thin_subjects_boxes_are_never_asserted_when_the_config_asks_a_side():
     assert reliable_points(clip, traj, QueryConfig(min_claim_side_px=12)) == []
     wide = ClipTrajectories("v", "v.mp4", 8.0, 16, 640, 480, list(range(16)), [traj])  # 19 px at 640
     assert len(reliable_points(wide, traj, QueryConfig(min_claim_side_px=12))) == 16
+
+
+def test_a_box_grown_around_something_no_track_follows_hides_who_is_there_around_it():
+    """Track 1's box doubles in width at frames 3-4 with no other track beside it: something
+    untracked merged into its blob and may be in view, unseen, for a second (8 frames) after."""
+    from videoutr.engine.query.subjects import grown_alone, unseen_frames
+
+    first = _track(1, range(24), 0.05, 0.02)
+    for p in first.points[3:5]:
+        x1, y1, x2, y2 = p.box_norm
+        p.box_norm = (x1, y1, x2 + 0.15, y2)
+    clip = ClipTrajectories("v1", "v1.mp4", 8.0, 24, 128, 128, list(range(24)), [first])
+    assert grown_alone(clip) == {3, 4}
+    assert unseen_frames(clip) == set(range(13))
+    for seed in range(10):
+        qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
+        assert qa is not None and qa.claims["frame"] > 12
+    beside = _track(2, range(24), 0.22, 0.02)  # a tracked subject inside the grown box: no stranger
+    assert grown_alone(ClipTrajectories("v1", "v1.mp4", 8.0, 24, 128, 128, list(range(24)), [first, beside])) == set()
+
+
+def test_the_fallback_names_no_colour_for_a_track_seen_whole_too_rarely():
+    """A textured subject's colour is voted over its whole track: one seen whole in under
+    `min_observed` of its points may hold another subject's views, so its colour is not said."""
+    clip = _tangled_clip()
+    for traj in clip.tracks:
+        traj.observed = 0.5
+    cfg = QueryConfig(box_stride=1, max_boxes=20)
+    for seed in range(10):
+        qa = TASKS["box_to_path"](clip, random.Random(seed), cfg)
+        assert qa.claims["colour"] is None and qa.answer.startswith("It is a circle, in the ")
+        assert "red" not in qa.answer

@@ -155,7 +155,7 @@ def check_path(c: Check, claims: dict[str, Any]) -> bool:
     if best[0] < 0.5:
         return c.fail("box")
     obj = c.objects[best[1]]
-    ok = c.shape(obj, claims["shape"]) & c.colour(obj, frame, claims["colour"])
+    ok = c.shape(obj, claims["shape"]) & (claims["colour"] is None or c.colour(obj, frame, claims["colour"]))
     for f, box in claims["boxes"]:
         ok &= c.box(obj, f, box)
     for state, start, end, direction in claims["segments"]:

@@ -6,8 +6,11 @@ footage often denies that (two subjects merge early, a track is lost mid-frame),
 questions have nothing to ask. This one needs only a run of consecutive engine frames where one
 track is reliable (`reliable_points`: detected, confident, its usual size, touching nobody) and
 no other track's box overlaps it: the question points at its box
-at the run's first frame, and the answer gives its colour, its place, its boxes over the run
-and, when one sure motion segment (`min_observed`) covers the run, its motion there. Whether the
+at the run's first frame, and the answer gives its colour (only when the track is seen whole in
+`min_observed` of its points: a textured subject's colour is voted over the whole track, and a
+track seen whole less often may hold another subject's views, such as a blob of two), its
+place, its boxes over the run and, when one sure motion segment (`min_observed`) covers the
+run, its motion there. Whether the
 box at that frame shows the subject the track followed elsewhere in the clip (two subjects may
 have met before, `merges`) does not matter: the answer names no track and says nothing beyond
 the run, within which the box never met another nor changed size, so it cannot have changed
@@ -85,7 +88,9 @@ def box_to_path(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) ->
     point = traj.point_at(start)
     question = rng.choice(QUESTIONS["box_to_path"]).format(frame=start, box=box_text(box), end=end)
     path = "; ".join(f"frame {f}: {box_text(b)}" for f, b in boxes)
-    answer = f"It is {name_of(traj, start)}, in the {location_phrase(box)}. From frame {start} to {end}: {path}."
+    colour = (point.colour or traj.colour) if traj.observed >= cfg.min_observed else None
+    name = name_of(traj, start) if colour else f"a{'n' if traj.category[0] in 'aeiou' else ''} {traj.category}"
+    answer = f"It is {name}, in the {location_phrase(box)}. From frame {start} to {end}: {path}."
     motion = _motion(traj, start, end, cfg)
     if motion is not None:
         answer += f" It {motion[0]}."
@@ -94,7 +99,7 @@ def box_to_path(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) ->
         "query_frame": start,
         "query_box": round_box(box),
         "shape": traj.category,
-        "colour": point.colour or traj.colour,
+        "colour": colour,
         "boxes": boxes,
         "segments": [motion[1]] if motion else [],
     }

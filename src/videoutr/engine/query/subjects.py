@@ -146,10 +146,12 @@ UNSEEN_REACH_S = 1.0  # a subject shown by unexplained detections may be there t
 def unseen_frames(clip: ClipTrajectories) -> set[int]:
     """Frames where a subject may be in view without a track: before a track's unexplained start
     and after its unexplained end (`ends_explained`), and within `UNSEEN_REACH_S` of a frame with
-    unexplained detections (a subject the detector sees only now and then is there in between)."""
+    unexplained detections (a subject the detector sees only now and then is there in between)
+    or with a box grown around something no track follows (`grown_alone`)."""
     reach = UNSEEN_REACH_S * clip.fps
-    frames = {f for f in clip.frame_idx for u in clip.uncertain_frames if abs(f - u) <= reach}
-    ordered = sorted(clip.uncertain_frames)
+    unexplained = set(clip.uncertain_frames) | grown_alone(clip)
+    frames = {f for f in clip.frame_idx for u in unexplained if abs(f - u) <= reach}
+    ordered = sorted(unexplained)
     for a, b in zip(ordered, ordered[1:]):
         if b - a <= 2 * reach:
             frames.update(f for f in clip.frame_idx if a < f < b)
@@ -166,6 +168,30 @@ def unseen_frames(clip: ClipTrajectories) -> set[int]:
             or came <= f < traj.first_frame
             or traj.last_frame < f <= went
         )
+    return frames
+
+
+def grown_alone(clip: ClipTrajectories) -> set[int]:
+    """Frames where a track's detected box is wider or taller than `SIDE_RANGE` allows and no
+    other track's box meets it: the detector merged the subject with something beside it that
+    no track follows (an unknown subject, seen in this blob only), which may be there, unseen,
+    when the box shrinks back."""
+    frames = set()
+    for traj in clip.tracks:
+        detected = [p for p in traj.points if not p.interpolated]
+        if not detected:
+            continue
+        width = _median([p.box_norm[2] - p.box_norm[0] for p in detected])
+        height = _median([p.box_norm[3] - p.box_norm[1] for p in detected])
+        for p in detected:
+            x1, y1, x2, y2 = p.box_norm
+            grown = x2 - x1 > SIDE_RANGE[1] * width + SIDE_SLACK or y2 - y1 > SIDE_RANGE[1] * height + SIDE_SLACK
+            if grown and not any(
+                (q := other.point_at(p.frame_idx)) is not None and box_iou(p.box_norm, q.box_norm) > 0
+                for other in clip.tracks
+                if other is not traj
+            ):
+                frames.add(p.frame_idx)
     return frames
 
 
