@@ -194,9 +194,12 @@ def test_an_unsure_exit_does_not_explain_where_a_track_ends():
     second.events = [Event("exit", 11, 11 / 8, {"sure": True})]
     clip = _two_tracks(second)
     clip.tracks[0] = first
-    assert ends_explained(second, clip) == (True, True) and not {11, 12} & unseen_frames(clip)
+    assert ends_explained(second, clip, QueryConfig()) == (True, True) and not {11, 12} & unseen_frames(
+        clip, QueryConfig()
+    )
     second.events[0].detail["sure"] = False
-    assert ends_explained(second, clip) == (True, False) and set(range(10, 16)) <= unseen_frames(clip)
+    assert ends_explained(second, clip, QueryConfig()) == (True, False)
+    assert set(range(10, 16)) <= unseen_frames(clip, QueryConfig())
 
 
 def _tangled_clip() -> ClipTrajectories:
@@ -287,7 +290,7 @@ def test_a_box_grown_around_something_no_track_follows_hides_who_is_there_around
         p.box_norm = (x1, y1, x2 + 0.15, y2)
     clip = ClipTrajectories("v1", "v1.mp4", 8.0, 24, 128, 128, list(range(24)), [first])
     assert grown_alone(clip) == {3, 4}
-    assert unseen_frames(clip) == set(range(13))
+    assert unseen_frames(clip, QueryConfig()) == set(range(13))
     for seed in range(10):
         qa = TASKS["time_to_subjects"](clip, random.Random(seed), QueryConfig())
         assert qa is not None and qa.claims["frame"] > 12

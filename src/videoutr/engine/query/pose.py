@@ -54,7 +54,7 @@ def askable_kinds(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) ->
     if (
         confident
         and _whole(traj, clip)
-        and all(ends_explained(traj, clip))
+        and all(ends_explained(traj, clip, cfg))
         and all(s.frames >= MIN_ACTION_FRAMES for s in raises)
     ):
         kinds.append("hand")

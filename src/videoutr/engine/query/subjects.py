@@ -40,7 +40,7 @@ def reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) 
 
 def _reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
     detected = [p for p in traj.points if not p.interpolated]
-    if not detected:
+    if not detected or is_thin(clip, traj, cfg):
         return []
     areas = [_area(p) for p in detected]
     usual = _median(areas)
@@ -48,8 +48,6 @@ def _reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig)
     unmerged = [p for p, area in zip(detected, areas) if area <= most]
     width = _median([p.box_norm[2] - p.box_norm[0] for p in unmerged])
     height = _median([p.box_norm[3] - p.box_norm[1] for p in unmerged])
-    if min(width * clip.width, height * clip.height) < cfg.min_claim_side_px:
-        return []  # a thin subject: edges that wander by a pixel or two are much of its box
     low, high = SIDE_RANGE
     return [
         p
@@ -67,6 +65,18 @@ def _median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def is_thin(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> bool:
+    """Whether the track's usual box (its detected points' median sides) is narrower or shorter
+    than `min_claim_side_px` pixels: edges that wander by a pixel or two are much of it, and its
+    boxes may miss much of a thin subject while keeping their usual size."""
+    detected = [p for p in traj.points if not p.interpolated]
+    if not detected or cfg.min_claim_side_px <= 0:
+        return False
+    width = _median([p.box_norm[2] - p.box_norm[0] for p in detected])
+    height = _median([p.box_norm[3] - p.box_norm[1] for p in detected])
+    return min(width * clip.width, height * clip.height) < cfg.min_claim_side_px
 
 
 def is_reliable(clip: ClipTrajectories, traj: Trajectory, frame_idx: int, cfg: QueryConfig) -> bool:
@@ -126,14 +136,15 @@ def well_observed(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) ->
     return traj.observed >= cfg.min_observed and bool(reliable_points(clip, traj, cfg))
 
 
-def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool]:
+def ends_explained(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> tuple[bool, bool]:
     """Whether the track's first and its last point are where the subject truly comes and goes:
     the clip's own ends, or the frame's border (a sure entry or exit: the subject seen crossing
     it). A track that begins or ends inside the frame, or at the border with its subject still
     whole there, lost its subject (hidden behind another, grown still into the background, or a
     piece of a subject another track follows): its first or last frame is no fact, and the
-    subject may be there unseen before or after it."""
-    kinds = {e.type for e in traj.events if e.detail.get("sure", True)}
+    subject may be there unseen before or after it. A thin track's (`is_thin`) entry and exit
+    explain nothing: they are dated from its box's inner edge, which a box cut short misplaces."""
+    kinds = {e.type for e in traj.events if e.detail.get("sure", True)} if not is_thin(clip, traj, cfg) else set()
     return (
         traj.first_frame == clip.frame_idx[0] or "enter" in kinds,
         traj.last_frame == clip.frame_idx[-1] or "exit" in kinds,
@@ -143,7 +154,7 @@ def ends_explained(traj: Trajectory, clip: ClipTrajectories) -> tuple[bool, bool
 UNSEEN_REACH_S = 1.0  # a subject shown by unexplained detections may be there this long before and after them
 
 
-def unseen_frames(clip: ClipTrajectories) -> set[int]:
+def unseen_frames(clip: ClipTrajectories, cfg: QueryConfig) -> set[int]:
     """Frames where a subject may be in view without a track: before a track's unexplained start
     and after its unexplained end (`ends_explained`), and within `UNSEEN_REACH_S` of a frame with
     unexplained detections (a subject the detector sees only now and then is there in between)
@@ -158,7 +169,7 @@ def unseen_frames(clip: ClipTrajectories) -> set[int]:
     for since in merges(clip).values():
         frames.update(f for f in clip.frame_idx if f >= since)
     for traj in clip.tracks:
-        start, end = ends_explained(traj, clip)
+        start, end = ends_explained(traj, clip, cfg)
         came, went = seen_span(traj, clip)  # a sliver at the border, in view but not yet (no longer) detected
         frames.update(
             f
@@ -195,10 +206,12 @@ def grown_alone(clip: ClipTrajectories) -> set[int]:
     return frames
 
 
-def fully_explained(clip: ClipTrajectories) -> bool:
+def fully_explained(clip: ClipTrajectories, cfg: QueryConfig) -> bool:
     """Every track comes and goes where the subject truly does, no detection is unexplained, and
     no two subjects' identities were mixed up (`merges`)."""
-    return not clip.uncertain_frames and not merges(clip) and all(all(ends_explained(t, clip)) for t in clip.tracks)
+    return (
+        not clip.uncertain_frames and not merges(clip) and all(all(ends_explained(t, clip, cfg)) for t in clip.tracks)
+    )
 
 
 def merges(clip: ClipTrajectories) -> dict[int, int]:

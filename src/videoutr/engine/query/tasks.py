@@ -89,7 +89,7 @@ def _track_answer(clip: ClipTrajectories, traj: Trajectory, frame: int | None, c
 def _askable(traj: Trajectory, clip: ClipTrajectories, cfg: QueryConfig) -> bool:
     """A whole-trajectory answer's subject: seen whole often enough, first and last seen where it
     truly comes and goes."""
-    return well_observed(clip, traj, cfg) and all(ends_explained(traj, clip)) and traj.track_id not in merges(clip)
+    return well_observed(clip, traj, cfg) and all(ends_explained(traj, clip, cfg)) and traj.track_id not in merges(clip)
 
 
 def _pick_moment(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> tuple[Trajectory, int] | None:
@@ -159,7 +159,7 @@ def appearance_to_track(clip: ClipTrajectories, rng: random.Random, cfg: QueryCo
 
 def _who_is_there(clip: ClipTrajectories, frames: list[int], cfg: QueryConfig) -> tuple[list[str], list[dict]] | None:
     """Per present track: its boxes at `frames`; None if anything there is unsure."""
-    if set(frames) & memoized(("unseen", id(clip)), lambda: unseen_frames(clip)):
+    if set(frames) & memoized(("unseen", id(clip), id(cfg)), lambda: unseen_frames(clip, cfg)):
         return None
     texts, subjects = [], []
     for traj in clip.tracks:
@@ -226,7 +226,7 @@ def time_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfi
 
 @register_task("action_to_subjects")
 def action_to_subjects(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if not fully_explained(clip) or any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
+    if not fully_explained(clip, cfg) or any(t.observed < cfg.min_observed / 4 for t in clip.tracks):
         # "which object does X" needs every subject accounted for, and seen whole often enough to know it did not
         return None
     every = [e for t in clip.tracks for e in t.events]
@@ -275,7 +275,7 @@ def _event_line(traj: Trajectory, kind: str, frame: int, event) -> str:
 
 @register_task("summary")
 def summary(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    if not clip.tracks or not fully_explained(clip) or any(t.observed == 0 for t in clip.tracks):
+    if not clip.tracks or not fully_explained(clip, cfg) or any(t.observed == 0 for t in clip.tracks):
         return None  # something unaccounted for, or a subject never seen whole: who is who is unsure
     names = [f"{name_of(t)} (object {t.track_id})" for t in clip.tracks]
     events = sorted(
