@@ -197,6 +197,8 @@ def test_an_unsure_exit_does_not_explain_where_a_track_ends():
     assert ends_explained(second, clip, QueryConfig()) == (True, True) and not {11, 12} & unseen_frames(
         clip, QueryConfig()
     )
+    thin = QueryConfig(min_claim_side_px=20)  # the boxes are 0.15 of a 128-px frame: 19 px
+    assert ends_explained(second, clip, thin) == (True, False)  # a thin track's sure exit explains nothing
     second.events[0].detail["sure"] = False
     assert ends_explained(second, clip, QueryConfig()) == (True, False)
     assert set(range(10, 16)) <= unseen_frames(clip, QueryConfig())
