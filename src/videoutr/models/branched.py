@@ -16,6 +16,7 @@ and no labelled token lies before that point, so sharing never changes what a to
 equal separate scoring up to float rounding. Positions are plain token indices unless given:
 Qwen2-VL and Qwen2.5-VL pass their (3, L) M-RoPE positions.
 
+    seq = Sequence(trunk=0, embeds=embed_tokens(model, input_ids, video_features), labels=..., turn_ids=...)
     result = branched_nll(model, trunks, sequences)     # NllResult, one row per sequence
     result = branched_nll(model, trunks, sequences, trunk_positions)   # M-RoPE models
 """
@@ -39,6 +40,17 @@ class Sequence:
     labels: torch.Tensor  # (L,)
     turn_ids: torch.Tensor  # (L,)
     positions: torch.Tensor | None = None  # (L,) or (3, L) for M-RoPE; None: 0 .. L-1
+
+
+def embed_tokens(model, input_ids: torch.Tensor, video: torch.Tensor | None = None) -> torch.Tensor:
+    """Input embeddings (L, D) of `input_ids`, the video tokens replaced by `video` (N, D) in order."""
+    device = next(model.parameters()).device
+    input_ids = input_ids.to(device)
+    embeds = model.get_input_embeddings()(input_ids)
+    if video is None:
+        return embeds
+    slots = (input_ids == model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
+    return embeds.masked_scatter(slots, video.to(device, embeds.dtype))
 
 
 def attach_point(seq: Sequence, trunk: torch.Tensor, trunk_positions: torch.Tensor | None = None) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import torch
 
-from videoutr.models.branched import Sequence, branched_nll
+from videoutr.models.branched import Sequence, branched_nll, embed_tokens
 from videoutr.models.inputs import IGNORE_INDEX, model_inputs, to_model
 from videoutr.models.load import VIDEO_MODELS
 from videoutr.models.nll import NllResult, nll_from_hidden, summarise
@@ -109,19 +109,13 @@ def _shared_beginnings(model, batch: dict) -> tuple[list, list[Sequence], list |
     video_of, distinct = _distinct_videos(batch)
     if len(distinct) == len(video_of):
         return None
-    features = _video_features(model, distinct) if distinct[0] else None
-    device = next(model.parameters()).device
-    embeds = model.get_input_embeddings()(batch["input_ids"].to(device))
+    features = _video_features(model, distinct) if "pixel_values_videos" in batch else None
     positions = _positions(model, batch)
-    is_video = (batch["input_ids"] == model.config.video_token_id).to(device)
     trunks, trunk_positions, sequences = [], [], []
     trunk_of: dict[int, int] = {}  # distinct video -> its trunk
     for row, keep in enumerate(batch["attention_mask"].bool()):
-        row_embeds, row_video = embeds[row, keep.to(device)], is_video[row, keep.to(device)]
-        if features is not None:
-            row_embeds = row_embeds.masked_scatter(
-                row_video.unsqueeze(-1).expand_as(row_embeds), features[video_of[row]].to(row_embeds.dtype)
-            )
+        video = None if features is None else features[video_of[row]]
+        row_embeds = embed_tokens(model, batch["input_ids"][row, keep], video)
         row_positions = None if positions is None else positions[:, row, keep]
         labels, turn_ids = batch["labels"][row, keep], batch["turn_ids"][row, keep]
         if video_of[row] not in trunk_of:
