@@ -130,14 +130,13 @@ def branched_nll(
     embeds = torch.zeros(len(trunks), q_len, trunks[0].shape[-1], dtype=trunks[0].dtype, device=device)
     positions = torch.zeros(*lead, len(trunks), q_len, dtype=torch.long, device=device)
     mask = torch.zeros(len(trunks), 1, q_len, width + q_len, dtype=torch.bool, device=device)
+    causal = torch.ones(q_len, q_len, dtype=torch.bool, device=device).tril()  # a branch sees itself causally
     for s, a, (row, start) in zip(sequences, attach, slots):
         n = len(s.embeds) - a
         embeds[row, start : start + n] = s.embeds[a:]
         positions[..., row, start : start + n] = _positions(s, a, a + n, device)
         mask[row, 0, start : start + n, :a] = True
-        mask[row, 0, start : start + n, width + start : width + start + n] = torch.ones(
-            n, n, dtype=torch.bool, device=device
-        ).tril()
+        mask[row, 0, start : start + n, width + start : width + start + n] = causal[:n, :n]
     for row, used in enumerate(fill):
         mask[row, 0, used:, 0] = True  # padding slots attend to something (their output is never read)
     branch_hidden = lm(

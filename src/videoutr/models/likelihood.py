@@ -64,6 +64,11 @@ def _row_videos(batch: dict) -> list[dict]:
     ]
 
 
+def _equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Same shape and values (faster than `torch.equal` on CPU for pixel tensors)."""
+    return a.shape == b.shape and bool((a == b).all())
+
+
 def _distinct_videos(batch: dict) -> tuple[list[int], list[dict]]:
     """Which distinct video each row shows (an index into the second list), and those videos."""
     distinct, video_of = [], []
@@ -71,7 +76,7 @@ def _distinct_videos(batch: dict) -> tuple[list[int], list[dict]]:
         equal = (
             i
             for i, seen in enumerate(distinct)
-            if seen.keys() == video.keys() and all(torch.equal(seen[k], video[k]) for k in seen)
+            if seen.keys() == video.keys() and all(_equal(seen[k], video[k]) for k in seen)
         )
         index = next(equal, len(distinct))
         if index == len(distinct):
