@@ -266,3 +266,25 @@ def test_an_unmatched_part_is_an_error():
         set_trainable(lm, ["mm_language_model", "mm_mlp_adapter"])
     with pytest.raises(ConfigError, match="unknown part"):
         resolve_parts(lm, ["projector"])
+
+
+def test_shared_prefix_scores_equal_row_by_row(family, clips):
+    """Options of different lengths, another question and a multi-turn dialogue on one video, a row
+    on another video (sharing nothing), and text-only options: the shared-prefix path (M-RoPE
+    positions for Qwen) scores as row by row, right- or left-padded."""
+    from videoutr.models.likelihood import assistant_nll
+
+    name, model, processor = family
+    pad = processor.tokenizer.pad_token_id
+    videos = [read_video_frames(clips / f"c{i}.mp4", _policy(name, processor)) for i in (0, 1)]
+    options = ["left", "to the right", "up", "it does not move at all"]
+    dialogues = [Sample.from_qa(f"o{i}", [("Where does the square move?", o)]) for i, o in enumerate(options)]
+    dialogues += [_dialogue(1), Sample.from_qa("other", [("What colour is it?", "red")])]
+    encs = [encode_sample(processor, d, videos[d.id == "other"]) for d in dialogues]
+    text_only = [encode_sample(processor, d, None) for d in dialogues[:4]]
+    for batch in (collate(encs, pad), collate(encs, pad, padding_side="left"), collate(text_only, pad)):
+        shared, plain = assistant_nll(model, batch), assistant_nll(model, batch, share_prefix=False)
+        assert shared.n_tokens == plain.n_tokens and shared.turn_tokens == plain.turn_tokens
+        assert shared.nll_sum == pytest.approx(plain.nll_sum, rel=1e-5)
+        for got, want in zip(shared.turn_nll, plain.turn_nll):
+            assert got == pytest.approx(want, rel=1e-5)

@@ -2,6 +2,7 @@
 
 import math
 
+import pytest
 import torch
 
 from videoutr.data.llava import Sample, Turn
@@ -34,26 +35,33 @@ def test_batching_and_padding_do_not_change_scores(tiny, dialogue, frames):
             assert both.n_tokens[row] == single.n_tokens[0]
 
 
-def test_options_of_one_question_share_one_prefix_pass(tiny, frames):
-    from videoutr.models.shared import plan_sharing
+def test_options_share_one_video_pass_and_score_as_row_by_row(tiny, frames, monkeypatch):
+    """Rows on one video run the vision tower once and score as `share_prefix=False`; rows that all
+    show different videos take the one-forward path."""
+    from videoutr.models import likelihood
+    from videoutr.models.branched import branched_nll
 
     model, processor = tiny
     pad = processor.tokenizer.pad_token_id
-    options = ["red", "a green circle", "blue", "the yellow star moves left"]
-    dialogues = [
-        Sample(id=f"o{i}", conversations=[Turn("human", "<video>\nWhich colour?"), Turn("gpt", o)])
-        for i, o in enumerate(options)
-    ]
-    other = Sample(id="x", conversations=[Turn("human", "<video>\nWhich shape?"), Turn("gpt", "circle")])
-    encs = [encode_sample(processor, d, frames) for d in dialogues]
-    encs.append(encode_sample(processor, other, frames[::-1].copy()))  # another video: its own group
-    batch = collate(encs, pad)
-    split, groups = plan_sharing(model, batch)
-    assert len(set(groups)) == 2 and groups[:4] == [groups[0]] * 4
-    shared = assistant_nll(model, batch)
-    plain = assistant_nll(model, batch, share_prefix=False)
-    assert shared.n_tokens == plain.n_tokens and shared.turn_tokens == plain.turn_tokens
-    for a, b in zip(shared.nll_sum, plain.nll_sum):
-        assert math.isclose(a, b, rel_tol=1e-5)
-    assert plan_sharing(model, collate(encs, pad, padding_side="left")) is None
-    assert plan_sharing(model, collate(encs[-1:], pad)) is None  # nothing to share
+    options = ["red", "a green circle", "blue", "the yellow star moves left"]  # 1 to 5 words
+    dialogues = [Sample.from_qa(f"o{i}", [("Which colour?", o)]) for i, o in enumerate(options)]
+    dialogues.append(Sample.from_qa("x", [("Which shape?", "circle")]))
+    encs = [encode_sample(processor, d, frames) for d in dialogues[:-1]]
+    encs.append(encode_sample(processor, dialogues[-1], frames[::-1].copy()))  # another video: shares nothing
+    branched, videos = [], []  # calls of branched_nll; videos through the vision tower
+    monkeypatch.setattr(likelihood, "branched_nll", lambda *args: branched.append(1) or branched_nll(*args))
+    tower = model.model.get_video_features
+
+    def counting_tower(pixel_values_videos, **kwargs):
+        videos.append(len(pixel_values_videos))
+        return tower(pixel_values_videos, **kwargs)
+
+    monkeypatch.setattr(model.model, "get_video_features", counting_tower)
+    for batch in (collate(encs, pad), collate(encs, pad, padding_side="left"), collate(encs[-2:], pad)):
+        branched.clear(), videos.clear()
+        shared = assistant_nll(model, batch)
+        assert videos == [2]  # the first four rows show one video
+        assert len(branched) == (1 if len(batch["input_ids"]) > 2 else 0)  # two rows, two videos: one forward
+        plain = assistant_nll(model, batch, share_prefix=False)
+        assert shared.n_tokens == plain.n_tokens and shared.turn_tokens == plain.turn_tokens
+        assert shared.nll_sum == pytest.approx(plain.nll_sum, rel=1e-5)

@@ -11,11 +11,14 @@ branches that hang from one trunk are packed into one row -- a block mask keeps 
 each starts at its own position -- so they waste no padding against each other and the trunk's
 cache is never copied.
 
-Where a sequence leaves its trunk is found by comparing input embeddings exactly, and no
-labelled token lies before that point, so sharing never changes what a token sees: results
-equal separate scoring up to float rounding.
+Where a sequence leaves its trunk is found by comparing input embeddings (and positions) exactly,
+and no labelled token lies before that point, so sharing never changes what a token sees: results
+equal separate scoring up to float rounding. Positions are plain token indices unless given:
+Qwen2-VL and Qwen2.5-VL pass their (3, L) M-RoPE positions.
 
+    seq = Sequence(trunk=0, embeds=embed_tokens(model, input_ids, video_features), labels=..., turn_ids=...)
     result = branched_nll(model, trunks, sequences)     # NllResult, one row per sequence
+    result = branched_nll(model, trunks, sequences, trunk_positions)   # M-RoPE models
 """
 
 from __future__ import annotations
@@ -36,20 +39,44 @@ class Sequence:
     embeds: torch.Tensor  # (L, D)
     labels: torch.Tensor  # (L,)
     turn_ids: torch.Tensor  # (L,)
+    positions: torch.Tensor | None = None  # (L,) or (3, L) for M-RoPE; None: 0 .. L-1
 
 
-def attach_point(seq: Sequence, trunk: torch.Tensor) -> int:
+def embed_tokens(model, input_ids: torch.Tensor, video: torch.Tensor | None = None) -> torch.Tensor:
+    """Input embeddings (L, D) of `input_ids`, the video tokens replaced by `video` (N, D) in order."""
+    device = next(model.parameters()).device
+    input_ids = input_ids.to(device)
+    embeds = model.get_input_embeddings()(input_ids)
+    if video is None:
+        return embeds
+    slots = (input_ids == model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
+    return embeds.masked_scatter(slots, video.to(device, embeds.dtype))
+
+
+def attach_point(seq: Sequence, trunk: torch.Tensor, trunk_positions: torch.Tensor | None = None) -> int:
     """Where `seq` leaves `trunk`: the tokens before it equal the trunk's and none is labelled.
 
-    At most len(seq) - 1: every branch has a token. 0 where the first tokens differ already (the
+    Equal means equal embeddings and, where positions are given, equal positions. At most
+    len(seq) - 1: every branch has a token. 0 where the first tokens differ already (the
     sequence shares nothing and runs whole).
     """
     n = min(len(seq.embeds), len(trunk))
-    differs = (seq.embeds[:n] != trunk[:n].to(seq.embeds.device)).any(dim=-1).nonzero()
-    common = int(differs[0]) if len(differs) else n
+    differs = (seq.embeds[:n] != trunk[:n].to(seq.embeds.device)).any(dim=-1)
+    if seq.positions is not None and trunk_positions is not None:
+        seq_pos, trunk_pos = seq.positions[..., :n], trunk_positions[..., :n].to(seq.positions.device)
+        differs |= (seq_pos != trunk_pos).reshape(-1, n).any(dim=0).to(differs.device)
+    first_diff = differs.nonzero()
+    common = int(first_diff[0]) if len(first_diff) else n
     labelled = (seq.labels != IGNORE_INDEX).nonzero()
     first_labelled = int(labelled[0]) if len(labelled) else len(seq.labels)
     return min(common, first_labelled, len(seq.embeds) - 1)
+
+
+def _positions(seq: Sequence, start: int, stop: int, device) -> torch.Tensor:
+    """Positions of `seq`'s tokens [start, stop): its own, or their indices."""
+    if seq.positions is None:
+        return torch.arange(start, stop, device=device)
+    return seq.positions[..., start:stop].to(device)
 
 
 def _pad_rows(rows: list[torch.Tensor], value, width: int) -> torch.Tensor:
@@ -60,12 +87,19 @@ def _pad_rows(rows: list[torch.Tensor], value, width: int) -> torch.Tensor:
 
 
 @torch.no_grad()
-def branched_nll(model, trunks: list[torch.Tensor], sequences: list[Sequence]) -> NllResult:
+def branched_nll(
+    model,
+    trunks: list[torch.Tensor],
+    sequences: list[Sequence],
+    trunk_positions: list[torch.Tensor] | None = None,
+) -> NllResult:
     """Summed NLL of each sequence's labelled tokens (one `NllResult` row per sequence).
 
     `trunks` are (L_t, D) input embeddings; each sequence shares with `trunks[seq.trunk]` as
-    long a beginning as their embeddings agree (see `attach_point`). `model` is a LLaVA-style
-    model whose `model.language_model` takes `inputs_embeds` and returns a cache.
+    long a beginning as their embeddings agree (see `attach_point`). `trunk_positions` are the
+    trunks' (L_t,) or (3, L_t) positions, given exactly when every sequence has `positions`.
+    `model` is a LLaVA- or Qwen-VL-style model whose `model.language_model` takes
+    `inputs_embeds` and `position_ids` and returns a cache.
     """
     lm = model.model.language_model
     device = trunks[0].device
@@ -74,10 +108,19 @@ def branched_nll(model, trunks: list[torch.Tensor], sequences: list[Sequence]) -
     trunk_mask = None  # equal lengths: no mask, so the causal kernel runs
     if len(set(lengths)) > 1:
         trunk_mask = _pad_rows([torch.ones(n, dtype=torch.long, device=device) for n in lengths], 0, width)
-    out = lm(inputs_embeds=_pad_rows(trunks, 0.0, width), attention_mask=trunk_mask, use_cache=True)
+    lead = () if trunk_positions is None else trunk_positions[0].shape[:-1]  # (3,) for M-RoPE
+    trunk_pos = None
+    if trunk_positions is not None:
+        trunk_pos = torch.zeros(*lead, len(trunks), width, dtype=torch.long, device=device)
+        for row, pos in enumerate(trunk_positions):
+            trunk_pos[..., row, : pos.shape[-1]] = pos.to(device)
+    out = lm(
+        inputs_embeds=_pad_rows(trunks, 0.0, width), attention_mask=trunk_mask, position_ids=trunk_pos, use_cache=True
+    )
     trunk_hidden, cache = out.last_hidden_state, out.cache
 
-    attach = [attach_point(s, trunks[s.trunk]) for s in sequences]
+    given = trunk_positions or [None] * len(trunks)
+    attach = [attach_point(s, trunks[s.trunk], given[s.trunk]) for s in sequences]
     slots: list[tuple[int, int]] = []  # (row, start) of each sequence's branch
     fill = [0] * len(trunks)
     for s, a in zip(sequences, attach):
@@ -85,16 +128,15 @@ def branched_nll(model, trunks: list[torch.Tensor], sequences: list[Sequence]) -
         fill[s.trunk] += len(s.embeds) - a
     q_len = max(fill)
     embeds = torch.zeros(len(trunks), q_len, trunks[0].shape[-1], dtype=trunks[0].dtype, device=device)
-    positions = torch.zeros(len(trunks), q_len, dtype=torch.long, device=device)
+    positions = torch.zeros(*lead, len(trunks), q_len, dtype=torch.long, device=device)
     mask = torch.zeros(len(trunks), 1, q_len, width + q_len, dtype=torch.bool, device=device)
+    causal = torch.ones(q_len, q_len, dtype=torch.bool, device=device).tril()  # a branch sees itself causally
     for s, a, (row, start) in zip(sequences, attach, slots):
         n = len(s.embeds) - a
         embeds[row, start : start + n] = s.embeds[a:]
-        positions[row, start : start + n] = torch.arange(a, a + n, device=device)
+        positions[..., row, start : start + n] = _positions(s, a, a + n, device)
         mask[row, 0, start : start + n, :a] = True
-        mask[row, 0, start : start + n, width + start : width + start + n] = torch.ones(
-            n, n, dtype=torch.bool, device=device
-        ).tril()
+        mask[row, 0, start : start + n, width + start : width + start + n] = causal[:n, :n]
     for row, used in enumerate(fill):
         mask[row, 0, used:, 0] = True  # padding slots attend to something (their output is never read)
     branch_hidden = lm(

@@ -1,7 +1,7 @@
 """Per-token NLL of labelled tokens from final hidden states, and its sums per sample and per turn.
 
-The building blocks that `likelihood` (one pass per row) and `shared` (one pass per shared
-prefix) both use, so that neither imports the other.
+The building blocks that `likelihood` (one pass per row) and `branched` (shared beginnings run
+once) both use.
 
     nll = nll_from_hidden(model.get_output_embeddings(), hidden, labels)   # (B, L), nats
     result = summarise(nll, labels, turn_ids)

@@ -41,7 +41,7 @@ import torch
 
 from videoutr.data.llava import Sample
 from videoutr.errors import ConfigError
-from videoutr.models.branched import Sequence, branched_nll
+from videoutr.models.branched import Sequence, branched_nll, embed_tokens
 from videoutr.models.inputs import EncodedSample, collate, encode_sample, encode_video
 from videoutr.models.likelihood import assistant_nll
 from videoutr.models.nll import NllResult
@@ -235,13 +235,13 @@ class TplScorer:
         for row, (enc, video_id) in enumerate(zip(fulls, video_ids)):
             end = enc.video_span[1]
             key = (video_id, tuple(enc.input_ids[:end].tolist()))
-            embeds = self._embed(enc.input_ids, feats[row])
+            embeds = embed_tokens(self.model, enc.input_ids, feats[row])
             if key not in trunk_of:
                 trunk_of[key] = len(trunks)
                 trunks.append(embeds[:end])
             sequences.append(Sequence(trunk_of[key], embeds, enc.labels, enc.turn_ids))
         for row, enc in enumerate(singles):
-            embeds = self._embed(enc.input_ids, single_feats[row])
+            embeds = embed_tokens(self.model, enc.input_ids, single_feats[row])
             sequences.append(Sequence(sequences[row].trunk, embeds, enc.labels, enc.turn_ids))
         both = branched_nll(self.model, trunks, sequences)
         n = len(fulls)
@@ -250,10 +250,3 @@ class TplScorer:
             for part in (slice(0, n), slice(n, None))
         )
         return full, single
-
-    def _embed(self, input_ids: torch.Tensor, video: torch.Tensor) -> torch.Tensor:
-        """Token embeddings (L, D) with the video tokens replaced by `video` features (row-major)."""
-        input_ids = input_ids.to(video.device)
-        embeds = self.model.get_input_embeddings()(input_ids)
-        mask = (input_ids == self.model.config.video_token_id).unsqueeze(-1).expand_as(embeds)
-        return embeds.masked_scatter(mask, video.to(embeds.dtype))
