@@ -46,8 +46,7 @@ def _reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig)
     usual = _median(areas)
     least, most = cfg.min_visible * usual, MERGED_AREA * usual
     unmerged = [p for p, area in zip(detected, areas) if area <= most]
-    width = _median([p.box_norm[2] - p.box_norm[0] for p in unmerged])
-    height = _median([p.box_norm[3] - p.box_norm[1] for p in unmerged])
+    width, height = _usual_sides(unmerged)
     low, high = SIDE_RANGE
     return [
         p
@@ -67,6 +66,13 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _usual_sides(points: list[TrackPoint]) -> tuple[float, float]:
+    """Median width and height of the points' boxes (normalised), the track's usual box."""
+    return _median([p.box_norm[2] - p.box_norm[0] for p in points]), _median(
+        [p.box_norm[3] - p.box_norm[1] for p in points]
+    )
+
+
 def is_thin(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> bool:
     """Whether the track's usual box (its detected points' median sides) is narrower or shorter
     than `min_claim_side_px` pixels: edges that wander by a pixel or two are much of it, and its
@@ -74,8 +80,7 @@ def is_thin(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> bool:
     detected = [p for p in traj.points if not p.interpolated]
     if not detected or cfg.min_claim_side_px <= 0:
         return False
-    width = _median([p.box_norm[2] - p.box_norm[0] for p in detected])
-    height = _median([p.box_norm[3] - p.box_norm[1] for p in detected])
+    width, height = _usual_sides(detected)
     return min(width * clip.width, height * clip.height) < cfg.min_claim_side_px
 
 
@@ -192,8 +197,7 @@ def grown_alone(clip: ClipTrajectories) -> set[int]:
         detected = [p for p in traj.points if not p.interpolated]
         if not detected:
             continue
-        width = _median([p.box_norm[2] - p.box_norm[0] for p in detected])
-        height = _median([p.box_norm[3] - p.box_norm[1] for p in detected])
+        width, height = _usual_sides(detected)
         for p in detected:
             x1, y1, x2, y2 = p.box_norm
             grown = x2 - x1 > SIDE_RANGE[1] * width + SIDE_SLACK or y2 - y1 > SIDE_RANGE[1] * height + SIDE_SLACK
