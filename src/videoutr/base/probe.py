@@ -4,7 +4,9 @@ Each question is asked alone about a still video of one held-out frame (a world 
 trained on) and answered by option log-likelihood over the kind's whole answer set, so chance is
 1/6 for count, 1/5 shape, 1/8 colour, 1/9 place. The cell test draws a medium red square at the
 centre of each 3x3 cell of a plain frame and asks where it is: a model that localises answers
-differently per cell; one on the text prior gives the same answer nine times.
+differently per cell; one on the text prior gives the same answer nine times. The frame test asks
+where an object is, or what colour, in the first and in the last frame of held-out moving videos
+of the demo's kind (`videoutr.base.frames`): a model that addresses frames answers both.
 
     probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
 """
@@ -55,8 +57,50 @@ def cell_frames(size: int = 64, num_frames: int = 8) -> list[tuple[str, np.ndarr
     return videos
 
 
+def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
+    """(kind, question, answer) about frame t of a moving video: place and colour of each uniquely
+    named object in view there; kinds `place_first`, `colour_last`, ..."""
+    from videoutr.base.frames import MIN_VISIBLE
+    from videoutr.world.palette import box_place
+    from videoutr.world.questions import object_names
+
+    when = "first" if t == 0 else "last"
+    names = object_names(ann)
+    out = []
+    for obj in ann.objects:
+        name = names.get(obj.id)
+        place = box_place(obj.box_xyxy[t], ann.width, ann.height)
+        if name is None or obj.visible_fraction[t] < MIN_VISIBLE:
+            continue
+        if place is not None:
+            out.append((f"place_{when}", f"Where is {name} in frame {t + 1}?", place))
+        out.append((f"colour_{when}", f"What colour is {name} in frame {t + 1}?", obj.colour[t]))
+    return out
+
+
+def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]]:
+    """Right (1) or wrong (0) per question of `frame_probe_questions` on the first and last frame of
+    `videos` held-out moving videos of the demo's kind."""
+    from videoutr.demo.config import demo_world
+    from videoutr.world.captions import stable_rng
+    from videoutr.world.render import render_frames
+    from videoutr.world.simulate import sample_scene
+
+    cfg = demo_world(videos, seed=seed, test_fraction=0.0)
+    correct: dict[str, list[int]] = {}
+    for i in range(videos):
+        ann = sample_scene(cfg, f"m{i:05d}", "train", stable_rng(cfg.seed, "scene", f"m{i:05d}"))
+        frames = render_frames(ann)
+        for t in (0, ann.num_frames - 1):
+            for kind, question, answer in frame_probe_questions(ann, t):
+                choice = _answer(model, processor, question, CANDIDATES[kind.split("_")[0]], frames)
+                correct.setdefault(kind, []).append(int(choice == answer))
+    return correct
+
+
 def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_SEED, num_frames: int = 8) -> dict:
-    """Still-frame accuracy per question kind on `videos` held-out frames, plus the cell test."""
+    """Still-frame accuracy per question kind on `videos` held-out frames, the cell test, and the frame
+    test on `videos` held-out moving videos."""
     import torch
 
     from videoutr.models.load import load_video_model
@@ -80,6 +124,7 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             (place, _answer(model, processor, "Where is the red square?", CANDIDATES["place"], video))
             for place, video in cell_frames(cfg.width, num_frames)
         ]
+        by_frame = frame_probe(model, processor, videos, seed)
     return {
         "model": str(model_dir),
         "videos": videos,
@@ -91,5 +136,9 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             "answers": dict(cells),
             "correct": sum(p == a for p, a in cells),
             "distinct_answers": len({a for _, a in cells}),
+        },
+        "frame_test": {
+            "accuracy": {kind: round(float(np.mean(v)), 3) for kind, v in sorted(by_frame.items())},
+            "questions": {kind: len(v) for kind, v in sorted(by_frame.items())},
         },
     }

@@ -71,8 +71,9 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
 class DemoConfig:
     """Everything one demo run decides. Same config and seeds: same numbers."""
 
-    world_videos: int = 480  # original videos; test_fraction of them (+ reversed twins) form the bench
-    test_fraction: float = 0.1  # 48 test videos + their reversed twins
+    world_videos: int = 3000  # original videos; test_fraction of them (+ reversed twins) form the bench.
+    # Many videos, each seen about once: on a pool a few hundred videos strong the arms memorise it
+    test_fraction: float = 0.02  # 60 test videos + their reversed twins
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
     core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
@@ -85,7 +86,8 @@ class DemoConfig:
     frames: int = 8  # frames the model sees per video (every frame of a demo world video)
     tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
     tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
-    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the x2 caption pool
+    tpl_samples: int = 600  # a random subset of each pool is scored (the x2 caption pool: twice as many)
+    tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the scored x2 caption subset
     conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
     ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none
     eval_limit: int | None = None  # score only the first N benchmark questions (tests)
@@ -116,6 +118,7 @@ class DemoConfig:
             ("threads", 1),
             ("probe_videos", 0),
             ("bootstrap", 10),
+            ("tpl_samples", 1),
         ):
             if getattr(self, key) < low:
                 problems.append(f"{key}: expected >= {low}, got {getattr(self, key)}")

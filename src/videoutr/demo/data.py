@@ -9,7 +9,8 @@
   video (a seeded random frame): the same question templates and answer distribution, but every
   answer has to come from one moment - what a model can learn from UTR's wording alone;
 - one materialised JSON per arm (`arm_<name>.json`), so the TPL of exactly what an arm trained on
-  can be averaged afterwards.
+  can be averaged afterwards;
+- a fixed-size random subset of each pool (`tpl_<pool>.json`) for the TPL stage to score.
 
     pools = build_pools(world_dir, engine_in, engine_out, core_ids, train_ids, out_dir)
     write_arm("utr_50", pools, out_dir, seed=0)
@@ -136,6 +137,15 @@ def write_arm(arm: str, pools: dict[str, Path], out_dir: Path, seed: int = 0) ->
     path = out_dir / f"arm_{arm}.json"
     save_samples(path, arm_samples(arm, pools, seed))
     return path
+
+
+def tpl_subset(pool: Path, size: int, seed: int, out: Path) -> Path:
+    """A seeded random `size` samples of `pool` (all when it holds fewer), in the pool's order, written
+    to `out`: what the TPL stage scores, so that its cost does not grow with the world."""
+    samples = load_samples(pool)
+    keep = sorted(random.Random(f"{seed}:tpl:{pool.stem}").sample(range(len(samples)), min(size, len(samples))))
+    save_samples(out, [samples[i] for i in keep])
+    return out
 
 
 def paraphrase_overlap(bench_json: Path, pools: list[Path]) -> dict[str, int]:

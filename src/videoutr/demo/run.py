@@ -111,14 +111,19 @@ def _engine_correctness(out: Path) -> dict:
 
 def stage_data(cfg: DemoConfig, out: Path) -> dict:
     """The training pools and arms; checks that no benchmark question appears in any of them."""
-    from videoutr.demo.data import build_pools, core_videos, paraphrase_overlap, train_split, write_arm
+    from videoutr.demo.data import build_pools, core_videos, paraphrase_overlap, tpl_subset, train_split, write_arm
 
     train = train_split(out / "world")
     core = core_videos(train, cfg.core_fraction)
     pools = build_pools(out / "world", out / "engine" / "videos", out / "engine" / "out", core, train, out / "data")
     arms = {arm: str(write_arm(arm, pools, out / "data", cfg.world_seed)) for arm in cfg.arms if arm != "captions_tpl"}
+    tpl_sets = {
+        pool: str(tpl_subset(pools[pool], cfg.tpl_samples * (1 + (pool == "captions_x2")), cfg.world_seed, out / "data" / f"tpl_{pool}.json"))
+        for pool in TPL_POOLS
+    }
     return {
         "pools": {k: str(v) for k, v in pools.items()},
+        "tpl_sets": tpl_sets,
         "arms": arms,
         "core": len(core),
         "train": len(train),
@@ -132,7 +137,7 @@ def video_roots(out: Path) -> list[Path]:
 
 
 def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) -> dict:
-    """TPL of one pool under the base checkpoint (none of the arms) with one key frame."""
+    """TPL of one pool's scored subset under the base checkpoint (none of the arms) with one key frame."""
     from videoutr.tpl.run import TplRunConfig, run_tpl
 
     root = {"captions": "world", "captions_x2": "world", "utr": "engine/videos", "control": "data"}[pool]
@@ -154,7 +159,7 @@ def stage_tpl(cfg: DemoConfig, out: Path, pool: str, data: str, key_frame: str) 
 
 
 def stage_filter(cfg: DemoConfig, out: Path, tpl: dict[str, dict[str, str]], pool: str) -> dict:
-    """captions_tpl: the top share of the x2 caption pool by TPL (mean over the key frames)."""
+    """captions_tpl: the top share of the scored x2 caption subset by TPL (mean over the key frames)."""
     from videoutr.demo.collect import combine_tpl
     from videoutr.jsonio import write_jsonl
     from videoutr.tpl.filter import filter_by_tpl
@@ -292,7 +297,7 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     stages.run("world", lambda: stage_world(cfg, out))
     engine = stages.run("engine", lambda: stage_engine(cfg, out))
     data = stages.run("data", lambda: stage_data(cfg, out))
-    pools = {p: data["pools"][p] for p in TPL_POOLS}
+    pools = data["tpl_sets"]
     tpl_jobs = {
         f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None)
         for pool, path in pools.items()
@@ -302,7 +307,7 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     tpl = {pool: {key: tpl_done[f"tpl/{pool}/{key}"]["scores"] for key in cfg.tpl_key_frames} for pool in pools}
     if "captions_tpl" in cfg.arms:
         data["arms"]["captions_tpl"] = stages.run(
-            "filter", lambda: stage_filter(cfg, out, tpl, data["pools"]["captions_x2"])
+            "filter", lambda: stage_filter(cfg, out, tpl, data["tpl_sets"]["captions_x2"])
         )["path"]
     trained = jobs.run(
         "train",
