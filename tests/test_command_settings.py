@@ -80,7 +80,11 @@ def test_base_build_reads_file_and_overrides_and_passes_recipe_sections(cli, tmp
 
     seen = []
     monkeypatch.setattr(
-        build, "build_base", lambda out, work, overrides, names, start: seen.append((work, overrides, names)) or [{}]
+        build,
+        "build_base",
+        lambda out, work, overrides, names, start: (
+            seen.append((work, overrides, names)) or [{"steps": 3}, {"steps": 4}]
+        ),
     )
     monkeypatch.setattr(probe, "probe_base", lambda out, videos: seen.append(videos) or {"accuracy": {}})
     config = _yaml(
@@ -92,6 +96,7 @@ def test_base_build_reads_file_and_overrides_and_passes_recipe_sections(cli, tmp
     assert code == 0, err
     recipe = ["data.video_root=[a, b]", "optim.lr=1e-3", "run.batch_size=8", "run.output_dir=x/y"]
     assert seen == [("runs/base-build", recipe, ("cut", "mix")), 5]
+    assert "cut 3 steps, mix 4 steps" in out  # the steps each phase ran, overrides included
 
 
 @pytest.mark.parametrize(

@@ -23,3 +23,5 @@ def test_probe_scores_every_kind_against_its_whole_answer_set(random_base):
     assert set(probe["cell_test"]["answers"]) == set(GRID_PLACES)
     assert set(probe["cell_test"]["answers"].values()) <= set(GRID_PLACES)
     assert probe["cell_test"]["correct"] == sum(p == a for p, a in probe["cell_test"]["answers"].items())
+    assert set(probe["frame_test"]["accuracy"]) <= {"place_first", "place_last", "colour_first", "colour_last"}
+    assert sum(probe["frame_test"]["questions"].values()) > 0

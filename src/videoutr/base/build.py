@@ -4,18 +4,19 @@ The world's analogue of the pretrained SigLIP + projector stage and of the video
 real video MLLM has before instruction tuning: it learns to see colours, shapes, counts and 3x3
 places, the words of every answer, and to read a moving object's place or colour at frame k, but
 is never asked about direction, change or "the start / end of the video" (the benchmark's
-phrasing), which the demo's arms learn from their own data. It is built in eight phases
+phrasing), which the demo's arms learn from their own data. It is built in nine phases
 (`PHASES`): still-frame dialogues with captions; place questions alone (mixed with the other
 kinds, place does not leave the text prior); every kind again; place alone and every kind once
 more, on fresh frames; place by frame on cut videos (two moments of a scene), then cut videos and
-still frames mixed; last, place and colour at frame k of 12,000 fresh moving videos
-(`videoutr.base.frames`). `videoutr.base.probe` checks what it learned.
+still frames mixed; place and colour at frame k of 12,000 fresh moving videos; last, which way an
+object goes from frame a to frame b, with frame questions, on 8,000 more (`videoutr.base.frames`).
+`videoutr.base.probe` checks what it learned.
 
-Rebuild the committed checkpoint from scratch (about 1.5 hours on 2 CPU cores), or run only the
+Rebuild the committed checkpoint from scratch (about 2 hours on 2 CPU cores), or run only the
 later phases from an existing checkpoint:
 
     videoutr base build --out src/videoutr/assets/tiny_base
-    videoutr base build --phases frames --start CHECKPOINT
+    videoutr base build --phases frames,motion --start CHECKPOINT
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ BUILTIN = package_path("assets", "tiny_base")
 class Phase:
     """One stage of the base build: data of its own world seed, trained for `steps`. `data`: still
     frames (questions of `kinds`, up to `max_questions`, a caption if `caption`), cut videos
-    (`videoutr.base.cut`), moving videos asked about single frames (`videoutr.base.frames`), or a
-    mix."""
+    (`videoutr.base.cut`), moving videos asked about single frames (`frames`) or also about the way
+    an object goes between two frames (`motion`, both `videoutr.base.frames`), or a mix."""
 
     name: str
     steps: int
@@ -77,6 +78,9 @@ PHASES = (
     # memorise their pool instead of learning time (docs/demo.md). No held-out split: the probe's
     # frame questions on another world seed measure it
     Phase("frames", 1500, (), MAX_FRAME_QUESTIONS, False, 50, 11, ("frames",), videos=12000, eval_fraction=0.0),
+    # which way an object goes between two numbered frames, with frame questions, on 8,000 more:
+    # without it no arm learns direction in its budget
+    Phase("motion", 1000, (), MAX_FRAME_QUESTIONS, False, 50, 12, ("motion",), videos=8000, eval_fraction=0.0),
 )
 PHASE_NAMES = tuple(phase.name for phase in PHASES)
 
@@ -89,8 +93,8 @@ def phase_data(out: Path, phase: Phase, num_videos: int) -> list[Path]:
         folder = out / kind if len(phase.data) > 1 else out
         if kind == "cut":
             sets.append(build_cut_data(folder, num_videos, phase.world_seed))
-        elif kind == "frames":
-            sets.append(build_frame_data(folder, num_videos, phase.world_seed))
+        elif kind in ("frames", "motion"):
+            sets.append(build_frame_data(folder, num_videos, phase.world_seed, motion=kind == "motion"))
         else:
             sets.append(
                 build_base_data(

@@ -66,10 +66,10 @@ def build_command(
     start: Path = typer.Option(None, "--start", help="Checkpoint to start from (default: a fresh tiny model)."),
     probe_videos: int = typer.Option(None, "--probe-videos", help="Held-out frames of the probe run at the end (200)."),
 ) -> None:
-    """Train the base phase by phase (about an hour on 2 CPU cores from scratch); write OUT/phases.json
+    """Train the base phase by phase (about 2 hours on 2 CPU cores from scratch); write OUT/phases.json
     and OUT/probe.json. Settings a.b=value of the recipe's sections (run.batch_size=8) apply to every phase.
 
-    Example: videoutr base build --phases cut,cutmix --start CHECKPOINT --out runs/base run.batch_size=8
+    Example: videoutr base build --phases frames --start CHECKPOINT --out runs/base run.batch_size=8
     """
     cfg = command_settings(
         BuildSettings,
@@ -82,7 +82,7 @@ def build_command(
         start=start,
         probe_videos=probe_videos,
     )
-    from videoutr.base.build import BUILTIN, PHASE_NAMES, PHASES, build_base
+    from videoutr.base.build import BUILTIN, PHASE_NAMES, build_base
     from videoutr.base.probe import probe_base
     from videoutr.checks import Checks
     from videoutr.jsonio import write_json
@@ -98,8 +98,7 @@ def build_command(
     checks.at_least("--probe-videos", cfg.probe_videos, 1)
     checks.done()
     summaries = build_base(out, cfg.work, cfg.recipe_overrides(), names, start)
-    steps = {p.name: p.steps for p in PHASES}
-    typer.echo(", ".join(f"{name} {steps[name]} steps" for name in names))
+    typer.echo(", ".join(f"{name} {summary['steps']} steps" for name, summary in zip(names, summaries)))
     write_json(
         out / "phases.json",
         {"start": str(start) if start else "fresh tiny model", "phases": dict(zip(names, summaries))},

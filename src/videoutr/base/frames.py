@@ -1,5 +1,6 @@
 """Frame-addressing videos for the base checkpoint: moving videos of the demo's kind, with questions
-about one frame ("Where is the red circle in frame 3?", "What colour is the star in the last frame?").
+about one frame ("Where is the red circle in frame 3?", "What colour is the star in the last frame?")
+and, in the `motion` phase, about two ("Which way does the red circle go from frame 2 to frame 6?").
 
 Still frames and cut videos teach a base to see and to tell a first frame from a last one, but
 not to read a moving object's place at a given frame: arms fine-tuned from such a base on a
@@ -7,9 +8,11 @@ small pool memorise it (docs/demo.md). Real video MLLMs are pre-trained on far m
 their instruction data; the world's analogue is this phase: many fresh videos (another world
 seed than the demo's), asked about single frames by number, never in the benchmark's phrasing
 ("at the start / end of the video") and never about direction or change, which the arms must
-learn from their own data.
+learn from their own data. Two-frame questions name both frames by number: the arms still have to
+learn that the benchmark's "in which direction does X move" and "at the start / end" mean the
+video's ends.
 
-    qa = frame_questions(ann, random.Random(0))
+    qa = frame_questions(ann, random.Random(0)) + motion_questions(ann, random.Random(0))
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ from videoutr.world.questions import object_names
 MAX_FRAME_QUESTIONS = 5
 ORDINALS = {1: "first", 8: "last"}  # frame numbers that are also asked as "the first / last frame"
 MIN_VISIBLE = 0.5  # an object's place is asked only where at least this share of it is in view
+MAX_MOTION_QUESTIONS = 2
+MOTION_FRAMES_APART = 2  # the two frames of a motion question are at least this many frames apart
+MIN_SHIFT_PX = 8  # a motion is asked only when the centre moves this far along its main axis,
+# at least twice as far as across it
 
 
 def frame_phrase(number: int, rng: random.Random) -> str:
-    """"in frame 3"; for the first and last frame, half the time "in the first / last frame"."""
+    """ "in frame 3"; for the first and last frame, half the time "in the first / last frame"."""
     if number in ORDINALS and rng.random() < 0.5:
         return f"in the {ORDINALS[number]} frame"
     return f"in frame {number}"
@@ -56,11 +63,60 @@ def frame_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str,
                 qa.append((f"What colour is {name} {{when}}?", t, obj.colour[t], True))
     rng.shuffle(qa)
     qa.sort(key=lambda item: not item[3])
-    return [(question.format(when=frame_phrase(t + 1, rng)), answer) for question, t, answer, _ in qa[:MAX_FRAME_QUESTIONS]]
+    return [
+        (question.format(when=frame_phrase(t + 1, rng)), answer) for question, t, answer, _ in qa[:MAX_FRAME_QUESTIONS]
+    ]
 
 
-def build_frame_data(out_dir: str | Path, num_videos: int, seed: int, name: str = "still.json") -> Path:
-    """`num_videos` moving videos (MP4) of a fresh demo world with their frame questions, in `name`."""
+def _shift_word(box_a, box_b) -> str | None:
+    """left / right / up / down for a clear move of a box's centre between two frames, else None."""
+    dx = (box_b[0] + box_b[2] - box_a[0] - box_a[2]) / 2
+    dy = (box_b[1] + box_b[3] - box_a[1] - box_a[3]) / 2
+    along, across = max(abs(dx), abs(dy)), min(abs(dx), abs(dy))
+    if along < MIN_SHIFT_PX or across * 2 > along:
+        return None
+    if abs(dx) > abs(dy):
+        return "right" if dx > 0 else "left"
+    return "down" if dy > 0 else "up"
+
+
+def motion_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str, str]]:
+    """Up to `MAX_MOTION_QUESTIONS` (question, direction word) pairs, at most one per uniquely named
+    object: which way it goes between two frames (a random pair with a clear move) where it is in view."""
+    names = object_names(ann)
+    qa = []
+    for obj in ann.objects:
+        if obj.id not in names:
+            continue
+        seen = [
+            t for t in range(ann.num_frames) if obj.box_xyxy[t] is not None and obj.visible_fraction[t] >= MIN_VISIBLE
+        ]
+        pairs = [(a, b) for a in seen for b in seen if b - a >= MOTION_FRAMES_APART]
+        rng.shuffle(pairs)
+        for a, b in pairs:
+            word = _shift_word(obj.box_xyxy[a], obj.box_xyxy[b])
+            if word is not None:
+                qa.append((f"Which way does {names[obj.id]} go from frame {a + 1} to frame {b + 1}?", word))
+                break
+    rng.shuffle(qa)
+    return qa[:MAX_MOTION_QUESTIONS]
+
+
+def video_questions(ann: VideoAnnotation, rng: random.Random, motion: bool) -> list[tuple[str, str]]:
+    """A video's dialogue: its frame questions, or with `motion` its motion questions and 3 frame
+    questions in a random order."""
+    if not motion:
+        return frame_questions(ann, rng)
+    qa = motion_questions(ann, rng) + frame_questions(ann, rng)[:3]
+    rng.shuffle(qa)
+    return qa
+
+
+def build_frame_data(
+    out_dir: str | Path, num_videos: int, seed: int, motion: bool = False, name: str = "still.json"
+) -> Path:
+    """`num_videos` moving videos (MP4) of a fresh demo world with their frame questions (and motion
+    questions with `motion`), in `name`."""
     from videoutr.demo.config import demo_world
     from videoutr.video.write import write_video
     from videoutr.world.captions import stable_rng
@@ -72,9 +128,9 @@ def build_frame_data(out_dir: str | Path, num_videos: int, seed: int, name: str 
     rng = random.Random(seed)
     samples = []
     for i in range(num_videos):
-        video_id = f"f{i:05d}"
+        video_id = f"{'m' if motion else 'f'}{i:05d}"
         ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
-        qa = frame_questions(ann, rng)
+        qa = video_questions(ann, rng, motion)
         if not qa:
             continue
         video = f"videos/{video_id}.mp4"

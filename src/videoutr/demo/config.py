@@ -86,7 +86,7 @@ class DemoConfig:
     frames: int = 8  # frames the model sees per video (every frame of a demo world video)
     tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
     tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
-    tpl_samples: int = 600  # a random subset of each pool is scored (the x2 caption pool: twice as many)
+    tpl_samples: int = 400  # a random subset of each pool is scored (the x2 caption pool: twice as many)
     tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the scored x2 caption subset
     conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
     ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none

@@ -118,7 +118,14 @@ def stage_data(cfg: DemoConfig, out: Path) -> dict:
     pools = build_pools(out / "world", out / "engine" / "videos", out / "engine" / "out", core, train, out / "data")
     arms = {arm: str(write_arm(arm, pools, out / "data", cfg.world_seed)) for arm in cfg.arms if arm != "captions_tpl"}
     tpl_sets = {
-        pool: str(tpl_subset(pools[pool], cfg.tpl_samples * (1 + (pool == "captions_x2")), cfg.world_seed, out / "data" / f"tpl_{pool}.json"))
+        pool: str(
+            tpl_subset(
+                pools[pool],
+                cfg.tpl_samples * (1 + (pool == "captions_x2")),
+                cfg.world_seed,
+                out / "data" / f"tpl_{pool}.json",
+            )
+        )
         for pool in TPL_POOLS
     }
     return {
