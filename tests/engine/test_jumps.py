@@ -63,6 +63,26 @@ def test_crossing_the_border_fast_rigid_motion_and_a_wobbling_edge_are_no_jumps(
     a frame with its profile), a subject moving 20 px a frame, and edges that wander by 3 px."""
     entering = [(0, 100 - 5 * f, 9 * f + 8, 110 + 5 * f) for f in range(6)] + _moving(10, 3, 75, 9, 0, w=50, h=70)
     fast = _moving(12, 10, 20, 20, 4)
-    wobbly = [(x1 + (f % 2) * 3, y1, x2, y2 - (f % 3)) for f, (x1, y1, x2, y2) in enumerate(_moving(16, 40, 150, 4, -2))]
+    steady = _moving(16, 40, 150, 4, -2)
+    wobbly = [(x1 + (f % 2) * 3, y1, x2, y2 - (f % 3)) for f, (x1, y1, x2, y2) in enumerate(steady)]
     clip = _clip(entering, fast, wobbly)
     assert [blob_frames(clip, t) for t in clip.tracks] == [set(), set(), set()]
+
+
+def test_touching_another_track_begins_no_blob_but_may_end_one():
+    """Frames 4-6: the box is cut 20 px short behind a tracked subject it touches (an occlusion,
+    not a blob: the size before and after is the subject's). Frames 12-15: it grows 20 px at once
+    with nothing tracked beside it (a blob), and shrinks back at frame 16 while touching another
+    track's box: the blob ends there."""
+    boxes = _moving(22, 20, 100, 5, 0)
+    for f in range(4, 7):
+        x1, y1, x2, y2 = boxes[f]
+        boxes[f] = (x1, y1, x2 - 20, y2)
+    for f in range(12, 16):
+        x1, y1, x2, y2 = boxes[f]
+        boxes[f] = (x1, y1 - 20, x2, y2)
+    clip = _clip(boxes)
+    traj = clip.tracks[0]
+    for p in traj.points:
+        p.contact = p.frame_idx in (4, 5, 6, 16)
+    assert blob_frames(clip, traj) == set(range(12, 16))

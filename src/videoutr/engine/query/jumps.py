@@ -10,11 +10,16 @@ the box's sides changing by more than `JUMP_SHARE` of the track's usual side (an
 one frame - cuts the track into pieces, and at each jump the piece whose box is the larger one
 holds something besides the subject. That holds even where the blob lasts most of the track and
 so is the track's usual size, which the size rules of `subjects.reliable_points` cannot tell.
+A jump where the box touches another track's begins no blob: the other subject, tracked,
+explains it (one hides part of the other, or they merged: `subjects.merges` and `splits`), and a
+box cut short behind it is no size to measure a blob against; it may end one.
 
-While the box stays off the frame's border, a side jumps when its length changes so. While the
-subject crosses the border, the crossing side jumps when its inner edge moves, in one frame, that
-much further than it moves over the frames around (`WINDOW`); the other side is not read then
-(an entering subject's profile may widen fast), nor is anything at a corner.
+A side whose edges stay off the frame's border (`BORDER_PX`) jumps when its length changes so;
+one edge landing on the border (or leaving it) clips its move, so then only a growth (or a
+shrink) is measured. While the subject crosses the border (one edge stays on it), the side jumps
+when its other edge moves, in one frame, that much further than it moves over the frames around
+(`WINDOW`). The side across a box that meets the border is not read (an entering subject's
+profile may widen fast).
 
     blob_frames(clip, traj)      # {frame, ...}: frames where the track's box holds a blob
 """
@@ -26,8 +31,8 @@ import numpy as np
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
 JUMP_SHARE = 0.25  # a side changing by this share of the track's usual side in one frame jumps ...
-JUMP_PX = 4.0  # ... if it also changes by this many pixels
-BORDER_PX = 2.0  # an edge this close to the frame's side is on the border
+JUMP_PX = 6.0  # ... and by more than this many pixels (edges of a blob detector wander by 2 px each)
+BORDER_PX = 1.0  # an edge this close to the frame's side is on the border
 WINDOW = 3  # steps either side whose edge motion is a crossing edge's own
 
 
@@ -42,9 +47,11 @@ def blob_frames(clip: ClipTrajectories, traj: Trajectory) -> set[int]:
     limit = np.maximum(JUMP_PX, JUMP_SHARE * np.median(sides, axis=0))  # per axis (x, y)
     on_border = np.concatenate([boxes[:, :2] <= BORDER_PX, boxes[:, 2:] >= size[2:] - BORDER_PX], axis=1)
     larger = _larger_sides(boxes, on_border, limit)
+    touching = np.array([p.contact for p in points])
+    starts = np.where(touching[:-1] | touching[1:], 0, larger)  # another track's subject explains these
     inside = ~on_border.any(axis=1)
     blobs: set[int] = set()
-    for step, side in enumerate(larger):
+    for step, side in enumerate(starts):
         if side in (1, 2):  # grown after the step: a blob until a shrink, or back to the size before it
             blobs.update(_blob_run(range(step + 1, len(points)), sides[step], larger, sides, inside, limit, -1))
         if side in (-1, 2):  # shrunk after the step: a blob back to a growth, or to the size after it
@@ -52,7 +59,15 @@ def blob_frames(clip: ClipTrajectories, traj: Trajectory) -> set[int]:
     return {points[k].frame_idx for k in blobs}
 
 
-def _blob_run(order: range, usual: np.ndarray, larger, sides, inside, limit, ends: int) -> list[int]:
+def _blob_run(
+    order: range,
+    usual: np.ndarray,
+    larger: np.ndarray,
+    sides: np.ndarray,
+    inside: np.ndarray,
+    limit: np.ndarray,
+    ends: int,
+) -> list[int]:
     """The points, in `order` away from a jump, that still hold the blob: up to the jump that ends
     it (`ends`: the step's sign when walking forward, -1 a shrink; backward, +1 a growth), and
     before a box wholly inside the frame whose sides are back within half a jump of `usual`."""
@@ -72,33 +87,35 @@ def _larger_sides(boxes: np.ndarray, on_border: np.ndarray, limit: np.ndarray) -
     """Per step between consecutive points: 0 no jump, -1 the box before it is the larger one,
     +1 the box after it (or both, at a step where one side grows and the other shrinks: 2)."""
     steps = len(boxes) - 1
-    moves = np.diff(boxes, axis=0)  # (steps, 4) edge displacements
-    free = ~on_border[:-1] & ~on_border[1:]  # (steps, 4) edge off the border at both ends of the step
-    loose = ~on_border[:-1] | ~on_border[1:]  # (steps, 4) edge off the border at one end at least
+    outward = np.diff(boxes, axis=0) * np.array([-1, -1, 1, 1])  # (steps, 4) each edge's move away from the box
+    before, after = on_border[:-1], on_border[1:]
+    pinned = before & after  # the edge stays on the border (the subject crosses it)
+    lands, leaves = ~before & after, before & ~after  # its true move is at least / at most the one seen
     result = np.zeros(steps, dtype=np.int64)
     for axis in (0, 1):
-        edges, across = (axis, axis + 2), (1 - axis, 3 - axis)
+        edges, across = [axis, axis + 2], [1 - axis, 3 - axis]
         for step in range(steps):
-            if not free[step, across].all():
-                continue  # the box crosses the border along the other axis: its profile may change fast
-            if free[step, edges].all():
-                changes = [moves[step, edges[1]] - moves[step, edges[0]]]
+            if (before[step, across] | after[step, across]).any():
+                continue  # the box meets the border along the other axis: its profile may change fast
+            if pinned[step, edges].any():
+                free = [e for e in edges if not before[step, e] and not after[step, e]]
+                change = _edge_change(outward, before | after, step, free[0]) if len(free) == 1 else 0.0
             else:
-                changes = [_edge_change(moves, free, step, edge) for edge in edges if loose[step, edge]]
-            for change in changes:
-                if abs(change) > limit[axis]:
-                    side = 1 if change > 0 else -1
-                    result[step] = side if result[step] in (0, side) else 2
+                change = float(outward[step, edges].sum())
+                if (change < 0 and lands[step, edges].any()) or (change > 0 and leaves[step, edges].any()):
+                    continue  # the border clipped the move the other way: no measure of it
+            if abs(change) > limit[axis]:
+                side = 1 if change > 0 else -1
+                result[step] = side if result[step] in (0, side) else 2
     return result
 
 
-def _edge_change(moves: np.ndarray, free: np.ndarray, step: int, edge: int) -> float:
+def _edge_change(outward: np.ndarray, bordered: np.ndarray, step: int, edge: int) -> float:
     """How much further out (grown: > 0) an edge moves at `step` than it moves, off the border,
-    over the `WINDOW` steps either side (an edge landing on the border moved at least that far)."""
+    over the `WINDOW` steps either side."""
     around = [
-        moves[k, edge]
-        for k in range(max(0, step - WINDOW), min(len(moves), step + WINDOW + 1))
-        if k != step and free[k, edge]
+        outward[k, edge]
+        for k in range(max(0, step - WINDOW), min(len(outward), step + WINDOW + 1))
+        if k != step and not bordered[k, edge]
     ]
-    usual = float(np.median(around)) if around else 0.0
-    return (moves[step, edge] - usual) * (1 if edge >= 2 else -1)
+    return float(outward[step, edge] - (np.median(around) if around else 0.0))
