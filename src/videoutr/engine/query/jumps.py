@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from videoutr.engine.query.memo import memoized
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
 JUMP_SHARE = 0.25  # a side changing by this share of the track's usual side in one frame jumps ...
@@ -37,7 +38,12 @@ WINDOW = 3  # steps either side whose edge motion is a crossing edge's own
 
 
 def blob_frames(clip: ClipTrajectories, traj: Trajectory) -> set[int]:
-    """The frames where the track's box holds something besides its subject (see the module doc)."""
+    """The frames where the track's box holds something besides its subject (see the module doc);
+    the set is shared within a clip's questions (see `memo.py`)."""
+    return memoized(("blobs", id(traj)), lambda: _blob_frames(clip, traj))
+
+
+def _blob_frames(clip: ClipTrajectories, traj: Trajectory) -> set[int]:
     points = [p for p in traj.points if not p.interpolated]
     if len(points) < 2:
         return set()
