@@ -1,9 +1,10 @@
 """The mediapipe expert detectors (`mp-face`, `mp-person`, `mp-pose`) on clips made here from
 scikit-image's astronaut photo: a real person from the waist up, facing the camera, arms down.
 
-What these clips cannot show: `raising a hand` on real pixels (no bundled photo has a raised
-hand; the rule is tested on landmark sequences in `test_pose_actions.py`), or walking as a gait
-(a slid photo moves in the image, which is all the rule looks at)."""
+No bundled photo raises a hand: `_raised_arm` pastes a strip of the astronaut's own sleeve,
+turned to point up from its right shoulder, and the pose model reads that as a raised arm.
+What these clips cannot show: walking as a gait (a slid photo moves in the image, which is all
+the rule looks at)."""
 
 import json
 
@@ -16,7 +17,13 @@ pytest.importorskip("skimage", reason="the clips are made from scikit-image's bu
 import cv2  # noqa: E402
 
 from videoutr.engine.detect import make_detector  # noqa: E402
-from videoutr.engine.detect.pose_actions import LEFT_SHOULDER, RIGHT_SHOULDER, STANDING, WALKING  # noqa: E402
+from videoutr.engine.detect.pose_actions import (  # noqa: E402
+    LEFT_SHOULDER,
+    RAISING,
+    RIGHT_SHOULDER,
+    STANDING,
+    WALKING,
+)
 from videoutr.engine.quality.metrics import iou_matrix  # noqa: E402
 from videoutr.errors import ConfigError  # noqa: E402
 from videoutr.footage.photos import photo  # noqa: E402
@@ -34,13 +41,27 @@ def _clip(slide: bool, frames: int = 8) -> tuple[np.ndarray, list[int]]:
     return _placed(lefts), lefts
 
 
-def _placed(lefts: list[int]) -> np.ndarray:
-    """The astronaut's clip with its left edge at `lefts[t]` in frame t."""
+def _placed(lefts: list[int], raised: list[bool] | None = None) -> np.ndarray:
+    """The astronaut's clip with its left edge at `lefts[t]` in frame t (and its arm raised where
+    `raised[t]`)."""
     person = cv2.resize(photo("astronaut"), (256, 256), interpolation=cv2.INTER_AREA)
+    arm_up = _raised_arm(person) if raised else None
     clip = np.full((len(lefts), 256 + 2 * TOP, 384, 3), 128, np.uint8)
     for t, left in enumerate(lefts):
-        clip[t, TOP : TOP + 256, left : left + 256] = person
+        clip[t, TOP : TOP + 256, left : left + 256] = arm_up if raised and raised[t] else person
     return clip
+
+
+def _raised_arm(person: np.ndarray) -> np.ndarray:
+    """The 256-px astronaut with a raised right arm: a 30 x 90 px strip of its sleeve (x 10-55,
+    y 150-250), turned 40 degrees from upright to point up and out from its right shoulder (70, 90)."""
+    strip = cv2.resize(np.ascontiguousarray(person[150:250, 10:55]), (30, 90))
+    turn = cv2.getRotationMatrix2D((15.0, 90.0), 40.0, 1.0)  # about the strip's bottom centre
+    turn[:, 2] += np.array([70.0, 90.0]) - [15.0, 90.0]
+    inside = cv2.warpAffine(np.ones((90, 30), np.uint8), turn, (256, 256)) > 0
+    out = person.copy()
+    out[inside] = cv2.warpAffine(strip, turn, (256, 256))[inside]
+    return out
 
 
 @pytest.mark.parametrize("model", ["full", "short"])
@@ -148,6 +169,32 @@ def test_pose_actions_reach_the_trajectory_and_the_questions(tmp_path):
     assert asked["start"][0]["spans"] == [list(spans[0])] and " is standing, until frame " in asked["start"][1]
     assert asked["end"][0]["spans"] == [list(spans[-1])] and " is walking, since frame " in asked["end"][1]
     assert asked["hand"][1].startswith("No: ")
+
+
+def test_a_raised_arm_is_raising_a_hand_in_the_trajectory_and_the_questions(tmp_path):
+    """The astronaut with its arm raised for 10 frames, then down for 10: the pose model's wrist
+    is above its shoulder while the arm is up, the track's spans are raising a hand, then standing,
+    and the hand question answers yes, over those frames."""
+    from videoutr.data.llava import load_samples
+    from videoutr.engine import run_engine
+    from videoutr.engine.detect.profiles import resolve_config
+    from videoutr.engine.quality.metrics import load_trajectories
+    from videoutr.video import write_video
+
+    clip = _placed([64] * 20, raised=[t < 10 for t in range(20)])
+    write_video(tmp_path / "videos" / "astronaut.mp4", clip, fps=8)
+    cfg = resolve_config({"detector": "mp-pose", "query": {"samples_per_video": 12}}, tmp_path / "videos")
+    run_engine(tmp_path / "videos", tmp_path / "out", cfg, progress=False)
+    (trajectories,) = load_trajectories(tmp_path / "out" / "trajectories.jsonl")
+    (person,) = trajectories.tracks
+    assert [(s.action, s.start_frame, s.end_frame) for s in person.actions] == [(RAISING, 0, 9), (STANDING, 10, 19)]
+    hands = [
+        (turn["claims"], answer)
+        for sample in load_samples(tmp_path / "out" / "utr.json")
+        for turn, (_, answer) in zip(sample.extra["utr"], _pairs(sample))
+        if turn["task"] == "pose_action" and turn["claims"]["kind"] == "hand"
+    ]
+    assert hands and all(c["spans"] == [[RAISING, 0, 9]] and a.startswith("Yes: ") for c, a in hands)
 
 
 def _pairs(sample) -> list[tuple[str, str]]:

@@ -58,7 +58,10 @@ class QueryConfig:
         "time_to_subjects",
         "action_to_subjects",
     )
-    fallback_tasks: tuple[str, ...] = ("box_to_path",)  # asked in a sample where none of `tasks` has anything sure
+    fallback_tasks: tuple[str, ...] = (  # asked in a sample where none of `tasks` has anything sure
+        "box_to_path",
+        "camera_motion",
+    )
     seed: int = 0
 
 

@@ -8,7 +8,8 @@ the true displacement and a still segment truly barely moves; "who is there" lis
 that is at least half visible and none that is absent; "which object does X" lists every object
 that does X; a pose action (`pose_action`) holds in the truth's per-frame `action` of the
 object; a short-span answer (`box_to_path`) is about the object at its query box, whatever
-track it came from. An answer is correct when all its claims hold; failures are counted by reason,
+track it came from; the camera's runs (`camera_motion`) hold on the truth's camera offsets as a
+subject's segments do on its centre. An answer is correct when all its claims hold; failures are counted by reason,
 and each wrong answer is listed (`wrong`: its sample, turn, task and reasons).
 
     report = answer_correctness(load_samples("runs/utr/utr.json"), clips, truth)
@@ -94,7 +95,20 @@ class Check:
         a, b = start + self.tol, end - self.tol
         if b <= a:
             return True  # too short to judge beyond the frame tolerance
-        path = np.array([self.centre(obj, f) for f in range(a, b + 1)])
+        return self.path_holds(np.array([self.centre(obj, f) for f in range(a, b + 1)]), state, direction)
+
+    def camera_segment(self, state: str, start: int, end: int, direction: str | None) -> bool:
+        """The view's own motion over the scene (`background_params.camera_xy`; none: a still camera)."""
+        a, b = start + self.tol, end - self.tol
+        if b <= a:
+            return True
+        offsets = self.video.get("background_params", {}).get("camera_xy")
+        size = np.array([self.video["width"], self.video["height"]], dtype=np.float64)
+        path = np.zeros((b - a + 1, 2)) if offsets is None else np.asarray(offsets[a : b + 1], dtype=np.float64)
+        return self.path_holds(path / size, state, direction)
+
+    def path_holds(self, path: np.ndarray, state: str, direction: str | None) -> bool:
+        """A (normalised) path barely moves for "stationary", else travels within 30 degrees of `direction`."""
         travel = float(np.abs(np.diff(path, axis=0)).sum())
         if state == "stationary":
             return travel <= STILL_MOVE or self.fail("still")
@@ -229,6 +243,14 @@ def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
     return list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
 
 
+def check_camera(c: Check, claims: dict[str, Any]) -> bool:
+    """`camera_motion`: each claimed run of the camera against the truth's camera offsets."""
+    ok = True
+    for state, start, end, direction in claims["segments"]:
+        ok &= c.camera_segment(state, start, end, direction)
+    return bool(ok)
+
+
 def check_pose_action(c: Check, claims: dict[str, Any]) -> bool:
     """`pose_action` against the truth's per-frame `action` of the matched object: each claimed
     span holds its action (its frames `tol` in from either end); a hand answer also names every
@@ -270,6 +292,8 @@ def check_qa(c: Check, task: str, claims: dict[str, Any]) -> bool:
         return check_summary(c, claims)
     if task == "pose_action":
         return check_pose_action(c, claims)
+    if task == "camera_motion":
+        return check_camera(c, claims)
     return c.fail("unknown_task")
 
 

@@ -24,6 +24,11 @@ QUESTIONS: dict[str, list[str]] = {
         "Identify the object at {box} in frame {frame} and follow it to frame {end}.",
         "At frame {frame} something is at {box}. What is it, and how does it move up to frame {end}?",
     ],
+    "camera_motion": [
+        "How does the camera move during the video?",
+        "Does the camera move? Describe its motion from the first frame to the last.",
+        "Describe the camera's motion over the video, span by span.",
+    ],
     "appearance_to_track": [
         "Track the {appearance} through the video: where is it, and what does it do?",
         "Where does the {appearance} go during the video? List its trajectory.",

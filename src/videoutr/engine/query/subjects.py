@@ -6,7 +6,8 @@ means the subject is partly hidden or partly out of the frame) nor much larger (
 a detector merged it with something beside it), neither side is much shorter or longer than
 the track's usual one (`SIDE_RANGE`: a box cut short along one side misses part of the subject,
 one grown along one side takes in something next to it), and it does not touch another
-subject (one of the two may hide the other). A track whose usual box is narrower or shorter
+subject (one of the two may hide the other), nor is it a blob the box jumped into or out of
+(`jumps.blob_frames`: it held another subject too). A track whose usual box is narrower or shorter
 than `min_claim_side_px` pixels has no reliable point: edges that wander by a pixel or two
 are a large share of it, and its boxes may miss much of a thin subject while keeping their
 usual size. Answers only assert reliable points; questions about unreliable moments are not asked.
@@ -20,6 +21,7 @@ import numpy as np
 
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.geometry import box_iou
+from videoutr.engine.query.jumps import blob_frames
 from videoutr.engine.query.memo import memoized
 from videoutr.engine.query.phrasing import box_text, join_phrases, round_box
 from videoutr.engine.track.path import SIDE_RANGE, SIDE_SLACK  # a reliable box's sides: as a clean one's
@@ -39,7 +41,8 @@ def reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) 
 
 
 def _reliable_points(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> list[TrackPoint]:
-    detected = [p for p in traj.points if not p.interpolated]
+    blobs = blob_frames(clip, traj)
+    detected = [p for p in traj.points if not p.interpolated and p.frame_idx not in blobs]
     if not detected or is_thin(clip, traj, cfg):
         return []
     areas = [_area(p) for p in detected]
@@ -188,20 +191,21 @@ def unseen_frames(clip: ClipTrajectories, cfg: QueryConfig) -> set[int]:
 
 
 def grown_alone(clip: ClipTrajectories) -> set[int]:
-    """Frames where a track's detected box is wider or taller than `SIDE_RANGE` allows and no
-    other track's box meets it: the detector merged the subject with something beside it that
-    no track follows (an unknown subject, seen in this blob only), which may be there, unseen,
-    when the box shrinks back."""
+    """Frames where a track's detected box is wider or taller than `SIDE_RANGE` allows, or a blob
+    its box jumped into or out of (`jumps.blob_frames`), and no other track's box meets it: the
+    detector merged the subject with something beside it that no track follows (an unknown
+    subject, seen in this blob only), which may be there, unseen, when the box shrinks back."""
     frames = set()
     for traj in clip.tracks:
         detected = [p for p in traj.points if not p.interpolated]
         if not detected:
             continue
         width, height = _usual_sides(detected)
+        blobs = blob_frames(clip, traj)
         for p in detected:
             x1, y1, x2, y2 = p.box_norm
             grown = x2 - x1 > SIDE_RANGE[1] * width + SIDE_SLACK or y2 - y1 > SIDE_RANGE[1] * height + SIDE_SLACK
-            if grown and not any(
+            if (grown or p.frame_idx in blobs) and not any(
                 (q := other.point_at(p.frame_idx)) is not None and box_iou(p.box_norm, q.box_norm) > 0
                 for other in clip.tracks
                 if other is not traj
