@@ -21,7 +21,7 @@ import random
 from pathlib import Path
 
 from videoutr.data.llava import Sample, save_samples
-from videoutr.world.annotation import VideoAnnotation
+from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.palette import box_place
 from videoutr.world.questions import object_names
 
@@ -41,6 +41,16 @@ def frame_phrase(number: int, rng: random.Random) -> str:
     return f"in frame {number}"
 
 
+def in_view(obj: ObjectTrack, t: int) -> bool:
+    """Whether at least `MIN_VISIBLE` of `obj` is in the frame at frame t."""
+    return obj.box_xyxy[t] is not None and obj.visible_fraction[t] >= MIN_VISIBLE
+
+
+def place_at(ann: VideoAnnotation, obj: ObjectTrack, t: int) -> str | None:
+    """The 3x3 place of `obj` at frame t where it is in view and off the grid lines, else None."""
+    return box_place(obj.box_xyxy[t], ann.width, ann.height) if in_view(obj, t) else None
+
+
 def frame_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str, str]]:
     """Up to `MAX_FRAME_QUESTIONS` (question, answer) pairs about single frames of `ann`: the place of
     every uniquely named object at each frame where it is in view, and the colour at each frame of an
@@ -51,10 +61,7 @@ def frame_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str,
         if obj.id not in names:
             continue
         name = names[obj.id]
-        places = [
-            box_place(obj.box_xyxy[t], ann.width, ann.height) if obj.visible_fraction[t] >= MIN_VISIBLE else None
-            for t in range(ann.num_frames)
-        ]
+        places = [place_at(ann, obj, t) for t in range(ann.num_frames)]
         for t in range(ann.num_frames):
             if places[t] is not None:
                 informative = any(p not in (None, places[t]) for p in places)
@@ -88,9 +95,7 @@ def motion_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str
     for obj in ann.objects:
         if obj.id not in names:
             continue
-        seen = [
-            t for t in range(ann.num_frames) if obj.box_xyxy[t] is not None and obj.visible_fraction[t] >= MIN_VISIBLE
-        ]
+        seen = [t for t in range(ann.num_frames) if in_view(obj, t)]
         pairs = [(a, b) for a in seen for b in seen if b - a >= MOTION_FRAMES_APART]
         rng.shuffle(pairs)
         for a, b in pairs:

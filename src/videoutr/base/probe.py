@@ -60,8 +60,7 @@ def cell_frames(size: int = 64, num_frames: int = 8) -> list[tuple[str, np.ndarr
 def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
     """(kind, question, answer) about frame t of a moving video: place and colour of each uniquely
     named object in view there; kinds `place_first`, `colour_last`, ..."""
-    from videoutr.base.frames import MIN_VISIBLE
-    from videoutr.world.palette import box_place
+    from videoutr.base.frames import in_view, place_at
     from videoutr.world.questions import object_names
 
     when = "first" if t == 0 else "last"
@@ -69,9 +68,9 @@ def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
     out = []
     for obj in ann.objects:
         name = names.get(obj.id)
-        place = box_place(obj.box_xyxy[t], ann.width, ann.height)
-        if name is None or obj.visible_fraction[t] < MIN_VISIBLE:
+        if name is None or not in_view(obj, t):
             continue
+        place = place_at(ann, obj, t)
         if place is not None:
             out.append((f"place_{when}", f"Where is {name} in frame {t + 1}?", place))
         out.append((f"colour_{when}", f"What colour is {name} in frame {t + 1}?", obj.colour[t]))
