@@ -6,6 +6,7 @@ from videoutr.base.frames import (
     MAX_FRAME_QUESTIONS,
     MAX_MOTION_QUESTIONS,
     build_frame_data,
+    count_question,
     frame_phrase,
     frame_questions,
     motion_questions,
@@ -116,3 +117,44 @@ def test_motion_dialogues_mix_motion_and_frame_questions(tmp_path):
     questions = [t.value for s in samples for t in s.conversations if t.role == "human"]
     assert any("Which way" in q for q in questions) and any("Where is" in q or "What colour" in q for q in questions)
     assert all(s.id.startswith("m") for s in samples)
+
+
+def test_caption_closes_each_dialogue_and_describes_its_middle_or_last_frame(tmp_path):
+    from videoutr.world.captions import PROMPTS, describe_frame
+
+    plain = load_samples(build_frame_data(tmp_path / "plain", num_videos=6, seed=4, motion=True) / "still.json")
+    captioned = load_samples(
+        build_frame_data(tmp_path / "cap", num_videos=6, seed=4, motion=True, caption=True) / "still.json"
+    )
+    cfg = demo_world(6, seed=4, test_fraction=0.0)
+    anns = {f"m{i:05d}": sample_scene(cfg, f"m{i:05d}", "train", stable_rng(4, "scene", f"m{i:05d}")) for i in range(6)}
+    assert len(captioned) >= len(plain)
+    assert not any(p in PROMPTS for s in plain for p, _ in s.qa()[0])
+    for sample in captioned:
+        qa = sample.qa()[0]
+        prompt, caption = qa[-1]
+        assert prompt in PROMPTS and not any(p in PROMPTS for p, _ in qa[:-1])
+        ann = anns[sample.id]
+        assert caption in {describe_frame(ann, t, style) for t in (3, 7) for style in range(4)}
+        assert all(q.startswith(("Which way", "Where is", "What colour")) for q, _ in qa[:-1])
+
+
+def test_count_is_the_number_of_objects_in_view_at_the_asked_frame():
+    from videoutr.world.captions import visible_objects
+
+    answers = set()
+    for ann in _scenes():
+        rng = random.Random(ann.id)
+        for _ in range(4):
+            question, answer = count_question(ann, rng)
+            assert question.startswith("How many objects are there in ")
+            assert answer == str(len(visible_objects(ann, _frame_of(question))))
+            answers.add(answer)
+    assert len(answers) >= 2
+
+
+def test_count_questions_are_asked_only_when_wanted(tmp_path):
+    counted = load_samples(build_frame_data(tmp_path, num_videos=5, seed=4, count=True) / "still.json")
+    assert all(s.qa()[0][-1][0].startswith("How many objects are there in ") for s in counted)
+    plain = load_samples(build_frame_data(tmp_path / "plain", num_videos=5, seed=4) / "still.json")
+    assert not any(q.startswith("How many") for s in plain for q, _ in s.qa()[0])

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from videoutr.data.llava import Sample, save_samples
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
+from videoutr.world.captions import visible_objects
 from videoutr.world.palette import box_place
 from videoutr.world.questions import object_names
 
@@ -107,6 +108,12 @@ def motion_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str
     return qa[:MAX_MOTION_QUESTIONS]
 
 
+def count_question(ann: VideoAnnotation, rng: random.Random) -> tuple[str, str]:
+    """How many objects are (at least half) in view at a random frame."""
+    t = rng.randrange(ann.num_frames)
+    return f"How many objects are there {frame_phrase(t + 1, rng)}?", str(len(visible_objects(ann, t)))
+
+
 def video_questions(ann: VideoAnnotation, rng: random.Random, motion: bool) -> list[tuple[str, str]]:
     """A video's dialogue: its frame questions, or with `motion` its motion questions and 3 frame
     questions in a random order."""
@@ -118,13 +125,20 @@ def video_questions(ann: VideoAnnotation, rng: random.Random, motion: bool) -> l
 
 
 def build_frame_data(
-    out_dir: str | Path, num_videos: int, seed: int, motion: bool = False, name: str = "still.json"
+    out_dir: str | Path,
+    num_videos: int,
+    seed: int,
+    motion: bool = False,
+    count: bool = False,
+    caption: bool = False,
+    name: str = "still.json",
 ) -> Path:
     """`num_videos` moving videos (MP4) of a fresh demo world with their frame questions (and motion
-    questions with `motion`), in `name`."""
+    questions with `motion`), then with `count` how many objects are in view at one frame, and with
+    `caption`, last, one of the video's web captions; in `name`."""
     from videoutr.demo.config import demo_world
     from videoutr.video.write import write_video
-    from videoutr.world.captions import stable_rng
+    from videoutr.world.captions import caption_samples, stable_rng
     from videoutr.world.render import render_frames
     from videoutr.world.simulate import sample_scene
 
@@ -136,6 +150,10 @@ def build_frame_data(
         video_id = f"{'m' if motion else 'f'}{i:05d}"
         ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
         qa = video_questions(ann, rng, motion)
+        if count:
+            qa.append(count_question(ann, rng))
+        if caption:
+            qa.append(rng.choice(caption_samples(ann, seed, per_video=2)).qa()[0][0])
         if not qa:
             continue
         video = f"videos/{video_id}.mp4"
