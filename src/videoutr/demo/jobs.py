@@ -1,8 +1,10 @@
 """Resumable stages and side-by-side jobs of the demo, with one progress display.
 
 `Stages.run(name, fn)` runs a stage once: its result is kept in `DIR/stages/<name>.done`, and a
-rerun returns it without running again. `Jobs.run(stage, jobs)` runs a stage's jobs (training of
-each arm, evaluation, ...) `workers` at a time in spawned processes with one torch thread each;
+rerun returns it without running again. `Jobs.run(jobs)` runs jobs (training of each arm, its
+evaluation, ...) `workers` at a time in spawned processes with one torch thread each, each as soon
+as the jobs it needs are done (so an arm's evaluation runs beside another arm's training), the
+earlier-listed first;
 a job's own output (trainer logs, progress bars) goes to `DIR/logs/<job>.log`, and the terminal
 shows one line per job - stage, job, step of total, ETA - refreshed from what the job writes to
 disk (`progress`: a callable giving the steps done, and the total). Markers are written by the
@@ -22,8 +24,9 @@ from typing import Any
 from videoutr.jsonio import read_json
 from videoutr.runfolder import StageMarkers
 
-# job name -> ((function, *args), progress or None); progress = (steps done -> int, total or None)
-Job = tuple[tuple, "tuple[Callable[[], int], int | None] | None"]
+# job name -> ((function, *args), progress or None, names of the jobs it needs);
+# progress = (steps done -> int, total or None)
+Job = tuple[tuple, "tuple[Callable[[], int], int | None] | None", tuple[str, ...]]
 REFRESH_S = 1.0
 
 
@@ -129,32 +132,35 @@ def _run_logged(log_path: str, call: tuple) -> tuple[Any, float]:
 
 
 class Jobs:
-    """A stage's jobs, `workers` at a time (see the module doc)."""
+    """Jobs, `workers` at a time, each once the jobs it needs are done (see the module doc)."""
 
     def __init__(self, stages: Stages, workers: int, threads: int) -> None:
         self.stages, self.workers, self.threads = stages, workers, threads
 
-    def run(self, stage: str, jobs: dict[str, Job]) -> dict[str, Any]:
-        """Run the unfinished `jobs` of `stage`; returns job name -> result (finished ones too)."""
+    def run(self, jobs: dict[str, Job]) -> dict[str, Any]:
+        """Run the unfinished `jobs`; returns job name -> result (finished ones too)."""
         import multiprocessing as mp
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
         results = {name: self.stages.done(name) for name in jobs if self.stages.markers.is_done(name)}
         todo = {name: job for name, job in jobs.items() if name not in results}
+        unknown = {need for job in todo.values() for need in job[2]} - set(jobs)
+        if unknown:
+            raise ValueError(f"jobs need unknown jobs: {', '.join(sorted(unknown))}")
         if not todo:
             return results
         tasks = {name: self.stages.task(name, (job[1] or (None, None))[1]) for name, job in todo.items()}
         ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(
-            min(self.workers, len(todo)), mp_context=ctx, initializer=_init_worker, initargs=(self.threads,)
-        ) as pool:
-            running = {
-                pool.submit(
-                    _run_logged, str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log"), job[0]
-                ): name
-                for name, job in todo.items()
-            }
-            while running:
+        workers = min(self.workers, len(todo))
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(self.threads,)) as pool:
+            running: dict = {}
+            while todo or running:
+                ready = [name for name, job in todo.items() if all(need in results for need in job[2])]
+                if not ready and not running:
+                    raise ValueError(f"jobs that need each other: {', '.join(todo)}")
+                for name in ready[: workers - len(running)]:
+                    log = str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log")
+                    running[pool.submit(_run_logged, log, todo.pop(name)[0])] = name
                 finished, _ = wait(running, timeout=REFRESH_S, return_when=FIRST_COMPLETED)
                 for future in finished:
                     name = running.pop(future)
@@ -163,7 +169,7 @@ class Jobs:
                     self.stages.finish(tasks[name])
                     results[name] = result
                 for name in running.values():
-                    progress = todo[name][1]
+                    progress = jobs[name][1]
                     if progress is not None:
                         self.stages.update(tasks[name], progress[0]())
         return results

@@ -306,47 +306,35 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     data = stages.run("data", lambda: stage_data(cfg, out))
     pools = data["tpl_sets"]
     tpl_jobs = {
-        f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None)
+        f"tpl/{pool}/{key}": ((stage_tpl, cfg, out, pool, path, key), None, ())
         for pool, path in pools.items()
         for key in cfg.tpl_key_frames
     }
-    tpl_done = jobs.run("tpl", tpl_jobs)
+    tpl_done = jobs.run(tpl_jobs)
     tpl = {pool: {key: tpl_done[f"tpl/{pool}/{key}"]["scores"] for key in cfg.tpl_key_frames} for pool in pools}
     if "captions_tpl" in cfg.arms:
         data["arms"]["captions_tpl"] = stages.run(
             "filter", lambda: stage_filter(cfg, out, tpl, data["tpl_sets"]["captions_x2"])
         )["path"]
-    trained = jobs.run(
-        "train",
-        {
-            f"train/{arm}/seed{seed}": (
-                (stage_train, cfg, out, arm, seed, data["arms"][arm]),
-                (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps),
-            )
-            for arm in cfg.arms
-            for seed in cfg.train_seeds()
-        },
-    )
-    jobs.run(
-        "eval",
-        {
-            f"eval/{arm}/seed{seed}": (
-                (stage_eval, cfg, out, trained[f"train/{arm}/seed{seed}"]["model"], arm, seed),
-                (lambda a=arm, s=seed: _lines(out / "eval" / a / f"seed{s}" / "samples.jsonl"), None),
-            )
-            for arm in cfg.arms
-            for seed in cfg.train_seeds()
-        },
-    )
     first_seed = cfg.train_seeds()[0]
     probed = [a for a in ("captions", "control", "utr") if a in cfg.arms]
-    jobs.run(
-        "probe",
-        {
-            f"probe/{arm}": ((stage_probe, cfg, out, arm, trained[f"train/{arm}/seed{first_seed}"]["model"]), None)
-            for arm in probed
-        },
-    )
+    train, evaluate, probe = {}, {}, {}
+    for arm in cfg.arms:
+        for seed in cfg.train_seeds():
+            model, trained = str(train_dir(out, arm, seed)), f"train/{arm}/seed{seed}"
+            train[trained] = (
+                (stage_train, cfg, out, arm, seed, data["arms"][arm]),
+                (lambda a=arm, s=seed: _steps_done(train_dir(out, a, s)), cfg.steps),
+                (),
+            )
+            evaluate[f"eval/{arm}/seed{seed}"] = (
+                (stage_eval, cfg, out, model, arm, seed),
+                (lambda a=arm, s=seed: _lines(out / "eval" / a / f"seed{s}" / "samples.jsonl"), None),
+                (trained,),
+            )
+            if arm in probed and seed == first_seed:
+                probe[f"probe/{arm}"] = ((stage_probe, cfg, out, arm, model), None, (trained,))
+    jobs.run({**train, **evaluate, **probe})
     results = collect_results(cfg, out, data, tpl, stages.all_timings())
     results["engine"] = engine
     results["wall_seconds_this_call"] = round(time.perf_counter() - started, 1)
