@@ -51,7 +51,7 @@ def base_checkpoint(cfg: DemoConfig) -> Path:
 def stage_world(cfg: DemoConfig, out: Path) -> dict:
     from videoutr.world import generate_world
 
-    generate_world(cfg.world(), out / "world")
+    generate_world(cfg.world(), out / "world", workers=cfg.workers)
     return {"dir": str(out / "world")}
 
 
