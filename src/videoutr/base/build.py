@@ -2,21 +2,23 @@
 
 The world's analogue of the pretrained SigLIP + projector stage and of the video pre-training a
 real video MLLM has before instruction tuning: it learns to see colours, shapes, counts and 3x3
-places, the words of every answer, and to read a moving object's place or colour at frame k, but
-is never asked about direction, change or "the start / end of the video" (the benchmark's
-phrasing), which the demo's arms learn from their own data. It is built in nine phases
-(`PHASES`): still-frame dialogues with captions; place questions alone (mixed with the other
-kinds, place does not leave the text prior); every kind again; place alone and every kind once
-more, on fresh frames; place by frame on cut videos (two moments of a scene), then cut videos and
-still frames mixed; place and colour at frame k of 12,000 fresh moving videos; last, which way an
-object goes from frame a to frame b, with frame questions, on 8,000 more (`videoutr.base.frames`).
+places, the words of every answer and the captions' wording, to read a moving object's place or
+colour at frame k and which way it goes between two numbered frames, but is never asked about
+"the start / end of the video", a change of colour or the benchmark's questions, which the demo's
+arms learn from their own data. It is built in ten phases (`PHASES`): still-frame dialogues with
+captions; place questions alone (mixed with the other kinds, place does not leave the text prior);
+every kind again; place alone and every kind once more, on fresh frames; place by frame on cut
+videos (two moments of a scene), then cut videos and still frames mixed; place and colour at frame
+k of 12,000 fresh moving videos; which way an object goes from frame a to frame b, with frame
+questions, on 8,000 more; last, both again with a count at one frame and a web caption closing
+each dialogue, on 8,000 more (`videoutr.base.frames`).
 `videoutr.base.probe` checks what it learned.
 
 Rebuild the committed checkpoint from scratch (about 2 hours on 2 CPU cores), or run only the
 later phases from an existing checkpoint:
 
     videoutr base build --out src/videoutr/assets/tiny_base
-    videoutr base build --phases frames,motion --start CHECKPOINT
+    videoutr base build --phases frames,motion,recap --start CHECKPOINT
 """
 
 from __future__ import annotations

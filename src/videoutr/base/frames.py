@@ -1,13 +1,16 @@
 """Frame-addressing videos for the base checkpoint: moving videos of the demo's kind, with questions
 about one frame ("Where is the red circle in frame 3?", "What colour is the star in the last frame?")
-and, in the `motion` phase, about two ("Which way does the red circle go from frame 2 to frame 6?").
+and, in the `motion` phase, about two ("Which way does the red circle go from frame 2 to frame 6?");
+the `recap` phase asks both again with a count at one frame and closes each dialogue with a web
+caption of the video (`videoutr.world.captions`), so that the base reads captions and counts - the
+text the demo scores TPL on - as well as frames.
 
 Still frames and cut videos teach a base to see and to tell a first frame from a last one, but
 not to read a moving object's place at a given frame: arms fine-tuned from such a base on a
 small pool memorise it (docs/demo.md). Real video MLLMs are pre-trained on far more video than
 their instruction data; the world's analogue is this phase: many fresh videos (another world
 seed than the demo's), asked about single frames by number, never in the benchmark's phrasing
-("at the start / end of the video") and never about direction or change, which the arms must
+("at the start / end of the video") and never about a change of colour, which the arms must
 learn from their own data. Two-frame questions name both frames by number: the arms still have to
 learn that the benchmark's "in which direction does X move" and "at the start / end" mean the
 video's ends.
