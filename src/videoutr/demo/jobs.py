@@ -65,8 +65,15 @@ class Stages:
         self.finish(task)
         return result
 
-    def task(self, name: str, total: int | None, done: int = 0):
-        return None if self.progress is None else self.progress.add_task(name, total=total, completed=done)
+    def task(self, name: str, total: int | None, done: int = 0, started: bool = True):
+        """A progress line; its clock runs from now, or with `started=False` from `start(task)`."""
+        if self.progress is None:
+            return None
+        return self.progress.add_task(name, total=total, completed=done, start=started)
+
+    def start(self, task) -> None:
+        if task is not None:
+            self.progress.start_task(task)
 
     def update(self, task, done: int) -> None:
         if task is not None:
@@ -149,7 +156,7 @@ class Jobs:
             raise ValueError(f"jobs need unknown jobs: {', '.join(sorted(unknown))}")
         if not todo:
             return results
-        tasks = {name: self.stages.task(name, (job[1] or (None, None))[1]) for name, job in todo.items()}
+        tasks = {name: self.stages.task(name, (job[1] or (None, None))[1], started=False) for name, job in todo.items()}
         ctx = mp.get_context("spawn")
         workers = min(self.workers, len(todo))
         with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(self.threads,)) as pool:
@@ -159,6 +166,7 @@ class Jobs:
                 if not ready and not running:
                     raise ValueError(f"jobs that need each other: {', '.join(todo)}")
                 for name in ready[: workers - len(running)]:
+                    self.stages.start(tasks[name])
                     log = str(self.stages.out / "logs" / f"{self.stages.marker(name).stem}.log")
                     running[pool.submit(_run_logged, log, todo.pop(name)[0])] = name
                 finished, _ = wait(running, timeout=REFRESH_S, return_when=FIRST_COMPLETED)
