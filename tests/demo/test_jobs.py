@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,22 @@ def test_unknown_or_circular_needs_are_errors(tmp_path):
     }
     with pytest.raises(ValueError, match="need each other"):
         jobs.run(circle)
+
+
+def test_a_call_killed_part_way_still_counts_its_time(tmp_path):
+    import json
+
+    from videoutr.demo.run import CallLog
+
+    killed = CallLog(tmp_path)
+    time.sleep(0.2)
+    killed.update()  # a stage finished; then the call is killed before the end
+    idle = CallLog(tmp_path)  # finishes no stage: the run was already done
+    idle.update(ran_stage=False, finished=True)
+    resumed = CallLog(tmp_path)
+    resumed.update()
+    resumed.update(ran_stage=False, finished=True)
+    calls = json.loads((tmp_path / "calls.json").read_text())
+    assert [(c["ran_stages"], c["finished"]) for c in calls] == [(True, False), (False, True), (True, True)]
+    assert calls[0]["wall_s"] >= 0.2
+    assert resumed.wall_s == round(calls[0]["wall_s"] + calls[2]["wall_s"], 1)

@@ -33,12 +33,20 @@ REFRESH_S = 1.0
 class Stages:
     """Done-markers under DIR/stages and the run's progress display (on stderr)."""
 
-    def __init__(self, out: Path, show_progress: bool = True, log: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        out: Path,
+        show_progress: bool = True,
+        log: Callable[[str], None] | None = None,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
+        """`log` gets a line per stage or job done or skipped; `on_done` is called after each is done."""
         self.out = out
         self.log = log or (lambda message: None)
+        self.on_done = on_done or (lambda: None)
         self.markers = StageMarkers(
             out / "stages",
-            on_done=lambda name, s: self.log(f"[done] {name} in {s:.1f}s"),
+            on_done=lambda name, s: (self.log(f"[done] {name} in {s:.1f}s"), self.on_done()),
             on_skip=lambda name: self.log(f"[skip] {name} (done)"),
         )
         self.dir = self.markers.dir

@@ -258,13 +258,29 @@ def stage_probe(cfg: DemoConfig, out: Path, arm: str, model: str) -> dict:
     }
 
 
-def _record_call(out: Path, wall_s: float, ran: bool) -> list[dict]:
-    """Append this call to DIR/calls.json (wall seconds, whether it ran any stage); return all calls."""
-    path = out / "calls.json"
-    calls = read_json(path) if path.is_file() else []
-    calls.append({"wall_s": wall_s, "ran_stages": ran})
-    write_json(path, calls)
-    return calls
+class CallLog:
+    """This call's entry in DIR/calls.json - its wall seconds, whether it finished a stage - kept
+    current after every stage or job, so that a call killed part-way still counts its time up to
+    the last one it finished. `wall_s` sums the calls that finished a stage."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / "calls.json"
+        self.calls = read_json(self.path) if self.path.is_file() else []
+        self.calls.append({"wall_s": 0.0, "ran_stages": False, "finished": False})
+        self.started = time.perf_counter()
+        write_json(self.path, self.calls)
+
+    def update(self, ran_stage: bool = True, finished: bool = False) -> float:
+        """Record this call's time so far (and that it finished a stage); returns it."""
+        wall = round(time.perf_counter() - self.started, 1)
+        this = self.calls[-1]
+        self.calls[-1] = {"wall_s": wall, "ran_stages": this["ran_stages"] or ran_stage, "finished": finished}
+        write_json(self.path, self.calls)
+        return wall
+
+    @property
+    def wall_s(self) -> float:
+        return round(sum(c["wall_s"] for c in self.calls if c["ran_stages"]), 1)
 
 
 def _steps_done(run_dir: Path) -> int:
@@ -298,9 +314,9 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     out.mkdir(parents=True, exist_ok=True)
     _check_config(out, cfg)
     base_checkpoint(cfg)
-    stages = Stages(out, show_progress, log)
+    calls = CallLog(out)
+    stages = Stages(out, show_progress, log, on_done=calls.update)
     jobs = Jobs(stages, cfg.workers, cfg.threads)
-    started = time.perf_counter()
     stages.run("world", lambda: stage_world(cfg, out))
     engine = stages.run("engine", lambda: stage_engine(cfg, out))
     data = stages.run("data", lambda: stage_data(cfg, out))
@@ -337,9 +353,9 @@ def run_demo(cfg: DemoConfig, out_dir: str | Path, log=None, show_progress: bool
     jobs.run({**train, **evaluate, **probe})
     results = collect_results(cfg, out, data, tpl, stages.all_timings())
     results["engine"] = engine
-    results["wall_seconds_this_call"] = round(time.perf_counter() - started, 1)
-    results["calls"] = _record_call(out, results["wall_seconds_this_call"], ran=bool(stages.timings))
-    results["wall_s"] = round(sum(c["wall_s"] for c in results["calls"] if c["ran_stages"]), 1)
+    results["wall_seconds_this_call"] = calls.update(ran_stage=False, finished=True)
+    results["calls"] = calls.calls
+    results["wall_s"] = calls.wall_s
     write_report(results, out)
     stages.close()
     return results
