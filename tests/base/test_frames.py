@@ -20,9 +20,11 @@ from videoutr.world.questions import object_names
 from videoutr.world.simulate import sample_scene
 
 
-def _scenes(n=40, seed=3):
+def _scenes(n=40, seed=3, video_id="v{}"):
+    """The scenes `build_frame_data` draws for ids `video_id.format(i)` (its own: "f{:05d}", "m{:05d}")."""
     cfg = demo_world(n, seed=seed, test_fraction=0.0)
-    return [sample_scene(cfg, f"v{i}", "train", stable_rng(seed, "scene", f"v{i}")) for i in range(n)]
+    ids = [video_id.format(i) for i in range(n)]
+    return [sample_scene(cfg, i, "train", stable_rng(seed, "scene", i)) for i in ids]
 
 
 def _frame_of(question: str) -> int:
@@ -126,8 +128,7 @@ def test_caption_closes_each_dialogue_and_describes_its_middle_or_last_frame(tmp
     captioned = load_samples(
         build_frame_data(tmp_path / "cap", num_videos=6, seed=4, motion=True, caption=True) / "still.json"
     )
-    cfg = demo_world(6, seed=4, test_fraction=0.0)
-    anns = {f"m{i:05d}": sample_scene(cfg, f"m{i:05d}", "train", stable_rng(4, "scene", f"m{i:05d}")) for i in range(6)}
+    anns = {ann.id: ann for ann in _scenes(6, seed=4, video_id="m{:05d}")}
     assert len(captioned) >= len(plain)
     assert not any(p in PROMPTS for s in plain for p, _ in s.qa()[0])
     for sample in captioned:

@@ -46,7 +46,7 @@ class Stages:
         self.on_done = on_done or (lambda: None)
         self.markers = StageMarkers(
             out / "stages",
-            on_done=lambda name, s: (self.log(f"[done] {name} in {s:.1f}s"), self.on_done()),
+            on_done=self._done,
             on_skip=lambda name: self.log(f"[skip] {name} (done)"),
         )
         self.dir = self.markers.dir
@@ -54,6 +54,10 @@ class Stages:
         self.progress = _progress() if show_progress else None
         if self.progress is not None:
             self.progress.start()
+
+    def _done(self, name: str, seconds: float) -> None:
+        self.log(f"[done] {name} in {seconds:.1f}s")
+        self.on_done()
 
     def marker(self, name: str) -> Path:
         return self.markers.marker(name)
