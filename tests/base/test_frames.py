@@ -5,6 +5,7 @@ import random
 from videoutr.base.frames import (
     MAX_FRAME_QUESTIONS,
     MAX_MOTION_QUESTIONS,
+    VIDEO_COUNT_PHRASINGS,
     build_frame_data,
     count_question,
     frame_phrase,
@@ -140,22 +141,42 @@ def test_caption_closes_each_dialogue_and_describes_its_middle_or_last_frame(tmp
         assert all(q.startswith(("Which way", "Where is", "What colour")) for q, _ in qa[:-1])
 
 
-def test_count_is_the_number_of_objects_in_view_at_the_asked_frame():
+def test_count_is_the_number_of_objects_in_view_at_the_asked_frame_or_in_every_frame():
     from videoutr.world.captions import visible_objects
 
-    answers = set()
+    answers, video_level = set(), 0
     for ann in _scenes():
         rng = random.Random(ann.id)
         for _ in range(4):
             question, answer = count_question(ann, rng)
-            assert question.startswith("How many objects are there in ")
-            assert answer == str(len(visible_objects(ann, _frame_of(question))))
+            if question in VIDEO_COUNT_PHRASINGS:
+                video_level += 1
+                in_view = [{o.id for o in visible_objects(ann, t)} for t in range(ann.num_frames)]
+                assert all(ids == in_view[0] for ids in in_view), f"{ann.id}: the count changes over the video"
+                assert answer == str(len(in_view[0]))
+            else:
+                assert question.startswith("How many objects are there in ")
+                assert answer == str(len(visible_objects(ann, _frame_of(question))))
             answers.add(answer)
     assert len(answers) >= 2
+    assert 0 < video_level < 160
+
+
+def test_video_level_counts_are_worded_neither_like_the_benchmark_nor_like_the_engine():
+    from videoutr.engine.query.phrasing import SHORT_QUESTIONS
+    from videoutr.world.questions import task_count
+
+    benchmark = {raw[0] for ann in _scenes() for raw in task_count(ann)}
+    assert benchmark and not benchmark & set(VIDEO_COUNT_PHRASINGS)
+    assert not set(SHORT_QUESTIONS["subject_count"]) & set(VIDEO_COUNT_PHRASINGS)
 
 
 def test_count_questions_are_asked_only_when_wanted(tmp_path):
     counted = load_samples(build_frame_data(tmp_path, num_videos=5, seed=4, count=True) / "still.json")
-    assert counted and all(s.qa()[0][-1][0].startswith("How many objects are there in ") for s in counted)
+    last_questions = [s.qa()[0][-1][0] for s in counted]
+    assert counted and all(
+        q.startswith("How many objects are there in ") or q in VIDEO_COUNT_PHRASINGS for q in last_questions
+    )
     plain = load_samples(build_frame_data(tmp_path / "plain", num_videos=5, seed=4) / "still.json")
-    assert plain and not any(q.startswith("How many") for s in plain for q, _ in s.qa()[0])
+    asked = [q for s in plain for q, _ in s.qa()[0]]
+    assert plain and not any(q.startswith("How many") or q in VIDEO_COUNT_PHRASINGS for q in asked)

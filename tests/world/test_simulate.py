@@ -6,6 +6,7 @@ import math
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from videoutr.world import world_default
 from videoutr.world.annotation import EVENT_TYPES
@@ -64,3 +65,29 @@ def test_scene_sampling_is_seeded():
     b = sample_scene(cfg, "v", "train", np.random.default_rng(5)).to_json()
     c = sample_scene(cfg, "v", "train", np.random.default_rng(6)).to_json()
     assert a == b and a != c
+
+
+def _colour_change_frames(cfg, n=150):
+    frames = Counter()
+    for i in range(n):
+        for obj in sample_scene(cfg, f"c{i}", "train", stable_rng(cfg.seed, "c", str(i))).objects:
+            frames.update(e.frame for e in obj.events_of("colour_change"))
+    return frames
+
+
+def test_event_frames_bound_when_a_colour_change_shows():
+    from videoutr.demo.config import demo_world
+
+    default = _colour_change_frames(demo_world(1, seed=2))
+    assert default and set(default) <= set(range(1, 6))  # 8 frames: int(0.15 T) .. int(0.85 T) - 1
+    symmetric = _colour_change_frames(demo_world(1, seed=2, event_frames=(1, 7)))
+    assert set(symmetric) == set(range(1, 8))
+    assert world_default().event_span() == (4, 26)
+
+
+def test_bad_event_frames_are_named():
+    from videoutr.errors import ConfigError
+
+    for bad in ((0, 5), (3, 2), (1, 32), (2,)):
+        with pytest.raises(ConfigError, match="event_frames"):
+            world_default(event_frames=bad)

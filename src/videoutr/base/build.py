@@ -10,8 +10,8 @@ captions; place questions alone (mixed with the other kinds, place does not leav
 every kind again; place alone and every kind once more, on fresh frames; place by frame on cut
 videos (two moments of a scene), then cut videos and still frames mixed; place and colour at frame
 k of 12,000 fresh moving videos; which way an object goes from frame a to frame b, with frame
-questions, on 8,000 more; last, both again with a count at one frame and a web caption closing
-each dialogue, on 8,000 more (`videoutr.base.frames`).
+questions, on 8,000 more; last, both again with a count (at one frame, or in the whole video when
+it does not change) and a web caption closing each dialogue, on 8,000 more (`videoutr.base.frames`).
 `videoutr.base.probe` checks what it learned.
 
 Rebuild the committed checkpoint from scratch (about 2 hours on 2 CPU cores), or run only the
@@ -83,9 +83,11 @@ PHASES = (
     # which way an object goes between two numbered frames, with frame questions, on 8,000 more:
     # without it no arm learns direction in its budget
     Phase("motion", 1000, (), MAX_FRAME_QUESTIONS, False, 50, 12, ("motion",), videos=8000, eval_fraction=0.0),
-    # frame and motion questions again, with a count at one frame, each dialogue closed by a web
-    # caption of the video: a base that saw captions and counts in its first phases only gives them
-    # perplexities in the thousands, and TPL under it measures its confusion, not the data
+    # frame and motion questions again, with a count (at one frame or in the whole video), each
+    # dialogue closed by a web caption of the video: a base that saw captions and counts in its first
+    # phases only gives them perplexities in the thousands, and TPL under it measures its confusion,
+    # not the data; a base that counts at one frame only reads "Count the objects in this video." as
+    # a request for a caption
     Phase(
         "recap",
         800,

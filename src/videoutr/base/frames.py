@@ -1,9 +1,9 @@
 """Frame-addressing videos for the base checkpoint: moving videos of the demo's kind, with questions
 about one frame ("Where is the red circle in frame 3?", "What colour is the star in the last frame?")
 and, in the `motion` phase, about two ("Which way does the red circle go from frame 2 to frame 6?");
-the `recap` phase asks both again with a count at one frame and closes each dialogue with a web
-caption of the video (`videoutr.world.captions`), so that the base reads captions and counts - the
-text the demo scores TPL on - as well as frames.
+the `recap` phase asks both again with a count (at one frame or, when it does not change, in the
+whole video) and closes each dialogue with a web caption of the video (`videoutr.world.captions`),
+so that the base reads captions and counts - the text the demo scores TPL on - as well as frames.
 
 Still frames and cut videos teach a base to see and to tell a first frame from a last one, but
 not to read a moving object's place at a given frame: arms fine-tuned from such a base on a
@@ -34,6 +34,16 @@ ORDINALS = {1: "first", 8: "last"}  # frame numbers that are also asked as "the 
 MIN_VISIBLE = 0.5  # an object's place is asked only where at least this share of it is in view
 MAX_MOTION_QUESTIONS = 2
 MOTION_FRAMES_APART = 2  # the two frames of a motion question are at least this many frames apart
+# the base's own wording, neither the benchmark's nor `videoutr engine`'s; each names the video, as
+# the caption requests do ("What can you see in this video?"), so that "how many" is what tells
+# them apart
+VIDEO_COUNT_PHRASINGS = (
+    "How many objects does this video contain?",
+    "Count the objects that appear in the video.",
+    "How many objects are visible in this video?",
+    "Count every object in this video.",
+    "How many objects can you see in this video?",
+)
 MIN_SHIFT_PX = 8  # a motion is asked only when the centre moves this far along its main axis,
 # at least twice as far as across it
 
@@ -112,9 +122,13 @@ def motion_questions(ann: VideoAnnotation, rng: random.Random) -> list[tuple[str
 
 
 def count_question(ann: VideoAnnotation, rng: random.Random) -> tuple[str, str]:
-    """How many objects are (at least half) in view at a random frame."""
+    """How many objects are (at least half) in view: at a random frame, or half the time, when the
+    same objects are in view in every frame, in the whole video (in one of `VIDEO_COUNT_PHRASINGS`)."""
+    in_view_at = [{o.id for o in visible_objects(ann, t)} for t in range(ann.num_frames)]
+    if all(ids == in_view_at[0] for ids in in_view_at) and rng.random() < 0.5:
+        return rng.choice(VIDEO_COUNT_PHRASINGS), str(len(in_view_at[0]))
     t = rng.randrange(ann.num_frames)
-    return f"How many objects are there {frame_phrase(t + 1, rng)}?", str(len(visible_objects(ann, t)))
+    return f"How many objects are there {frame_phrase(t + 1, rng)}?", str(len(in_view_at[t]))
 
 
 def video_questions(ann: VideoAnnotation, rng: random.Random, motion: bool) -> list[tuple[str, str]]:

@@ -36,12 +36,15 @@ TPL_POOLS = ("captions", "captions_x2", "control", "utr")  # scored under the ba
 BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", "count")
 
 
-def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> WorldConfig:
+def demo_world(
+    num_videos: int, seed: int = 0, test_fraction: float = 0.25, event_frames: tuple[int, ...] | None = None
+) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
     48 px. 8 frames of 64x64 (the model sees every frame), 1-2 large objects on a plain background,
     each moving left, right, up or down (bouncing off the walls) and changing colour at times; the
     benchmark asks direction, place at the start / end, colour before / after a change, and the
-    object count as the non-temporal control."""
+    object count as the non-temporal control. `event_frames`: `WorldConfig.event_frames` (the
+    base's worlds keep the default)."""
     return WorldConfig(
         num_videos=num_videos,
         seed=seed,
@@ -64,6 +67,7 @@ def demo_world(num_videos: int, seed: int = 0, test_fraction: float = 0.25) -> W
         min_travel=0.35,
         max_travel=0.6,
         bench_tasks=BENCH_TASKS,
+        event_frames=event_frames,
     ).validate()
 
 
@@ -74,6 +78,9 @@ class DemoConfig:
     world_videos: int = 3000  # original videos; test_fraction of them (+ reversed twins) form the bench.
     # Many videos, each seen about once: on a pool a few hundred videos strong the arms memorise it
     test_fraction: float = 0.02  # 60 test videos + their reversed twins
+    # frames a colour change may first show at (`WorldConfig.event_frames`); none: the world's
+    # default, frames 1-5 of 0-7 (docs/demo.md: what [1, 7], symmetric under reversal, measured)
+    event_frames: tuple[int, ...] | None = None
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
     core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
@@ -142,6 +149,10 @@ class DemoConfig:
         bad_conditions = [c for c in self.conditions if c not in CONDITIONS]
         if bad_conditions or "full" not in self.conditions:
             problems.append(f"conditions: need 'full' and names from {list(CONDITIONS)}, got {list(self.conditions)}")
+        try:
+            self.world()
+        except ConfigError as err:
+            problems.append(str(err))
         if self.eval_limit is not None and self.eval_limit < 1:
             problems.append(f"eval_limit: expected >= 1 or none, got {self.eval_limit}")
         return problems
@@ -150,7 +161,7 @@ class DemoConfig:
         return [self.train_seed + k for k in range(self.seeds)]
 
     def world(self) -> WorldConfig:
-        return demo_world(self.world_videos, self.world_seed, self.test_fraction)
+        return demo_world(self.world_videos, self.world_seed, self.test_fraction, self.event_frames)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

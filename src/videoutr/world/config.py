@@ -38,6 +38,10 @@ class WorldConfig:
     p_stop: float = 0.25
     p_turn: float = 0.3
     p_colour_change: float = 0.2
+    # (first, last) frame a scripted stop, turn or colour change may be due at; None: from
+    # int(0.15 T) to int(0.85 T) - 1, which leaves more frames after an event than before it (at
+    # 8 frames a change shows from frame 1-5, so a reversed twin's shows from frame 3-7)
+    event_frames: tuple[int, ...] | None = None
     # Speed, as the distance travelled over the whole clip in frame sides (min(H, W)): >= 0.6 so
     # a moving object crosses a quarter of the frame even when it stops for half the clip.
     min_travel: float = 0.6
@@ -55,6 +59,12 @@ class WorldConfig:
     def probability(self, event: str) -> float:
         """Per-object probability of a scripted event ("enter", "exit", "stop", "turn", "colour_change")."""
         return min(1.0, getattr(self, f"p_{event}") * self.event_density)
+
+    def event_span(self) -> tuple[int, int]:
+        """First and last frame a scripted stop, turn or colour change may be due at."""
+        if self.event_frames is not None:
+            return self.event_frames[0], self.event_frames[1]
+        return max(1, int(0.15 * self.frames)), max(2, int(0.85 * self.frames)) - 1
 
     def validate(self) -> WorldConfig:
         """Raise `ConfigError` listing every invalid value at once; return self when valid."""
@@ -85,6 +95,12 @@ class WorldConfig:
         need(self.event_density >= 0.0, "event_density", ">= 0")
         for key in ("p_enter", "p_exit", "p_stop", "p_turn", "p_colour_change"):
             need(0.0 <= getattr(self, key) <= 1.0, key, "a probability in [0, 1]")
+        need(
+            self.event_frames is None
+            or (len(self.event_frames) == 2 and 1 <= self.event_frames[0] <= self.event_frames[1] < self.frames),
+            "event_frames",
+            f"none or [first, last] with 1 <= first <= last <= {self.frames - 1}",
+        )
         need(
             0.0 < self.min_travel <= self.max_travel, "min_travel", f"0 < min_travel <= max_travel ({self.max_travel})"
         )

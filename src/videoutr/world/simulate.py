@@ -60,15 +60,15 @@ def _sample_background(cfg: WorldConfig, rng: np.random.Generator) -> tuple[str,
 
 def _sample_script(cfg: WorldConfig, rng: np.random.Generator, colour_to: str | None) -> _Script:
     T = cfg.frames
-    lo, hi = max(1, int(0.15 * T)), max(2, int(0.85 * T))
+    first, last = cfg.event_span()
     draw = {e: bool(rng.random() < cfg.probability(e)) for e in ("enter", "exit", "stop", "turn")}
     return _Script(
         enter_frame=int(rng.integers(1, max(2, T // 2) + 1)) if draw["enter"] else None,
         exit_frame=int(rng.integers(int(0.25 * T), int(0.55 * T) + 1)) if draw["exit"] else None,
-        stop_frame=int(rng.integers(lo, hi)) if draw["stop"] else None,
+        stop_frame=int(rng.integers(first, last + 1)) if draw["stop"] else None,
         stop_len=int(rng.integers(max(2, T // 4), max(3, T // 2) + 1)),
-        turn_frame=int(rng.integers(lo, hi)) if draw["turn"] else None,
-        colour_frame=int(rng.integers(lo, hi)) if colour_to else None,
+        turn_frame=int(rng.integers(first, last + 1)) if draw["turn"] else None,
+        colour_frame=int(rng.integers(first, last + 1)) if colour_to else None,
         colour_to=colour_to,
     )
 
