@@ -151,8 +151,8 @@ def build_frame_data(
     name: str = "still.json",
 ) -> Path:
     """`num_videos` moving videos (MP4) of a fresh demo world with their frame questions (and motion
-    questions with `motion`), then with `count` how many objects are in view at one frame, and with
-    `caption`, last, one of the video's web captions; in `name`."""
+    questions with `motion`), then with `count` how many objects are in view (`count_question`), and
+    with `caption`, last, one of the video's web captions; in `name`."""
     from videoutr.demo.config import demo_world
     from videoutr.video.write import write_video
     from videoutr.world.captions import caption_samples, stable_rng
