@@ -92,6 +92,22 @@ def test_shape_at_chroma_resolution_on_blocky_mask():
     assert shape_of_mask(blocky.astype(bool), origin=(0, 0), block=2) == "diamond"
 
 
+@pytest.mark.parametrize("shape", ["circle", "diamond"])
+def test_circles_and_diamonds_at_chroma_resolution_at_every_grid_phase(shape):
+    """The world's 17 px shape at every quarter-pixel offset within one 2x2 chroma cell, compared at
+    chroma resolution: where the grid cuts a circle's outline its pooled mask looks like a diamond."""
+    from videoutr.world.render import shape_mask
+
+    names = []
+    for cx in np.arange(20, 22, 0.25):
+        for cy in np.arange(20, 22, 0.25):
+            mask, x0, y0 = shape_mask(shape, (cx, cy), 17)
+            frame = np.zeros((48, 48), bool)
+            frame[y0 : y0 + mask.shape[0], x0 : x0 + mask.shape[1]] = mask
+            names.append(shape_of_mask(frame, origin=(0, 0), block=2))
+    assert names == [shape] * 64
+
+
 def test_clip_places_and_world_places_follow_one_grid():
     from videoutr.engine.detect.attributes import _grid_cells
     from videoutr.grid import GRID_PLACES, grid_place

@@ -110,7 +110,7 @@ def test_short_claims_are_checked_against_the_truth():
     clip = _clip()
     obj = lambda i, xs, colours: {  # noqa: E731
         "id": i,
-        "shape": "x",
+        "shape": ("circle", "star")[i],
         "colour": colours,
         "events": [],
         "visible_fraction": [1.0] * 8,
@@ -129,9 +129,23 @@ def test_short_claims_are_checked_against_the_truth():
     truth["objects"][1]["center_xy"] = [[(0.85 - 0.1 * f) * 64, 0.8 * 64] for f in range(8)]
     check = Check(clip, truth, tol=1)
     check.match = {1: 0, 2: 1}
-    assert check_qa(check, "place_at_start", {"subject_id": 1, "frame": 0, "location": "top left"})
-    assert not check_qa(check, "place_at_start", {"subject_id": 1, "frame": 0, "location": "center"})
-    assert check_qa(check, "move_direction", {"subject_id": 2, "direction": "left"})
-    assert not check_qa(check, "move_direction", {"subject_id": 2, "direction": "right"})
-    assert check_qa(check, "colour_after", {"subject_id": 2, "colours": ["green", "blue"]})
-    assert not check_qa(check, "colour_before", {"subject_id": 2, "colours": ["blue", "green"]})
+    red = {"subject_id": 1, "shape": "circle", "colour": "red"}
+    star = {"subject_id": 2, "shape": "star", "colour": None}
+    assert check_qa(check, "place_at_start", {**red, "frame": 0, "location": "top left"})
+    assert not check_qa(check, "place_at_start", {**red, "frame": 0, "location": "center"})
+    assert check_qa(check, "move_direction", {**star, "direction": "left"})
+    assert not check_qa(check, "move_direction", {**star, "direction": "right"})
+    assert check_qa(check, "colour_after", {**star, "colours": ["green", "blue"]})
+    assert not check_qa(check, "colour_before", {**star, "colours": ["blue", "green"]})
+    # the name is part of the question: a right fact about a misnamed subject is a wrong answer
+    for misnamed, reason in (({**red, "shape": "diamond"}, "shape"), ({**red, "colour": "blue"}, "colour")):
+        before = len(check.failures)
+        assert not check_qa(check, "place_at_start", {**misnamed, "frame": 0, "location": "top left"})
+        assert check.failures[before:] == [reason]
+
+
+def test_short_claims_carry_what_the_name_asserts():
+    claims = {task: _ask(task).claims for task in SHORT if task != "subject_count"}
+    for claim in claims.values():
+        named = (claim["shape"], claim["colour"])
+        assert named == ("circle", "red") if claim["subject_id"] == 1 else named == ("star", None)

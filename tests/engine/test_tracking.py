@@ -81,6 +81,19 @@ def test_colour_change_is_one_stitched_subject_with_an_event():
     assert clip.tracks[0].colours() == ["red", "yellow"]
 
 
+@pytest.mark.parametrize("changes_at", [1, 19])
+def test_a_colour_seen_only_in_the_first_or_last_frame_stays_with_its_subject(changes_at):
+    """ByteTrack cannot confirm a track from one detection: the colour before a change at frame 1
+    (or after one at the last frame) would be lost, and with it the change."""
+    frames = [dets([(10 + 3 * t, 40, 0.9, "red" if t < changes_at else "yellow")]) for t in range(20)]
+    frames[0] = dets([(10, 40, 0.9, "red" if changes_at > 0 else "yellow"), (100, 100, 0.9, "green")])
+    clip = run(frames)
+    assert len(clip.tracks) == 1 and clip.tracks[0].colours() == ["red", "yellow"]
+    assert (clip.tracks[0].first_frame, clip.tracks[0].last_frame) == (0, 19)
+    assert [(e.type, e.frame_idx) for e in clip.tracks[0].events] == [("colour_change", changes_at)]
+    assert clip.dropped == {"too_short": 1}  # the lone green box joins nothing
+
+
 def test_stop_start_and_turn_events():
     frames = []
     x, y = 10.0, 20.0

@@ -227,13 +227,21 @@ def check_summary(c: Check, claims: dict[str, Any]) -> bool:
 
 
 def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
-    """The short-answer tasks (`engine.query.short`): one fact of one subject, or the count."""
+    """The short-answer tasks (`engine.query.short`): one fact of one subject, or the count. The
+    subject must be what its name says (shape, and colour where the name gives one): a question
+    about "the blue diamond" where the video holds a blue circle is wrong whatever its answer."""
     if task == "subject_count":
         must, may = c.present(c.clip.frame_idx)
         return len(must) <= claims["count"] <= len(may) or c.fail("count")
     obj = c.obj(claims["subject_id"])
     if obj is None:
         return c.fail("unmatched_track")
+    named = c.shape(obj, claims["shape"]) & (claims["colour"] is None or c.colour(obj, None, claims["colour"]))
+    return named & check_short_fact(c, task, obj, claims)
+
+
+def check_short_fact(c: Check, task: str, obj: dict[str, Any], claims: dict[str, Any]) -> bool:
+    """The fact a short answer states about its (matched) subject."""
     if task in ("place_at_start", "place_at_end"):
         x, y = c.centre(obj, claims["frame"])
         return grid_place(x, y, 1.0, 1.0) == claims["location"] or c.fail("location")

@@ -35,9 +35,12 @@ SHORT_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_befor
 
 
 def _ask(task: str, rng: random.Random, name: str, answer: str, subject: Trajectory, **claims) -> QA:
-    """The QA of one subject's fact, worded by one of the task's phrasings."""
+    """The QA of one subject's fact, worded by one of the task's phrasings. Its claims include what
+    the name asserts: the subject's shape and, where the name gives one, its colour (`short_names`)."""
     question = rng.choice(SHORT_QUESTIONS[task]).format(name=name)
-    return QA(task, question, answer, {"subject_id": subject.track_id, **claims})
+    colours = subject.colours()
+    named = {"shape": subject.category, "colour": colours[0] if len(colours) == 1 else None}
+    return QA(task, question, answer, {"subject_id": subject.track_id, **named, **claims})
 
 
 def _pick(

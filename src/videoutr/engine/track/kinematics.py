@@ -137,7 +137,7 @@ def describe_track(
             and (kind != "turn" or stable)
         )
         events.append(Event(kind, seg.start_frame, _t(seg.start_frame, fps), detail))
-    events.extend(colour_changes(traj, fps))
+    events.extend(colour_changes(traj, fps, clip_ends=(frame_idx[0], frame_idx[-1])))
     if traj.last_frame < frame_idx[-1] and _at_border(traj.points[-1]):  # as in the world: first frame without it
         gone = crossing_frame(traj, -1, frame_idx, frame_size)
         sure = _crossing(traj, -1, frame_idx) and _inside_clip(traj.last_frame, gone, frame_idx)
@@ -224,15 +224,20 @@ def _crossing(traj: Trajectory, end: int, frame_idx: list[int], part: float = 0.
     return area < part * areas[len(areas) // 2] and absent >= 2
 
 
-def colour_changes(traj: Trajectory, fps: float, min_run: int = 2) -> list[Event]:
-    """A change wherever a colour held for `min_run` points follows another."""
+def colour_changes(
+    traj: Trajectory, fps: float, min_run: int = 2, clip_ends: tuple[int, int] | None = None
+) -> list[Event]:
+    """A change wherever a colour held for `min_run` points follows another. A run in the clip's
+    first or last frame (`clip_ends`) counts with one point: the clip shows no more of it."""
     runs: list[list] = []
     for p in traj.points:
         if runs and runs[-1][0] == p.colour:
             runs[-1][2] += 1
+            runs[-1][3] = p.frame_idx
         else:
-            runs.append([p.colour, p.frame_idx, 1])
-    runs = [r for r in runs if r[2] >= min_run and r[0]]
+            runs.append([p.colour, p.frame_idx, 1, p.frame_idx])
+    ends = set(clip_ends or ())
+    runs = [r for r in runs if r[0] and (r[2] >= min_run or {r[1], r[3]} & ends)]
     events = []
     for prev, cur in zip(runs, runs[1:]):
         if prev[0] != cur[0]:

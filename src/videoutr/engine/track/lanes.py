@@ -116,3 +116,19 @@ def row_ids(per_frame: list[sv.Detections], tracked: list[Tracked]) -> list[np.n
         frame_ids[rows] = tids
         ids.append(frame_ids)
     return ids
+
+
+def boundary_orphans(ids: list[np.ndarray]) -> None:
+    """Give each unassigned detection (-1) of the first and last frame a new id, in place (for
+    lanes by colour).
+
+    A subject that changes colour just after the first frame (or just before the last) shows its
+    first (last) colour once: too briefly for ByteTrack to confirm a track in that colour's lane
+    (`min_consecutive`), so its trajectory would start after the change and the change be lost.
+    As a one-point tracklet, stitching joins it to the track it begins or ends (a colour change in
+    place); one that nothing joins is dropped as too short."""
+    next_id = max((int(frame.max()) for frame in ids if len(frame)), default=-1) + 1
+    for frame in sorted({0, len(ids) - 1}) if ids else []:
+        for k in np.flatnonzero(ids[frame] == -1):
+            ids[frame][k] = next_id
+            next_id += 1

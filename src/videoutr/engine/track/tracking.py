@@ -23,7 +23,14 @@ import supervision as sv
 
 from videoutr.engine.config import TrackConfig
 from videoutr.engine.track.kinematics import describe_track
-from videoutr.engine.track.lanes import backfill_young_frames, column, lanes_of, row_ids, track_lanes
+from videoutr.engine.track.lanes import (
+    backfill_young_frames,
+    boundary_orphans,
+    column,
+    lanes_of,
+    row_ids,
+    track_lanes,
+)
 from videoutr.engine.types import ClipTrajectories, TrackPoint, Trajectory
 
 _ATTRS = ("colour", "shape", "location", "size", "action")
@@ -189,21 +196,20 @@ class ClipDetections:
 def tracklets_of(clips: list[ClipDetections], cfg: TrackConfig) -> list[list[list[TrackPoint]]]:
     """Each clip's tracklets (points in frame order, by tracker id): ByteTrack per group of each
     clip, all clips of one frame rate in one pass over lanes (see `lanes.py`)."""
-    lanes = [
-        lanes_of(c.per_frame, partition_field(c.per_frame, cfg.partition, c.partition), c.width, c.height)
-        for c in clips
-    ]
+    fields = [partition_field(c.per_frame, cfg.partition, c.partition) for c in clips]
+    lanes = [lanes_of(c.per_frame, field, c.width, c.height) for c, field in zip(clips, fields)]
     tracked: list[list] = [[] for _ in clips]
     for rate in sorted({c.step_fps for c in clips}):
         same = [j for j, c in enumerate(clips) if c.step_fps == rate]
         for j, result in zip(same, track_lanes([lanes[j] for j in same], rate, cfg)):
             tracked[j] = result
     out = []
-    for clip, clip_lanes, result in zip(clips, lanes, tracked):
+    for clip, clip_lanes, result, field in zip(clips, lanes, tracked, fields):
         backfill_young_frames(clip_lanes, result, depth=max(1, cfg.min_consecutive))
-        points = collect_points(
-            clip.per_frame, row_ids(clip.per_frame, result), clip.frame_idx, clip.fps, clip.width, clip.height
-        )
+        ids = row_ids(clip.per_frame, result)
+        if field == "colour":
+            boundary_orphans(ids)
+        points = collect_points(clip.per_frame, ids, clip.frame_idx, clip.fps, clip.width, clip.height)
         out.append([pts for _, pts in sorted(points.items())])
     return out
 
