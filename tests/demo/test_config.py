@@ -15,9 +15,17 @@ def test_unknown_keys_and_bad_values_are_reported_together():
     with pytest.raises(ConfigError, match="nope: unknown key"):
         DemoConfig.from_dict({"nope": 1})
     with pytest.raises(ConfigError) as err:
-        DemoConfig(arms=("captions", "bogus"), steps=0, lr=-1.0, conditions=("first",), world_seed=-1).validate()
+        DemoConfig(
+            arms=("captions", "bogus"),
+            steps=0,
+            lr=-1.0,
+            conditions=("first",),
+            world_seed=-1,
+            scheduler="step",
+            vision_lr=-1e-4,
+        ).validate()
     text = str(err.value)
-    assert all(key in text for key in ("bogus", "steps", "lr", "conditions", "world_seed"))
+    assert all(key in text for key in ("bogus", "steps", "lr", "conditions", "world_seed", "scheduler", "vision_lr"))
 
 
 def test_unknown_preset_lists_known():

@@ -23,7 +23,7 @@ CLAIM_IDS = {
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
-    cfg = demo_preset("smallest", base=str(random_base))
+    cfg = demo_preset("smallest", base=str(random_base), scheduler="linear", vision_lr=2e-4)
     out = tmp_path / "demo"
     results = run_demo(cfg, out, show_progress=False)
     report = (out / "report.md").read_text()
@@ -62,6 +62,10 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     control = json.loads((out / "data" / "control.json").read_text())
     utr = {s["id"]: s for s in json.loads((out / "data" / "utr.json").read_text())}
     assert control and all(s["conversations"] == utr[s["id"].removesuffix("_still")]["conversations"] for s in control)
+
+    # every arm trains with the demo's schedule and vision-tower lr
+    recipe = json.loads((out / "models" / "control" / "seed0" / "recipe.json").read_text())
+    assert (recipe["optim"]["scheduler"], recipe["tune"]["vision_lr"]) == ("linear", 2e-4)
 
     # a rerun skips every stage and rewrites the same numbers
     rerun = run_demo(cfg, out, show_progress=False)

@@ -90,6 +90,8 @@ class DemoConfig:
     batch_size: int = 16
     lr: float = 5e-4
     warmup_steps: int = 20
+    scheduler: str = "constant_with_warmup"  # after the warm-up (`videoutr.train.config.SCHEDULERS`)
+    vision_lr: float | None = None  # the vision tower's lr (None: `lr`), as LLaVA's --mm_vision_tower_lr
     frames: int = 8  # frames the model sees per video (every frame of a demo world video)
     tpl_key_frames: tuple[str, ...] = ("first", "last")  # TPL per key frame; a sample's TPL is their mean
     tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
@@ -137,6 +139,12 @@ class DemoConfig:
                 problems.append(f"{key}: expected in (0, 1], got {getattr(self, key)}")
         if not self.lr > 0:
             problems.append(f"lr: expected > 0, got {self.lr}")
+        if self.vision_lr is not None and self.vision_lr < 0:
+            problems.append(f"vision_lr: expected >= 0 or none, got {self.vision_lr}")
+        from videoutr.train.config import SCHEDULERS
+
+        if self.scheduler not in SCHEDULERS:
+            problems.append(f"scheduler: expected one of {', '.join(SCHEDULERS)}, got {self.scheduler!r}")
         bad_keys = [k for k in self.tpl_key_frames if k not in ("first", "last", "middle", "random")]
         if bad_keys or not self.tpl_key_frames:
             problems.append(

@@ -192,7 +192,8 @@ def stage_train(cfg: DemoConfig, out: Path, arm: str, seed: int, data_json: str)
     recipe.data.datasets = [DatasetEntry(json_path=data_json, sampling_strategy="all")]
     recipe.data.video_root = [str(p) for p in video_roots(out)]
     recipe.data.num_frames, recipe.data.eval_fraction = cfg.frames, 0.0
-    recipe.optim.lr, recipe.optim.warmup_steps = cfg.lr, cfg.warmup_steps
+    recipe.optim.lr, recipe.optim.warmup_steps, recipe.optim.scheduler = cfg.lr, cfg.warmup_steps, cfg.scheduler
+    recipe.tune.vision_lr = cfg.vision_lr
     run = recipe.run
     run.output_dir, run.max_steps, run.batch_size, run.seed = str(run_dir), cfg.steps, cfg.batch_size, seed
     run.save_steps = max(cfg.steps // 2, 1)
