@@ -146,6 +146,6 @@ def test_short_claims_are_checked_against_the_truth():
 
 def test_short_claims_carry_what_the_name_asserts():
     claims = {task: _ask(task).claims for task in SHORT if task != "subject_count"}
+    expected = {1: ("circle", "red"), 2: ("star", None)}
     for claim in claims.values():
-        named = (claim["shape"], claim["colour"])
-        assert named == ("circle", "red") if claim["subject_id"] == 1 else named == ("star", None)
+        assert (claim["shape"], claim["colour"]) == expected[claim["subject_id"]]

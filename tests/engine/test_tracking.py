@@ -86,7 +86,7 @@ def test_a_colour_seen_only_in_the_first_or_last_frame_stays_with_its_subject(ch
     """ByteTrack cannot confirm a track from one detection: the colour before a change at frame 1
     (or after one at the last frame) would be lost, and with it the change."""
     frames = [dets([(10 + 3 * t, 40, 0.9, "red" if t < changes_at else "yellow")]) for t in range(20)]
-    frames[0] = dets([(10, 40, 0.9, "red" if changes_at > 0 else "yellow"), (100, 100, 0.9, "green")])
+    frames[0] = dets([(10, 40, 0.9, "red"), (100, 100, 0.9, "green")])
     clip = run(frames)
     assert len(clip.tracks) == 1 and clip.tracks[0].colours() == ["red", "yellow"]
     assert (clip.tracks[0].first_frame, clip.tracks[0].last_frame) == (0, 19)

@@ -27,7 +27,7 @@ import random
 from videoutr.engine.config import QueryConfig
 from videoutr.engine.detect.attributes import location_phrase
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
-from videoutr.engine.query.subjects import is_reliable, short_names
+from videoutr.engine.query.subjects import is_reliable, named_colour, short_names
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
@@ -38,8 +38,7 @@ def _ask(task: str, rng: random.Random, name: str, answer: str, subject: Traject
     """The QA of one subject's fact, worded by one of the task's phrasings. Its claims include what
     the name asserts: the subject's shape and, where the name gives one, its colour (`short_names`)."""
     question = rng.choice(SHORT_QUESTIONS[task]).format(name=name)
-    colours = subject.colours()
-    named = {"shape": subject.category, "colour": colours[0] if len(colours) == 1 else None}
+    named = {"shape": subject.category, "colour": named_colour(subject)}
     return QA(task, question, answer, {"subject_id": subject.track_id, **named, **claims})
 
 

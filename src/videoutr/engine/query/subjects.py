@@ -104,6 +104,12 @@ def name_of(traj: Trajectory, frame_idx: int | None = None) -> str:
     return f"the {appearance(traj, frame_idx)}"
 
 
+def named_colour(traj: Trajectory) -> str | None:
+    """The colour a short name gives a subject: its only colour, none when it changes colour."""
+    colours = traj.colours()
+    return colours[0] if len(colours) == 1 else None
+
+
 def short_names(clip: ClipTrajectories) -> dict[int, str]:
     """Track id -> a name that picks out one subject, as benchmarks word it: "the red circle", or
     "the star" for a subject whose colour changes (when no other subject is a star). A subject whose
@@ -112,9 +118,9 @@ def short_names(clip: ClipTrajectories) -> dict[int, str]:
     def name(traj: Trajectory) -> str | None:
         if traj.category == "object":
             return None
-        colours = traj.colours()
-        if len(colours) == 1:
-            return f"the {colours[0]} {traj.category}"
+        colour = named_colour(traj)
+        if colour is not None:
+            return f"the {colour} {traj.category}"
         if sum(other.category == traj.category for other in clip.tracks) == 1:
             return f"the {traj.category}"
         return None
