@@ -106,6 +106,31 @@ def test_no_engine_phrasing_is_a_benchmark_question(tmp_path):
     assert bench and not bench & engine
 
 
+# the words (stems) that say which moment a temporal question means: every wording of a task names
+# its own moment, and none names the other
+TIME_WORDS = {
+    "place_at_start": (
+        ("start", "first", "beginning", "begins", "opens", "opening"),
+        ("end", "last", "final", "closes"),
+    ),
+    "place_at_end": (("end", "last", "final", "finally", "closes"), ("start", "first", "beginning", "opens")),
+    "colour_before": (("before", "first", "original", "start"), ("after", "new", "become", "end", "last")),
+    "colour_after": (
+        ("after", "changed", "new", "become", "turn", "end", "last"),
+        ("before", "first", "original", "start"),
+    ),
+}
+
+
+def test_each_temporal_wording_names_its_moment_and_not_the_other():
+    for task, (own, other) in TIME_WORDS.items():
+        assert len(SHORT_QUESTIONS[task]) >= 8, task
+        for question in SHORT_QUESTIONS[task]:
+            words = question.lower().replace("?", " ").replace(",", " ").split()
+            assert any(w.startswith(own) for w in words), (task, question)
+            assert not any(w.startswith(other) for w in words), (task, question)
+
+
 def test_short_claims_are_checked_against_the_truth():
     clip = _clip()
     obj = lambda i, xs, colours: {  # noqa: E731

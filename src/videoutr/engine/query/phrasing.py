@@ -77,41 +77,79 @@ POSE_QUESTIONS: dict[str, list[str]] = {
 
 # The short-answer tasks (`short.py`). Benchmarks word the same facts their own way: the world's
 # benchmark (`world.questions`) uses none of these sentences, so a model trained on engine data is
-# scored on paraphrases it never saw.
+# scored on paraphrases it never saw. Each fact has many wordings, and the words that carry the time
+# ("start", "first", "beginning"; "end", "last", "final"; "before", "after", "new") stand in
+# different places: a small model then learns those words, not a handful of templates (measured on
+# the demo's world: the benchmark's place at the end and colour before a change, docs/demo.md).
 SHORT_QUESTIONS: dict[str, list[str]] = {
     "place_at_start": [
         "Where is {name} when the video starts?",
         "At the start, where is {name}?",
         "Where does {name} start out?",
         "Where is {name} in the first frame?",
+        "Where can {name} be seen at the beginning?",
+        "In the opening frame, where is {name}?",
+        "Where is {name} at the very start?",
+        "When the clip begins, where is {name}?",
+        "At the beginning of the video, where is {name}?",
+        "Where was {name} at first?",
+        "Where is {name} as the video opens?",
     ],
     "place_at_end": [
         "Where is {name} when the video ends?",
         "At the end, where is {name}?",
         "Where does {name} end up?",
         "Where is {name} in the last frame?",
+        "Where is {name} at the very end?",
+        "In the final frame, where is {name}?",
+        "When the clip ends, where is {name}?",
+        "Where can {name} be seen at the end?",
+        "Where is {name} finally?",
+        "At the end of the clip, where is {name}?",
+        "Where is {name} as the video closes?",
     ],
     "move_direction": [
         "Which way does {name} move?",
         "What direction is {name} moving in?",
         "Where is {name} heading?",
+        "Which way is {name} going?",
+        "In what direction does {name} travel?",
+        "Which direction does {name} head in?",
+        "What is the direction of the motion of {name}?",
     ],
     "colour_before": [
         "Which colour does {name} have before the change?",
         "Before {name} changes colour, what colour is it?",
         "What was the colour of {name} before it changed?",
         "What colour is {name} in the first frame?",
+        "What colour does {name} have at first?",
+        "Before its colour changes, what colour is {name}?",
+        "What is the original colour of {name}?",
+        "What colour was {name} before the change?",
+        "What colour is {name} before it turns another colour?",
+        "Which colour does {name} start with?",
+        "At first, what colour is {name}?",
     ],
     "colour_after": [
         "Which colour does {name} turn into?",
         "After the change, what colour is {name}?",
         "What colour is {name} once it has changed?",
         "What colour is {name} in the last frame?",
+        "What colour does {name} become?",
+        "What colour is {name} after its colour changes?",
+        "Which colour does {name} end with?",
+        "What is the new colour of {name}?",
+        "What colour does {name} turn?",
+        "In the end, what colour is {name}?",
+        "After {name} changes colour, what colour is it?",
     ],
     "subject_count": [
         "How many objects does the video show?",
         "Count the objects in this video.",
         "How many objects can be seen in the video?",
+        "How many objects are there?",
+        "What is the number of objects in the video?",
+        "How many objects appear in this video?",
     ],
 }
 
