@@ -1,5 +1,5 @@
 from videoutr.demo.claims import claims
-from videoutr.demo.collect import answer_prior, drop_difference
+from videoutr.demo.collect import answer_prior, drop_difference, tpl_accuracy
 
 
 def _pq(full: list[int], other: list[int], cond: str = "single") -> dict:
@@ -60,3 +60,16 @@ def test_the_answer_prior_picks_the_option_its_training_answers_give_most(tmp_pa
     }
     # a: "left" (3) wins and is right; b: "up" (1) wins and is wrong; c: a tie of two, right half the time
     assert answer_prior(str(arm), {"a": {}, "b": {}, "c": {}}, bench) == (1 + 0 + 0.5) / 3
+
+
+def test_tpl_accuracy_runs_over_the_mixtures_and_over_every_arm():
+    # four mixtures whose accuracy rises with their TPL, and a TPL-filtered caption pool that does not
+    tpl = {"captions": 0.1, "control": 0.0, "utr_50": 0.4, "utr": 0.6, "captions_tpl": 0.7}
+    right = {"captions": 3, "control": 2, "utr_50": 6, "utr": 8, "captions_tpl": 2}  # of 10 questions
+    arms = {a: {"tpl": {"mean": t}} for a, t in tpl.items()}
+    pqs = {a: {"full": {f"q{i}": {"correct": int(i < right[a]), "temporal": True} for i in range(10)}} for a in tpl}
+    found = tpl_accuracy(arms, pqs, 200)
+    assert {p["arm"] for p in found["finding1_mixtures"]["points"]} == {"captions", "control", "utr_50", "utr"}
+    assert found["finding1_mixtures"]["pearson_r"] > 0.95 and found["finding1"]["pearson_r"] < 0.6
+    verdicts = {c["id"]: c["verdict"] for c in claims(found)}
+    assert verdicts["tpl_accuracy_r"] == "reproduced" and verdicts["tpl_accuracy_r_all_arms"] == "below target"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from videoutr.demo.config import DemoConfig
+from videoutr.demo.config import MIXTURES, DemoConfig
 from videoutr.demo.stats import diff_ci, excludes_zero, mean_ci, pearson, seeds_diff_ci, unpaired_diff_ci
 from videoutr.jsonio import iter_jsonl, read_json
 
@@ -185,7 +185,7 @@ def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, dict[
         "probes": _probes(out, n),
         "comparisons": _comparisons(pqs, scores, n, bench),
     }
-    results["finding1"] = _finding1(arms, pqs, n)
+    results.update(tpl_accuracy(arms, pqs, n))
     results["claims"] = claims(results)
     return results
 
@@ -260,9 +260,16 @@ def _example_map(probe: dict) -> dict:
     return {"id": qid, **probe["maps"][qid]}
 
 
+def tpl_accuracy(arms: dict, pqs: dict, n: int) -> dict:
+    """Finding 1 over every arm (`finding1`) and over the mixtures of captions and UTR dialogues
+    only (`finding1_mixtures`, `config.MIXTURES`)."""
+    mixtures = {a: v for a, v in arms.items() if a in MIXTURES}
+    return {"finding1": _finding1(arms, pqs, n), "finding1_mixtures": _finding1(mixtures, pqs, n)}
+
+
 def _finding1(arms: dict, pqs: dict, n: int) -> dict:
-    """Pearson r of each arm's mean training TPL with its temporal accuracy (full video), with an
-    interval that resamples the benchmark questions (each arm's accuracy recomputed per resample)."""
+    """Pearson r of each of `arms`' mean training TPL with its temporal accuracy (full video), with
+    an interval that resamples the benchmark questions (each arm's accuracy recomputed per resample)."""
     names = [a for a, v in arms.items() if v.get("tpl") and v["tpl"]["mean"] is not None and pqs[a].get("full")]
     if len(names) < 3:
         return {"points": [], "pearson_r": None, "ci": None}
@@ -283,4 +290,4 @@ def _finding1(arms: dict, pqs: dict, n: int) -> dict:
     }
 
 
-__all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question"]
+__all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question", "tpl_accuracy"]

@@ -31,6 +31,10 @@ ARMS: dict[str, str] = {
     "captions_tpl": "the highest-TPL half of the x2 caption pool (TPL-filtered captions)",
 }
 TPL_POOLS = ("captions", "captions_x2", "control", "utr")  # scored under the base (no arm)
+# the arms that mix the core captions with a share of the UTR dialogues (0 to 100%; the control: all
+# of them, over stills): Finding 1's correlation runs over these; the caption pools selected another
+# way (x2, TPL-filtered) are reported beside it
+MIXTURES = ("captions", "control", "utr_25", "utr_50", "utr")
 
 
 BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", "count")

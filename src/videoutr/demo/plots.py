@@ -43,10 +43,14 @@ def finding1(results: dict, path: Path) -> None:
             [x], [y], xerr=xerr, yerr=yerr, fmt="o", capsize=3, markersize=4 + (v["n_train_samples"] or 0) ** 0.5 / 3
         )
         ax.annotate(arm, (x, y), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    r = results.get("finding1", {}).get("pearson_r")
+    rs = [
+        f"{label} {r:+.2f}"
+        for label, key in (("r mixtures", "finding1_mixtures"), ("all arms", "finding1"))
+        if (r := results.get(key, {}).get("pearson_r")) is not None
+    ]
     ax.set_xlabel("mean TPL of the arm's training data (under the base)")
     ax.set_ylabel("temporal accuracy, full video")
-    ax.set_title("Finding 1: TPL vs temporal accuracy" + (f" (r = {r:+.2f})" if r is not None else ""))
+    ax.set_title("Finding 1: TPL vs temporal accuracy" + (f" ({', '.join(rs)})" if rs else ""), fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
