@@ -203,3 +203,14 @@ def test_video_without_frame_count_in_its_header_is_counted(tmp_path):
     write_video(path, frames, fps=10)
     sampled = sample_frames(path, num_frames=4)
     assert sampled.info.num_frames == 12 and sampled.frame_idx == [0, 4, 7, 11]
+
+
+def test_the_one_thread_conversion_runs_on_the_installed_pyav_with_the_same_pixels(clip):
+    import av
+
+    from videoutr.video.read import ONE_THREAD_CONVERT
+
+    with av.open(str(clip[0])) as container:
+        for frame in container.decode(video=0):
+            default = frame.to_ndarray(format="rgb24")
+            assert np.array_equal(frame.to_ndarray(format="rgb24", **ONE_THREAD_CONVERT), default)

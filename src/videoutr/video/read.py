@@ -27,8 +27,8 @@ from videoutr.video.halve import halve, halved_size, halvings
 
 THREAD_PIXELS = 1280 * 720  # frame threading helps from 720p up; below it, decoding is single-threaded
 # PyAV 16+ lets a conversion run in one thread (`threads=1`); PyAV 15 (what lmms-eval pins) has no
-# such argument and converts with libswscale's default
-_ONE_THREAD = {"threads": 1} if int(av.__version__.split(".")[0]) >= 16 else {}
+# such argument and converts with libswscale's default: empty there
+ONE_THREAD_CONVERT = {"threads": 1} if int(av.__version__.split(".")[0]) >= 16 else {}
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def to_rgb(frame: av.VideoFrame, out: np.ndarray | None = None, times: int = 0, 
         )
         rgb = halve(cv2.cvtColor(yuv, cv2.COLOR_YUV2RGB_I420), 1)
     else:
-        rgb = halve(frame.to_ndarray(format="rgb24", **_ONE_THREAD)[:height, :width], times)
+        rgb = halve(frame.to_ndarray(format="rgb24", **ONE_THREAD_CONVERT)[:height, :width], times)
     if out is None:
         return rgb
     out[...] = rgb
