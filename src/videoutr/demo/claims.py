@@ -62,10 +62,10 @@ def _lead_kept(comp: dict, cond: str) -> dict:
     return claim
 
 
-def _r(finding: dict) -> dict:
-    """A Finding 1 correlation in `_ci`'s form."""
-    ci = finding.get("ci") or [None, None]
-    return {"mean": finding.get("pearson_r"), "lo": ci[0], "hi": ci[1]}
+def _found(value: float | None, ci: list | None) -> dict:
+    """A value and its `[lo, hi]` interval (None when missing) in `_ci`'s form."""
+    lo, hi = ci or [None, None]
+    return {"mean": value, "lo": lo, "hi": hi}
 
 
 _CONDITION = {"first": "first frame only", "last": "last frame only", "shuffled": "frames shuffled"}
@@ -74,11 +74,6 @@ _CONDITION = {"first": "first frame only", "last": "last frame only", "shuffled"
 def claims(results: dict) -> list[dict]:
     comp, arms, probes = results.get("comparisons", {}), results.get("arms", {}), results.get("probes", {})
     utr_twins = arms.get("utr", {}).get("twins", {})
-    twins = {
-        "mean": utr_twins.get("both_right"),
-        "lo": (utr_twins.get("ci") or [None])[0],
-        "hi": (utr_twins.get("ci") or [None, None])[1],
-    }
     mixtures, all_arms = results.get("finding1_mixtures", {}), results.get("finding1", {})
     out = [
         _claim(
@@ -103,7 +98,7 @@ def claims(results: dict) -> list[dict]:
         _claim(
             "utr_twins_both_right",
             "The UTR model gets a question right on a video AND on its reversed twin",
-            twins,
+            _found(utr_twins.get("both_right"), utr_twins.get("ci")),
             0.6,
         ),
         *[_lead_kept(comp, cond) for cond in ("first", "last", "shuffled")],
@@ -117,14 +112,14 @@ def claims(results: dict) -> list[dict]:
             "tpl_accuracy_r",
             "Higher mean TPL of the training data goes with higher temporal accuracy "
             f"(Pearson r over the {mixtures.get('n', 0)} mixtures of captions and UTR dialogues)",
-            _r(mixtures),
+            _found(mixtures.get("pearson_r"), mixtures.get("ci")),
             0.8,
         ),
         _claim(
             "tpl_accuracy_r_all_arms",
             "The same over every arm, the caption pools selected by TPL or size included "
             f"(Pearson r over {all_arms.get('n', 0)} arms)",
-            _r(all_arms),
+            _found(all_arms.get("pearson_r"), all_arms.get("ci")),
             0.8,
         ),
         _claim(
