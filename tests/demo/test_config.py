@@ -36,8 +36,8 @@ def test_unknown_preset_lists_known():
 def test_demo_world_is_small_and_valid():
     world = demo_preset("default").world()
     assert (world.height, world.width, world.frames) == (64, 64, 8)
-    assert world.max_objects == 2 and set(world.directions) == {"left", "right", "up", "down"}
-    assert "count" in world.bench_tasks and "direction" in world.bench_tasks
+    assert world.max_objects == 1 and set(world.directions) == {"left", "right", "up", "down"}
+    assert "colour" in world.bench_tasks and "direction" in world.bench_tasks
 
 
 def test_world_and_training_seeds_are_separate():

@@ -45,6 +45,7 @@ REVERSED = {
     "disappears_first": ("appears_last", str),
     "count_turns": ("count_turns", str),
     "shape": ("shape", str),
+    "colour": ("colour", str),
     "count": ("count", str),
 }
 
@@ -131,6 +132,11 @@ def rederive(ann, q) -> str:
     if q.task == "shape":
         colour = q.question.split("the ")[1].split(" object")[0]
         return next(o.shape for o in ann.objects if o.colour == [colour] * T)
+    if q.task == "colour":
+        shape = q.question.removeprefix("What is the colour of the ").removesuffix("?")
+        (obj,) = [o for o in ann.objects if o.shape == shape]
+        assert len(set(obj.colour)) == 1
+        return obj.colour[0]
     raise AssertionError(f"no independent derivation for task {q.task}")
 
 
@@ -153,7 +159,7 @@ def test_candidates_are_well_formed(asked):
         for q in questions:
             assert 3 <= len(q.candidates) <= 5 and len(set(q.candidates)) == len(q.candidates)
             assert q.answer in q.candidates
-            assert q.temporal == (q.task not in ("shape", "count"))
+            assert q.temporal == (q.task not in ("shape", "colour", "count"))
             if q.task == "direction":
                 assert OPPOSITE[q.answer] in q.candidates
 
@@ -209,3 +215,12 @@ def test_a_world_can_restrict_headings_and_benchmark_tasks():
             assert set(q.candidates) <= set(axis) and q.answer in axis
         else:
             assert not q.temporal and q.question == "How many objects are in the video?"
+
+
+def test_the_controls_colour_and_count_are_asked_only_when_listed(asked):
+    from videoutr.world.questions import DEFAULT_TASKS
+
+    ann = next(a for a, qs in asked if any(q.task == "colour" for q in qs))
+    assert {q.task for q in bench_questions(ann, seed=0)} <= set(DEFAULT_TASKS)
+    assert not {"colour", "count"} & set(DEFAULT_TASKS)
+

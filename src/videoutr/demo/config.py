@@ -37,18 +37,20 @@ TPL_POOLS = ("captions", "captions_x2", "control", "utr")  # scored under the ba
 MIXTURES = ("captions", "control", "utr_25", "utr_50", "utr")
 
 
-BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", "count")
+PERCEPTION_TASK = "colour"  # the benchmark's non-temporal control: a one-colour object's colour (any frame shows it)
+BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", PERCEPTION_TASK)
 
 
 def demo_world(
     num_videos: int, seed: int = 0, test_fraction: float = 0.25, event_frames: tuple[int, ...] | None = None
 ) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
-    48 px. 8 frames of 64x64 (the model sees every frame), 1-2 large objects on a plain background,
-    each moving left, right, up or down (bouncing off the walls) and changing colour at times; the
+    48 px. 8 frames of 64x64 (the model sees every frame), one large object on a plain background,
+    moving left, right, up or down (bouncing off the walls) and changing colour at times; the
     benchmark asks direction, place at the start / end, colour before / after a change, and the
-    object count as the non-temporal control. `event_frames`: `WorldConfig.event_frames` (the
-    base's worlds keep the default)."""
+    colour of an object that keeps its colour as the non-temporal control. One object: at 48 px the
+    tiny model cannot tell two objects apart by their names (docs/demo.md, "One object per video").
+    `event_frames`: `WorldConfig.event_frames` (the base's worlds keep the default)."""
     return WorldConfig(
         num_videos=num_videos,
         seed=seed,
@@ -57,7 +59,7 @@ def demo_world(
         height=64,
         width=64,
         min_objects=1,
-        max_objects=2,
+        max_objects=1,
         sizes=("large",),
         test_fraction=test_fraction,
         captions_per_video=2,

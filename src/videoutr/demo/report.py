@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoutr.demo.collect import collect_results
+from videoutr.demo.config import PERCEPTION_TASK
 from videoutr.demo.plots import draw_all
 from videoutr.jsonio import atomic_write_text, write_json
 
@@ -41,13 +42,13 @@ def _arms(results: dict) -> list[str]:
     lines = [
         "| arm | train samples | mean TPL of its data | "
         + " | ".join(f"temporal acc, {c}" for c in conds)
-        + " | answer prior | count (control), full | twins both right |",
+        + f" | answer prior | {PERCEPTION_TASK} (non-temporal control), full | twins both right |",
         "|---|---:|---:|" + "---:|" * len(conds) + "---:|---:|---:|",
     ]
     for arm, v in results["arms"].items():
         ev = v["eval"]
         cells = [pct(ev.get(c, {}).get("temporal")) for c in conds]
-        control = ev.get("full", {}).get("tasks", {}).get("count")
+        control = ev.get("full", {}).get("tasks", {}).get(PERCEPTION_TASK)
         twins = v.get("twins", {}).get("both_right")
         lines.append(
             f"| {arm} | {v.get('n_train_samples') or '-'} | {pct(v.get('tpl'))} | "

@@ -15,7 +15,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 | which_stops / which_starts | the one object that stops / starts again | swapped |
 | appears_last / disappears_first | the last object to appear / the first to leave | swapped |
 | count_turns | how often an object changes direction | the same |
-| shape, count (controls, not temporal) | an object's shape; how many objects | the same |
+| shape, colour, count (controls, not temporal) | shape; colour of a one-colour object; object count | the same |
 
     items = bench_questions(ann, seed=0)
 """
@@ -215,6 +215,16 @@ def task_shape(ann: VideoAnnotation) -> list[Raw]:
     return out
 
 
+def task_colour(ann: VideoAnnotation) -> list[Raw]:
+    """The colour of each object that keeps one colour and is the only one of its shape (not temporal:
+    every frame shows it). It is named by shape alone, so the question never holds its answer."""
+    out = []
+    for obj in ann.objects:
+        if len(set(obj.colour)) == 1 and sum(o.shape == obj.shape for o in ann.objects) == 1:
+            out.append((f"What is the colour of the {obj.shape}?", obj.colour[0], [], list(COLOURS)))
+    return out
+
+
 # name -> (generator, temporal)
 TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "direction": (task_direction, True),
@@ -230,9 +240,11 @@ TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "disappears_first": (lambda a: _task_order(a, appear_last=False), True),
     "count_turns": (task_count_turns, True),
     "shape": (task_shape, False),
+    "colour": (task_colour, False),
     "count": (task_count, False),
 }
-DEFAULT_TASKS = tuple(t for t in TASKS if t != "count")  # what a world asks unless told (`count` is opt-in)
+OPT_IN_TASKS = ("colour", "count")  # asked only when a world lists them (`WorldConfig.bench_tasks`)
+DEFAULT_TASKS = tuple(t for t in TASKS if t not in OPT_IN_TASKS)  # what a world asks unless told
 
 
 def _candidates(answer: str, preferred: list[str], pool: list[str], rng) -> list[str]:
