@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from videoutr.demo.config import PERCEPTION_TASK
 from videoutr.demo.report import pct, render_markdown, write_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "results_smallest.json"
@@ -18,6 +19,7 @@ def test_markdown_holds_every_arm_and_claim():
     for arm, v in results["arms"].items():
         row = next(line for line in text.splitlines() if line.startswith(f"| {arm} | "))
         assert pct(v["eval"]["full"]["temporal"]) in row
+        assert pct(v["eval"]["full"]["tasks"][PERCEPTION_TASK]) in row  # the non-temporal control
     for c in results["claims"]:
         assert f"`{c['id']}`" in text and f"**{c['verdict']}**" in text
     assert "![accuracy.png](accuracy.png)" in text
