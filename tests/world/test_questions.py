@@ -223,4 +223,3 @@ def test_the_controls_colour_and_count_are_asked_only_when_listed(asked):
     ann = next(a for a, qs in asked if any(q.task == "colour" for q in qs))
     assert {q.task for q in bench_questions(ann, seed=0)} <= set(DEFAULT_TASKS)
     assert not {"colour", "count"} & set(DEFAULT_TASKS)
-
