@@ -5,6 +5,7 @@ import random
 from videoutr.base.frames import (
     MAX_FRAME_QUESTIONS,
     MAX_MOTION_QUESTIONS,
+    MAX_OBJECTS,
     VIDEO_COUNT_PHRASINGS,
     build_frame_data,
     count_question,
@@ -23,7 +24,7 @@ from videoutr.world.simulate import sample_scene
 
 def _scenes(n=40, seed=3, video_id="v{}"):
     """The scenes `build_frame_data` draws for ids `video_id.format(i)` (its own: "f{:05d}", "m{:05d}")."""
-    cfg = demo_world(n, seed=seed, test_fraction=0.0)
+    cfg = demo_world(n, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
     ids = [video_id.format(i) for i in range(n)]
     return [sample_scene(cfg, i, "train", stable_rng(seed, "scene", i)) for i in ids]
 

@@ -30,6 +30,7 @@ from videoutr.world.palette import box_place
 from videoutr.world.questions import object_names
 
 MAX_FRAME_QUESTIONS = 5
+MAX_OBJECTS = 2  # the moving videos of these phases (and of the probe): the demo's world with 1-2 objects
 ORDINALS = {1: "first", 8: "last"}  # frame numbers that are also asked as "the first / last frame"
 MIN_VISIBLE = 0.5  # an object's place is asked only where at least this share of it is in view
 MAX_MOTION_QUESTIONS = 2
@@ -159,7 +160,7 @@ def build_frame_data(
     from videoutr.world.render import render_frames
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0)
+    cfg = demo_world(num_videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
     out = Path(out_dir)
     rng = random.Random(seed)
     samples = []

@@ -80,12 +80,13 @@ def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
 def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]]:
     """Right (1) or wrong (0) per question of `frame_probe_questions` on the first and last frame of
     `videos` held-out moving videos of the demo's kind."""
+    from videoutr.base.frames import MAX_OBJECTS
     from videoutr.demo.config import demo_world
     from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frames
     from videoutr.world.simulate import sample_scene
 
-    cfg = demo_world(videos, seed=seed, test_fraction=0.0)
+    cfg = demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
     correct: dict[str, list[int]] = {}
     for i in range(videos):
         ann = sample_scene(cfg, f"m{i:05d}", "train", stable_rng(cfg.seed, "scene", f"m{i:05d}"))

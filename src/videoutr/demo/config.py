@@ -42,7 +42,11 @@ BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "
 
 
 def demo_world(
-    num_videos: int, seed: int = 0, test_fraction: float = 0.25, event_frames: tuple[int, ...] | None = None
+    num_videos: int,
+    seed: int = 0,
+    test_fraction: float = 0.25,
+    event_frames: tuple[int, ...] | None = None,
+    max_objects: int = 1,
 ) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
     48 px. 8 frames of 64x64 (the model sees every frame), one large object on a plain background,
@@ -50,7 +54,8 @@ def demo_world(
     benchmark asks direction, place at the start / end, colour before / after a change, and the
     colour of an object that keeps its colour as the non-temporal control. One object: at 48 px the
     tiny model cannot tell two objects apart by their names (docs/demo.md, "One object per video").
-    `event_frames`: `WorldConfig.event_frames` (the base's worlds keep the default)."""
+    `event_frames`: `WorldConfig.event_frames`; `max_objects`: objects per video, 1 up to this (the
+    base's moving videos keep their default event window and 1-2 objects, `base.frames.MAX_OBJECTS`)."""
     return WorldConfig(
         num_videos=num_videos,
         seed=seed,
@@ -59,7 +64,7 @@ def demo_world(
         height=64,
         width=64,
         min_objects=1,
-        max_objects=1,
+        max_objects=max_objects,
         sizes=("large",),
         test_fraction=test_fraction,
         captions_per_video=2,
