@@ -157,14 +157,12 @@ def report(count: int, total: int, rate: dict[str, float], runs: dict[str, float
         f"AUTO {rate['decode_thread']:.0f}, off {rate['decode_off']:.0f})"
     )
     one = rate.get("decode_one")
-    if one:
-        print(
-            f"  the same in one thread throughout:   {one:8.1f} frames/s  (threads off, to_ndarray(format='rgb24', threads=1))"
-        )
-    else:
-        print(
-            f"  the same in one thread throughout:   not measured (PyAV {av.__version__} converts with no threads option)"
-        )
+    one_text = (
+        f"{one:8.1f} frames/s  (threads off, to_ndarray(format='rgb24', threads=1))"
+        if one
+        else f"not measured (PyAV {av.__version__} converts with no threads option)"
+    )
+    print(f"  the same in one thread throughout:   {one_text}")
     print(f"raw PyAV decode only, no RGB arrays:   {rate['decode_only']:8.1f} frames/s  (threads off)")
     if rate["reader"] > 0:  # an engine with its own decode step
         print(
