@@ -1,8 +1,13 @@
 import numpy as np
 
-from videoutr.base.probe import CANDIDATES, cell_frames, probe_base
+from videoutr.base.frames import MAX_OBJECTS
+from videoutr.base.probe import CANDIDATES, boundary_cases, boundary_world, cell_frames, change_frame, probe_base
+from videoutr.demo.config import demo_world
 from videoutr.grid import GRID_PLACES, grid_place
+from videoutr.world.captions import stable_rng
 from videoutr.world.palette import PALETTE
+from videoutr.world.questions import object_names
+from videoutr.world.simulate import sample_scene
 
 
 def test_cell_frames_put_the_red_square_in_the_named_cell():
@@ -25,3 +30,38 @@ def test_probe_scores_every_kind_against_its_whole_answer_set(random_base):
     assert probe["cell_test"]["correct"] == sum(p == a for p, a in probe["cell_test"]["answers"].items())
     assert set(probe["frame_test"]["accuracy"]) <= {"place_first", "place_last", "colour_first", "colour_last"}
     assert sum(probe["frame_test"]["questions"].values()) > 0
+    boundary = probe["boundary_test"]
+    assert list(boundary["right"]) == list(boundary["neighbour"]) == list(boundary["questions"])
+    assert set(boundary["questions"]) <= {f"frame_{k}" for k in range(1, 9)} and sum(boundary["questions"].values()) > 0
+    assert all(boundary["right"][k] + boundary["neighbour"][k] <= 1.0 for k in boundary["right"])
+
+
+def _scenes(cfg, prefix="b"):
+    return [
+        sample_scene(cfg, f"{prefix}{i:05d}", "train", stable_rng(cfg.seed, "scene", f"{prefix}{i:05d}"))
+        for i in range(cfg.num_videos)
+    ]
+
+
+def test_the_boundary_world_changes_colour_at_every_frame_the_base_videos_do_not():
+    base_videos = demo_world(200, seed=3, test_fraction=0.0, max_objects=MAX_OBJECTS)
+    assert {change_frame(o) for ann in _scenes(base_videos) for o in ann.objects} - {None} == {1, 2, 3, 4, 5}
+    changes = [change_frame(o) for ann in _scenes(boundary_world(200, 3)) for o in ann.objects]
+    assert set(changes) - {None} == set(range(1, 8))  # the last frame too
+    assert 0.5 < sum(c is not None for c in changes) / len(changes) < 0.9
+
+
+def test_boundary_cases_are_the_two_frames_either_side_of_a_change_with_the_truth():
+    cases = 0
+    for ann in _scenes(boundary_world(60, 4)):
+        by_name = {name: obj for obj in ann.objects if (name := object_names(ann).get(obj.id))}
+        for name, t, colour, other in boundary_cases(ann):
+            obj = by_name[name]
+            change = change_frame(obj)
+            assert t in (change - 1, change) and obj.colour[t] == colour != other
+            assert obj.colour[change - 1 if t == change else change] == other  # across the change
+            assert set(obj.colour[:change]) == {obj.colour[change - 1]} and set(obj.colour[change:]) == {
+                obj.colour[change]
+            }
+            cases += 1
+    assert cases > 40

@@ -124,7 +124,8 @@ def probe_command(
     model: Path = typer.Option(None, "--model", help="Checkpoint folder (default: the committed base)."),
     videos: int = typer.Option(None, "--videos", help="Held-out frames to ask about (default 60)."),
 ) -> None:
-    """Accuracy per still-question kind (count, shape, colour, place) and the 3x3 cell test, as JSON.
+    """Accuracy per still-question kind (count, shape, colour, place), the 3x3 cell test, and the frame
+    and boundary tests (frame addressing on moving videos), as JSON.
 
     Example: videoutr base probe --model runs/base videos=200"""
     from videoutr.base.build import BUILTIN

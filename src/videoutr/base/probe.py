@@ -6,13 +6,16 @@ trained on) and answered by option log-likelihood over the kind's whole answer s
 centre of each 3x3 cell of a plain frame and asks where it is: a model that localises answers
 differently per cell; one on the text prior gives the same answer nine times. The frame test asks
 where an object is, or what colour, in the first and in the last frame of held-out moving videos
-of the demo's kind (`videoutr.base.frames`): a model that addresses frames answers both.
+of the demo's kind (`videoutr.base.frames`): a model that addresses frames answers both. The
+boundary test asks the colour of an object in the frames just before and just after it changes
+colour, at every frame number: a model that reads frame k off a neighbour fails it there.
 
     probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -32,6 +35,8 @@ CANDIDATES = {
 }
 PROBE_WORLD_SEED = 2000  # not a seed of any base phase (videoutr.base.build.PHASES)
 CELL_BACKGROUND = (200, 200, 200)
+BOUNDARY_EVENTS = (1, 7)  # the boundary test's colour changes first show at any frame but the first
+BOUNDARY_CHANGE_P = 0.7  # share of its objects that change colour
 
 
 def _answer(model, processor, question: str, candidates: list[str], frames: np.ndarray) -> str | None:
@@ -98,9 +103,71 @@ def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]
     return correct
 
 
+def boundary_world(videos: int, seed: int):
+    """Moving videos of the base's kind (`videoutr.base.frames`: 1-2 objects) whose colour changes may
+    first show at any frame after the first. The base's own videos show them at frames 2-6 only, so
+    on those the last three frames always agree on a colour, and frames 1 and 2 always do."""
+    from videoutr.base.frames import MAX_OBJECTS
+    from videoutr.demo.config import demo_world
+
+    cfg = demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS, event_frames=BOUNDARY_EVENTS)
+    return dataclasses.replace(cfg, p_colour_change=BOUNDARY_CHANGE_P).validate()
+
+
+def change_frame(obj) -> int | None:
+    """The first frame (0-based) that shows `obj`'s new colour; None when it keeps its colour."""
+    return next((t for t in range(1, len(obj.colour)) if obj.colour[t] != obj.colour[t - 1]), None)
+
+
+def boundary_cases(ann) -> list[tuple[str, int, str, str]]:
+    """(name, frame, colour, the other colour) of each uniquely named object that changes colour, at
+    the last frame (0-based) before its change and the first after, where it is in view: two
+    neighbouring frames that answer differently."""
+    from videoutr.base.frames import in_view
+    from videoutr.world.questions import object_names
+
+    names = object_names(ann)
+    cases = []
+    for obj in ann.objects:
+        t = change_frame(obj)
+        if obj.id not in names or t is None:
+            continue
+        before, after = obj.colour[t - 1], obj.colour[t]
+        sides = ((t - 1, before, after), (t, after, before))
+        cases += [(names[obj.id], frame, colour, other) for frame, colour, other in sides if in_view(obj, frame)]
+    return cases
+
+
+def boundary_probe(model, processor, videos: int, seed: int) -> dict[str, list[str]]:
+    """Per frame number ("frame_8"), the outcome of asking an object's colour in the frame just
+    before and the frame just after it changes colour ("What colour is the star in frame 6?",
+    `boundary_cases`) on `videos` held-out videos of `boundary_world`: "right", "neighbour" (the
+    colour the other side of the change shows: the frame read off its neighbour) or "wrong"
+    (neither: the colour misread)."""
+    from videoutr.world.captions import stable_rng
+    from videoutr.world.render import render_frames
+    from videoutr.world.simulate import sample_scene
+
+    cfg = boundary_world(videos, seed)
+    outcomes: dict[str, list[str]] = {}
+    for i in range(videos):
+        ann = sample_scene(cfg, f"b{i:05d}", "train", stable_rng(cfg.seed, "scene", f"b{i:05d}"))
+        frames = render_frames(ann)
+        for name, t, colour, other in boundary_cases(ann):
+            choice = _answer(model, processor, f"What colour is {name} in frame {t + 1}?", CANDIDATES["colour"], frames)
+            outcome = "right" if choice == colour else "neighbour" if choice == other else "wrong"
+            outcomes.setdefault(f"frame_{t + 1}", []).append(outcome)
+    return outcomes
+
+
+def _share(outcomes: list[str], outcome: str) -> float:
+    return round(outcomes.count(outcome) / len(outcomes), 3)
+
+
 def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_SEED, num_frames: int = 8) -> dict:
     """Still-frame accuracy per question kind on `videos` held-out frames, the cell test, and the frame
-    test on `videos` held-out moving videos."""
+    and boundary tests on `videos` held-out moving videos each (the boundary test: the share right and
+    the share read off the neighbouring frame, per frame number)."""
     import torch
 
     from videoutr.models.load import load_video_model
@@ -125,6 +192,8 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             for place, video in cell_frames(cfg.width, num_frames)
         ]
         by_frame = frame_probe(model, processor, videos, seed)
+        by_boundary = boundary_probe(model, processor, videos, seed)
+    boundary_kinds = sorted(by_boundary, key=lambda kind: int(kind.removeprefix("frame_")))
     return {
         "model": str(model_dir),
         "videos": videos,
@@ -140,5 +209,10 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
         "frame_test": {
             "accuracy": {kind: round(float(np.mean(v)), 3) for kind, v in sorted(by_frame.items())},
             "questions": {kind: len(v) for kind, v in sorted(by_frame.items())},
+        },
+        "boundary_test": {
+            "right": {kind: _share(by_boundary[kind], "right") for kind in boundary_kinds},
+            "neighbour": {kind: _share(by_boundary[kind], "neighbour") for kind in boundary_kinds},
+            "questions": {kind: len(by_boundary[kind]) for kind in boundary_kinds},
         },
     }
