@@ -25,6 +25,8 @@ from videoutr.base.still import QUESTION_KINDS, base_world, still_questions
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_loglik
 from videoutr.grid import GRID_PLACES
+from videoutr.world.annotation import ObjectTrack, VideoAnnotation
+from videoutr.world.config import WorldConfig
 from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
 
 CANDIDATES = {
@@ -103,7 +105,7 @@ def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]
     return correct
 
 
-def boundary_world(videos: int, seed: int):
+def boundary_world(videos: int, seed: int) -> WorldConfig:
     """Moving videos of the base's kind (`videoutr.base.frames`: 1-2 objects) whose colour changes may
     first show at any frame after the first. The base's own videos show them at frames 2-6 only, so
     on those the last three frames always agree on a colour, and frames 1 and 2 always do."""
@@ -114,12 +116,12 @@ def boundary_world(videos: int, seed: int):
     return dataclasses.replace(cfg, p_colour_change=BOUNDARY_CHANGE_P).validate()
 
 
-def change_frame(obj) -> int | None:
+def change_frame(obj: ObjectTrack) -> int | None:
     """The first frame (0-based) that shows `obj`'s new colour; None when it keeps its colour."""
     return next((t for t in range(1, len(obj.colour)) if obj.colour[t] != obj.colour[t - 1]), None)
 
 
-def boundary_cases(ann) -> list[tuple[str, int, str, str]]:
+def boundary_cases(ann: VideoAnnotation) -> list[tuple[str, int, str, str]]:
     """(name, frame, colour, the other colour) of each uniquely named object that changes colour, at
     the last frame (0-based) before its change and the first after, where it is in view: two
     neighbouring frames that answer differently."""
@@ -161,6 +163,7 @@ def boundary_probe(model, processor, videos: int, seed: int) -> dict[str, list[s
 
 
 def _share(outcomes: list[str], outcome: str) -> float:
+    """The share of `outcomes` that are `outcome`, to 3 decimals."""
     return round(outcomes.count(outcome) / len(outcomes), 3)
 
 
