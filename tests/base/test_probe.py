@@ -1,7 +1,7 @@
 import numpy as np
 
 from videoutr.base.frames import MAX_OBJECTS
-from videoutr.base.probe import CANDIDATES, boundary_cases, boundary_world, cell_frames, change_frame, probe_base
+from videoutr.base.probe import CANDIDATES, boundary_cases, boundary_world, cell_frames, probe_base
 from videoutr.demo.config import demo_world
 from videoutr.grid import GRID_PLACES, grid_place
 from videoutr.world.captions import stable_rng
@@ -34,6 +34,11 @@ def test_probe_scores_every_kind_against_its_whole_answer_set(random_base):
     assert list(boundary["right"]) == list(boundary["neighbour"]) == list(boundary["questions"])
     assert set(boundary["questions"]) <= {f"frame_{k}" for k in range(1, 9)} and sum(boundary["questions"].values()) > 0
     assert all(boundary["right"][k] + boundary["neighbour"][k] <= 1.0 for k in boundary["right"])
+
+
+def change_frame(obj):
+    """The first frame showing a new colour, read off the rendered colours (not the events)."""
+    return next((t for t in range(1, len(obj.colour)) if obj.colour[t] != obj.colour[t - 1]), None)
 
 
 def _scenes(cfg, prefix="b"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from videoutr.base.still import QUESTION_KINDS, base_world, still_questions
 from videoutr.eval.benchmarks import BenchItem
 from videoutr.eval.scoring import dialogue_logliks, option_dialogues, pick_by_loglik
 from videoutr.grid import GRID_PLACES
-from videoutr.world.annotation import ObjectTrack, VideoAnnotation
+from videoutr.world.annotation import VideoAnnotation
 from videoutr.world.config import WorldConfig
 from videoutr.world.palette import COLOURS, PALETTE, SHAPES, SIZE_CLASSES
 
@@ -84,20 +85,26 @@ def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def _moving_videos(cfg: WorldConfig, prefix: str) -> Iterator[tuple[VideoAnnotation, np.ndarray]]:
+    """(annotation, rendered frames) of each of `cfg`'s videos, ids `prefix` + 5 digits."""
+    from videoutr.world.captions import stable_rng
+    from videoutr.world.render import render_frames
+    from videoutr.world.simulate import sample_scene
+
+    for i in range(cfg.num_videos):
+        ann = sample_scene(cfg, f"{prefix}{i:05d}", "train", stable_rng(cfg.seed, "scene", f"{prefix}{i:05d}"))
+        yield ann, render_frames(ann)
+
+
 def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]]:
     """Right (1) or wrong (0) per question of `frame_probe_questions` on the first and last frame of
     `videos` held-out moving videos of the demo's kind."""
     from videoutr.base.frames import MAX_OBJECTS
     from videoutr.demo.config import demo_world
-    from videoutr.world.captions import stable_rng
-    from videoutr.world.render import render_frames
-    from videoutr.world.simulate import sample_scene
 
     cfg = demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
     correct: dict[str, list[int]] = {}
-    for i in range(videos):
-        ann = sample_scene(cfg, f"m{i:05d}", "train", stable_rng(cfg.seed, "scene", f"m{i:05d}"))
-        frames = render_frames(ann)
+    for ann, frames in _moving_videos(cfg, "m"):
         for t in (0, ann.num_frames - 1):
             for kind, question, answer in frame_probe_questions(ann, t):
                 choice = _answer(model, processor, question, CANDIDATES[kind.split("_")[0]], frames)
@@ -116,49 +123,37 @@ def boundary_world(videos: int, seed: int) -> WorldConfig:
     return dataclasses.replace(cfg, p_colour_change=BOUNDARY_CHANGE_P).validate()
 
 
-def change_frame(obj: ObjectTrack) -> int | None:
-    """The first frame (0-based) that shows `obj`'s new colour; None when it keeps its colour."""
-    return next((t for t in range(1, len(obj.colour)) if obj.colour[t] != obj.colour[t - 1]), None)
-
-
 def boundary_cases(ann: VideoAnnotation) -> list[tuple[str, int, str, str]]:
-    """(name, frame, colour, the other colour) of each uniquely named object that changes colour, at
-    the last frame (0-based) before its change and the first after, where it is in view: two
-    neighbouring frames that answer differently."""
+    """(name, frame, colour, the other colour) at each colour change of a uniquely named object (its
+    `colour_change` events): the last frame (0-based) before it and the first after, where the object
+    is in view: two neighbouring frames that answer differently."""
     from videoutr.base.frames import in_view
     from videoutr.world.questions import object_names
 
     names = object_names(ann)
     cases = []
     for obj in ann.objects:
-        t = change_frame(obj)
-        if obj.id not in names or t is None:
+        if obj.id not in names:
             continue
-        before, after = obj.colour[t - 1], obj.colour[t]
-        sides = ((t - 1, before, after), (t, after, before))
-        cases += [(names[obj.id], frame, colour, other) for frame, colour, other in sides if in_view(obj, frame)]
+        for change in obj.events_of("colour_change"):
+            t, before, after = change.frame, change.details["from"], change.details["to"]
+            sides = ((t - 1, before, after), (t, after, before))
+            cases += [(names[obj.id], frame, colour, other) for frame, colour, other in sides if in_view(obj, frame)]
     return cases
 
 
-def boundary_probe(model, processor, videos: int, seed: int) -> dict[str, list[str]]:
-    """Per frame number ("frame_8"), the outcome of asking an object's colour in the frame just
+def boundary_probe(model, processor, videos: int, seed: int) -> dict[int, list[str]]:
+    """Per frame number (1-based), the outcome of asking an object's colour in the frame just
     before and the frame just after it changes colour ("What colour is the star in frame 6?",
     `boundary_cases`) on `videos` held-out videos of `boundary_world`: "right", "neighbour" (the
     colour the other side of the change shows: the frame read off its neighbour) or "wrong"
     (neither: the colour misread)."""
-    from videoutr.world.captions import stable_rng
-    from videoutr.world.render import render_frames
-    from videoutr.world.simulate import sample_scene
-
-    cfg = boundary_world(videos, seed)
-    outcomes: dict[str, list[str]] = {}
-    for i in range(videos):
-        ann = sample_scene(cfg, f"b{i:05d}", "train", stable_rng(cfg.seed, "scene", f"b{i:05d}"))
-        frames = render_frames(ann)
+    outcomes: dict[int, list[str]] = {}
+    for ann, frames in _moving_videos(boundary_world(videos, seed), "b"):
         for name, t, colour, other in boundary_cases(ann):
             choice = _answer(model, processor, f"What colour is {name} in frame {t + 1}?", CANDIDATES["colour"], frames)
             outcome = "right" if choice == colour else "neighbour" if choice == other else "wrong"
-            outcomes.setdefault(f"frame_{t + 1}", []).append(outcome)
+            outcomes.setdefault(t + 1, []).append(outcome)
     return outcomes
 
 
@@ -196,7 +191,6 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
         ]
         by_frame = frame_probe(model, processor, videos, seed)
         by_boundary = boundary_probe(model, processor, videos, seed)
-    boundary_kinds = sorted(by_boundary, key=lambda kind: int(kind.removeprefix("frame_")))
     return {
         "model": str(model_dir),
         "videos": videos,
@@ -214,8 +208,8 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             "questions": {kind: len(v) for kind, v in sorted(by_frame.items())},
         },
         "boundary_test": {
-            "right": {kind: _share(by_boundary[kind], "right") for kind in boundary_kinds},
-            "neighbour": {kind: _share(by_boundary[kind], "neighbour") for kind in boundary_kinds},
-            "questions": {kind: len(by_boundary[kind]) for kind in boundary_kinds},
+            "right": {f"frame_{k}": _share(by_boundary[k], "right") for k in sorted(by_boundary)},
+            "neighbour": {f"frame_{k}": _share(by_boundary[k], "neighbour") for k in sorted(by_boundary)},
+            "questions": {f"frame_{k}": len(by_boundary[k]) for k in sorted(by_boundary)},
         },
     }
