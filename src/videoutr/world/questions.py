@@ -76,6 +76,11 @@ def load_bench(path: str | Path) -> list[BenchQuestion]:
         raise DataFormatError(path, f"bad question record: {exc!r}") from None
 
 
+def _unique_shape(ann: VideoAnnotation, obj: ObjectTrack) -> bool:
+    """Whether no other object of the video has `obj`'s shape (so "the star" names it)."""
+    return sum(o.shape == obj.shape for o in ann.objects) == 1
+
+
 def object_names(ann: VideoAnnotation) -> dict[int, str]:
     """Unambiguous names: "the red circle" for a one-colour object, "the star" for one that
     changes colour (its shape is its own). Objects without a unique name are left out."""
@@ -84,7 +89,7 @@ def object_names(ann: VideoAnnotation) -> dict[int, str]:
         colours = set(obj.colour)
         if len(colours) == 1:
             names[obj.id] = f"the {obj.colour[0]} {obj.shape}"
-        elif sum(o.shape == obj.shape for o in ann.objects) == 1:
+        elif _unique_shape(ann, obj):
             names[obj.id] = f"the {obj.shape}"
     counts = {n: list(names.values()).count(n) for n in names.values()}
     return {i: n for i, n in names.items() if counts[n] == 1}
@@ -220,7 +225,7 @@ def task_colour(ann: VideoAnnotation) -> list[Raw]:
     every frame shows it). It is named by shape alone, so the question never holds its answer."""
     out = []
     for obj in ann.objects:
-        if len(set(obj.colour)) == 1 and sum(o.shape == obj.shape for o in ann.objects) == 1:
+        if len(set(obj.colour)) == 1 and _unique_shape(ann, obj):
             out.append((f"What is the colour of the {obj.shape}?", obj.colour[0], [], list(COLOURS)))
     return out
 
