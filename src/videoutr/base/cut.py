@@ -56,26 +56,23 @@ def build_cut_data(
 ) -> Path:
     """`per_video` cut videos (MP4) per scene of a fresh demo world, with their place questions, in `name`."""
     from videoutr.video.write import write_video
-    from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
-    from videoutr.world.simulate import sample_scene
+    from videoutr.world.simulate import numbered_scenes
 
     cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     rng = random.Random(seed)
     samples = []
-    for i in range(num_videos):
-        video_id = f"c{i:05d}"
-        ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
+    for ann in numbered_scenes(cfg, "c"):
         for j in range(per_video):
             t_first, t_last = rng.sample(range(ann.num_frames), 2)  # either order: a cut may go back in time
             cut = rng.randint(1, CUT_FRAMES - 1)
             qa = cut_questions(ann, t_first, t_last, rng)
             if not qa:
                 continue
-            video = f"videos/{video_id}_{j}.mp4"
+            video = f"videos/{ann.id}_{j}.mp4"
             frames = np.stack([render_frame(ann, t_first)] * cut + [render_frame(ann, t_last)] * (CUT_FRAMES - cut))
             write_video(out / video, frames, fps=cfg.fps)
-            samples.append(Sample.from_qa(f"{video_id}_{j}", qa, video=video, source="cut"))
+            samples.append(Sample.from_qa(f"{ann.id}_{j}", qa, video=video, source="cut"))
     save_samples(out / name, samples)
     return out

@@ -156,17 +156,15 @@ def build_frame_data(
     with `caption`, last, one of the video's web captions; in `name`."""
     from videoutr.demo.config import demo_world
     from videoutr.video.write import write_video
-    from videoutr.world.captions import caption_samples, stable_rng
+    from videoutr.world.captions import caption_samples
     from videoutr.world.render import render_frames
-    from videoutr.world.simulate import sample_scene
+    from videoutr.world.simulate import numbered_scenes
 
     cfg = demo_world(num_videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
     out = Path(out_dir)
     rng = random.Random(seed)
     samples = []
-    for i in range(num_videos):
-        video_id = f"{'m' if motion else 'f'}{i:05d}"
-        ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
+    for ann in numbered_scenes(cfg, "m" if motion else "f"):
         qa = video_questions(ann, rng, motion)
         if count:
             qa.append(count_question(ann, rng))
@@ -174,8 +172,8 @@ def build_frame_data(
             qa.append(rng.choice(caption_samples(ann, seed, per_video=2)).qa()[0][0])
         if not qa:
             continue
-        video = f"videos/{video_id}.mp4"
+        video = f"videos/{ann.id}.mp4"
         write_video(out / video, render_frames(ann), fps=cfg.fps)
-        samples.append(Sample.from_qa(video_id, qa, video=video, source="frames"))
+        samples.append(Sample.from_qa(ann.id, qa, video=video, source="frames"))
     save_samples(out / name, samples)
     return out

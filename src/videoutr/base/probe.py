@@ -87,12 +87,10 @@ def frame_probe_questions(ann, t: int) -> list[tuple[str, str, str]]:
 
 def _moving_videos(cfg: WorldConfig, prefix: str) -> Iterator[tuple[VideoAnnotation, np.ndarray]]:
     """(annotation, rendered frames) of each of `cfg`'s videos, ids `prefix` + 5 digits."""
-    from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frames
-    from videoutr.world.simulate import sample_scene
+    from videoutr.world.simulate import numbered_scenes
 
-    for i in range(cfg.num_videos):
-        ann = sample_scene(cfg, f"{prefix}{i:05d}", "train", stable_rng(cfg.seed, "scene", f"{prefix}{i:05d}"))
+    for ann in numbered_scenes(cfg, prefix):
         yield ann, render_frames(ann)
 
 
@@ -169,17 +167,15 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
     import torch
 
     from videoutr.models.load import load_video_model
-    from videoutr.world.captions import stable_rng
     from videoutr.world.render import render_frame
-    from videoutr.world.simulate import sample_scene
+    from videoutr.world.simulate import numbered_scenes
 
     model, processor = load_video_model(model_dir)
     cfg = base_world(videos, seed=seed, test_fraction=0.0)
     rng = random.Random(seed)
     correct: dict[str, list[int]] = {kind: [] for kind in QUESTION_KINDS}
     with torch.no_grad():
-        for i in range(videos):
-            ann = sample_scene(cfg, f"q{i:05d}", "train", stable_rng(cfg.seed, "scene", f"q{i:05d}"))
+        for ann in numbered_scenes(cfg, "q"):
             t = rng.randrange(ann.num_frames)
             frames = np.repeat(render_frame(ann, t)[None], num_frames, axis=0)
             for kind in QUESTION_KINDS:

@@ -2,9 +2,8 @@
 questions that frame answers (count, shape, colour, place) and a caption.
 
     >>> import random
-    >>> from videoutr.world.captions import stable_rng
-    >>> from videoutr.world.simulate import sample_scene
-    >>> ann = sample_scene(base_world(1, seed=5), "v0", "train", stable_rng(5, "scene", "v0"))
+    >>> from videoutr.world.simulate import world_scene
+    >>> ann = world_scene(base_world(1, seed=5), "v0")
     >>> sample = still_samples(ann, t=0, rng=random.Random(0))[0]
     >>> sample.conversations[0].value.startswith("<video>")
     True
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from videoutr.data.llava import Sample, save_samples
 from videoutr.world.annotation import VideoAnnotation
-from videoutr.world.captions import PROMPTS, describe_frame, stable_rng, visible_objects
+from videoutr.world.captions import PROMPTS, describe_frame, visible_objects
 from videoutr.world.config import WorldConfig
 from videoutr.world.palette import box_place
 
@@ -102,18 +101,16 @@ def build_base_data(
     from PIL import Image
 
     from videoutr.world.render import render_frame
-    from videoutr.world.simulate import sample_scene
+    from videoutr.world.simulate import numbered_scenes
 
     cfg = base_world(num_videos, seed=seed, test_fraction=0.0)
     out = Path(out_dir)
     (out / "frames").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     samples = []
-    for i in range(num_videos):
-        video_id = f"p{i:05d}"
-        ann = sample_scene(cfg, video_id, "train", stable_rng(cfg.seed, "scene", video_id))
+    for ann in numbered_scenes(cfg, "p"):
         for t in sorted(rng.sample(range(ann.num_frames), frames_per_video)):
-            frame_name = f"frames/{video_id}_t{t:02d}.png"
+            frame_name = f"frames/{ann.id}_t{t:02d}.png"
             Image.fromarray(render_frame(ann, t)).save(out / frame_name)
             samples += still_samples(ann, t, rng, frame_name, caption, max_questions, kinds)
     save_samples(out / name, samples)

@@ -33,7 +33,7 @@ from videoutr.world.config import WorldConfig
 from videoutr.world.events import reverse_annotation
 from videoutr.world.questions import bench_questions
 from videoutr.world.render import render_frames
-from videoutr.world.simulate import sample_scene
+from videoutr.world.simulate import world_scene
 
 
 def video_ids(cfg: WorldConfig) -> list[tuple[str, str]]:
@@ -55,7 +55,7 @@ def _check_config(out: Path, cfg: WorldConfig) -> None:
 def _make_video(cfg: WorldConfig, out: Path, video_id: str, split: str) -> list[dict]:
     """Simulate, render and encode one video (and its reversed twin on the test split); returns
     the annotations as JSON records. A step that knows nothing of processes: any executor runs it."""
-    ann = sample_scene(cfg, video_id, split, stable_rng(cfg.seed, "scene", video_id))
+    ann = world_scene(cfg, video_id, split)
     frames = render_frames(ann)
     write_video(out / ann.video, frames, fps=cfg.fps, crf=cfg.crf)
     anns = [ann]

@@ -15,11 +15,13 @@ names one object.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
+from videoutr.world.captions import stable_rng
 from videoutr.world.config import WorldConfig
 from videoutr.world.events import annotate
 from videoutr.world.palette import DIRECTIONS, SIZE_CLASSES, reflect
@@ -244,3 +246,15 @@ def sample_scene(cfg: WorldConfig, video_id: str, split: str, rng: np.random.Gen
         objects=objects,
     )
     return annotate(ann)
+
+
+def world_scene(cfg: WorldConfig, video_id: str, split: str = "train") -> VideoAnnotation:
+    """The scene of video `video_id` in `cfg`'s world, seeded by the world's seed and the id alone:
+    whoever names the same video of the same world gets the same scene."""
+    return sample_scene(cfg, video_id, split, stable_rng(cfg.seed, "scene", video_id))
+
+
+def numbered_scenes(cfg: WorldConfig, prefix: str) -> Iterator[VideoAnnotation]:
+    """The scenes of `cfg.num_videos` fresh training videos with ids `prefix` + 5 digits (p00000, ...)."""
+    for i in range(cfg.num_videos):
+        yield world_scene(cfg, f"{prefix}{i:05d}")
