@@ -1,3 +1,6 @@
+import numpy as np
+import pytest
+
 from videoutr.demo.claims import claims
 from videoutr.demo.collect import answer_prior, drop_difference, tpl_accuracy
 
@@ -73,3 +76,34 @@ def test_tpl_accuracy_runs_over_the_mixtures_and_over_every_arm():
     assert found["finding1_mixtures"]["pearson_r"] > 0.95 and found["finding1"]["pearson_r"] < 0.6
     verdicts = {c["id"]: c["verdict"] for c in claims(found)}
     assert verdicts["tpl_accuracy_r"] == "reproduced" and verdicts["tpl_accuracy_r_all_arms"] == "below target"
+
+
+def test_frame_use_gives_each_arm_the_share_of_its_masking_cost_on_the_frames_that_show_the_answer(tmp_path):
+    import json
+
+    from videoutr.demo.collect import probe_results
+    from videoutr.demo.config import demo_world
+    from videoutr.world.questions import answer_frames, bench_questions
+    from videoutr.world.simulate import numbered_scenes
+
+    anns = list(numbered_scenes(demo_world(12, seed=4), "v"))
+    questions = [q for ann in anns for q in bench_questions(ann, seed=0, tasks=["location_start", "direction"])]
+    (tmp_path / "world").mkdir()
+    (tmp_path / "world" / "annotations.jsonl").write_text("".join(json.dumps(a.to_json()) + "\n" for a in anns))
+    bench = {q.id: q.to_json() for q in questions}
+    first = [q for q in questions if q.task == "location_start"]
+    # the UTR model's cost all on the first frame (which shows the place at the start), the caption
+    # model's all on the third, where the object may have moved on
+    drops = {"utr": [1.0] + [0.0] * 7, "captions": [0.0, 0.0, 1.0] + [0.0] * 5}
+    (tmp_path / "probes").mkdir()
+    for arm, d in drops.items():
+        rows = [{"id": q.id, "task": q.task, "drops": d, "frames_used": 1} for q in questions]
+        (tmp_path / "probes" / f"{arm}.masking.json").write_text(json.dumps({"questions": rows, "frames": 8}))
+    masking = probe_results(tmp_path, 200, bench)["masking"]
+    by_video = {a.video: a for a in anns}
+    expected_captions = np.mean([2 in answer_frames(by_video[q.video], q) for q in first])  # world/test_questions
+    assert 0 < expected_captions < 1
+    assert masking["utr"]["on_answer_frames"]["mean"] == 1.0 and masking["utr"]["on_answer_frames"]["n"] == len(first)
+    assert masking["captions"]["on_answer_frames"]["mean"] == pytest.approx(expected_captions)
+    assert masking["utr_minus_captions_on_answer_frames"]["mean"] == pytest.approx(1.0 - expected_captions)
+    assert set(masking["utr"]["per_question_on_answer_frames"]) == {q.id for q in first}  # direction: no frame shows it

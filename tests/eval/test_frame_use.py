@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from videoutr.eval.frame_use import blank_like, frames_used, masked_views
+from videoutr.eval.frame_use import answer_share, blank_like, frames_used, masked_views
 
 
 def test_blanking_removes_the_object_and_keeps_the_background():
@@ -25,6 +25,12 @@ def test_each_view_blanks_exactly_one_frame():
 
 def test_frames_used_counts_drops_above_the_threshold():
     assert frames_used([0.5, 0.0, -0.2, 0.1, 0.09]) == 2
+
+
+def test_answer_share_is_the_share_of_the_positive_cost_on_the_answer_frames():
+    assert answer_share([0.6, 0.0, -0.5, 0.2, 0.2], [0]) == pytest.approx(0.6)
+    assert answer_share([0.25] * 8, [6, 7]) == pytest.approx(2 / 8)  # an even spread: the frames' share
+    assert answer_share([0.0, -0.3, 0.0], [1]) is None  # blanking no frame costs anything
 
 
 def test_masking_scores_come_from_the_model(tiny):

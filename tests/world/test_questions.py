@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from videoutr.world import TASKS, bench_questions, load_annotations, load_bench
+from videoutr.world.questions import answer_frames
 
 SIGN_TO_DIRECTION = {
     (1, 0): "right",
@@ -152,6 +153,35 @@ def test_every_answer_is_rederived_independently(asked):
             assert rederive(ann, q) == q.answer, (ann.id, q.question, q.answer)
             tasks[q.task] += 1
     assert set(tasks) == set(TASKS), tasks
+
+
+def test_answer_frames_are_the_frames_whose_truth_is_the_answer(asked):
+    anchors = {"location_start": 0, "location_end": -1, "colour_before": 0, "colour_after": -1}
+    checked = Counter()
+    for ann, questions in asked:
+        T = ann.num_frames
+        for q in questions:
+            frames = answer_frames(ann, q)
+            if q.task not in anchors:
+                assert frames is None, q.id
+                continue
+            obj = _referent(ann, q.question)
+            shown = [t for t in range(T) if obj.box_xyxy[t] is not None]
+            if q.task.startswith("colour"):
+                assert frames == [t for t in shown if obj.colour[t] == q.answer], q.id
+            else:  # the library leaves out frames where the place is unclear (a grid line, half out of view)
+                assert set(frames) <= {t for t in shown if _place(ann, obj, t) == q.answer}, q.id
+            about = shown if q.task.startswith("colour") else range(T)  # a colour: the first / last frame it shows
+            assert about[anchors[q.task]] in frames, q.id  # the frame the question is about shows its answer
+            checked[q.task] += 1
+    assert set(checked) == set(anchors), checked
+
+
+def test_a_question_about_no_object_of_the_video_has_no_answer_frames(asked):
+    ann, questions = next((ann, qs) for ann, qs in asked if any(q.task == "location_start" for q in qs))
+    q = next(q for q in questions if q.task == "location_start")
+    q.question = "Where is the purple hexagon at the start of the video?"
+    assert answer_frames(ann, q) is None
 
 
 def test_candidates_are_well_formed(asked):

@@ -3,7 +3,8 @@
 Sources: `eval/<arm>/seed<k>/samples.jsonl` (one record per question x condition),
 `tpl/<pool>.<key>.jsonl` (per-sample TPL under the base checkpoint, one file per key frame),
 `data/arm_<arm>.json` (what each arm trained on), `probes/<arm>.masking.json` (frame use) and
-`probes/<arm>.attention.json` (frame activation). Accuracy per question is averaged over seeds; the
+`probes/<arm>.attention.json` (frame activation), with `world/annotations.jsonl` for which frames show
+each probed answer. Accuracy per question is averaged over seeds; the
 intervals of the comparisons resample training seeds and benchmark questions (paired between arms:
 the same questions), those of single accuracies resample questions.
 
@@ -20,7 +21,10 @@ import numpy as np
 
 from videoutr.demo.config import MIXTURES, DemoConfig
 from videoutr.demo.stats import diff_ci, excludes_zero, mean_ci, pearson, seeds_diff_ci, unpaired_diff_ci
+from videoutr.eval.frame_use import answer_share
 from videoutr.jsonio import iter_jsonl, read_json
+from videoutr.world.annotation import load_annotations
+from videoutr.world.questions import BenchQuestion, answer_frames
 
 
 def per_question(out: Path, arm: str, seeds: list[int]) -> dict[str, dict[str, dict]]:
@@ -182,7 +186,7 @@ def collect_results(cfg: DemoConfig, out: Path, data: dict, tpl: dict[str, dict[
         "tpl_pools": pools,
         "timings_s": timings,
         "chance": _chance(pqs, bench),
-        "probes": _probes(out, n),
+        "probes": probe_results(out, n, bench),
         "comparisons": _comparisons(pqs, scores, n, bench),
     }
     results.update(tpl_accuracy(arms, pqs, n))
@@ -220,17 +224,30 @@ def _comparisons(pqs: dict, scores: dict, n: int, bench: dict) -> dict:
     return comp
 
 
-def _probes(out: Path, n: int) -> dict:
-    """Frame use (masking) and frame activation (attention) per probed arm, and UTR - captions."""
+def probe_results(out: Path, n: int, bench: dict) -> dict:
+    """Frame use (masking: frames used, and the share of the cost on the frames that show the answer by
+    the world's truth) and frame activation (attention) per probed arm, and UTR - captions."""
     result: dict = {"masking": {}, "attention": {}}
-    for path in sorted((out / "probes").glob("*.masking.json")):
+    masking_paths = sorted((out / "probes").glob("*.masking.json"))
+    shown = _answer_frames(out, bench) if masking_paths else {}
+    for path in masking_paths:
         probe = read_json(path)
         rows = probe["questions"]
+        on_answer = {
+            r["id"]: share
+            for r in rows
+            if shown.get(r["id"]) is not None and (share := answer_share(r["drops"], shown[r["id"]])) is not None
+        }
         result["masking"][path.name.split(".")[0]] = {
             "frames_used": mean_ci([r["frames_used"] for r in rows], n),
             "frames": probe["frames"],
             "per_question": {r["id"]: r["frames_used"] for r in rows},
             "mean_drop_by_frame": np.mean([r["drops"] for r in rows], axis=0).round(4).tolist() if rows else [],
+            "on_answer_frames": mean_ci(list(on_answer.values()), n),
+            "answer_frames_of_video": float(np.mean([len(shown[i]) / probe["frames"] for i in on_answer]))
+            if on_answer
+            else None,
+            "per_question_on_answer_frames": on_answer,
         }
     for path in sorted((out / "probes").glob("*.attention.json")):
         probe = read_json(path)
@@ -242,14 +259,27 @@ def _probes(out: Path, n: int) -> dict:
             "per_question": {r["id"]: r["effective_frames"] for r in rows},
             "example": _example_map(probe),
         }
-    for kind in ("masking", "attention"):
-        found = result[kind]
-        if {"utr", "captions"} <= set(found):
-            ids = [i for i in found["utr"]["per_question"] if i in found["captions"]["per_question"]]
-            found["utr_minus_captions"] = diff_ci(
-                [found["utr"]["per_question"][i] for i in ids], [found["captions"]["per_question"][i] for i in ids], n
-            )
+    for kind, per_question in (("masking", "per_question"), ("attention", "per_question")):
+        _utr_minus_captions(result[kind], per_question, "utr_minus_captions", n)
+    _utr_minus_captions(result["masking"], "per_question_on_answer_frames", "utr_minus_captions_on_answer_frames", n)
     return result
+
+
+def _answer_frames(out: Path, bench: dict) -> dict[str, list[int] | None]:
+    """Question id -> the frames that show its answer by the world's truth (`world.questions.answer_frames`)."""
+    anns = {ann.video: ann for ann in load_annotations(out / "world")}
+    return {
+        qid: answer_frames(anns[q["video"]], BenchQuestion.from_json(q)) if q["video"] in anns else None
+        for qid, q in bench.items()
+    }
+
+
+def _utr_minus_captions(found: dict, per_question: str, key: str, n: int) -> None:
+    """found[key]: the UTR arm's `per_question` figure minus the caption arm's, paired over their common questions."""
+    if {"utr", "captions"} <= set(found):
+        utr, captions = found["utr"][per_question], found["captions"][per_question]
+        ids = [i for i in utr if i in captions]
+        found[key] = diff_ci([utr[i] for i in ids], [captions[i] for i in ids], n)
 
 
 def _example_map(probe: dict) -> dict:
@@ -290,4 +320,4 @@ def _finding1(arms: dict, pqs: dict, n: int) -> dict:
     }
 
 
-__all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question", "tpl_accuracy"]
+__all__ = ["collect_results", "combine_tpl", "excludes_zero", "per_question", "probe_results", "tpl_accuracy"]

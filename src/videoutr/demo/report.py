@@ -28,6 +28,13 @@ def _num(value: float | None, fmt: str = "+.3f") -> str:
     return "-" if value is None else format(value, fmt)
 
 
+def _signed(ci: dict | None) -> str:
+    """'+0.300 [+0.21, +0.39]' from a mean_ci dict of a difference ('-' when missing)."""
+    if not ci or ci.get("mean") is None:
+        return "-"
+    return f"{ci['mean']:+.3f} [{ci['lo']:+.2f}, {ci['hi']:+.2f}]"
+
+
 def _claims(results: dict) -> list[str]:
     lines = ["| id | claim | value [95% CI] | target | verdict |", "|---|---|---|---|---|"]
     for c in results["claims"]:
@@ -90,16 +97,26 @@ def _tpl(results: dict) -> list[str]:
 def _probes(results: dict) -> list[str]:
     probes = results.get("probes", {})
     lines = [
-        "| model | frames used (masking) | effective frames (attention) | mean drop per frame (nats) |",
-        "|---|---:|---:|---|",
+        "| model | frames used (masking) | cost on the frames that show the answer (even spread) "
+        "| effective frames (attention) | mean drop per frame (nats) |",
+        "|---|---:|---:|---:|---|",
     ]
     masking, attention = probes.get("masking", {}), probes.get("attention", {})
-    for arm in [a for a in masking if a != "utr_minus_captions"]:
-        drops = ", ".join(f"{d:.2f}" for d in masking[arm].get("mean_drop_by_frame", []))
+    for arm in [a for a in masking if not a.startswith("utr_minus_captions")]:
+        found = masking[arm]
+        drops = ", ".join(f"{d:.2f}" for d in found.get("mean_drop_by_frame", []))
         lines.append(
-            f"| {arm} | {pct(masking[arm]['frames_used'])} | "
+            f"| {arm} | {pct(found['frames_used'])} | {pct(found.get('on_answer_frames'))} "
+            f"({_num(found.get('answer_frames_of_video'), '.2f')}) | "
             f"{pct(attention.get(arm, {}).get('effective_frames'))} | {drops} |"
         )
+    lines += [
+        "",
+        "Cost on the frames that show the answer: per question of a place or colour task, the share of the "
+        "masking cost (the drops above zero) on the frames where the world's truth equals the answer; in "
+        "brackets the share an even spread over the frames would give. UTR - captions, paired: "
+        f"{_signed(masking.get('utr_minus_captions_on_answer_frames'))}.",
+    ]
     return lines
 
 

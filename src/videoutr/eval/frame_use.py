@@ -4,12 +4,13 @@ For a multiple-choice question, each of the T frames in turn is replaced by a bl
 pixel the frame's median colour: the background, with the objects gone) and the probability the
 model gives the right option among the candidates (softmax over the options' log-likelihoods) is
 measured again. A frame is *used* when masking it lowers that log-probability by at least
-`threshold` nats; `frames_used` counts them. Attention maps (`videoutr.tpl.attention`) need the
-model's internals and, in a model of two layers, spread over every frame whatever it relies on;
-masking asks the answer itself.
+`threshold` nats; `frames_used` counts them, and `answer_share` tells how much of the cost falls on
+the frames that show the answer (where a world's truth says which those are). Attention maps
+(`videoutr.tpl.attention`) need the model's internals and, in a model of two layers, spread over
+every frame whatever it relies on; masking asks the answer itself.
 
     drops = masking_drops(model, processor, item, frames)
-    frames_used(drops)
+    frames_used(drops), answer_share(drops, [0, 1])
 """
 
 from __future__ import annotations
@@ -54,3 +55,12 @@ def masking_drops(model, processor, item, frames: np.ndarray) -> list[float]:
 def frames_used(drops: list[float], threshold: float = USED_THRESHOLD) -> int:
     """How many frames' masking costs the right option at least `threshold` nats."""
     return int(sum(d >= threshold for d in drops))
+
+
+def answer_share(drops: list[float], answer_frames: list[int]) -> float | None:
+    """Share of the masking cost (the positive drops) that falls on `answer_frames`, the frames that
+    show the answer; None when blanking no frame costs anything. A model that spreads its cost evenly
+    gets len(answer_frames) / T."""
+    cost = np.clip(np.asarray(drops, dtype=np.float64), 0.0, None)
+    total = cost.sum()
+    return float(cost[list(answer_frames)].sum() / total) if total > 0 else None

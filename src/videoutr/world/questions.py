@@ -22,6 +22,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -248,6 +249,30 @@ TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "colour": (task_colour, False),
     "count": (task_count, False),
 }
+
+# tasks whose answer is a state one frame can show: the named object's place or colour there
+FRAME_STATE_TASKS = {
+    "location_start": "place",
+    "location_end": "place",
+    "colour_before": "colour",
+    "colour_after": "colour",
+}
+
+
+def answer_frames(ann: VideoAnnotation, question: BenchQuestion) -> list[int] | None:
+    """The frames (0-based) that show `question`'s answer by the world's truth: those where the object it
+    names has the answer's place or colour. None for a task no single frame answers (direction, counts,
+    order) or a question that names none of `ann`'s objects."""
+    state = FRAME_STATE_TASKS.get(question.task)
+    named = [obj for obj, name in _named(ann) if re.search(rf"\b{re.escape(name)}\b", question.question)]
+    if state is None or len(named) != 1:
+        return None
+    obj = named[0]
+    if state == "place":
+        return [t for t in range(ann.num_frames) if _place(ann, obj, t) == question.answer]
+    return [t for t in range(ann.num_frames) if obj.in_frame(t) and obj.colour[t] == question.answer]
+
+
 OPT_IN_TASKS = ("colour", "count")  # asked only when a world lists them (`WorldConfig.bench_tasks`)
 DEFAULT_TASKS = tuple(t for t in TASKS if t not in OPT_IN_TASKS)  # what a world asks unless told
 
