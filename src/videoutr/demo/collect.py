@@ -259,8 +259,8 @@ def probe_results(out: Path, n: int, bench: dict) -> dict:
             "per_question": {r["id"]: r["effective_frames"] for r in rows},
             "example": _example_map(probe),
         }
-    for kind, per_question in (("masking", "per_question"), ("attention", "per_question")):
-        _utr_minus_captions(result[kind], per_question, "utr_minus_captions", n)
+    for kind in ("masking", "attention"):
+        _utr_minus_captions(result[kind], "per_question", "utr_minus_captions", n)
     _utr_minus_captions(result["masking"], "per_question_on_answer_frames", "utr_minus_captions_on_answer_frames", n)
     return result
 
