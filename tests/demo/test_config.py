@@ -43,3 +43,14 @@ def test_demo_world_is_small_and_valid():
 def test_world_and_training_seeds_are_separate():
     cfg = demo_preset("default", world_seed=3, train_seed=7, seeds=2)
     assert cfg.world().seed == 3 and cfg.train_seeds() == [7, 8]
+
+
+def test_the_share_of_colour_changes_is_the_bases_unless_set():
+    from videoutr.base.frames import MAX_OBJECTS
+    from videoutr.demo.config import demo_world
+
+    base_videos = demo_world(10, seed=1, max_objects=MAX_OBJECTS)  # what the base's moving-video phases draw
+    assert demo_preset("default").world().p_colour_change == base_videos.p_colour_change
+    assert demo_preset("default", colour_change=0.7).world().p_colour_change == 0.7
+    with pytest.raises(ConfigError, match="p_colour_change"):
+        demo_preset("default", colour_change=1.5).validate()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from videoutr.errors import DataFormatError
-from videoutr.jsonio import iter_jsonl, read_json, write_json
+from videoutr.jsonio import iter_jsonl, read_json, write_json_array
 
 VIDEO_TOKEN = "<video>"
 IMAGE_TOKEN = "<image>"
@@ -161,5 +161,5 @@ def load_samples(path: str | Path) -> list[Sample]:
 
 
 def save_samples(path: str | Path, samples: list[Sample]) -> None:
-    """Write samples as a LLaVA-format JSON list, atomically."""
-    write_json(path, [s.to_llava() for s in samples])
+    """Write samples as a LLaVA-format JSON list, one sample per line, atomically."""
+    write_json_array(path, (s.to_llava() for s in samples))

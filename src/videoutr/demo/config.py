@@ -47,6 +47,7 @@ def demo_world(
     test_fraction: float = 0.25,
     event_frames: tuple[int, ...] | None = None,
     max_objects: int = 1,
+    p_colour_change: float = 0.35,
 ) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
     48 px. 8 frames of 64x64 (the model sees every frame), one large object on a plain background,
@@ -74,7 +75,7 @@ def demo_world(
         p_exit=0.0,
         p_stop=0.0,
         p_turn=0.0,
-        p_colour_change=0.35,
+        p_colour_change=p_colour_change,
         min_travel=0.35,
         max_travel=0.6,
         bench_tasks=BENCH_TASKS,
@@ -92,6 +93,9 @@ class DemoConfig:
     # frames a colour change may first show at (`WorldConfig.event_frames`); none: the world's
     # default, frames 1-5 of 0-7 (docs/demo.md: what [1, 7], symmetric under reversal, measured)
     event_frames: tuple[int, ...] | None = None
+    # share of videos whose object changes colour once (`WorldConfig.p_colour_change`); the base's
+    # videos have 0.35 too (docs/demo.md, "Why this design": what 0.7 measured)
+    colour_change: float = 0.35
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
     core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
@@ -180,7 +184,13 @@ class DemoConfig:
         return [self.train_seed + k for k in range(self.seeds)]
 
     def world(self) -> WorldConfig:
-        return demo_world(self.world_videos, self.world_seed, self.test_fraction, self.event_frames)
+        return demo_world(
+            self.world_videos,
+            self.world_seed,
+            self.test_fraction,
+            self.event_frames,
+            p_colour_change=self.colour_change,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

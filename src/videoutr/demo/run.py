@@ -88,7 +88,7 @@ def stage_engine(cfg: DemoConfig, out: Path) -> dict:
         link = links / f"{video_id}.mp4"
         if not link.exists():
             os.symlink((out / "world" / "videos" / f"{video_id}.mp4").resolve(), link)
-    stats = run_engine(links, out / "engine" / "out", engine_config(cfg), progress=False)
+    stats = run_engine(links, out / "engine" / "out", engine_config(cfg), workers=cfg.workers, progress=False)
     return {
         "core_videos": len(core),
         "samples": stats.get("samples"),
