@@ -52,5 +52,5 @@ def test_the_share_of_colour_changes_is_the_bases_unless_set():
     base_videos = demo_world(10, seed=1, max_objects=MAX_OBJECTS)  # what the base's moving-video phases draw
     assert demo_preset("default").world().p_colour_change == base_videos.p_colour_change
     assert demo_preset("default", colour_change=0.7).world().p_colour_change == 0.7
-    with pytest.raises(ConfigError, match="p_colour_change"):
+    with pytest.raises(ConfigError, match="colour_change: expected a share in"):
         demo_preset("default", colour_change=1.5).validate()

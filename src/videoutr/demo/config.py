@@ -172,10 +172,13 @@ class DemoConfig:
         bad_conditions = [c for c in self.conditions if c not in CONDITIONS]
         if bad_conditions or "full" not in self.conditions:
             problems.append(f"conditions: need 'full' and names from {list(CONDITIONS)}, got {list(self.conditions)}")
-        try:
-            self.world()
-        except ConfigError as err:
-            problems.append(str(err))
+        if not 0.0 <= self.colour_change <= 1.0:
+            problems.append(f"colour_change: expected a share in [0, 1], got {self.colour_change}")
+        else:
+            try:
+                self.world()
+            except ConfigError as err:
+                problems.append(str(err))
         if self.eval_limit is not None and self.eval_limit < 1:
             problems.append(f"eval_limit: expected >= 1 or none, got {self.eval_limit}")
         return problems
