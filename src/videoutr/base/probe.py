@@ -15,7 +15,6 @@ colour, at every frame number: a model that reads frame k off a neighbour fails 
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,8 +116,14 @@ def boundary_world(videos: int, seed: int) -> WorldConfig:
     from videoutr.base.frames import MAX_OBJECTS
     from videoutr.demo.config import demo_world
 
-    cfg = demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS, event_frames=BOUNDARY_EVENTS)
-    return dataclasses.replace(cfg, p_colour_change=BOUNDARY_CHANGE_P).validate()
+    return demo_world(
+        videos,
+        seed=seed,
+        test_fraction=0.0,
+        max_objects=MAX_OBJECTS,
+        event_frames=BOUNDARY_EVENTS,
+        p_colour_change=BOUNDARY_CHANGE_P,
+    )
 
 
 def boundary_cases(ann: VideoAnnotation) -> list[tuple[str, int, str, str]]:
