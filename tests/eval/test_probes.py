@@ -66,8 +66,23 @@ def test_verdict_says_when_time_is_ignored():
     ].startswith("inconclusive")
 
 
+def test_verdict_says_whether_the_middle_of_the_video_matters():
+    two_ends_enough = {"full": {"accuracy": 0.80, "n": 300}, "ends": {"accuracy": 0.81, "n": 300}}
+    assert "the two ends suffice" in time_verdict(two_ends_enough)["statement"]
+    middle_needed = {"full": {"accuracy": 0.80, "n": 300}, "ends": {"accuracy": 0.55, "n": 300}}
+    v = time_verdict(middle_needed)
+    assert "the middle matters" in v["statement"] and v["drops"]["ends"]["accuracy_drop"] == pytest.approx(0.25)
+
+
 def test_first_and_last_show_one_moment_for_the_whole_length():
     from videoutr.eval.probes import condition_indices
 
     assert condition_indices(4, "first") == [0, 0, 0, 0]
     assert condition_indices(4, "last") == [3, 3, 3, 3]
+
+
+@pytest.mark.parametrize("frames, shown", [(8, [0, 0, 0, 0, 7, 7, 7, 7]), (5, [0, 0, 0, 4, 4]), (2, [0, 1]), (1, [0])])
+def test_ends_keep_the_first_and_last_moments_in_order_for_the_whole_length(frames, shown):
+    assert condition_indices(frames, "ends") == shown
+    video = np.arange(frames)[:, None, None, None] * np.ones((frames, 2, 2, 3), dtype=np.uint8)
+    assert frames_for(video, "ends")[:, 0, 0, 0].tolist() == shown

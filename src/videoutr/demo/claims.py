@@ -68,7 +68,12 @@ def _found(value: float | None, ci: list | None) -> dict:
     return {"mean": value, "lo": lo, "hi": hi}
 
 
-_CONDITION = {"first": "first frame only", "last": "last frame only", "shuffled": "frames shuffled"}
+_CONDITION = {
+    "first": "first frame only",
+    "last": "last frame only",
+    "ends": "middle frames removed (the first and last frame only, in order)",
+    "shuffled": "frames shuffled",
+}
 
 
 def claims(results: dict) -> list[dict]:
@@ -101,7 +106,7 @@ def claims(results: dict) -> list[dict]:
             _found(utr_twins.get("both_right"), utr_twins.get("ci")),
             0.6,
         ),
-        *[_lead_kept(comp, cond) for cond in ("first", "last", "shuffled")],
+        *[_lead_kept(comp, cond) for cond in _CONDITION],
         _claim(
             "tpl_utr_minus_captions",
             "UTR data has the higher TPL (under the base, no arm)",

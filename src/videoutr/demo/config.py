@@ -112,7 +112,7 @@ class DemoConfig:
     tpl_key_view: str = "still"  # the key frame repeated T times: the tiny model never saw a one-frame video
     tpl_samples: int = 400  # a random subset of each pool is scored (the x2 caption pool: twice as many)
     tpl_keep_fraction: float = 0.5  # captions_tpl keeps this top share of the scored x2 caption subset
-    conditions: tuple[str, ...] = ("full", "first", "last", "shuffled", "none")
+    conditions: tuple[str, ...] = ("full", "first", "last", "ends", "shuffled", "none")
     ablation_arms: tuple[str, ...] = ("captions", "control", "utr")  # all conditions; others: full + none
     eval_limit: int | None = None  # score only the first N benchmark questions (tests)
     probe_videos: int = 16  # held-out videos for frame use (masking) and frame activation (attention)

@@ -61,7 +61,7 @@ Method = Annotated[str | None, typer.Option(help="MCQ scoring: loglik (default) 
 Conditions = Annotated[
     str | None,
     typer.Option(
-        help="Comma list from full, single, first, last, shuffled, reversed, "
+        help="Comma list from full, single, first, last, ends, shuffled, reversed, "
         "none (run: full; probe: full,single,shuffled,reversed,none)"
     ),
 ]

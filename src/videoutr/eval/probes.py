@@ -14,6 +14,8 @@ ignores the video scores the same with none. `time_verdict` says so from the per
 
     >>> condition_indices(4, "reversed")
     [3, 2, 1, 0]
+    >>> condition_indices(5, "ends")
+    [0, 0, 0, 4, 4]
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from videoutr.errors import ConfigError
 from videoutr.video.keyframe import key_frame_index
 
-CONDITIONS = ("full", "single", "first", "last", "shuffled", "reversed", "none")
+CONDITIONS = ("full", "single", "first", "last", "ends", "shuffled", "reversed", "none")
 
 
 def parse_conditions(text: str | list[str]) -> list[str]:
@@ -59,6 +61,8 @@ def condition_indices(
         return [key_frame_index(num_frames, key_frame, sample_id=str(seed))]
     if condition in ("first", "last"):
         return [0 if condition == "first" else num_frames - 1] * num_frames
+    if condition == "ends":
+        return [0] * (num_frames - num_frames // 2) + [num_frames - 1] * (num_frames // 2)
     if condition == "shuffled":
         return shuffle_order(num_frames, seed)
     if condition == "reversed":
@@ -89,7 +93,8 @@ MIN_ITEMS = 20  # below this many scored items per condition the verdict is "inc
 
 
 def time_verdict(scores: dict[str, dict]) -> dict:
-    """Compare conditions to `full`: does the model use time (shuffled/reversed) and the video (none)?
+    """Compare conditions to `full`: does the model use time (shuffled/reversed), the middle of the
+    video (ends) and the video at all (none)?
 
     `scores[condition]` holds `accuracy` (or None) and `n`, and optionally `answer_logprob`
     (mean log-likelihood of the correct answer). Returns the drops and a one-line statement.
@@ -105,7 +110,7 @@ def time_verdict(scores: dict[str, dict]) -> dict:
             ignores_video=None,
             statement=f"inconclusive: only {n} items scored (need >= {MIN_ITEMS} per condition)",
         )
-    for cond in ("shuffled", "reversed", "single", "first", "last", "none"):
+    for cond in ("shuffled", "reversed", "single", "first", "last", "ends", "none"):
         if cond in scores and scores[cond].get("accuracy") is not None:
             drop = p - scores[cond]["accuracy"]
             out["drops"][cond] = {
@@ -125,6 +130,13 @@ def time_verdict(scores: dict[str, dict]) -> dict:
             "the model IGNORES TIME: shuffled frames score the same as the full video"
             if shuffled["same_as_full"]
             else f"the model uses frame order: shuffling costs {shuffled['accuracy_drop']:+.3f} accuracy"
+        )
+    ends = out["drops"].get("ends")
+    if ends is not None:
+        parts.append(
+            "the two ends suffice: the first and last frames alone score the same as the full video"
+            if ends["same_as_full"]
+            else f"the middle matters: keeping only the two ends costs {ends['accuracy_drop']:+.3f}"
         )
     if none is not None:
         parts.append(
