@@ -54,3 +54,14 @@ def test_the_share_of_colour_changes_is_the_bases_unless_set():
     assert demo_preset("default", colour_change=0.7).world().p_colour_change == 0.7
     with pytest.raises(ConfigError, match="colour_change: expected a share in"):
         demo_preset("default", colour_change=1.5).validate()
+
+
+def test_the_place_of_a_colour_change_is_asked_and_taught_only_when_set():
+    from videoutr.demo.run import engine_config
+
+    default, asked = demo_preset("default"), demo_preset("default", place_at_change=True)
+    assert "location_change" not in default.world().bench_tasks
+    assert "place_at_change" not in engine_config(default).query.tasks
+    assert "location_change" in asked.world().bench_tasks
+    query = engine_config(asked).query
+    assert "place_at_change" in query.tasks and query.turns_per_sample == len(query.tasks)

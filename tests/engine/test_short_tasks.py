@@ -6,11 +6,10 @@ from videoutr.engine.config import QueryConfig
 from videoutr.engine.quality.correctness import Check, check_qa
 from videoutr.engine.query import TASKS, build_samples
 from videoutr.engine.query.phrasing import SHORT_QUESTIONS
+from videoutr.engine.query.short import SHORT_TASKS as SHORT
 from videoutr.engine.query.subjects import short_names
 from videoutr.engine.types import ClipTrajectories, Segment, TrackPoint, Trajectory
 from videoutr.world.questions import bench_questions
-
-SHORT = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
 
 
 def _track(track_id: int, category: str, colours: list[str], x0: float, y: float, dx: float) -> Trajectory:
@@ -60,6 +59,12 @@ def test_each_fact_is_read_off_the_trajectory():
     assert by_subject[("place_at_start", 1)] == "top left" and by_subject[("place_at_end", 1)] == "top right"
     assert by_subject[("move_direction", 2)] == "left"
     assert by_subject[("colour_before", 2)] == "green" and by_subject[("colour_after", 2)] == "blue"
+    # the star turns blue at frame 4, bottom center at frames 3 and 4; the red circle never changes
+    assert by_subject[("place_at_change", 2)] == "bottom center" and ("place_at_change", 1) not in by_subject
+    assert {k: v for k, v in answers[("place_at_change", 0)].claims.items() if k.startswith("frame")} == {
+        "frame_before": 3,
+        "frame": 4,
+    }
     assert answers[("subject_count", 0)].answer == "2"
 
 
@@ -72,6 +77,10 @@ def test_nothing_is_asked_where_the_trajectory_is_unsure():
     for seed in range(10):
         assert TASKS["place_at_start"](clip, random.Random(seed), QueryConfig()) is None
     assert TASKS["subject_count"](clip, random.Random(0), QueryConfig()) is None
+    unsure_change = _clip()
+    star = unsure_change.tracks[1]
+    star.points[4] = TrackPoint(4, 1.0, star.points[4].box_norm, 0.2, colour="blue", shape="star")
+    assert TASKS["place_at_change"](unsure_change, random.Random(0), QueryConfig()) is None
 
 
 def test_a_dialogue_packs_one_question_per_task():
@@ -119,6 +128,10 @@ TIME_WORDS = {
         ("after", "changed", "new", "become", "turn", "end", "last"),
         ("before", "first", "original", "start"),
     ),
+    "place_at_change": (
+        ("change", "switch", "new", "turn"),
+        ("start", "first", "beginning", "end", "last", "final", "before", "after"),
+    ),
 }
 
 
@@ -162,6 +175,12 @@ def test_short_claims_are_checked_against_the_truth():
     assert not check_qa(check, "move_direction", {**star, "direction": "right"})
     assert check_qa(check, "colour_after", {**star, "colours": ["green", "blue"]})
     assert not check_qa(check, "colour_before", {**star, "colours": ["blue", "green"]})
+    change = {**star, "colours": ["green", "blue"], "frame_before": 3, "frame": 4, "location": "bottom center"}
+    assert check_qa(check, "place_at_change", change)
+    assert not check_qa(check, "place_at_change", {**change, "location": "bottom left"})
+    before = len(check.failures)
+    assert not check_qa(check, "place_at_change", {**change, "frame_before": 2, "frame": 3})  # frame 3 is green
+    assert check.failures[before:] == ["colour"]
     # the name is part of the question: a right fact about a misnamed subject is a wrong answer
     for misnamed, reason in (({**red, "shape": "diamond"}, "shape"), ({**red, "colour": "blue"}, "colour")):
         before = len(check.failures)

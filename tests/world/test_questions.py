@@ -38,6 +38,7 @@ REVERSED = {
     "location_end": ("location_start", str),
     "colour_before": ("colour_after", str),
     "colour_after": ("colour_before", str),
+    "location_change": ("location_change", str),
     "count_enter": ("count_exit", str),
     "count_exit": ("count_enter", str),
     "which_stops": ("which_starts", str),
@@ -107,6 +108,10 @@ def rederive(ann, q) -> str:
     if q.task in ("colour_before", "colour_after"):
         order = list(dict.fromkeys(obj.colour))
         return order[0] if q.task == "colour_before" else order[1]
+    if q.task == "location_change":
+        t = next(t for t in range(1, T) if obj.colour[t] != obj.colour[0])
+        assert _place(ann, obj, t - 1) == _place(ann, obj, t)
+        return _place(ann, obj, t)
     if q.task in ("count_enter", "count_exit"):
         frame = 0 if q.task == "count_enter" else T - 1
         return str(sum(o.box_xyxy[frame] is None and bool(_shown(o)) for o in ann.objects))
@@ -156,7 +161,7 @@ def test_every_answer_is_rederived_independently(asked):
 
 
 def test_answer_frames_are_the_frames_whose_truth_is_the_answer(asked):
-    anchors = {"location_start": 0, "location_end": -1, "colour_before": 0, "colour_after": -1}
+    anchors = {"location_start": 0, "location_end": -1, "colour_before": 0, "colour_after": -1, "location_change": None}
     checked = Counter()
     for ann, questions in asked:
         T = ann.num_frames
@@ -172,7 +177,11 @@ def test_answer_frames_are_the_frames_whose_truth_is_the_answer(asked):
             else:  # the library leaves out frames where the place is unclear (a grid line, half out of view)
                 assert set(frames) <= {t for t in shown if _place(ann, obj, t) == q.answer}, q.id
             about = shown if q.task.startswith("colour") else range(T)  # a colour: the first / last frame it shows
-            assert about[anchors[q.task]] in frames, q.id  # the frame the question is about shows its answer
+            if q.task == "location_change":  # the frame of the change, and the one before it
+                change = next(t for t in range(1, T) if obj.colour[t] != obj.colour[0])
+                assert {change - 1, change} <= set(frames), q.id
+            else:  # the frame the question is about shows its answer
+                assert about[anchors[q.task]] in frames, q.id
             checked[q.task] += 1
     assert set(checked) == set(anchors), checked
 

@@ -39,6 +39,7 @@ MIXTURES = ("captions", "control", "utr_25", "utr_50", "utr")
 
 PERCEPTION_TASK = "colour"  # the benchmark's non-temporal control: a one-colour object's colour (any frame shows it)
 BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", PERCEPTION_TASK)
+CHANGE_PLACE_TASK = "location_change"  # the place where the colour changes: only with `place_at_change`
 
 
 def demo_world(
@@ -48,6 +49,7 @@ def demo_world(
     event_frames: tuple[int, ...] | None = None,
     max_objects: int = 1,
     p_colour_change: float = 0.35,
+    place_at_change: bool = False,
 ) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
     48 px. 8 frames of 64x64 (the model sees every frame), one large object on a plain background,
@@ -56,7 +58,8 @@ def demo_world(
     colour of an object that keeps its colour as the non-temporal control. One object: at 48 px the
     tiny model cannot tell two objects apart by their names (docs/demo.md, "One object per video").
     `event_frames`: `WorldConfig.event_frames`; `max_objects`: objects per video, 1 up to this (the
-    base's moving videos keep their default event window and 1-2 objects, `base.frames.MAX_OBJECTS`)."""
+    base's moving videos keep their default event window and 1-2 objects, `base.frames.MAX_OBJECTS`);
+    `place_at_change`: the benchmark also asks where the object is when its colour changes."""
     return WorldConfig(
         num_videos=num_videos,
         seed=seed,
@@ -78,7 +81,7 @@ def demo_world(
         p_colour_change=p_colour_change,
         min_travel=0.35,
         max_travel=0.6,
-        bench_tasks=BENCH_TASKS,
+        bench_tasks=BENCH_TASKS + ((CHANGE_PLACE_TASK,) if place_at_change else ()),
         event_frames=event_frames,
     ).validate()
 
@@ -96,6 +99,9 @@ class DemoConfig:
     # share of videos whose object changes colour once (`WorldConfig.p_colour_change`); the base's
     # videos have 0.35 too (docs/demo.md, "Why this design": what 0.7 measured)
     colour_change: float = 0.35
+    # also ask where the object is when its colour changes (a moment in the middle of the video): the
+    # benchmark's `location_change` and the engine's `place_at_change` (docs/demo.md: what it measured)
+    place_at_change: bool = False
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
     core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
@@ -193,6 +199,7 @@ class DemoConfig:
             self.test_fraction,
             self.event_frames,
             p_colour_change=self.colour_change,
+            place_at_change=self.place_at_change,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -56,18 +56,20 @@ def stage_world(cfg: DemoConfig, out: Path) -> dict:
 
 
 def engine_config(cfg: DemoConfig):
-    """The engine as the demo runs it: its short-answer tasks, several per dialogue, and no
-    fallback question (a video with nothing sure to ask gets no dialogue)."""
+    """The engine as the demo runs it: its short-answer tasks (`place_at_change` only when the demo
+    asks it), several per dialogue, and no fallback question (a video with nothing sure to ask gets
+    no dialogue)."""
     from videoutr.engine import EngineConfig
     from videoutr.engine.query.short import SHORT_TASKS
 
+    tasks = [t for t in SHORT_TASKS if cfg.place_at_change or t != "place_at_change"]
     return EngineConfig.from_dict(
         {
             "query": {
                 "samples_per_video": 2,
-                "turns_per_sample": len(SHORT_TASKS),
+                "turns_per_sample": len(tasks),
                 "summary": False,
-                "tasks": list(SHORT_TASKS),
+                "tasks": tasks,
                 "fallback_tasks": [],
                 "seed": cfg.world_seed,
             }

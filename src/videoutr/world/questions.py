@@ -11,6 +11,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 | direction | where an object moves | the opposite direction |
 | location_start / location_end | 3x3 place at frame 0 / the last frame | swapped |
 | colour_before / colour_after | colour before / after its change | swapped |
+| location_change | 3x3 place where its colour changes (the same either side of the change) | the same |
 | count_enter / count_exit | how many objects enter / leave | swapped |
 | which_stops / which_starts | the one object that stops / starts again | swapped |
 | appears_last / disappears_first | the last object to appear / the first to leave | swapped |
@@ -151,6 +152,23 @@ def _task_colour(ann: VideoAnnotation, after: bool) -> list[Raw]:
     return out
 
 
+def task_location_change(ann: VideoAnnotation) -> list[Raw]:
+    """Where an object is when its one colour change happens: asked only where the last frame in the
+    old colour and the first in the new one place it alike, so the answer is in the middle of the
+    video, wherever the change falls, and no end frame shows it by rule."""
+    out = []
+    for obj, name in _named(ann):
+        changes = obj.events_of("colour_change")
+        if len(changes) != 1:
+            continue
+        t = changes[0].frame
+        place = _place(ann, obj, t)
+        if place is not None and place == _place(ann, obj, t - 1):
+            ends = [p for p in (_place(ann, obj, 0), _place(ann, obj, ann.num_frames - 1)) if p not in (None, place)]
+            out.append((f"Where is {name} when it changes colour?", place, ends, list(GRID_PLACES)))
+    return out
+
+
 def _count_candidates(answer: int) -> list[str]:
     return [str(v) for v in range(max(0, answer - 3), answer + 4)]
 
@@ -238,6 +256,7 @@ TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "location_end": (lambda a: _task_location(a, at_end=True), True),
     "colour_before": (lambda a: _task_colour(a, after=False), True),
     "colour_after": (lambda a: _task_colour(a, after=True), True),
+    "location_change": (task_location_change, True),
     "count_enter": (lambda a: _task_count_objects(a, "enter"), True),
     "count_exit": (lambda a: _task_count_objects(a, "exit"), True),
     "which_stops": (lambda a: _task_which(a, "stop"), True),
@@ -256,6 +275,7 @@ FRAME_STATE_TASKS = {
     "location_end": "place",
     "colour_before": "colour",
     "colour_after": "colour",
+    "location_change": "place",
 }
 
 
@@ -273,7 +293,7 @@ def answer_frames(ann: VideoAnnotation, question: BenchQuestion) -> list[int] | 
     return [t for t in range(ann.num_frames) if obj.in_frame(t) and obj.colour[t] == question.answer]
 
 
-OPT_IN_TASKS = ("colour", "count")  # asked only when a world lists them (`WorldConfig.bench_tasks`)
+OPT_IN_TASKS = ("colour", "count", "location_change")  # asked only when a world lists them (`WorldConfig.bench_tasks`)
 DEFAULT_TASKS = tuple(t for t in TASKS if t not in OPT_IN_TASKS)  # what a world asks unless told
 
 

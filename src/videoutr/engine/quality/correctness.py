@@ -243,12 +243,20 @@ def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
 def check_short_fact(c: Check, task: str, obj: dict[str, Any], claims: dict[str, Any]) -> bool:
     """The fact a short answer states about its (matched) subject."""
     if task in ("place_at_start", "place_at_end"):
-        x, y = c.centre(obj, claims["frame"])
-        return grid_place(x, y, 1.0, 1.0) == claims["location"] or c.fail("location")
+        return _place_is(c, obj, claims["frame"], claims["location"])
     if task == "move_direction":
         return c.segment(obj, "moving", c.clip.frame_idx[0], c.clip.frame_idx[-1], claims["direction"])
     seen = [col for col, box in zip(obj["colour"], obj["box_xyxy"]) if box is not None]
-    return list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
+    ok = list(dict.fromkeys(seen)) == claims["colours"] or c.fail("colour")
+    if task == "place_at_change":  # the old colour, then the new one, both in the claimed place
+        for frame, colour in ((claims["frame_before"], claims["colours"][0]), (claims["frame"], claims["colours"][1])):
+            ok &= c.colour(obj, frame, colour) & _place_is(c, obj, frame, claims["location"])
+    return bool(ok)
+
+
+def _place_is(c: Check, obj: dict[str, Any], frame: int, place: str) -> bool:
+    x, y = c.centre(obj, frame)
+    return grid_place(x, y, 1.0, 1.0) == place or c.fail("location")
 
 
 def check_camera(c: Check, claims: dict[str, Any]) -> bool:

@@ -143,6 +143,17 @@ SHORT_QUESTIONS: dict[str, list[str]] = {
         "In the end, what colour is {name}?",
         "After {name} changes colour, what colour is it?",
     ],
+    "place_at_change": [
+        "Where is {name} at the moment its colour changes?",
+        "When {name} turns another colour, where is it?",
+        "Where does {name} change colour?",
+        "At the moment of its colour change, where is {name}?",
+        "Where is {name} as it takes on its new colour?",
+        "In which place does the colour of {name} change?",
+        "Where is {name} when its colour switches?",
+        "Where is {name} at the time it changes colour?",
+        "As {name} changes colour, where is it?",
+    ],
     "subject_count": [
         "How many objects does the video show?",
         "Count the objects in this video.",

@@ -3,7 +3,8 @@
 The long-form tasks (`tasks.py`) answer with whole trajectories, which a 7B model learns to read;
 these ask the same trajectories for the single facts a benchmark asks about - where a subject is
 when the video starts and when it ends, which way it moves, its colour before and after a change,
-how many subjects the video shows - so that small models and short-answer benchmarks can be served
+where it is when that change happens (a moment anywhere in the video), how many subjects the
+video shows - so that small models and short-answer benchmarks can be served
 from the same engine output. Subjects are named as a benchmark names them (`short_names`), and a
 fact is asked only where the trajectory states it reliably:
 
@@ -12,6 +13,7 @@ fact is asked only where the trajectory states it reliably:
 | `place_at_start` / `place_at_end` | the track holds a reliable point at the clip's first / last frame | 3x3 place |
 | `move_direction` | every moving segment has one direction | compass direction |
 | `colour_before` / `colour_after` | the track shows exactly two colours | colour name |
+| `place_at_change` | two colours; reliable points either side of the change, in one place | 3x3 place |
 | `subject_count` | every subject is seen from the first to the last frame, nothing unexplained | number |
 
 Each generator picks one eligible subject with the sample's seeded RNG; the question's wording is
@@ -31,7 +33,15 @@ from videoutr.engine.query.subjects import is_reliable, named_colour, short_name
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
 
-SHORT_TASKS = ("place_at_start", "place_at_end", "move_direction", "colour_before", "colour_after", "subject_count")
+SHORT_TASKS = (
+    "place_at_start",
+    "place_at_end",
+    "move_direction",
+    "colour_before",
+    "colour_after",
+    "place_at_change",
+    "subject_count",
+)
 
 
 def _ask(task: str, rng: random.Random, name: str, answer: str, subject: Trajectory, **claims) -> QA:
@@ -113,6 +123,30 @@ def colour_before(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) 
 @register_task("colour_after")
 def colour_after(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
     return _colour_change(clip, rng, "colour_after", after=True)
+
+
+def _change_place(clip: ClipTrajectories, traj: Trajectory, cfg: QueryConfig) -> tuple[int, int, str] | None:
+    """(last frame in the old colour, first in the new, the place at both) of a two-colour track,
+    where both points are reliable and in one 3x3 place; else None."""
+    if len(traj.colours()) != 2:
+        return None
+    coloured = [p for p in traj.points if p.colour]
+    turn = next(i for i in range(1, len(coloured)) if coloured[i].colour != coloured[0].colour)
+    before, after = coloured[turn - 1], coloured[turn]
+    if not (is_reliable(clip, traj, before.frame_idx, cfg) and is_reliable(clip, traj, after.frame_idx, cfg)):
+        return None
+    place = location_phrase(after.box_norm)
+    return (before.frame_idx, after.frame_idx, place) if location_phrase(before.box_norm) == place else None
+
+
+@register_task("place_at_change")
+def place_at_change(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
+    picked = _pick(clip, rng, {t.track_id: _change_place(clip, t, cfg) for t in clip.tracks})
+    if picked is None:
+        return None
+    traj, name, (before, after, place) = picked
+    claims = {"frame_before": before, "frame": after, "location": place, "colours": traj.colours()}
+    return _ask("place_at_change", rng, name, place, traj, **claims)
 
 
 @register_task("subject_count")
