@@ -4,9 +4,9 @@ The long-form tasks (`tasks.py`) answer with whole trajectories, which a 7B mode
 these ask the same trajectories for the single facts a benchmark asks about - where a subject is
 when the video starts and when it ends, which way it moves, its colour before and after a change,
 where it is when that change happens (a moment anywhere in the video), how many subjects the
-video shows - so that small models and short-answer benchmarks can be served
-from the same engine output. Subjects are named as a benchmark names them (`short_names`), and a
-fact is asked only where the trajectory states it reliably:
+video shows - so that small models and short-answer benchmarks can be served from the same engine
+output. Subjects are named as a benchmark names them (`short_names`), and a fact is asked only
+where the trajectory states it reliably:
 
 | task | asked when | answer |
 |---|---|---|
