@@ -110,7 +110,7 @@ def time_verdict(scores: dict[str, dict]) -> dict:
             ignores_video=None,
             statement=f"inconclusive: only {n} items scored (need >= {MIN_ITEMS} per condition)",
         )
-    for cond in ("shuffled", "reversed", "single", "first", "last", "ends", "none"):
+    for cond in (c for c in CONDITIONS if c != "full"):
         if cond in scores and scores[cond].get("accuracy") is not None:
             drop = p - scores[cond]["accuracy"]
             out["drops"][cond] = {
