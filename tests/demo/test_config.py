@@ -56,12 +56,17 @@ def test_the_share_of_colour_changes_is_the_bases_unless_set():
         demo_preset("default", colour_change=1.5).validate()
 
 
-def test_the_place_of_a_colour_change_is_asked_and_taught_only_when_set():
+def test_each_moment_question_is_asked_and_taught_only_when_set():
+    from videoutr.demo.config import MOMENT_QUESTIONS
     from videoutr.demo.run import engine_config
 
-    default, asked = demo_preset("default"), demo_preset("default", place_at_change=True)
-    assert "location_change" not in default.world().bench_tasks
-    assert "place_at_change" not in engine_config(default).query.tasks
-    assert "location_change" in asked.world().bench_tasks
-    query = engine_config(asked).query
-    assert "place_at_change" in query.tasks and query.turns_per_sample == len(query.tasks)
+    default = demo_preset("default")
+    moments = [task for pair in MOMENT_QUESTIONS.values() for task in pair]
+    assert not set(moments) & (set(default.world().bench_tasks) | set(engine_config(default).query.tasks))
+    for option, (bench_task, engine_task) in MOMENT_QUESTIONS.items():
+        asked = demo_preset("default", **{option: True})
+        others = set(moments) - {bench_task, engine_task}
+        query = engine_config(asked).query
+        assert bench_task in asked.world().bench_tasks and engine_task in query.tasks
+        assert not others & (set(asked.world().bench_tasks) | set(query.tasks))
+        assert query.turns_per_sample == len(query.tasks) == len(engine_config(default).query.tasks) + 1

@@ -65,6 +65,9 @@ def test_each_fact_is_read_off_the_trajectory():
         "frame_before": 3,
         "frame": 4,
     }
+    # half-way through (frames 3 and 4 of 8) the circle is top center, the star bottom center
+    assert by_subject[("place_at_middle", 1)] == "top center" and by_subject[("place_at_middle", 2)] == "bottom center"
+    assert answers[("place_at_middle", 0)].claims["frames"] == [3, 4]
     assert answers[("subject_count", 0)].answer == "2"
 
 
@@ -81,6 +84,11 @@ def test_nothing_is_asked_where_the_trajectory_is_unsure():
     star = unsure_change.tracks[1]
     star.points[4] = TrackPoint(4, 1.0, star.points[4].box_norm, 0.2, colour="blue", shape="star")
     assert TASKS["place_at_change"](unsure_change, random.Random(0), QueryConfig()) is None
+    unsure_middle = _clip()
+    for track in unsure_middle.tracks:  # both subjects' points at frame 3 unsure: nothing half-way is sure
+        p = track.points[3]
+        track.points[3] = TrackPoint(3, p.time_s, p.box_norm, 0.2, colour=p.colour, shape=p.shape)
+    assert all(TASKS["place_at_middle"](unsure_middle, random.Random(s), QueryConfig()) is None for s in range(10))
 
 
 def test_a_dialogue_packs_one_question_per_task():
@@ -132,6 +140,10 @@ TIME_WORDS = {
         ("change", "switch", "new", "turn"),
         ("start", "first", "beginning", "end", "last", "final", "before", "after"),
     ),
+    "place_at_middle": (
+        ("middle", "midway", "half", "midpoint"),
+        ("start", "first", "beginning", "end", "last", "final", "before", "after", "change"),
+    ),
 }
 
 
@@ -181,6 +193,10 @@ def test_short_claims_are_checked_against_the_truth():
     before = len(check.failures)
     assert not check_qa(check, "place_at_change", {**change, "frame_before": 2, "frame": 3})  # frame 3 is green
     assert check.failures[before:] == ["colour"]
+    middle = {**red, "frames": [3, 4], "location": "top center"}
+    assert check_qa(check, "place_at_middle", middle)
+    assert not check_qa(check, "place_at_middle", {**middle, "location": "top right"})
+    assert not check_qa(check, "place_at_middle", {**middle, "frames": [5, 6]})  # frame 6: top right
     # the name is part of the question: a right fact about a misnamed subject is a wrong answer
     for misnamed, reason in (({**red, "shape": "diamond"}, "shape"), ({**red, "colour": "blue"}, "colour")):
         before = len(check.failures)

@@ -39,6 +39,7 @@ REVERSED = {
     "colour_before": ("colour_after", str),
     "colour_after": ("colour_before", str),
     "location_change": ("location_change", str),
+    "location_middle": ("location_middle", str),
     "count_enter": ("count_exit", str),
     "count_exit": ("count_enter", str),
     "which_stops": ("which_starts", str),
@@ -112,6 +113,9 @@ def rederive(ann, q) -> str:
         t = next(t for t in range(1, T) if obj.colour[t] != obj.colour[0])
         assert _place(ann, obj, t - 1) == _place(ann, obj, t)
         return _place(ann, obj, t)
+    if q.task == "location_middle":  # the frames at most half a frame from the video's centre
+        (place,) = {_place(ann, obj, t) for t in _middle(T)}
+        return place
     if q.task in ("count_enter", "count_exit"):
         frame = 0 if q.task == "count_enter" else T - 1
         return str(sum(o.box_xyxy[frame] is None and bool(_shown(o)) for o in ann.objects))
@@ -146,6 +150,10 @@ def rederive(ann, q) -> str:
     raise AssertionError(f"no independent derivation for task {q.task}")
 
 
+def _middle(T: int) -> list[int]:
+    return [t for t in range(T) if abs(2 * t - (T - 1)) <= 1]
+
+
 @pytest.fixture(scope="module")
 def asked(scenes):
     return [(ann, bench_questions(ann, seed=0, tasks=list(TASKS))) for pair in scenes for ann in pair]
@@ -161,7 +169,14 @@ def test_every_answer_is_rederived_independently(asked):
 
 
 def test_answer_frames_are_the_frames_whose_truth_is_the_answer(asked):
-    anchors = {"location_start": 0, "location_end": -1, "colour_before": 0, "colour_after": -1, "location_change": None}
+    anchors = {
+        "location_start": 0,
+        "location_end": -1,
+        "colour_before": 0,
+        "colour_after": -1,
+        "location_change": None,
+        "location_middle": None,
+    }
     checked = Counter()
     for ann, questions in asked:
         T = ann.num_frames
@@ -180,6 +195,8 @@ def test_answer_frames_are_the_frames_whose_truth_is_the_answer(asked):
             if q.task == "location_change":  # the frame of the change, and the one before it
                 change = next(t for t in range(1, T) if obj.colour[t] != obj.colour[0])
                 assert {change - 1, change} <= set(frames), q.id
+            elif q.task == "location_middle":
+                assert set(_middle(T)) <= set(frames), q.id
             else:  # the frame the question is about shows its answer
                 assert about[anchors[q.task]] in frames, q.id
             checked[q.task] += 1

@@ -39,7 +39,11 @@ MIXTURES = ("captions", "control", "utr_25", "utr_50", "utr")
 
 PERCEPTION_TASK = "colour"  # the benchmark's non-temporal control: a one-colour object's colour (any frame shows it)
 BENCH_TASKS = ("direction", "location_start", "location_end", "colour_before", "colour_after", PERCEPTION_TASK)
-CHANGE_PLACE_TASK = "location_change"  # the place where the colour changes: only with `place_at_change`
+# opt-in questions about a moment inside the video, each a demo option: option -> (benchmark task, engine task)
+MOMENT_QUESTIONS = {
+    "place_at_change": ("location_change", "place_at_change"),  # where the object is when its colour changes
+    "place_at_middle": ("location_middle", "place_at_middle"),  # where it is half-way through the video
+}
 
 
 def demo_world(
@@ -49,7 +53,7 @@ def demo_world(
     event_frames: tuple[int, ...] | None = None,
     max_objects: int = 1,
     p_colour_change: float = 0.35,
-    place_at_change: bool = False,
+    moment_tasks: tuple[str, ...] = (),
 ) -> WorldConfig:
     """The world the demo (and the base checkpoint) uses: what a 0.8 M-parameter model can see at
     48 px. 8 frames of 64x64 (the model sees every frame), one large object on a plain background,
@@ -59,7 +63,7 @@ def demo_world(
     tiny model cannot tell two objects apart by their names (docs/demo.md, "One object per video").
     `event_frames`: `WorldConfig.event_frames`; `max_objects`: objects per video, 1 up to this (the
     base's moving videos keep their default event window and 1-2 objects, `base.frames.MAX_OBJECTS`);
-    `place_at_change`: the benchmark also asks where the object is when its colour changes."""
+    `moment_tasks`: benchmark tasks asked beside `BENCH_TASKS` (those of `MOMENT_QUESTIONS`)."""
     return WorldConfig(
         num_videos=num_videos,
         seed=seed,
@@ -81,7 +85,7 @@ def demo_world(
         p_colour_change=p_colour_change,
         min_travel=0.35,
         max_travel=0.6,
-        bench_tasks=BENCH_TASKS + ((CHANGE_PLACE_TASK,) if place_at_change else ()),
+        bench_tasks=BENCH_TASKS + tuple(moment_tasks),
         event_frames=event_frames,
     ).validate()
 
@@ -102,6 +106,9 @@ class DemoConfig:
     # also ask where the object is when its colour changes (a moment in the middle of the video): the
     # benchmark's `location_change` and the engine's `place_at_change` (docs/demo.md: what it measured)
     place_at_change: bool = False
+    # also ask where the object is half-way through the video: the benchmark's `location_middle` and
+    # the engine's `place_at_middle` (docs/demo.md: what it measured)
+    place_at_middle: bool = False
     world_seed: int = 0
     train_seed: int = 0  # the first training seed; `seeds` runs use train_seed, train_seed + 1, ...
     core_fraction: float = 0.5  # share of train videos whose captions/UTR data every arm uses
@@ -199,8 +206,12 @@ class DemoConfig:
             self.test_fraction,
             self.event_frames,
             p_colour_change=self.colour_change,
-            place_at_change=self.place_at_change,
+            moment_tasks=tuple(bench for bench, _ in self.moment_questions()),
         )
+
+    def moment_questions(self) -> list[tuple[str, str]]:
+        """(benchmark task, engine task) of each opt-in moment question this run asks."""
+        return [tasks for option, tasks in MOMENT_QUESTIONS.items() if getattr(self, option)]
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}

@@ -20,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from videoutr.demo.config import TPL_POOLS, DemoConfig
+from videoutr.demo.config import MOMENT_QUESTIONS, TPL_POOLS, DemoConfig
 from videoutr.demo.jobs import Jobs, Stages
 from videoutr.errors import ConfigError
 from videoutr.jsonio import read_json, write_json
@@ -56,13 +56,14 @@ def stage_world(cfg: DemoConfig, out: Path) -> dict:
 
 
 def engine_config(cfg: DemoConfig):
-    """The engine as the demo runs it: its short-answer tasks (`place_at_change` only when the demo
-    asks it), several per dialogue, and no fallback question (a video with nothing sure to ask gets
-    no dialogue)."""
+    """The engine as the demo runs it: its short-answer tasks (a moment question of `MOMENT_QUESTIONS`
+    only when the demo asks it), several per dialogue, and no fallback question (a video with nothing
+    sure to ask gets no dialogue)."""
     from videoutr.engine import EngineConfig
     from videoutr.engine.query.short import SHORT_TASKS
 
-    tasks = [t for t in SHORT_TASKS if cfg.place_at_change or t != "place_at_change"]
+    unasked = {engine for _, engine in MOMENT_QUESTIONS.values()} - {engine for _, engine in cfg.moment_questions()}
+    tasks = [t for t in SHORT_TASKS if t not in unasked]
     return EngineConfig.from_dict(
         {
             "query": {

@@ -4,6 +4,8 @@
 (0, 16, 31)
 >>> key_frame_index(32, "random", "sample-7") == key_frame_index(32, "random", "sample-7")
 True
+>>> middle_frames(8), middle_frames(7)
+((3, 4), (3, 3))
 """
 
 from __future__ import annotations
@@ -27,3 +29,9 @@ def key_frame_index(num_frames: int, key_frame: str = "first", sample_id: str = 
         return num_frames // 2
     digest = hashlib.sha256(f"{seed}:{sample_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % num_frames
+
+
+def middle_frames(num_frames: int) -> tuple[int, int]:
+    """The frames half-way through `num_frames`: the two middle ones of an even count, the middle one
+    twice of an odd count; time reversal maps the pair onto itself."""
+    return (num_frames - 1) // 2, num_frames // 2

@@ -12,6 +12,7 @@ that ignores order is caught), then seeded picks from the pool; shuffled with a 
 | location_start / location_end | 3x3 place at frame 0 / the last frame | swapped |
 | colour_before / colour_after | colour before / after its change | swapped |
 | location_change | 3x3 place where its colour changes (the same either side of the change) | the same |
+| location_middle | 3x3 place half-way through (the same at both middle frames) | the same |
 | count_enter / count_exit | how many objects enter / leave | swapped |
 | which_stops / which_starts | the one object that stops / starts again | swapped |
 | appears_last / disappears_first | the last object to appear / the first to leave | swapped |
@@ -32,6 +33,7 @@ from typing import Any
 from videoutr.errors import DataFormatError
 from videoutr.grid import GRID_PLACES
 from videoutr.jsonio import read_json
+from videoutr.video.keyframe import middle_frames
 from videoutr.world.annotation import ObjectTrack, VideoAnnotation
 from videoutr.world.captions import stable_rng
 from videoutr.world.palette import COLOURS, DIRECTIONS, OPPOSITE, SHAPES, box_place, direction_name
@@ -169,6 +171,19 @@ def task_location_change(ann: VideoAnnotation) -> list[Raw]:
     return out
 
 
+def task_location_middle(ann: VideoAnnotation) -> list[Raw]:
+    """Where an object is half-way through the video: asked only where the middle frames place it
+    alike; the places at the start and the end are its preferred distractors."""
+    out = []
+    for obj, name in _named(ann):
+        places = {_place(ann, obj, t) for t in middle_frames(ann.num_frames)}
+        if len(places) == 1 and None not in places:
+            place = places.pop()
+            ends = [p for p in (_place(ann, obj, 0), _place(ann, obj, ann.num_frames - 1)) if p not in (None, place)]
+            out.append((f"Where is {name} halfway through the video?", place, ends, list(GRID_PLACES)))
+    return out
+
+
 def _count_candidates(answer: int) -> list[str]:
     return [str(v) for v in range(max(0, answer - 3), answer + 4)]
 
@@ -257,6 +272,7 @@ TASKS: dict[str, tuple[Callable[[VideoAnnotation], list[Raw]], bool]] = {
     "colour_before": (lambda a: _task_colour(a, after=False), True),
     "colour_after": (lambda a: _task_colour(a, after=True), True),
     "location_change": (task_location_change, True),
+    "location_middle": (task_location_middle, True),
     "count_enter": (lambda a: _task_count_objects(a, "enter"), True),
     "count_exit": (lambda a: _task_count_objects(a, "exit"), True),
     "which_stops": (lambda a: _task_which(a, "stop"), True),
@@ -276,6 +292,7 @@ FRAME_STATE_TASKS = {
     "colour_before": "colour",
     "colour_after": "colour",
     "location_change": "place",
+    "location_middle": "place",
 }
 
 
@@ -293,7 +310,12 @@ def answer_frames(ann: VideoAnnotation, question: BenchQuestion) -> list[int] | 
     return [t for t in range(ann.num_frames) if obj.in_frame(t) and obj.colour[t] == question.answer]
 
 
-OPT_IN_TASKS = ("colour", "count", "location_change")  # asked only when a world lists them (`WorldConfig.bench_tasks`)
+OPT_IN_TASKS = (
+    "colour",
+    "count",
+    "location_change",
+    "location_middle",
+)  # asked only when a world lists them (`WorldConfig.bench_tasks`)
 DEFAULT_TASKS = tuple(t for t in TASKS if t not in OPT_IN_TASKS)  # what a world asks unless told
 
 

@@ -154,6 +154,17 @@ SHORT_QUESTIONS: dict[str, list[str]] = {
         "Where is {name} at the time it changes colour?",
         "As {name} changes colour, where is it?",
     ],
+    "place_at_middle": [
+        "Where is {name} in the middle of the video?",
+        "Midway through the clip, where is {name}?",
+        "Where is {name} half-way through?",
+        "In the middle frames, where is {name}?",
+        "Where can {name} be seen midway through the video?",
+        "At the middle of the clip, where is {name}?",
+        "Where is {name} when the video is half over?",
+        "Half-way through the video, where is {name}?",
+        "Where is {name} at the video's midpoint?",
+    ],
     "subject_count": [
         "How many objects does the video show?",
         "Count the objects in this video.",

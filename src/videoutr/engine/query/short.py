@@ -3,9 +3,9 @@
 The long-form tasks (`tasks.py`) answer with whole trajectories, which a 7B model learns to read;
 these ask the same trajectories for the single facts a benchmark asks about - where a subject is
 when the video starts and when it ends, which way it moves, its colour before and after a change,
-where it is when that change happens (a moment anywhere in the video), how many subjects the
-video shows - so that small models and short-answer benchmarks can be served from the same engine
-output. Subjects are named as a benchmark names them (`short_names`), and a fact is asked only
+where it is when that change happens (a moment anywhere in the video) and half-way through it,
+how many subjects the video shows - so that small models and short-answer benchmarks can be served
+from the same engine output. Subjects are named as a benchmark names them (`short_names`), and a fact is asked only
 where the trajectory states it reliably:
 
 | task | asked when | answer |
@@ -14,6 +14,7 @@ where the trajectory states it reliably:
 | `move_direction` | every moving segment has one direction | compass direction |
 | `colour_before` / `colour_after` | the track shows exactly two colours | colour name |
 | `place_at_change` | two colours; reliable points either side of the change, in one place | 3x3 place |
+| `place_at_middle` | reliable points at the clip's middle frame(s), in one place | 3x3 place |
 | `subject_count` | every subject is seen from the first to the last frame, nothing unexplained | number |
 
 Each generator picks one eligible subject with the sample's seeded RNG; the question's wording is
@@ -32,6 +33,7 @@ from videoutr.engine.query.phrasing import SHORT_QUESTIONS
 from videoutr.engine.query.subjects import is_reliable, named_colour, short_names
 from videoutr.engine.query.tasks import QA, register_task
 from videoutr.engine.types import ClipTrajectories, Trajectory
+from videoutr.video.keyframe import middle_frames
 
 SHORT_TASKS = (
     "place_at_start",
@@ -40,6 +42,7 @@ SHORT_TASKS = (
     "colour_before",
     "colour_after",
     "place_at_change",
+    "place_at_middle",
     "subject_count",
 )
 
@@ -147,6 +150,24 @@ def place_at_change(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig
     traj, name, (before, after, place) = picked
     claims = {"frame_before": before, "frame": after, "location": place, "colours": traj.colours()}
     return _ask("place_at_change", rng, name, place, traj, **claims)
+
+
+@register_task("place_at_middle")
+def place_at_middle(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
+    if not clip.frame_idx:
+        return None
+    frames = [clip.frame_idx[i] for i in middle_frames(len(clip.frame_idx))]
+    facts = {}
+    for traj in clip.tracks:
+        points = [traj.point_at(f) for f in frames]
+        if all(p is not None and is_reliable(clip, traj, f, cfg) for p, f in zip(points, frames)):
+            places = {location_phrase(p.box_norm) for p in points}
+            facts[traj.track_id] = places.pop() if len(places) == 1 else None
+    picked = _pick(clip, rng, facts)
+    if picked is None:
+        return None
+    traj, name, place = picked
+    return _ask("place_at_middle", rng, name, place, traj, frames=frames, location=place)
 
 
 @register_task("subject_count")
