@@ -68,27 +68,31 @@ def _pick(
     return rng.choice(options) if options else None
 
 
-def _place_at(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, task: str, frame: int) -> QA | None:
+def _place_at(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig, task: str, frames: list[int]) -> QA | None:
+    """A subject's 3x3 place at `frames`, asked where its points there are reliable (detected, not
+    interpolated) and in one place. The claims name the frame (`frame`), or `frames` when several."""
     facts = {}
     for traj in clip.tracks:
-        point = traj.point_at(frame)
-        if point is not None and is_reliable(clip, traj, frame, cfg):  # reliable points are detected ones
-            facts[traj.track_id] = location_phrase(point.box_norm)
+        points = [traj.point_at(f) for f in frames]
+        if all(p is not None and is_reliable(clip, traj, f, cfg) for p, f in zip(points, frames)):
+            places = {location_phrase(p.box_norm) for p in points}
+            facts[traj.track_id] = places.pop() if len(places) == 1 else None
     picked = _pick(clip, rng, facts)
     if picked is None:
         return None
     traj, name, place = picked
-    return _ask(task, rng, name, str(place), traj, frame=frame, location=place)
+    at = {"frame": frames[0]} if len(frames) == 1 else {"frames": frames}
+    return _ask(task, rng, name, str(place), traj, **at, location=place)
 
 
 @register_task("place_at_start")
 def place_at_start(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    return _place_at(clip, rng, cfg, "place_at_start", clip.frame_idx[0]) if clip.frame_idx else None
+    return _place_at(clip, rng, cfg, "place_at_start", clip.frame_idx[:1]) if clip.frame_idx else None
 
 
 @register_task("place_at_end")
 def place_at_end(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig) -> QA | None:
-    return _place_at(clip, rng, cfg, "place_at_end", clip.frame_idx[-1]) if clip.frame_idx else None
+    return _place_at(clip, rng, cfg, "place_at_end", clip.frame_idx[-1:]) if clip.frame_idx else None
 
 
 def _single_direction(traj: Trajectory, cfg: QueryConfig) -> str | None:
@@ -157,17 +161,7 @@ def place_at_middle(clip: ClipTrajectories, rng: random.Random, cfg: QueryConfig
     if not clip.frame_idx:
         return None
     frames = [clip.frame_idx[i] for i in middle_frames(len(clip.frame_idx))]
-    facts = {}
-    for traj in clip.tracks:
-        points = [traj.point_at(f) for f in frames]
-        if all(p is not None and is_reliable(clip, traj, f, cfg) for p, f in zip(points, frames)):
-            places = {location_phrase(p.box_norm) for p in points}
-            facts[traj.track_id] = places.pop() if len(places) == 1 else None
-    picked = _pick(clip, rng, facts)
-    if picked is None:
-        return None
-    traj, name, place = picked
-    return _ask("place_at_middle", rng, name, place, traj, frames=frames, location=place)
+    return _place_at(clip, rng, cfg, "place_at_middle", frames)
 
 
 @register_task("subject_count")
