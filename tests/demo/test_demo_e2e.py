@@ -42,6 +42,16 @@ def test_smallest_demo_runs_end_to_end_and_resumes(tmp_path, random_base):
     utr_row = next(line for line in report.splitlines() if line.startswith("| utr | "))
     assert f"{expected:.3f} [" in utr_row
 
+    # the masking probe scores what evaluation scores: its full-video log P(right option) is the one
+    # the evaluation records give (option log-likelihoods, normalised over the options)
+    logliks = {r["id"]: (r["logliks"], r["answer_index"]) for r in records}
+    probe = json.loads((out / "probes" / "utr.masking.json").read_text())["questions"]
+    assert probe
+    for row in probe:
+        lls, answer = np.asarray(logliks[row["id"]][0]), logliks[row["id"]][1]
+        top = lls.max()
+        assert row["full_logprob"] == pytest.approx(lls[answer] - top - np.log(np.exp(lls - top).sum()), abs=2e-3)
+
     # TPL of the UTR pool under the base: the mean over the key frames, recomputed from the scores
     per_key = [{r["id"]: r["tpl"] for r in iter_jsonl(out / "tpl" / f"utr.{k}.jsonl")} for k in ("first", "last")]
     combined = [np.mean([k[i] for k in per_key]) for i in per_key[0]]

@@ -44,14 +44,14 @@ def test_masking_scores_come_from_the_model(tiny):
     item = BenchItem(
         id="q", video="v", question="Where is it?", kind="mcq", candidates=["left", "right"], answer_index=0
     )
-    drops = masking_drops(model, processor, item, frames)
+    full, drops = masking_drops(model, processor, item, frames)
+    assert full == pytest.approx(right_option_logprob(model, processor, item, frames))
     assert len(drops) == 4 and np.allclose(drops, 0.0, atol=1e-5)  # blank frames of a blank video: no change
     assert right_option_logprob(model, processor, item, frames) <= 0.0
     from ..conftest import moving_square
 
     square = moving_square("right", frames=4)
-    drops = masking_drops(model, processor, item, square)
-    full = right_option_logprob(model, processor, item, square)
+    full, drops = masking_drops(model, processor, item, square)
     first_blanked = square.copy()
     first_blanked[0] = 128  # the square's grey background
     assert drops[0] == pytest.approx(full - right_option_logprob(model, processor, item, first_blanked), abs=1e-5)

@@ -15,12 +15,21 @@ from __future__ import annotations
 import numpy as np
 
 
+def probe_frames(video_root: str, video: str, frames: int) -> np.ndarray:
+    """The (T, H, W, 3) frames a question's video shows the model: decoded as evaluation and training
+    decode them (`videoutr.models.load.read_video_frames`), so a probe scores what `eval` scores."""
+    from videoutr.models.load import read_video_frames
+    from videoutr.models.sampling import FramePolicy
+
+    return read_video_frames(f"{video_root}/{video}", FramePolicy(num_frames=frames)).frames
+
+
 def masking_probe(model_dir: str, questions: list, video_root: str, frames: int) -> dict:
-    """Per question: the drop of log P(right option) when each frame is blanked, frames used."""
+    """Per question: log P(right option) on the full video, its drop when each frame is blanked,
+    and the frames used."""
     from videoutr.eval.benchmarks import BenchItem
     from videoutr.eval.frame_use import frames_used, masking_drops
     from videoutr.models.load import load_video_model
-    from videoutr.video import sample_frames
 
     model, processor = load_video_model(model_dir)
     rows = []
@@ -35,10 +44,16 @@ def masking_probe(model_dir: str, questions: list, video_root: str, frames: int)
             task=q.task,
             temporal=q.temporal,
         )
-        video = sample_frames(f"{video_root}/{q.video}", num_frames=frames).frames
-        drops = masking_drops(model, processor, item, video)
+        video = probe_frames(video_root, q.video, frames)
+        full, drops = masking_drops(model, processor, item, video)
         rows.append(
-            {"id": q.id, "task": q.task, "drops": [round(d, 5) for d in drops], "frames_used": frames_used(drops)}
+            {
+                "id": q.id,
+                "task": q.task,
+                "full_logprob": round(full, 5),
+                "drops": [round(d, 5) for d in drops],
+                "frames_used": frames_used(drops),
+            }
         )
     mean = float(np.mean([r["frames_used"] for r in rows])) if rows else None
     return {"questions": rows, "mean": {"frames_used": mean}, "frames": frames}
@@ -48,12 +63,11 @@ def attention_probe(model_dir: str, questions: list, video_root: str, frames: in
     """Per-question activation numbers, their means, and the maps (for heat-maps) by question id."""
     from videoutr.models.load import load_video_model
     from videoutr.tpl.attention import frame_activation
-    from videoutr.video import sample_frames
 
     model, processor = load_video_model(model_dir)
     rows, maps = [], {}
     for q in questions:
-        video = sample_frames(f"{video_root}/{q.video}", num_frames=frames).frames
+        video = probe_frames(video_root, q.video, frames)
         result = frame_activation(model, processor, video, q.question, answer=q.answer)
         maps[q.id] = {"map": result.matrix.round(5).tolist(), "tokens": result.tokens}
         rows.append(

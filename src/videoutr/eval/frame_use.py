@@ -9,7 +9,7 @@ the frames that show the answer (where a world's truth says which those are). At
 (`videoutr.tpl.attention`) need the model's internals and, in a model of two layers, spread over
 every frame whatever it relies on; masking asks the answer itself.
 
-    drops = masking_drops(model, processor, item, frames)
+    full, drops = masking_drops(model, processor, item, frames)
     frames_used(drops), answer_share(drops, [0, 1])
 """
 
@@ -46,10 +46,10 @@ def right_option_logprob(model, processor, item, frames: np.ndarray) -> float:
     return float(lls[item.answer_index] - top - np.log(np.exp(lls - top).sum()))
 
 
-def masking_drops(model, processor, item, frames: np.ndarray) -> list[float]:
-    """Per frame: log P(right option | full video) - log P(right option | that frame blanked)."""
+def masking_drops(model, processor, item, frames: np.ndarray) -> tuple[float, list[float]]:
+    """log P(right option | full video), and per frame that minus log P(right option | the frame blanked)."""
     full = right_option_logprob(model, processor, item, frames)
-    return [full - right_option_logprob(model, processor, item, view) for view in masked_views(frames)]
+    return full, [full - right_option_logprob(model, processor, item, view) for view in masked_views(frames)]
 
 
 def frames_used(drops: list[float], threshold: float = USED_THRESHOLD) -> int:
