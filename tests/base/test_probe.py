@@ -1,7 +1,15 @@
 import numpy as np
 
 from videoutr.base.frames import MAX_OBJECTS
-from videoutr.base.probe import CANDIDATES, boundary_cases, boundary_world, cell_frames, probe_base
+from videoutr.base.probe import (
+    ADDRESSING_VIEWS,
+    CANDIDATES,
+    addressing_views,
+    boundary_cases,
+    boundary_world,
+    cell_frames,
+    probe_base,
+)
 from videoutr.demo.config import demo_world
 from videoutr.grid import GRID_PLACES, grid_place
 from videoutr.world.captions import stable_rng
@@ -34,6 +42,23 @@ def test_probe_scores_every_kind_against_its_whole_answer_set(random_base):
     assert list(boundary["right"]) == list(boundary["neighbour"]) == list(boundary["questions"])
     assert set(boundary["questions"]) <= {f"frame_{k}" for k in range(1, 9)} and sum(boundary["questions"].values()) > 0
     assert all(boundary["right"][k] + boundary["neighbour"][k] <= 1.0 for k in boundary["right"])
+    addressing = probe["addressing_test"]
+    assert set(addressing) == {*ADDRESSING_VIEWS, "questions"} and sum(addressing["questions"].values()) > 0
+    assert all(list(addressing[view]) == list(addressing["questions"]) for view in ADDRESSING_VIEWS)
+    assert all(0.0 <= addressing[view][k] <= 1.0 for view in ADDRESSING_VIEWS for k in addressing["questions"])
+
+
+def test_addressing_views_blank_frame_k_or_everything_else():
+    rng = np.random.default_rng(0)
+    frames = np.full((5, 16, 16, 3), 90, np.uint8)
+    frames[:, 4:8, 4:8] = rng.integers(0, 255, (5, 4, 4, 3), dtype=np.uint8)  # an object on a grey ground
+    views = addressing_views(frames, 2)
+    assert list(views) == list(ADDRESSING_VIEWS) and (views["as_is"] == frames).all()
+    background = np.full((16, 16, 3), 90, np.uint8)
+    blanked, only = views["k_blanked"], views["only_k"]
+    assert (blanked[2] == background).all() and (np.delete(blanked, 2, axis=0) == np.delete(frames, 2, axis=0)).all()
+    assert (only[2] == frames[2]).all() and all((only[t] == background).all() for t in (0, 1, 3, 4))
+    assert (frames[2, 4:8, 4:8] != 90).any()  # the view that keeps frame 2 keeps its object
 
 
 def change_frame(obj):

@@ -8,7 +8,10 @@ differently per cell; one on the text prior gives the same answer nine times. Th
 where an object is, or what colour, in the first and in the last frame of held-out moving videos
 of the demo's kind (`videoutr.base.frames`): a model that addresses frames answers both. The
 boundary test asks the colour of an object in the frames just before and just after it changes
-colour, at every frame number: a model that reads frame k off a neighbour fails it there.
+colour, at every frame number: a model that reads frame k off a neighbour fails it there. The
+addressing test asks where an object is in frame k, for every k, of the video as it is, with frame
+k blanked and with every other frame blanked: a model that reads frame k off frame k keeps its
+answer in the third and loses it in the second.
 
     probe = probe_base("src/videoutr/assets/tiny_base", videos=200)   # the committed base
 """
@@ -93,19 +96,59 @@ def _moving_videos(cfg: WorldConfig, prefix: str) -> Iterator[tuple[VideoAnnotat
         yield ann, render_frames(ann)
 
 
-def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]]:
-    """Right (1) or wrong (0) per question of `frame_probe_questions` on the first and last frame of
-    `videos` held-out moving videos of the demo's kind."""
+def frame_world(videos: int, seed: int) -> WorldConfig:
+    """Held-out moving videos of the base's kind (`videoutr.base.frames`: the demo's, 1-2 objects)."""
     from videoutr.base.frames import MAX_OBJECTS
     from videoutr.demo.config import demo_world
 
-    cfg = demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
+    return demo_world(videos, seed=seed, test_fraction=0.0, max_objects=MAX_OBJECTS)
+
+
+def frame_probe(model, processor, videos: int, seed: int) -> dict[str, list[int]]:
+    """Right (1) or wrong (0) per question of `frame_probe_questions` on the first and last frame of
+    `videos` held-out moving videos of the demo's kind."""
     correct: dict[str, list[int]] = {}
-    for ann, frames in _moving_videos(cfg, "m"):
+    for ann, frames in _moving_videos(frame_world(videos, seed), "m"):
         for t in (0, ann.num_frames - 1):
             for kind, question, answer in frame_probe_questions(ann, t):
                 choice = _answer(model, processor, question, CANDIDATES[kind.split("_")[0]], frames)
                 correct.setdefault(kind, []).append(int(choice == answer))
+    return correct
+
+
+ADDRESSING_VIEWS = ("as_is", "k_blanked", "only_k")
+
+
+def addressing_views(frames: np.ndarray, t: int) -> dict[str, np.ndarray]:
+    """The video as it is, with frame t blanked, and with every frame but t blanked (a blank frame:
+    `eval.frame_use.blank_like`, the frame's background)."""
+    from videoutr.eval.frame_use import blank_like
+
+    blanked, only = frames.copy(), np.stack([blank_like(f) for f in frames])
+    blanked[t], only[t] = blank_like(frames[t]), frames[t]
+    return dict(zip(ADDRESSING_VIEWS, (frames, blanked, only)))
+
+
+def addressing_probe(model, processor, videos: int, seed: int) -> dict[str, dict[int, list[int]]]:
+    """Per view of `addressing_views` and frame number (1-based), right (1) or wrong (0) for "Where is
+    X in frame k?" on `videos` held-out moving videos of `frame_world`, for every frame where a
+    uniquely named object's place is clear."""
+    from videoutr.base.frames import place_at
+    from videoutr.world.questions import object_names
+
+    correct: dict[str, dict[int, list[int]]] = {view: {} for view in ADDRESSING_VIEWS}
+    for ann, frames in _moving_videos(frame_world(videos, seed), "m"):
+        names = object_names(ann)
+        for t in range(ann.num_frames):
+            views = addressing_views(frames, t)
+            for obj in ann.objects:
+                place = place_at(ann, obj, t)
+                if obj.id not in names or place is None:
+                    continue
+                question = f"Where is {names[obj.id]} in frame {t + 1}?"
+                for view, video in views.items():
+                    choice = _answer(model, processor, question, CANDIDATES["place"], video)
+                    correct[view].setdefault(t + 1, []).append(int(choice == place))
     return correct
 
 
@@ -166,9 +209,10 @@ def _share(outcomes: list[str], outcome: str) -> float:
 
 
 def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_SEED, num_frames: int = 8) -> dict:
-    """Still-frame accuracy per question kind on `videos` held-out frames, the cell test, and the frame
-    and boundary tests on `videos` held-out moving videos each (the boundary test: the share right and
-    the share read off the neighbouring frame, per frame number)."""
+    """Still-frame accuracy per question kind on `videos` held-out frames, the cell test, and the frame,
+    boundary and addressing tests on `videos` held-out moving videos each (the boundary test: the
+    share right and the share read off the neighbouring frame, per frame number; the addressing
+    test: the share right per frame number and view)."""
     import torch
 
     from videoutr.models.load import load_video_model
@@ -192,6 +236,7 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
         ]
         by_frame = frame_probe(model, processor, videos, seed)
         by_boundary = boundary_probe(model, processor, videos, seed)
+        by_address = addressing_probe(model, processor, videos, seed)
     return {
         "model": str(model_dir),
         "videos": videos,
@@ -212,5 +257,12 @@ def probe_base(model_dir: str | Path, videos: int = 60, seed: int = PROBE_WORLD_
             "right": {f"frame_{k}": _share(by_boundary[k], "right") for k in sorted(by_boundary)},
             "neighbour": {f"frame_{k}": _share(by_boundary[k], "neighbour") for k in sorted(by_boundary)},
             "questions": {f"frame_{k}": len(by_boundary[k]) for k in sorted(by_boundary)},
+        },
+        "addressing_test": {
+            **{
+                view: {f"frame_{k}": round(float(np.mean(v)), 3) for k, v in sorted(by_address[view].items())}
+                for view in ADDRESSING_VIEWS
+            },
+            "questions": {f"frame_{k}": len(v) for k, v in sorted(by_address["as_is"].items())},
         },
     }
