@@ -154,6 +154,17 @@ def _task_colour(ann: VideoAnnotation, after: bool) -> list[Raw]:
     return out
 
 
+def _moment_place(ann: VideoAnnotation, obj: ObjectTrack, frames: tuple[int, ...], question: str) -> Raw | None:
+    """A question about `obj`'s place at a moment inside the video: asked only where every one of
+    `frames` places it alike; its places at the start and the end are the preferred distractors."""
+    places = {_place(ann, obj, t) for t in frames}
+    if len(places) != 1 or None in places:
+        return None
+    place = places.pop()
+    ends = [p for p in (_place(ann, obj, 0), _place(ann, obj, ann.num_frames - 1)) if p not in (None, place)]
+    return question, place, ends, list(GRID_PLACES)
+
+
 def task_location_change(ann: VideoAnnotation) -> list[Raw]:
     """Where an object is when its one colour change happens: asked only where the last frame in the
     old colour and the first in the new one place it alike, so the answer is in the middle of the
@@ -161,27 +172,18 @@ def task_location_change(ann: VideoAnnotation) -> list[Raw]:
     out = []
     for obj, name in _named(ann):
         changes = obj.events_of("colour_change")
-        if len(changes) != 1:
-            continue
-        t = changes[0].frame
-        place = _place(ann, obj, t)
-        if place is not None and place == _place(ann, obj, t - 1):
-            ends = [p for p in (_place(ann, obj, 0), _place(ann, obj, ann.num_frames - 1)) if p not in (None, place)]
-            out.append((f"Where is {name} when it changes colour?", place, ends, list(GRID_PLACES)))
-    return out
+        if len(changes) == 1:
+            t = changes[0].frame
+            out.append(_moment_place(ann, obj, (t - 1, t), f"Where is {name} when it changes colour?"))
+    return [raw for raw in out if raw is not None]
 
 
 def task_location_middle(ann: VideoAnnotation) -> list[Raw]:
-    """Where an object is half-way through the video: asked only where the middle frames place it
-    alike; the places at the start and the end are its preferred distractors."""
-    out = []
-    for obj, name in _named(ann):
-        places = {_place(ann, obj, t) for t in middle_frames(ann.num_frames)}
-        if len(places) == 1 and None not in places:
-            place = places.pop()
-            ends = [p for p in (_place(ann, obj, 0), _place(ann, obj, ann.num_frames - 1)) if p not in (None, place)]
-            out.append((f"Where is {name} halfway through the video?", place, ends, list(GRID_PLACES)))
-    return out
+    """Where an object is half-way through the video (`video.keyframe.middle_frames`), where the
+    middle frames place it alike."""
+    middle = middle_frames(ann.num_frames)
+    out = [_moment_place(ann, obj, middle, f"Where is {name} halfway through the video?") for obj, name in _named(ann)]
+    return [raw for raw in out if raw is not None]
 
 
 def _count_candidates(answer: int) -> list[str]:

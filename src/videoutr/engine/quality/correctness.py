@@ -242,10 +242,9 @@ def check_short(c: Check, task: str, claims: dict[str, Any]) -> bool:
 
 def check_short_fact(c: Check, task: str, obj: dict[str, Any], claims: dict[str, Any]) -> bool:
     """The fact a short answer states about its (matched) subject."""
-    if task in ("place_at_start", "place_at_end"):
-        return _place_is(c, obj, claims["frame"], claims["location"])
-    if task == "place_at_middle":  # the claimed place at each middle frame
-        return all([_place_is(c, obj, frame, claims["location"]) for frame in claims["frames"]])
+    if task in ("place_at_start", "place_at_end", "place_at_middle"):  # the claimed place at its frame(s)
+        frames = claims["frames"] if "frames" in claims else [claims["frame"]]
+        return all([_place_is(c, obj, frame, claims["location"]) for frame in frames])
     if task == "move_direction":
         return c.segment(obj, "moving", c.clip.frame_idx[0], c.clip.frame_idx[-1], claims["direction"])
     seen = [col for col, box in zip(obj["colour"], obj["box_xyxy"]) if box is not None]

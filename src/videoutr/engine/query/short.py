@@ -5,8 +5,8 @@ these ask the same trajectories for the single facts a benchmark asks about - wh
 when the video starts and when it ends, which way it moves, its colour before and after a change,
 where it is when that change happens (a moment anywhere in the video) and half-way through it,
 how many subjects the video shows - so that small models and short-answer benchmarks can be served
-from the same engine output. Subjects are named as a benchmark names them (`short_names`), and a fact is asked only
-where the trajectory states it reliably:
+from the same engine output. Subjects are named as a benchmark names them (`short_names`), and a
+fact is asked only where the trajectory states it reliably:
 
 | task | asked when | answer |
 |---|---|---|
